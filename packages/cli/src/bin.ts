@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import "./commands/index.js"
+import { nodeIO } from "./io.js"
+import { pickLang, runCli } from "./main.js"
+
+const [lang, args] = pickLang(process.argv.slice(2), process.env)
+const io = nodeIO(lang)
+runCli(args, io).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    io.err(error instanceof Error ? (error.stack ?? error.message) : String(error))
+    process.exitCode = 70
+  }
+)

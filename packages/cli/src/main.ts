@@ -1,0 +1,56 @@
+import type { CliIO, Command, Lang } from "./io.js"
+import { say } from "./io.js"
+
+/** The command groups. Each module owns its own sub-commands and help. */
+const groups: Record<string, { readonly load: () => Promise<Command>; readonly zh: string; readonly en: string }> = {}
+
+/** Registers a command group; used by the modules listed in `commands/index.ts`. */
+export const registerGroup = (
+  name: string,
+  load: () => Promise<Command>,
+  zh: string,
+  en: string
+): void => {
+  groups[name] = { load, zh, en }
+}
+
+const help = (io: CliIO): string =>
+  [
+    say(io, "用法: minyi <命令> [参数]   (加 --lang en 显示英文)", "Usage: minyi <command> [args]   (--lang zh-CN for Chinese)"),
+    "",
+    ...Object.entries(groups).map(([name, g]) => `  ${name.padEnd(10)} ${say(io, g.zh, g.en)}`)
+  ].join("\n")
+
+/** Pulls `--lang` out of argv; otherwise MINYI_LANG, otherwise Chinese. */
+export const pickLang = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): [Lang, Array<string>] => {
+  const rest: Array<string> = []
+  let lang: Lang = env["MINYI_LANG"]?.startsWith("en") ? "en" : "zh-CN"
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === "--lang" && i + 1 < argv.length) {
+      lang = argv[++i]!.startsWith("en") ? "en" : "zh-CN"
+    } else if (a.startsWith("--lang=")) {
+      lang = a.slice(7).startsWith("en") ? "en" : "zh-CN"
+    } else {
+      rest.push(a)
+    }
+  }
+  return [lang, rest]
+}
+
+/** Runs the CLI with already-split arguments; resolves to the exit code. */
+export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => {
+  const [name, ...rest] = args
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.out(help(io))
+    return name === undefined ? 2 : 0
+  }
+  const group = groups[name]
+  if (group === undefined) {
+    io.err(say(io, `未知命令 "${name}"。`, `Unknown command "${name}".`))
+    io.err(help(io))
+    return 2
+  }
+  const command = await group.load()
+  return command(rest, io)
+}
