@@ -4,3 +4,10 @@
  * @packageDocumentation
  */
 export * from "./shared/index.js"
+export * from "./directory/index.js"
+export * from "./petition/index.js"
+export * from "./calendar/index.js"
+export * from "./clocks/index.js"
+export * from "./rules/index.js"
+export * from "./ports/index.js"
+export * from "./engine/index.js"
