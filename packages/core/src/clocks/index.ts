@@ -1,1 +1,2 @@
-export {}
+export { AppliesWhen, ClockPolicy, EventMatch, ExtensionRule, LimitOverride, Warning } from "./policy.js"
+export type { ClockPolicyJson } from "./policy.js"

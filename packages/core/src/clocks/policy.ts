@@ -1,0 +1,89 @@
+import { Schema } from "effect"
+import { DurationFromString } from "../calendar/duration.js"
+
+/**
+ * Which events a clock reacts to: an event `_tag` (`"Contacted"`), or a tag with payload fields
+ * that must equal the given values (`{ "event": "ReviewDecided", "where": { "stage": "review" } }`).
+ */
+export const EventMatch = Schema.Union([
+  Schema.NonEmptyString,
+  Schema.Struct({
+    event: Schema.NonEmptyString,
+    where: Schema.optionalKey(Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number, Schema.Boolean])))
+  })
+])
+export type EventMatch = typeof EventMatch.Type
+
+/** Conditions on the petition; all that are given must hold. Lists mean "any of". */
+export const AppliesWhen = Schema.Struct({
+  /** Channel kinds (`hotline`, `leader`…). */
+  channelKinds: Schema.optionalKey(Schema.Array(Schema.String)),
+  /** Channel ids. */
+  channels: Schema.optionalKey(Schema.Array(Schema.String)),
+  /** Category ids; the petition's category must be one of them or lie beneath one. */
+  categories: Schema.optionalKey(Schema.Array(Schema.String)),
+  /** Flags that must all be set on the petition. */
+  flags: Schema.optionalKey(Schema.Array(Schema.String)),
+  /** Smallest number of persons (a group visit). */
+  minPersons: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
+  /** Priorities. */
+  priorities: Schema.optionalKey(Schema.Array(Schema.String))
+})
+export type AppliesWhen = typeof AppliesWhen.Type
+
+const Fraction = Schema.Number.check(
+  Schema.makeFilter((n: number) => (n > 0 && n < 1) || `${n} is not a fraction between 0 and 1 (exclusive)`, {
+    expected: "a fraction of the limit between 0 and 1, such as 0.8"
+  })
+)
+
+/** A warning: a fraction of the limit elapsed (`0.8`) or a time before due (`"PT5M"`). */
+export const Warning = Schema.Union([Fraction, DurationFromString])
+export type Warning = typeof Warning.Type
+
+/** A different limit for a category subtree and/or priorities; the first matching override wins. */
+export const LimitOverride = Schema.Struct({
+  categories: Schema.optionalKey(Schema.Array(Schema.String)),
+  priorities: Schema.optionalKey(Schema.Array(Schema.String)),
+  limit: DurationFromString
+})
+export type LimitOverride = typeof LimitOverride.Type
+
+/** How `Extended` events naming this clock may move its due instant. */
+export const ExtensionRule = Schema.Struct({
+  maxCount: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  maxTotal: DurationFromString
+})
+export type ExtensionRule = typeof ExtensionRule.Type
+
+const EventList = Schema.Array(EventMatch)
+
+/**
+ * A service-level clock. `per` decides how many instances run on one petition: one
+ * (`petition`), one per co-handler named by `Dispatched`/`Transferred` (`coHandler`, each stopped
+ * by that unit's `PartReported`), or one per summoned unit of each `WhistleBlown` (`whistle`, due
+ * at the whistle's own deadline, stopped by that unit's `ReportedForDuty`).
+ */
+export const ClockPolicy = Schema.Struct({
+  name: Schema.String.check(
+    Schema.makeFilter((s: string) => /^[a-z][a-z0-9_-]*$/.test(s) || `"${s}" is not a clock name`, {
+      expected: "a clock name of lower-case letters, digits, - and _, such as first-contact"
+    })
+  ),
+  description: Schema.optionalKey(Schema.String),
+  appliesWhen: Schema.optionalKey(AppliesWhen),
+  per: Schema.optionalKey(Schema.Literals(["petition", "coHandler", "whistle"])),
+  start: EventList,
+  stop: EventList,
+  pause: Schema.optionalKey(EventList),
+  resume: Schema.optionalKey(EventList),
+  reset: Schema.optionalKey(EventList),
+  limit: DurationFromString,
+  calendar: Schema.NonEmptyString,
+  warnings: Schema.optionalKey(Schema.Array(Warning)),
+  overrides: Schema.optionalKey(Schema.Array(LimitOverride)),
+  extensions: Schema.optionalKey(ExtensionRule)
+})
+export type ClockPolicy = typeof ClockPolicy.Type
+/** A clock policy as written in JSON. */
+export type ClockPolicyJson = typeof ClockPolicy.Encoded
