@@ -1,1 +1,11 @@
-export {}
+/**
+ * Ports: the services the engine needs from the outside world (storage, notification), their
+ * data shapes and typed errors, and in-memory implementations.
+ * @module
+ */
+export * from "./model.js"
+export * from "./errors.js"
+export { EventStore, Notifier, Outbox, Queries, Timers } from "./services.js"
+export type { Storage } from "./services.js"
+export { decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, retryDelay } from "./retry.js"
+export type { RetryPolicy } from "./retry.js"

@@ -1,0 +1,102 @@
+import { Schema } from "effect"
+
+/** The stream moved on since the caller read it. The engine reloads, decides again and retries. */
+export class VersionConflict extends Schema.TaggedError<VersionConflict>()("VersionConflict", {
+  streamId: Schema.String,
+  expectedVersion: Schema.Number,
+  actualVersion: Schema.Number,
+  message: Schema.String
+}) {}
+
+export const versionConflict = (streamId: string, expectedVersion: number, actualVersion: number): VersionConflict =>
+  new VersionConflict({
+    streamId,
+    expectedVersion,
+    actualVersion,
+    message: `Petition ${streamId} was changed by someone else meanwhile (expected version ${expectedVersion}, found ${actualVersion}); reload it and try again.`
+  })
+
+/** An event id or outbox message id that is already stored (ids are unique across all streams). */
+export class DuplicateId extends Schema.TaggedError<DuplicateId>()("DuplicateId", {
+  kind: Schema.Literals(["event", "outbox"]),
+  id: Schema.String,
+  message: Schema.String
+}) {}
+
+export const duplicateId = (kind: "event" | "outbox", id: string): DuplicateId =>
+  new DuplicateId({
+    kind,
+    id,
+    message: `The ${kind === "event" ? "event" : "outbox message"} id ${id} is already stored; nothing of this append was written.`
+  })
+
+/** The store cannot be reached or refused to work (locked, disk full, connection dropped). Retrying may help. */
+export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("StoreUnavailable", {
+  reason: Schema.String,
+  message: Schema.String
+}) {}
+
+export const storeUnavailable = (reason: string): StoreUnavailable =>
+  new StoreUnavailable({ reason, message: `The petition store is unavailable: ${reason}` })
+
+/** The database is not a minyi store, or its contents are damaged (a stored row does not decode). */
+export class StoreCorrupt extends Schema.TaggedError<StoreCorrupt>()("StoreCorrupt", {
+  location: Schema.String,
+  reason: Schema.String,
+  message: Schema.String
+}) {}
+
+export const storeCorrupt = (location: string, reason: string): StoreCorrupt =>
+  new StoreCorrupt({ location, reason, message: `The petition store at ${location} is corrupt or not a minyi store: ${reason}` })
+
+/** The database was written by a newer minyi; this version must not touch it. */
+export class SchemaTooNew extends Schema.TaggedError<SchemaTooNew>()("SchemaTooNew", {
+  location: Schema.String,
+  found: Schema.Number,
+  supported: Schema.Number,
+  message: Schema.String
+}) {}
+
+export const schemaTooNew = (location: string, found: number, supported: number): SchemaTooNew =>
+  new SchemaTooNew({
+    location,
+    found,
+    supported,
+    message: `The petition store at ${location} has schema version ${found}, but this minyi supports up to ${supported}; upgrade minyi before opening it.`
+  })
+
+/** A lease token no longer matches: the lease was taken over, or the timer was replaced or cancelled. */
+export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
+  kind: Schema.Literals(["timer", "outbox"]),
+  id: Schema.String,
+  message: Schema.String
+}) {}
+
+export const leaseLost = (kind: "timer" | "outbox", id: string): LeaseLost =>
+  new LeaseLost({
+    kind,
+    id,
+    message: `The lease on ${kind === "timer" ? "timer" : "outbox message"} ${id} is no longer held (taken over, replaced or removed); this worker must drop it.`
+  })
+
+/** A notifier could not deliver. `retryable` says whether the outbox should try again later. */
+export class NotifyFailed extends Schema.TaggedError<NotifyFailed>()("NotifyFailed", {
+  channel: Schema.String,
+  retryable: Schema.Boolean,
+  reason: Schema.String,
+  message: Schema.String
+}) {}
+
+export const notifyFailed = (channel: string, retryable: boolean, reason: string): NotifyFailed =>
+  new NotifyFailed({
+    channel,
+    retryable,
+    reason,
+    message: `Notification over ${channel} failed (${retryable ? "will retry" : "will not retry"}): ${reason}`
+  })
+
+/** Failures any store operation may have. */
+export type StoreError = StoreUnavailable | StoreCorrupt
+
+/** Failures of opening a store. */
+export type OpenError = StoreUnavailable | StoreCorrupt | SchemaTooNew

@@ -1,0 +1,53 @@
+import { Schema } from "effect"
+import { decodeInput } from "../shared/validation.js"
+import { AppendBatch, TimerSpec } from "./model.js"
+
+/** How the outbox backs off between delivery attempts. */
+export interface RetryPolicy {
+  /** Delay after the first failed attempt. */
+  readonly initialDelayMs: number
+  /** Growth per attempt (2 doubles the delay each time). */
+  readonly factor: number
+  /** Upper bound of a delay, jitter included. */
+  readonly maxDelayMs: number
+  /** Failed attempts after which a message becomes a dead letter. */
+  readonly maxAttempts: number
+  /** Spread of the jitter as a fraction of the delay (0.2 = ±20 %). */
+  readonly jitter: number
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  initialDelayMs: 5_000,
+  factor: 2,
+  maxDelayMs: 3_600_000,
+  maxAttempts: 8,
+  jitter: 0.2
+}
+
+// FNV-1a: the jitter must be reproducible (core has no random source and tests replay) yet spread
+// retries of different messages apart so they do not hit a recovering receiver together.
+const unitHash = (text: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0) / 0x1_0000_0000
+}
+
+/**
+ * The delay before the next attempt after `failedAttempts` failures (≥ 1) of message `id`:
+ * initialDelay · factor^(failedAttempts−1), spread by ±jitter derived from the id and attempt,
+ * capped at maxDelayMs.
+ */
+export const retryDelay = (policy: RetryPolicy, id: string, failedAttempts: number): number => {
+  const base = policy.initialDelayMs * Math.pow(policy.factor, Math.max(0, failedAttempts - 1))
+  const spread = 1 + policy.jitter * (2 * unitHash(`${id}#${failedAttempts}`) - 1)
+  return Math.round(Math.min(policy.maxDelayMs, base * spread))
+}
+
+/** Validates an append batch; every adapter calls it before writing. */
+export const decodeAppendBatch = decodeInput(AppendBatch, "append batch")
+
+/** Validates timer specs given to `Timers.schedule`. */
+export const decodeTimerSpecs = decodeInput(Schema.Array(TimerSpec), "timer specs")
