@@ -1,0 +1,85 @@
+import { Result, Schema } from "effect"
+import { sha256Hex } from "../shared/sha256.js"
+import { encodeEvent } from "./codec.js"
+import type { PetitionEvent, UnsealedEvent } from "./schema.js"
+
+/** The `prevHash` of a stream's first event. */
+export const GENESIS_HASH = "0".repeat(64)
+
+/** JSON with object keys sorted, so the same event always hashes the same. */
+export const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return "[" + value.map(canonicalJson).join(",") + "]"
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return "{" + entries.map(([k, v]) => JSON.stringify(k) + ":" + canonicalJson(v)).join(",") + "}"
+  }
+  return JSON.stringify(value)
+}
+
+/** The hash an event must carry: SHA-256 over the canonical JSON of its encoded form without `hash`. */
+export const hashOf = (event: PetitionEvent): string => {
+  const { hash: _, ...rest } = encodeEvent(event)
+  return sha256Hex(canonicalJson(rest))
+}
+
+/** Seals events onto a stream that currently ends at `version` with `lastHash`. */
+export const seal = (
+  version: number,
+  lastHash: string,
+  events: ReadonlyArray<UnsealedEvent>
+): ReadonlyArray<PetitionEvent> => {
+  const out: Array<PetitionEvent> = []
+  let prevHash = lastHash
+  events.forEach((e, i) => {
+    const withLink = { ...e, version: version + i + 1, prevHash, hash: "" } as PetitionEvent
+    const hash = hashOf(withLink)
+    out.push({ ...withLink, hash })
+    prevHash = hash
+  })
+  return out
+}
+
+/** Raised when a petition's history does not verify: an event was edited, reordered or removed. */
+export class ChainBroken extends Schema.TaggedError<ChainBroken>()("ChainBroken", {
+  petitionId: Schema.String,
+  version: Schema.Number,
+  reason: Schema.Literals(["version_gap", "prev_hash_mismatch", "hash_mismatch", "foreign_event"]),
+  message: Schema.String
+}) {}
+
+const reasons = {
+  version_gap: "版本号不连续，有事件缺失或顺序被调换（a version is missing or out of order）",
+  prev_hash_mismatch: "与前一事件的链接不符，有事件被删除、调换或改动（the link to the previous event does not match）",
+  hash_mismatch: "事件内容与其哈希不符，事件被改动过（the event's content does not match its hash: it was edited）",
+  foreign_event: "事件属于另一件信访件（the event belongs to another petition）"
+} as const
+
+/** Checks a petition's full history, naming the first version that does not verify. */
+export const verifyChain = (events: ReadonlyArray<PetitionEvent>): Result.Result<void, ChainBroken> => {
+  let prevHash = GENESIS_HASH
+  const petitionId = events[0]?.petitionId ?? ""
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!
+    const expected = i + 1
+    const reason: keyof typeof reasons | undefined =
+      e.petitionId !== petitionId ? "foreign_event"
+      : e.version !== expected ? "version_gap"
+      : e.prevHash !== prevHash ? "prev_hash_mismatch"
+      : hashOf(e) !== e.hash ? "hash_mismatch"
+      : undefined
+    if (reason !== undefined) {
+      return Result.fail(
+        new ChainBroken({
+          petitionId,
+          version: expected,
+          reason,
+          message: `信访件 ${petitionId} 的历史记录在第 ${expected} 个事件处校验失败：${reasons[reason]}`
+        })
+      )
+    }
+    prevHash = e.hash
+  }
+  return Result.void
+}
