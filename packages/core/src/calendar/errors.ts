@@ -40,3 +40,9 @@ export const unknownCalendar = (name: string, known: ReadonlyArray<string>): Unk
     known: [...known],
     message: `未知日历 "${name}"，可用的有：${known.join(", ")}。 (Unknown calendar "${name}"; known calendars: ${known.join(", ")}.)`
   })
+
+/** A local date that is not `YYYY-MM-DD` or does not exist. */
+export class InvalidDate extends Schema.TaggedError<InvalidDate>()("InvalidDate", {
+  input: Schema.String,
+  message: Schema.String
+}) {}

@@ -1,4 +1,4 @@
-export { CalendarYearUnknown, InvalidDuration, UnknownCalendar } from "./errors.js"
+export { CalendarYearUnknown, InvalidDate, InvalidDuration, UnknownCalendar } from "./errors.js"
 export { addDurations, DurationFromString, durationExceeds, makeDuration, parseDuration } from "./duration.js"
 export type { Duration } from "./duration.js"
 export {
@@ -8,6 +8,7 @@ export {
   DayEntry,
   DayHours,
   defaultTimeZone,
+  ExplicitHolidays,
   LocalDate,
   NaturalCalendarSpec,
   TimeZoneName,
@@ -15,3 +16,9 @@ export {
   WorkingCalendarSpec,
   WorkingInterval
 } from "./spec.js"
+export { chinaHolidayYears } from "./china-holidays.js"
+export type { HolidayBlock, HolidayNotice, HolidayYear } from "./china-holidays.js"
+export { chinaDataYears } from "./days.js"
+export type { DayReason, DayStatus } from "./days.js"
+export { lookupCalendar, makeCalendar, makeCalendars, presetCalendar } from "./calendar.js"
+export type { Calendar, Calendars } from "./calendar.js"

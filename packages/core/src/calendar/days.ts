@@ -1,0 +1,152 @@
+import { calendarYearUnknown } from "./errors.js"
+import type { HolidayNotice } from "./china-holidays.js"
+import { chinaHolidayYears } from "./china-holidays.js"
+import type { CalendarSpec, DayEntry, Weekday } from "./spec.js"
+import { chinaOfficeHours, defaultTimeZone, parseInterval, weekdays } from "./spec.js"
+
+/** Why a day is or is not a working day. */
+export type DayReason =
+  | "weekday" // an ordinary working day
+  | "weekend" // a weekday without working hours in this calendar
+  | "holiday" // a public holiday (name given)
+  | "makeUpWorkday" // a make-up working day (调休上班) for the named holiday
+  | "extraHoliday" // a day off added by this calendar
+  | "extraWorkday" // a working day added by this calendar
+  | "natural" // natural time: every day counts
+
+export interface DayStatus {
+  /** `YYYY-MM-DD` in the calendar's time zone. */
+  readonly date: string
+  readonly working: boolean
+  readonly reason: DayReason
+  /** The holiday's (or extra day's) name, Chinese first. */
+  readonly name?: string
+  readonly nameEn?: string
+  /** The official notice the day comes from (bundled China data). */
+  readonly notice?: HolidayNotice
+  /** True when the year had no holiday data and the calendar fell back to plain weekends. */
+  readonly fallback?: boolean
+  /** Working intervals in minutes after local midnight. */
+  readonly minutes: ReadonlyArray<readonly [number, number]>
+}
+
+interface Special {
+  readonly working: boolean
+  readonly reason: DayReason
+  readonly name: string
+  readonly nameEn?: string
+  readonly notice?: HolidayNotice
+}
+
+const addDays = (date: string, n: number): string => {
+  const d = new globalThis.Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+const chinaSpecials: ReadonlyMap<string, Special> = (() => {
+  const map = new Map<string, Special>()
+  for (const year of chinaHolidayYears) {
+    for (const block of year.blocks) {
+      const notice = year.notices[block.notice ?? 0]!
+      for (let d = block.from; d <= block.to; d = addDays(d, 1)) {
+        map.set(d, { working: false, reason: "holiday", name: block.name, nameEn: block.nameEn, notice })
+      }
+      for (const w of block.workdays) {
+        map.set(w, { working: true, reason: "makeUpWorkday", name: block.name, nameEn: block.nameEn, notice })
+      }
+    }
+  }
+  return map
+})()
+
+const chinaYears: ReadonlySet<number> = new Set(chinaHolidayYears.map((y) => y.year))
+
+/** The years for which bundled mainland holiday data exists. */
+export const chinaDataYears = (): ReadonlyArray<number> => [...chinaYears].sort((a, b) => a - b)
+
+type Minutes = ReadonlyArray<readonly [number, number]>
+
+/**
+ * The day-level rules of a calendar, compiled from its spec: which dates are working days and
+ * with which hours. Shared by the interval index and the day-walking oracle.
+ */
+export interface DayRules {
+  readonly name: string
+  readonly timeZone: string
+  readonly natural: boolean
+  /** Throws CalendarYearUnknown for a year without data (unless the calendar falls back to weekends). */
+  readonly status: (date: string, weekday: number) => DayStatus
+  readonly yearKnown: (year: number) => boolean
+}
+
+const allDay: Minutes = [[0, 1440]]
+
+export const compileDayRules = (name: string, spec: CalendarSpec): DayRules => {
+  const timeZone = spec.timeZone ?? defaultTimeZone
+  if (spec.kind === "natural") {
+    return {
+      name,
+      timeZone,
+      natural: true,
+      status: (date) => ({ date, working: true, reason: "natural", minutes: allDay }),
+      yearKnown: () => true
+    }
+  }
+  const hours = spec.hours ?? chinaOfficeHours
+  const byWeekday: Array<Minutes> = weekdays.map((w: Weekday) => (hours[w] ?? []).map(parseInterval))
+  const makeUp: Minutes = spec.makeUpDayHours !== undefined ? spec.makeUpDayHours.map(parseInterval) : byWeekday[0]!
+  const source = spec.holidays ?? "china"
+  const specials = new Map<string, Special>()
+  let knownYears: ((year: number) => boolean) = () => true
+  if (source === "china") {
+    for (const [d, s] of chinaSpecials) specials.set(d, s)
+    knownYears = (y) => chinaYears.has(y)
+  } else if (source !== "none") {
+    const years = new Set(source.years)
+    knownYears = (y) => years.has(y)
+    for (const h of source.holidays) specials.set(h.date, { working: false, reason: "holiday", name: h.name })
+    for (const w of source.workdays ?? []) specials.set(w.date, { working: true, reason: "makeUpWorkday", name: w.name })
+  }
+  const put = (entries: ReadonlyArray<DayEntry> | undefined, working: boolean) => {
+    for (const e of entries ?? []) {
+      specials.set(e.date, { working, reason: working ? "extraWorkday" : "extraHoliday", name: e.name })
+    }
+  }
+  put(spec.extraHolidays, false)
+  put(spec.extraWorkdays, true)
+  const fallback = spec.fallback === "weekends"
+  return {
+    name,
+    timeZone,
+    natural: false,
+    yearKnown: (y) => fallback || knownYears(y),
+    status: (date, weekday) => {
+      const special = specials.get(date)
+      const isExtra = special !== undefined && (special.reason === "extraHoliday" || special.reason === "extraWorkday")
+      const year = Number(date.slice(0, 4))
+      const known = knownYears(year)
+      if (!known && !fallback && !isExtra) throw calendarYearUnknown(name, year)
+      if (special !== undefined && (known || isExtra)) {
+        const { working, reason, name: n, nameEn, notice } = special
+        return {
+          date,
+          working,
+          reason,
+          name: n,
+          ...(nameEn !== undefined ? { nameEn } : {}),
+          ...(notice !== undefined ? { notice } : {}),
+          minutes: working ? makeUp : []
+        }
+      }
+      const minutes = byWeekday[weekday - 1]!
+      return {
+        date,
+        working: minutes.length > 0,
+        reason: minutes.length > 0 ? "weekday" : "weekend",
+        ...(known ? {} : { fallback: true }),
+        minutes
+      }
+    }
+  }
+}
