@@ -1,1 +1,7 @@
-export {}
+/**
+ * @minyi/testkit — contract suites for adapters, and the fixtures they use.
+ * @packageDocumentation
+ */
+export { contractRetryPolicy, storeContract } from "./store-contract.js"
+export type { StoreCapabilities, StoreHarness } from "./store-contract.js"
+export { batch, MINUTE, newEvent, outboxMessage, summary, T0, timerSpec } from "./fixtures.js"

@@ -21,10 +21,7 @@ export const StoredEvent = Schema.Struct({
   streamId: Id,
   version: Positive,
   position: Positive,
-  eventId: Id,
-  type: Id,
-  at: InstantMs,
-  data: Schema.Json
+  ...NewEvent.fields
 })
 export type StoredEvent = typeof StoredEvent.Type
 
@@ -43,10 +40,7 @@ export type TimerSpec = typeof TimerSpec.Type
 
 /** A timer handed to one worker until `leaseUntil`; `token` proves the lease on `complete`. */
 export const ClaimedTimer = Schema.Struct({
-  streamId: Id,
-  key: Id,
-  dueAt: InstantMs,
-  payload: Schema.Json,
+  ...TimerSpec.fields,
   token: Id,
   workerId: Id,
   leaseUntil: InstantMs

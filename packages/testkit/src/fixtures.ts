@@ -1,0 +1,71 @@
+import type { AppendBatch, NewEvent, OutboxMessage, PetitionSummary, TimerSpec } from "@minyi/core"
+
+/** 2026-01-05T09:00:00+08:00, a Monday: the suites' fixed "now". */
+export const T0 = Date.UTC(2026, 0, 5, 1, 0, 0)
+export const MINUTE = 60_000
+
+/** An event with a recognisable payload (nested JSON, Chinese text) to prove data round-trips. */
+export const newEvent = (eventId: string, type = "Noted", at = T0): NewEvent => ({
+  eventId,
+  type,
+  at,
+  data: { _tag: type, note: `事件 ${eventId}`, nested: { n: 1.5, ok: true, none: null, list: [1, "二", { three: 3 }] } }
+})
+
+export const timerSpec = (streamId: string, key: string, dueAt: number, payload: TimerSpec["payload"] = { key }): TimerSpec => ({
+  streamId,
+  key,
+  dueAt,
+  payload
+})
+
+export const outboxMessage = (id: string, streamId: string, createdAt = T0, extra: Partial<OutboxMessage> = {}): OutboxMessage => ({
+  id,
+  streamId,
+  idempotencyKey: `notify:${id}`,
+  channel: "sms",
+  recipient: "13800000000",
+  template: "feedback",
+  payload: { text: `您的诉求 ${streamId} 已受理` },
+  createdAt,
+  ...extra
+})
+
+export const summary = (petitionId: string, extra: Partial<PetitionSummary> = {}): PetitionSummary => ({
+  petitionId,
+  status: "dispatched",
+  tier: 0,
+  priority: "normal",
+  owner: null,
+  firstHandler: "unit.centre",
+  lead: null,
+  coHandlers: [],
+  chainUnits: [],
+  jurisdictionPath: ["futian"],
+  categoryPath: ["env"],
+  channel: "hotline",
+  leaderPerson: null,
+  watchers: [],
+  accusedUnit: null,
+  receivedAt: T0,
+  updatedAt: T0,
+  nextDueAt: null,
+  breachedClocks: [],
+  data: {},
+  ...extra
+})
+
+/** A batch with nothing but events; spread extras over it. */
+export const batch = (
+  streamId: string,
+  expectedVersion: number,
+  events: ReadonlyArray<NewEvent>,
+  extra: Partial<AppendBatch> = {}
+): AppendBatch => ({
+  streamId,
+  expectedVersion,
+  events,
+  outbox: [],
+  timers: { schedule: [], cancel: [] },
+  ...extra
+})

@@ -1,0 +1,689 @@
+import { EventStore, Outbox, Queries, retryDelay, Timers } from "@minyi/core"
+import type { ClaimedTimer, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent } from "@minyi/core"
+import { Effect, Exit, Layer, Option } from "effect"
+import { describe, expect, it } from "vitest"
+import { batch, MINUTE, newEvent, outboxMessage, summary, T0, timerSpec } from "./fixtures.js"
+
+/** What an adapter can do beyond the common contract. The suite adds tests for each capability. */
+export interface StoreCapabilities {
+  /** Data survives closing the store and opening the same location again. */
+  readonly durable: boolean
+  /** Several store instances may be open on one location at once (connections, pools). */
+  readonly concurrentWriters: boolean
+  /** Several processes may share a location; process-level tests belong to the adapter. */
+  readonly multiProcess: boolean
+}
+
+/** How the suite reaches an adapter. */
+export interface StoreHarness {
+  readonly name: string
+  readonly capabilities: StoreCapabilities
+  /** A location no test has used yet: a temporary file, a fresh schema; anything for memory stores. */
+  readonly newLocation: () => string | Promise<string>
+  /** Opens the store at a location; closing the layer's scope closes the store. */
+  readonly open: (location: string, options: { readonly retry: RetryPolicy }) => Layer.Layer<Storage, OpenError>
+}
+
+/** The retry policy every store opened by the suite gets, so backoff can be checked exactly. */
+export const contractRetryPolicy: RetryPolicy = {
+  initialDelayMs: 1_000,
+  factor: 2,
+  maxDelayMs: 60_000,
+  maxAttempts: 4,
+  jitter: 0.2
+}
+
+type Program<A> = Effect.Effect<A, unknown, Storage>
+
+/**
+ * The storage contract: EventStore, Timers, Outbox and Queries. Every adapter runs it in one line:
+ * `storeContract({ name, capabilities, newLocation, open })`. Each test gets a fresh location.
+ */
+export const storeContract = (harness: StoreHarness): void => {
+  const open = (location: string) => harness.open(location, { retry: contractRetryPolicy })
+  const runAt = <A>(location: string, program: Program<A>): Promise<A> =>
+    Effect.runPromise(Effect.scoped(Effect.provide(program, open(location))) as Effect.Effect<A, unknown>)
+  const run = async <A>(program: Program<A>): Promise<A> => runAt(await harness.newLocation(), program)
+  /** Runs the effect and returns its failure; fails the test if it succeeded. */
+  const failureOf = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.flatMap(Effect.exit(effect), (exit) =>
+      Exit.isFailure(exit)
+        ? Effect.succeed(Option.getOrThrow(Exit.findErrorOption(exit)))
+        : Effect.die(new Error(`expected a failure, got ${JSON.stringify(exit.value)}`))
+    )
+
+  describe(`${harness.name}: storage contract`, () => {
+    describe("EventStore", () => {
+      it("appends to a new stream and reads the events back in version order, data intact", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const result = yield* store.append(batch("p1", 0, [newEvent("e1", "Submitted"), newEvent("e2", "Acknowledged", T0 + 1)]))
+            expect(result).toEqual({ streamId: "p1", previousVersion: 0, version: 2, replayed: false })
+            const more = yield* store.append(batch("p1", 2, [newEvent("e3")]))
+            expect(more).toEqual({ streamId: "p1", previousVersion: 2, version: 3, replayed: false })
+            const events = yield* store.readStream("p1")
+            expect(events.map((e) => [e.eventId, e.version, e.type, e.at])).toEqual([
+              ["e1", 1, "Submitted", T0],
+              ["e2", 2, "Acknowledged", T0 + 1],
+              ["e3", 3, "Noted", T0]
+            ])
+            expect(events[0]!.data).toEqual(newEvent("e1", "Submitted").data)
+            expect(events.every((e) => e.streamId === "p1")).toBe(true)
+            expect(events[1]!.position).toBeGreaterThan(events[0]!.position)
+            expect(yield* store.readStream("unknown")).toEqual([])
+          })
+        ))
+
+      it("refuses a stale expected version with VersionConflict and writes nothing", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            yield* store.append(batch("p1", 0, [newEvent("e1"), newEvent("e2")]))
+            const stale = yield* failureOf(store.append(batch("p1", 1, [newEvent("e3")], { outbox: [outboxMessage("m1", "p1")] })))
+            expect(stale).toMatchObject({ _tag: "VersionConflict", streamId: "p1", expectedVersion: 1, actualVersion: 2 })
+            expect((stale as Error).message).toContain("p1")
+            const recreate = yield* failureOf(store.append(batch("p1", 0, [newEvent("e4")])))
+            expect(recreate).toMatchObject({ _tag: "VersionConflict", expectedVersion: 0, actualVersion: 2 })
+            const ahead = yield* failureOf(store.append(batch("p2", 3, [newEvent("e5")])))
+            expect(ahead).toMatchObject({ _tag: "VersionConflict", streamId: "p2", expectedVersion: 3, actualVersion: 0 })
+            expect((yield* store.readStream("p1")).map((e) => e.eventId)).toEqual(["e1", "e2"])
+            expect(yield* (yield* Outbox).pendingCount()).toBe(0)
+          })
+        ))
+
+      it("returns the earlier result for a known idempotency key and writes nothing new", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const first = yield* store.append(batch("p1", 0, [newEvent("e1")], { idempotencyKey: "submit:hotline:msg-1" }))
+            expect(yield* store.findByIdempotencyKey("submit:hotline:msg-1")).toEqual(Option.some(first))
+            // A retried submit carries a fresh petition id and event ids: the key alone decides.
+            const again = yield* store.append(
+              batch("p1-retry", 0, [newEvent("e1-retry")], { idempotencyKey: "submit:hotline:msg-1", outbox: [outboxMessage("m9", "p1-retry")] })
+            )
+            expect(again).toEqual({ ...first, replayed: true })
+            expect(yield* store.readStream("p1-retry")).toEqual([])
+            expect((yield* store.readAll(0, 100)).map((e) => e.eventId)).toEqual(["e1"])
+            expect(yield* (yield* Outbox).pendingCount()).toBe(0)
+            expect(yield* store.findByIdempotencyKey("submit:hotline:msg-2")).toEqual(Option.none())
+          })
+        ))
+
+      it("writes nothing of a batch whose middle event id is already stored (atomicity)", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            yield* store.append(batch("p1", 0, [newEvent("e1")]))
+            const doomed = batch("p2", 0, [newEvent("e2"), newEvent("e1"), newEvent("e3")], {
+              idempotencyKey: "k-doomed",
+              outbox: [outboxMessage("m1", "p2")],
+              timers: { schedule: [timerSpec("p2", "clock:feedback", T0)], cancel: [] },
+              summary: summary("p2")
+            })
+            const error = yield* failureOf(store.append(doomed))
+            expect(error).toMatchObject({ _tag: "DuplicateId", kind: "event", id: "e1" })
+            yield* expectNothingOf("p2", "k-doomed", "clock:feedback")
+            // The same batch without the clash goes through: nothing half-written blocks it.
+            const fixed = yield* store.append({ ...doomed, events: [newEvent("e2"), newEvent("e3")] })
+            expect(fixed.version).toBe(2)
+          })
+        ))
+
+      it("writes nothing of a batch with a duplicate outbox id, nor of one whose events repeat an id", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            yield* store.append(batch("p1", 0, [newEvent("e1")], { outbox: [outboxMessage("m1", "p1")] }))
+            const clash = yield* failureOf(
+              store.append(
+                batch("p2", 0, [newEvent("e2")], {
+                  idempotencyKey: "k2",
+                  outbox: [outboxMessage("m2", "p2"), outboxMessage("m1", "p2")],
+                  timers: { schedule: [timerSpec("p2", "t", T0)], cancel: [] },
+                  summary: summary("p2")
+                })
+              )
+            )
+            expect(clash).toMatchObject({ _tag: "DuplicateId", kind: "outbox", id: "m1" })
+            const twice = yield* failureOf(store.append(batch("p2", 0, [newEvent("e2"), newEvent("e2")], { idempotencyKey: "k2" })))
+            expect(twice).toMatchObject({ _tag: "DuplicateId", kind: "event", id: "e2" })
+            yield* expectNothingOf("p2", "k2", "t")
+            expect(yield* (yield* Outbox).pendingCount()).toBe(1)
+          })
+        ))
+
+      it("rejects a malformed batch with InvalidInput naming every bad field, and writes nothing", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const bad = {
+              ...batch("p1", -1, [newEvent("e1"), { ...newEvent("e2"), at: "yesterday" as never }]),
+              outbox: [{ ...outboxMessage("m1", "p1"), channel: "" }],
+              summary: { ...summary("p1"), tier: "high" }
+            }
+            const error = yield* failureOf(store.append(bad as never))
+            expect(error).toMatchObject({ _tag: "InvalidInput" })
+            const paths = (error as { problems: ReadonlyArray<{ path: string; message: string }> }).problems.map((p) => p.path)
+            expect(paths).toEqual(expect.arrayContaining(["/expectedVersion", "/events/1/at", "/outbox/0/channel", "/summary/tier"]))
+            expect((error as Error).message).toContain("/events/1/at")
+            yield* expectNothingOf("p1", "none", "none")
+          })
+        ))
+
+      it("reads all events in global position order, in pages", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const order: Array<string> = []
+            const versions = new Map<string, number>()
+            for (let i = 0; i < 12; i++) {
+              const stream = `p${i % 3}`
+              const v = versions.get(stream) ?? 0
+              const ids = [`e${i}a`, `e${i}b`]
+              yield* store.append(batch(stream, v, ids.map((id) => newEvent(id))))
+              versions.set(stream, v + 2)
+              order.push(...ids)
+            }
+            const all = yield* store.readAll(0, 1000)
+            expect(all.map((e) => e.eventId)).toEqual(order)
+            expectIncreasing(all.map((e) => e.position))
+            const paged: Array<StoredEvent> = []
+            let after = 0
+            for (;;) {
+              const page = yield* store.readAll(after, 5)
+              expect(page.length).toBeLessThanOrEqual(5)
+              if (page.length === 0) break
+              paged.push(...page)
+              after = page[page.length - 1]!.position
+            }
+            expect(paged).toEqual(all)
+            for (const stream of ["p0", "p1", "p2"]) {
+              expect((yield* store.readStream(stream)).map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+            }
+            expect(yield* store.readAll(all[all.length - 1]!.position, 10)).toEqual([])
+          })
+        ))
+
+      it("accepts a batch without events (timers, outbox, summary only) at the current version", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            yield* store.append(batch("p1", 0, [newEvent("e1")]))
+            const result = yield* store.append(
+              batch("p1", 1, [], { timers: { schedule: [timerSpec("p1", "clock:x", T0)], cancel: [] }, summary: summary("p1") })
+            )
+            expect(result).toEqual({ streamId: "p1", previousVersion: 1, version: 1, replayed: false })
+            expect(Option.isSome(yield* (yield* Timers).get({ streamId: "p1", key: "clock:x" }))).toBe(true)
+            expect(Option.isSome(yield* (yield* Queries).get("p1"))).toBe(true)
+            const stale = yield* failureOf(store.append(batch("p1", 0, [])))
+            expect(stale).toMatchObject({ _tag: "VersionConflict", actualVersion: 1 })
+          })
+        ))
+
+      it("lets exactly one of many concurrent appends at the same version win", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            yield* store.append(batch("p1", 0, [newEvent("e0")]))
+            const results = yield* Effect.all(
+              Array.from({ length: 8 }, (_, i) => Effect.exit(store.append(batch("p1", 1, [newEvent(`race-${i}`)])))),
+              { concurrency: "unbounded" }
+            )
+            expect(results.filter(Exit.isSuccess).length).toBe(1)
+            for (const r of results.filter(Exit.isFailure)) {
+              expect(Option.getOrThrow(Exit.findErrorOption(r))).toMatchObject({ _tag: "VersionConflict" })
+            }
+            expect((yield* store.readStream("p1")).map((e) => e.version)).toEqual([1, 2])
+          })
+        ))
+    })
+
+    describe("Timers", () => {
+      it("schedules through appends and directly, replaces by (stream, key), and cancels", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const timers = yield* Timers
+            yield* store.append(
+              batch("p1", 0, [newEvent("e1")], {
+                timers: { schedule: [timerSpec("p1", "clock:feedback", T0 + 10 * MINUTE), timerSpec("p1", "clock:contact", T0 + 30 * MINUTE)], cancel: [] }
+              })
+            )
+            yield* timers.schedule([timerSpec("p2", "clock:feedback", T0 + 5 * MINUTE, { note: "直接" })])
+            expect(yield* timers.get({ streamId: "p2", key: "clock:feedback" })).toEqual(
+              Option.some(timerSpec("p2", "clock:feedback", T0 + 5 * MINUTE, { note: "直接" }))
+            )
+            // Same key again: replaced, not added.
+            yield* timers.schedule([timerSpec("p1", "clock:feedback", T0 + 60 * MINUTE)])
+            const due = yield* timers.claimDue({ now: T0 + 10 * MINUTE, limit: 10, leaseMs: MINUTE, workerId: "w" })
+            expect(due).toMatchObject([{ streamId: "p2", key: "clock:feedback" }])
+            yield* timers.complete(due[0]!)
+            yield* store.append(batch("p1", 1, [], { timers: { schedule: [], cancel: [{ streamId: "p1", key: "clock:contact" }] } }))
+            yield* timers.cancel({ streamId: "p1", key: "clock:feedback" })
+            yield* timers.cancel({ streamId: "p1", key: "never-scheduled" })
+            expect(yield* timers.get({ streamId: "p1", key: "clock:contact" })).toEqual(Option.none())
+            expect(yield* timers.claimDue({ now: T0 + 1000 * MINUTE, limit: 10, leaseMs: MINUTE, workerId: "w" })).toEqual([])
+          })
+        ))
+
+      it("claims only due timers, earliest first, at most `limit`, with their payload", () =>
+        run(
+          Effect.gen(function* () {
+            const timers = yield* Timers
+            yield* timers.schedule([5, 1, 4, 2, 3, 9].map((m) => timerSpec(`p${m}`, "clock:a", T0 + m * MINUTE, { m, 中: "文" })))
+            const first = yield* timers.claimDue({ now: T0 + 4 * MINUTE, limit: 3, leaseMs: MINUTE, workerId: "w1" })
+            expect(first.map((t) => t.dueAt)).toEqual([1, 2, 3].map((m) => T0 + m * MINUTE))
+            expect(first[0]).toMatchObject({ streamId: "p1", key: "clock:a", payload: { m: 1, 中: "文" }, workerId: "w1", leaseUntil: T0 + 5 * MINUTE })
+            expect(new Set(first.map((t) => t.token)).size).toBe(3)
+            const second = yield* timers.claimDue({ now: T0 + 4 * MINUTE, limit: 3, leaseMs: MINUTE, workerId: "w1" })
+            expect(second.map((t) => t.streamId)).toEqual(["p4"])
+          })
+        ))
+
+      it("never re-hands a leased timer before its lease expires; a stale token cannot complete", () =>
+        run(
+          Effect.gen(function* () {
+            const timers = yield* Timers
+            yield* timers.schedule([timerSpec("p1", "clock:a", T0)])
+            const [claim1] = yield* timers.claimDue({ now: T0, limit: 10, leaseMs: 5 * MINUTE, workerId: "w1" })
+            expect(claim1).toBeDefined()
+            expect(yield* timers.claimDue({ now: T0 + 5 * MINUTE - 1, limit: 10, leaseMs: MINUTE, workerId: "w2" })).toEqual([])
+            // w1 crashed: its lease runs out and w2 takes the timer over.
+            const [claim2] = yield* timers.claimDue({ now: T0 + 5 * MINUTE, limit: 10, leaseMs: MINUTE, workerId: "w2" })
+            expect(claim2).toMatchObject({ streamId: "p1", key: "clock:a", workerId: "w2" })
+            expect(claim2!.token).not.toBe(claim1!.token)
+            const lost = yield* failureOf(timers.complete(claim1!))
+            expect(lost).toMatchObject({ _tag: "LeaseLost", kind: "timer" })
+            yield* timers.complete(claim2!)
+            expect(yield* timers.get({ streamId: "p1", key: "clock:a" })).toEqual(Option.none())
+            expect(yield* failureOf(timers.complete(claim2!))).toMatchObject({ _tag: "LeaseLost" })
+          })
+        ))
+
+      it("completes a claim whose lease ran out if nobody took it over", () =>
+        run(
+          Effect.gen(function* () {
+            const timers = yield* Timers
+            yield* timers.schedule([timerSpec("p1", "clock:a", T0)])
+            const [claim] = yield* timers.claimDue({ now: T0, limit: 1, leaseMs: MINUTE, workerId: "w1" })
+            yield* timers.complete(claim!)
+            expect(yield* timers.nextDueAt()).toEqual(Option.none())
+          })
+        ))
+
+      it("drops the lease when a claimed timer is rescheduled or cancelled", () =>
+        run(
+          Effect.gen(function* () {
+            const timers = yield* Timers
+            yield* timers.schedule([timerSpec("p1", "clock:a", T0), timerSpec("p2", "clock:a", T0)])
+            const claims = yield* timers.claimDue({ now: T0, limit: 10, leaseMs: 10 * MINUTE, workerId: "w1" })
+            expect(claims.length).toBe(2)
+            yield* timers.schedule([timerSpec("p1", "clock:a", T0 + MINUTE, { again: true })])
+            yield* timers.cancel({ streamId: "p2", key: "clock:a" })
+            for (const claim of claims) expect(yield* failureOf(timers.complete(claim))).toMatchObject({ _tag: "LeaseLost" })
+            // The replacement is due at its own time, without waiting for the old lease.
+            const again = yield* timers.claimDue({ now: T0 + MINUTE, limit: 10, leaseMs: MINUTE, workerId: "w2" })
+            expect(again).toMatchObject([{ streamId: "p1", dueAt: T0 + MINUTE, payload: { again: true } }])
+          })
+        ))
+
+      it("tells the scheduler when the next timer becomes claimable", () =>
+        run(
+          Effect.gen(function* () {
+            const timers = yield* Timers
+            expect(yield* timers.nextDueAt()).toEqual(Option.none())
+            yield* timers.schedule([timerSpec("p1", "a", T0 + 3 * MINUTE), timerSpec("p2", "a", T0 + MINUTE), timerSpec("p3", "a", T0 + 9 * MINUTE)])
+            expect(yield* timers.nextDueAt()).toEqual(Option.some(T0 + MINUTE))
+            yield* timers.claimDue({ now: T0 + MINUTE, limit: 1, leaseMs: 5 * MINUTE, workerId: "w" })
+            expect(yield* timers.nextDueAt()).toEqual(Option.some(T0 + 3 * MINUTE))
+            yield* timers.claimDue({ now: T0 + 3 * MINUTE, limit: 1, leaseMs: MINUTE, workerId: "w" })
+            // p3 at +9; p2's lease ends at +6 and p1's at +4: p1 is claimable first.
+            expect(yield* timers.nextDueAt()).toEqual(Option.some(T0 + 4 * MINUTE))
+          })
+        ))
+
+      it("rejects malformed timer specs with InvalidInput naming the field", () =>
+        run(
+          Effect.gen(function* () {
+            const timers = yield* Timers
+            const error = yield* failureOf(timers.schedule([timerSpec("p1", "a", T0), { ...timerSpec("p2", "", T0), dueAt: "soon" } as never]))
+            expect(error).toMatchObject({ _tag: "InvalidInput" })
+            const paths = (error as { problems: ReadonlyArray<{ path: string }> }).problems.map((p) => p.path)
+            expect(paths).toEqual(expect.arrayContaining(["/1/key", "/1/dueAt"]))
+            expect(yield* timers.get({ streamId: "p1", key: "a" })).toEqual(Option.none())
+          })
+        ))
+
+      it("never hands one timer to two of many concurrent claimers", () =>
+        run(
+          Effect.gen(function* () {
+            const timers = yield* Timers
+            const n = 240
+            yield* timers.schedule(Array.from({ length: n }, (_, i) => timerSpec(`p${i}`, "clock:a", T0 - (i % 17) * MINUTE)))
+            const claimed = yield* Effect.all(
+              Array.from({ length: 8 }, (_, w) => claimUntilEmpty(timers, `w${w}`)),
+              { concurrency: "unbounded" }
+            )
+            const ids = claimed.flat().map((t) => t.streamId)
+            expect(ids.length).toBe(n)
+            expect(new Set(ids).size).toBe(n)
+          })
+        ))
+    })
+
+    describe("Outbox", () => {
+      it("hands out messages written by an append, and removes them on ack", () =>
+        run(
+          Effect.gen(function* () {
+            const outbox = yield* Outbox
+            const m1 = outboxMessage("m1", "p1", T0)
+            const m2 = outboxMessage("m2", "p1", T0 + 1, { template: undefined as never, recipient: "unit.env" })
+            const { template: _, ...m2WithoutTemplate } = m2
+            yield* (yield* EventStore).append(batch("p1", 0, [newEvent("e1")], { outbox: [m1, m2WithoutTemplate] }))
+            expect(yield* outbox.pendingCount()).toBe(2)
+            const claims = yield* outbox.claim({ now: T0 + 1, limit: 10, leaseMs: MINUTE, workerId: "relay-1" })
+            expect(claims.map((c) => c.message)).toEqual([m1, m2WithoutTemplate])
+            expect(claims[0]).toMatchObject({ workerId: "relay-1", leaseUntil: T0 + 1 + MINUTE, attempt: 1 })
+            expect(yield* outbox.claim({ now: T0 + 2, limit: 10, leaseMs: MINUTE, workerId: "relay-2" })).toEqual([])
+            expect(yield* failureOf(outbox.ack("m1", "not-the-token"))).toMatchObject({ _tag: "LeaseLost", kind: "outbox", id: "m1" })
+            yield* outbox.ack("m1", claims[0]!.token)
+            expect(yield* outbox.pendingCount()).toBe(1)
+            // relay-1 dies holding m2: after its lease, another relay delivers it.
+            const [retaken] = yield* outbox.claim({ now: T0 + 1 + MINUTE, limit: 10, leaseMs: MINUTE, workerId: "relay-2" })
+            expect(retaken).toMatchObject({ message: m2WithoutTemplate, workerId: "relay-2" })
+            expect(yield* failureOf(outbox.ack("m2", claims[1]!.token))).toMatchObject({ _tag: "LeaseLost" })
+            yield* outbox.ack("m2", retaken!.token)
+            expect(yield* outbox.pendingCount()).toBe(0)
+            expect(yield* outbox.claim({ now: T0 + 100 * MINUTE, limit: 10, leaseMs: MINUTE, workerId: "relay-2" })).toEqual([])
+          })
+        ))
+
+      it("backs off exponentially with jitter after retryable failures, then dead-letters", () =>
+        run(
+          Effect.gen(function* () {
+            const outbox = yield* Outbox
+            yield* (yield* EventStore).append(batch("p1", 0, [newEvent("e1")], { outbox: [outboxMessage("m1", "p1", T0)] }))
+            let now = T0
+            const delays: Array<number> = []
+            for (let attempt = 1; attempt < contractRetryPolicy.maxAttempts; attempt++) {
+              const [claim] = yield* outbox.claim({ now, limit: 1, leaseMs: MINUTE, workerId: "relay" })
+              expect(claim).toMatchObject({ attempt })
+              const outcome = yield* outbox.fail("m1", claim!.token, { retryable: true, reason: "HTTP 503" }, now)
+              const expected = now + retryDelay(contractRetryPolicy, "m1", attempt)
+              expect(outcome).toEqual({ _tag: "Retrying", attempts: attempt, nextAttemptAt: expected })
+              delays.push(expected - now)
+              expect(yield* outbox.claim({ now: expected - 1, limit: 1, leaseMs: MINUTE, workerId: "relay" })).toEqual([])
+              now = expected
+            }
+            expect(delays[1]!).toBeGreaterThan(delays[0]!)
+            expect(delays[2]!).toBeGreaterThan(delays[1]!)
+            const [last] = yield* outbox.claim({ now, limit: 1, leaseMs: MINUTE, workerId: "relay" })
+            const outcome = yield* outbox.fail("m1", last!.token, { retryable: true, reason: "HTTP 503" }, now)
+            const deadLetter = { message: outboxMessage("m1", "p1", T0), attempts: contractRetryPolicy.maxAttempts, reason: "HTTP 503", deadAt: now }
+            expect(outcome).toEqual({ _tag: "DeadLettered", deadLetter })
+            expect(yield* outbox.deadLetters()).toEqual([deadLetter])
+            expect(yield* outbox.pendingCount()).toBe(0)
+            expect(yield* outbox.claim({ now: now + 1000 * MINUTE, limit: 1, leaseMs: MINUTE, workerId: "relay" })).toEqual([])
+          })
+        ))
+
+      it("dead-letters a non-retryable failure at once; a stale token cannot fail a message", () =>
+        run(
+          Effect.gen(function* () {
+            const outbox = yield* Outbox
+            yield* (yield* EventStore).append(
+              batch("p1", 0, [newEvent("e1")], { outbox: [outboxMessage("m1", "p1", T0), outboxMessage("m2", "p1", T0)] })
+            )
+            const [c1, c2] = yield* outbox.claim({ now: T0, limit: 2, leaseMs: MINUTE, workerId: "relay" })
+            expect(yield* failureOf(outbox.fail("m1", "stale", { retryable: true, reason: "x" }, T0))).toMatchObject({ _tag: "LeaseLost" })
+            const outcome = yield* outbox.fail("m1", c1!.token, { retryable: false, reason: "无此号码 no such number" }, T0 + 5)
+            expect(outcome).toMatchObject({ _tag: "DeadLettered", deadLetter: { attempts: 1, reason: "无此号码 no such number", deadAt: T0 + 5 } })
+            yield* outbox.ack("m2", c2!.token)
+            expect((yield* outbox.deadLetters()).map((d) => d.message.id)).toEqual(["m1"])
+            // A dead message id stays taken.
+            const again = yield* failureOf((yield* EventStore).append(batch("p1", 1, [], { outbox: [outboxMessage("m1", "p1")] })))
+            expect(again).toMatchObject({ _tag: "DuplicateId", kind: "outbox" })
+          })
+        ))
+
+      it("never hands one message to two of many concurrent relays", () =>
+        run(
+          Effect.gen(function* () {
+            const outbox = yield* Outbox
+            const store = yield* EventStore
+            for (let i = 0; i < 20; i++) {
+              const messages = Array.from({ length: 10 }, (_, j) => outboxMessage(`m${i}-${j}`, `p${i}`, T0 - j))
+              yield* store.append(batch(`p${i}`, 0, [newEvent(`e${i}`)], { outbox: messages }))
+            }
+            const claimed = yield* Effect.all(
+              Array.from({ length: 8 }, (_, w) =>
+                Effect.gen(function* () {
+                  const mine: Array<string> = []
+                  for (;;) {
+                    const batch = yield* outbox.claim({ now: T0, limit: 7, leaseMs: MINUTE, workerId: `relay-${w}` })
+                    if (batch.length === 0) return mine
+                    mine.push(...batch.map((c) => c.message.id))
+                    yield* Effect.yieldNow
+                  }
+                })
+              ),
+              { concurrency: "unbounded" }
+            )
+            const ids = claimed.flat()
+            expect(ids.length).toBe(200)
+            expect(new Set(ids).size).toBe(200)
+          })
+        ))
+    })
+
+    describe("Queries", () => {
+      const seed = seedSummaries()
+
+      it("stores the summary written with an append and replaces it with the next one", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const queries = yield* Queries
+            const s1 = summary("p1", { lead: "unit.env", data: { title: "垃圾站异味", persons: 1 }, nextDueAt: T0 + MINUTE })
+            yield* store.append(batch("p1", 0, [newEvent("e1")], { summary: s1 }))
+            expect(yield* queries.get("p1")).toEqual(Option.some(s1))
+            const s2 = { ...s1, lead: "unit.housing", status: "accepted", updatedAt: T0 + 5, nextDueAt: null }
+            yield* store.append(batch("p1", 1, [newEvent("e2")], { summary: s2 }))
+            expect(yield* queries.get("p1")).toEqual(Option.some(s2))
+            expect((yield* queries.byUnit("unit.env", { limit: 10 })).items).toEqual([])
+            expect((yield* queries.byUnit("unit.housing", { limit: 10 })).items).toEqual([s2])
+            expect(yield* queries.get("p2")).toEqual(Option.none())
+          })
+        ))
+
+      it("filters by unit, jurisdiction subtree, category subtree, person, overdue and status", () =>
+        run(
+          Effect.gen(function* () {
+            yield* writeSummaries(seed)
+            const queries = yield* Queries
+            const now = T0 + 60 * MINUTE
+            const expectIds = (page: { items: ReadonlyArray<PetitionSummary> }, pick: (s: PetitionSummary) => boolean) =>
+              expect(page.items.map((s) => s.petitionId)).toEqual(seed.filter(pick).map((s) => s.petitionId).sort())
+            const inUnit = (u: string) => (s: PetitionSummary) =>
+              s.firstHandler === u || s.lead === u || s.coHandlers.includes(u) || s.chainUnits.includes(u)
+            for (const unit of ["unit.env", "unit.housing", "unit.street.shatou", "unit.centre"]) {
+              expectIds(yield* queries.byUnit(unit, { limit: 100 }), inUnit(unit))
+            }
+            expectIds(yield* queries.byJurisdiction("shatou", { limit: 100 }), (s) => s.jurisdictionPath.includes("shatou"))
+            expectIds(yield* queries.byJurisdiction("futian", { limit: 100 }), () => true)
+            expectIds(yield* queries.byCategory("env.odour", { limit: 100 }), (s) => s.categoryPath.includes("env.odour"))
+            expectIds(yield* queries.byPerson("leader.li", { limit: 100 }), (s) =>
+              s.owner === "leader.li" || s.leaderPerson === "leader.li" || s.watchers.includes("leader.li")
+            )
+            expectIds(yield* queries.overdue(now, { limit: 100 }), (s) => s.breachedClocks.length > 0 || (s.nextDueAt !== null && s.nextDueAt <= now))
+            expectIds(yield* queries.all({ limit: 100, statuses: ["closed", "resolved"] }), (s) => s.status === "closed" || s.status === "resolved")
+            expectIds(yield* queries.byUnit("unit.env", { limit: 100, statuses: ["accepted"] }), (s) => inUnit("unit.env")(s) && s.status === "accepted")
+            // Subtree means on the path, not a prefix of the id.
+            expect((yield* queries.byJurisdiction("shatou.c", { limit: 100 })).items).toEqual([])
+            expect((yield* queries.byUnit("unit.nobody", { limit: 100 })).items).toEqual([])
+            // The seed is built so that every filter selects something and leaves something out.
+            expect((yield* queries.byUnit("unit.env", { limit: 100 })).items.length).toBeGreaterThan(0)
+            expect((yield* queries.overdue(now, { limit: 100 })).items.length).toBeLessThan(seed.length)
+          })
+        ))
+
+      it("pages in petition-id order without repeats or gaps", () =>
+        run(
+          Effect.gen(function* () {
+            yield* writeSummaries(seed)
+            const queries = yield* Queries
+            for (const query of [
+              (after: string | undefined) => queries.all(after === undefined ? { limit: 4 } : { limit: 4, after }),
+              (after: string | undefined) => queries.byJurisdiction("shatou", after === undefined ? { limit: 3 } : { limit: 3, after })
+            ]) {
+              const seen: Array<string> = []
+              let after: string | undefined = undefined
+              let pages = 0
+              for (;;) {
+                const page: { items: ReadonlyArray<PetitionSummary>; next: string | null } = yield* query(after)
+                pages++
+                seen.push(...page.items.map((s) => s.petitionId))
+                if (page.next === null) break
+                after = page.next
+              }
+              expect(pages).toBeGreaterThan(1)
+              expect(seen).toEqual([...new Set(seen)].sort())
+            }
+            const everything = yield* queries.all({ limit: 1000 })
+            expect(everything.items.length).toBe(seed.length)
+            expect(everything.next).toBeNull()
+          })
+        ))
+    })
+
+    if (harness.capabilities.durable) {
+      describe("durability", () => {
+        it("keeps events, timers, outbox, dead letters, summaries and idempotency keys across reopening", async () => {
+          const location = await harness.newLocation()
+          await runAt(
+            location,
+            Effect.gen(function* () {
+              yield* (yield* EventStore).append(
+                batch("p1", 0, [newEvent("e1"), newEvent("e2")], {
+                  idempotencyKey: "k1",
+                  outbox: [outboxMessage("m1", "p1"), outboxMessage("m2", "p1")],
+                  timers: { schedule: [timerSpec("p1", "clock:a", T0 + MINUTE)], cancel: [] },
+                  summary: summary("p1", { lead: "unit.env" })
+                })
+              )
+              const [c] = yield* (yield* Outbox).claim({ now: T0, limit: 1, leaseMs: MINUTE, workerId: "r" })
+              yield* (yield* Outbox).fail(c!.message.id, c!.token, { retryable: false, reason: "gone" }, T0)
+            })
+          )
+          await runAt(
+            location,
+            Effect.gen(function* () {
+              const store = yield* EventStore
+              expect((yield* store.readStream("p1")).map((e) => [e.eventId, e.version])).toEqual([["e1", 1], ["e2", 2]])
+              expect((yield* store.readStream("p1"))[0]!.data).toEqual(newEvent("e1").data)
+              expect(yield* store.findByIdempotencyKey("k1")).toEqual(Option.some({ streamId: "p1", previousVersion: 0, version: 2, replayed: false }))
+              expect(yield* (yield* Timers).get({ streamId: "p1", key: "clock:a" })).toEqual(Option.some(timerSpec("p1", "clock:a", T0 + MINUTE)))
+              expect(yield* (yield* Outbox).pendingCount()).toBe(1)
+              expect((yield* (yield* Outbox).deadLetters()).map((d) => d.message.id)).toHaveLength(1)
+              expect(yield* (yield* Queries).get("p1")).toEqual(Option.some(summary("p1", { lead: "unit.env" })))
+              const next = yield* store.append(batch("p1", 2, [newEvent("e3")]))
+              expect(next.version).toBe(3)
+            })
+          )
+        })
+      })
+    }
+
+    if (harness.capabilities.concurrentWriters) {
+      describe("concurrent writers", () => {
+        it("two instances on one location: one append per version wins, no timer is claimed twice", async () => {
+          const location = await harness.newLocation()
+          const program = Effect.gen(function* () {
+            const a = yield* Layer.build(open(location))
+            const b = yield* Layer.build(open(location))
+            const stores = [a, b]
+            const withStore = <A, E>(i: number, effect: Effect.Effect<A, E, Storage>) => Effect.provide(effect, stores[i % 2]!)
+            yield* withStore(0, EventStore.use((s) => s.append(batch("p1", 0, [newEvent("e0")]))))
+            const appends = yield* Effect.all(
+              Array.from({ length: 6 }, (_, i) =>
+                Effect.exit(withStore(i, EventStore.use((s) => s.append(batch("p1", 1, [newEvent(`race-${i}`)])))))
+              ),
+              { concurrency: "unbounded" }
+            )
+            expect(appends.filter(Exit.isSuccess).length).toBe(1)
+            const n = 200
+            yield* withStore(1, Timers.use((t) => t.schedule(Array.from({ length: n }, (_, i) => timerSpec(`p${i}`, "a", T0)))))
+            const claimed = yield* Effect.all(
+              Array.from({ length: 6 }, (_, w) => withStore(w, Timers.use((t) => claimUntilEmpty(t, `w${w}`)))),
+              { concurrency: "unbounded" }
+            )
+            const ids = claimed.flat().map((t) => t.streamId)
+            expect(ids.length).toBe(n)
+            expect(new Set(ids).size).toBe(n)
+          })
+          await Effect.runPromise(Effect.scoped(program) as Effect.Effect<void, unknown>)
+        })
+      })
+    }
+  })
+
+  const expectNothingOf = (streamId: string, idempotencyKey: string, timerKey: string) =>
+    Effect.gen(function* () {
+      expect(yield* (yield* EventStore).readStream(streamId)).toEqual([])
+      expect(yield* (yield* EventStore).findByIdempotencyKey(idempotencyKey)).toEqual(Option.none())
+      expect(yield* (yield* Timers).get({ streamId, key: timerKey })).toEqual(Option.none())
+      expect(yield* (yield* Queries).get(streamId)).toEqual(Option.none())
+      const claims = yield* (yield* Outbox).claim({ now: T0 + 1000 * MINUTE, limit: 100, leaseMs: 1, workerId: "probe" })
+      expect(claims.filter((c) => c.message.streamId === streamId)).toEqual([])
+    })
+}
+
+const claimUntilEmpty = (timers: Timers["Service"], workerId: string) =>
+  Effect.gen(function* () {
+    const mine: Array<ClaimedTimer> = []
+    for (;;) {
+      const got = yield* timers.claimDue({ now: T0, limit: 7, leaseMs: 10 * MINUTE, workerId })
+      if (got.length === 0) return mine
+      mine.push(...got)
+      yield* Effect.yieldNow
+    }
+  })
+
+const expectIncreasing = (xs: ReadonlyArray<number>) => {
+  for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeGreaterThan(xs[i - 1]!)
+}
+
+/** Thirty petitions spread over units, places, categories, people, deadlines and statuses. */
+const seedSummaries = (): Array<PetitionSummary> => {
+  const units = ["unit.env", "unit.housing", "unit.traffic"]
+  const streets = [["futian", "shatou", "shatou.c1"], ["futian", "shatou", "shatou.c2"], ["futian", "lianhua"]]
+  const categories = [["env", "env.odour"], ["env", "env.noise"], ["housing"]]
+  const statuses = ["dispatched", "accepted", "resolved", "closed"]
+  return Array.from({ length: 30 }, (_, i) =>
+    summary(`pet-${String(i).padStart(3, "0")}`, {
+      status: statuses[i % 4]!,
+      tier: i % 4,
+      lead: i % 5 === 0 ? null : units[i % 3]!,
+      coHandlers: i % 4 === 1 ? [units[(i + 1) % 3]!] : [],
+      chainUnits: i % 7 === 0 ? ["unit.street.shatou"] : [],
+      firstHandler: i % 2 === 0 ? "unit.centre" : "unit.street.shatou",
+      jurisdictionPath: streets[i % 3]!,
+      categoryPath: categories[(i >> 1) % 3]!,
+      owner: i % 6 === 0 ? "leader.li" : null,
+      leaderPerson: i % 5 === 2 ? "leader.li" : i % 5 === 3 ? "leader.wang" : null,
+      watchers: i % 8 === 3 ? ["leader.li"] : [],
+      nextDueAt: i % 3 === 0 ? null : T0 + (i * 7) * MINUTE,
+      breachedClocks: i % 11 === 4 ? ["feedback"] : [],
+      // Ids arrive out of order so that paging must sort.
+      receivedAt: T0 + ((i * 13) % 30) * MINUTE
+    })
+  ).sort(() => 0)
+}
+
+const writeSummaries = (rows: ReadonlyArray<PetitionSummary>) =>
+  Effect.gen(function* () {
+    const store = yield* EventStore
+    const order = [...rows].reverse()
+    for (const s of order) yield* store.append(batch(s.petitionId, 0, [newEvent(`ev-${s.petitionId}`)], { summary: s }))
+  })
