@@ -1,0 +1,188 @@
+/**
+ * Compiles json-rules-engine conditions once, when a pack is loaded, into plain predicates over
+ * the facts. Two forms per rule: `test` (short-circuits, allocates nothing) for the hot path,
+ * and `explain` (evaluates every condition and records what it saw) for staff.
+ */
+import type { Condition, FactCondition, Rule } from "./format.js"
+import { conditionKind, isFactReference, ruleIdOf } from "./format.js"
+import { fixedDurationMillis, operators } from "./operators.js"
+import { compilePath } from "./path.js"
+
+/** The facts a rule sees, by name (`petition`, `clocks`, `trigger`, `now` in minyi). */
+export type FactsBag = Readonly<Record<string, unknown>>
+
+export type Predicate = (facts: FactsBag) => boolean
+
+/** What one condition saw and whether it held. */
+export type ConditionTrace =
+  | {
+      readonly kind: "fact"
+      readonly fact: string
+      readonly path?: string
+      readonly operator: string
+      /** The value the condition compares with (a referenced fact already resolved). */
+      readonly expected: unknown
+      readonly factValue: unknown
+      readonly held: boolean
+    }
+  | { readonly kind: "all" | "any"; readonly held: boolean; readonly children: ReadonlyArray<ConditionTrace> }
+  | { readonly kind: "not"; readonly held: boolean; readonly child: ConditionTrace }
+  | { readonly kind: "condition"; readonly reference: string; readonly held: boolean; readonly child?: ConditionTrace }
+
+interface Compiled {
+  readonly test: Predicate
+  readonly explain: (facts: FactsBag) => ConditionTrace
+}
+
+const never: Compiled = {
+  test: () => false,
+  explain: () => ({ kind: "condition", reference: "", held: false })
+}
+
+const accessor = (fact: string, path: string | undefined): ((facts: FactsBag) => unknown) => {
+  const at = compilePath(path)
+  return at === undefined ? (facts) => facts[fact] : (facts) => at(facts[fact])
+}
+
+const compileFact = (c: FactCondition): Compiled => {
+  const definition = operators[c.operator]
+  if (definition === undefined) return never
+  const test = definition.test
+  const left = accessor(c.fact, c.path)
+  const pathPart = c.path === undefined ? {} : { path: c.path }
+  const reference = isFactReference(c.value) ? c.value : undefined
+  // An ISO duration written in the pack is parsed once here rather than on every evaluation.
+  const constant =
+    definition.value === "duration" && typeof c.value === "string" ? (fixedDurationMillis(c.value) ?? c.value) : c.value
+  const right: (facts: FactsBag) => unknown =
+    reference === undefined ? () => constant : accessor(reference.fact, reference.path)
+  return {
+    test: reference === undefined ? (facts) => test(left(facts), constant) : (facts) => test(left(facts), right(facts)),
+    explain: (facts) => {
+      const factValue = left(facts)
+      const expected = right(facts)
+      return { kind: "fact", fact: c.fact, ...pathPart, operator: c.operator, expected, factValue, held: test(factValue, expected) }
+    }
+  }
+}
+
+const priorityOf = (c: { readonly priority?: number | undefined }): number => {
+  const p = c.priority
+  return typeof p === "number" && p > 0 ? Math.trunc(p) : 1
+}
+
+/** Higher condition priority is evaluated first (json-rules-engine's order); ties keep their order. */
+const byPriority = (conditions: ReadonlyArray<Condition>): ReadonlyArray<Condition> =>
+  conditions
+    .map((c, i) => [c, i] as const)
+    .sort((a, b) => priorityOf(b[0]) - priorityOf(a[0]) || a[1] - b[1])
+    .map(([c]) => c)
+
+export type SharedConditions = Readonly<Record<string, Condition>>
+
+const compileCondition = (c: Condition, shared: SharedConditions, visiting: ReadonlySet<string>): Compiled => {
+  switch (conditionKind(c)) {
+    case "all":
+    case "any": {
+      const kind = conditionKind(c) as "all" | "any"
+      const written = (c as { all?: ReadonlyArray<Condition>; any?: ReadonlyArray<Condition> })[kind]!
+      const children = written.map((x) => compileCondition(x, shared, visiting))
+      const ordered = byPriority(written).map((x) => children[written.indexOf(x)]!.test)
+      const n = ordered.length
+      // json-rules-engine: an empty `any` holds, like an empty `all`.
+      const test: Predicate =
+        n === 0
+          ? () => true
+          : kind === "all"
+            ? (facts) => {
+                for (let i = 0; i < n; i++) if (!ordered[i]!(facts)) return false
+                return true
+              }
+            : (facts) => {
+                for (let i = 0; i < n; i++) if (ordered[i]!(facts)) return true
+                return false
+              }
+      return {
+        test,
+        explain: (facts) => {
+          const traces = children.map((x) => x.explain(facts))
+          const held = n === 0 || (kind === "all" ? traces.every((t) => t.held) : traces.some((t) => t.held))
+          return { kind, held, children: traces }
+        }
+      }
+    }
+    case "not": {
+      const inner = compileCondition((c as { not: Condition }).not, shared, visiting)
+      return {
+        test: (facts) => !inner.test(facts),
+        explain: (facts) => {
+          const child = inner.explain(facts)
+          return { kind: "not", held: !child.held, child }
+        }
+      }
+    }
+    case "condition": {
+      const reference = (c as { condition: string }).condition
+      const target = shared[reference]
+      if (target === undefined || visiting.has(reference)) {
+        return { test: () => false, explain: () => ({ kind: "condition", reference, held: false }) }
+      }
+      const inner = compileCondition(target, shared, new Set([...visiting, reference]))
+      return {
+        test: inner.test,
+        explain: (facts) => {
+          const child = inner.explain(facts)
+          return { kind: "condition", reference, held: child.held, child }
+        }
+      }
+    }
+    case "fact":
+      return compileFact(c as FactCondition)
+  }
+}
+
+/** A rule ready to evaluate. */
+export interface CompiledRule {
+  readonly id: string
+  readonly rule: Rule
+  readonly priority: number
+  /** Position in its section; breaks ties between equal priorities. */
+  readonly index: number
+  readonly test: Predicate
+  readonly explain: (facts: FactsBag) => ConditionTrace
+}
+
+/**
+ * Compiles a section of rules, ordered as json-rules-engine runs them: higher rule priority
+ * first (default 1), ties in the order written.
+ */
+export const compileRules = (
+  rules: ReadonlyArray<Rule>,
+  options: { readonly section: string; readonly shared?: SharedConditions }
+): ReadonlyArray<CompiledRule> =>
+  rules
+    .map((rule, index): CompiledRule => {
+      const compiled = compileCondition(rule.conditions, options.shared ?? {}, new Set())
+      return {
+        id: ruleIdOf(rule, options.section, index),
+        rule,
+        priority: priorityOf(rule),
+        index,
+        test: compiled.test,
+        explain: compiled.explain
+      }
+    })
+    .sort((a, b) => b.priority - a.priority || a.index - b.index)
+
+/** The rules that hold for these facts, in evaluation order. */
+export const matchingRules = (rules: ReadonlyArray<CompiledRule>, facts: FactsBag): Array<CompiledRule> => {
+  const out: Array<CompiledRule> = []
+  for (let i = 0; i < rules.length; i++) if (rules[i]!.test(facts)) out.push(rules[i]!)
+  return out
+}
+
+/** The first rule that holds, or undefined. */
+export const firstMatchingRule = (rules: ReadonlyArray<CompiledRule>, facts: FactsBag): CompiledRule | undefined => {
+  for (let i = 0; i < rules.length; i++) if (rules[i]!.test(facts)) return rules[i]
+  return undefined
+}

@@ -1,0 +1,117 @@
+/**
+ * The facts minyi gives every rule: `petition`, `clocks`, `trigger` and `now`. The engine builds
+ * them from the petition state and the clock evaluation; rules read them with `fact` + `path`.
+ */
+import type { Instant } from "../shared/instant.js"
+
+/** What rules can know about a petition. Durations are milliseconds, instants epoch milliseconds. */
+export interface PetitionFacts {
+  readonly id: string
+  readonly category: string
+  /** The category and its ancestors, root first — what `categoryWithin` looks in. */
+  readonly categoryPath: ReadonlyArray<string>
+  readonly channel: string
+  /** hotline, web, wechat, letter, walk_in, field_stall, leader… */
+  readonly channelKind: string
+  /** The leader a leader channel is bound to (主官在线), if any. */
+  readonly channelLeader?: string
+  readonly jurisdiction: string
+  /** The jurisdiction and its ancestors, root first — what `jurisdictionWithin` looks in. */
+  readonly jurisdictionPath: ReadonlyArray<string>
+  readonly street?: string
+  readonly community?: string
+  readonly persons: number
+  readonly flags: ReadonlyArray<string>
+  /** 0 while not escalated, else the escalation tier (1–3). */
+  readonly tier: number
+  readonly status: string
+  readonly priority: string
+  readonly returnCount: number
+  readonly transferCount: number
+  readonly declineCount: number
+  readonly repeatCount: number
+  readonly receivedAt: Instant
+  /** Time since it was received, in milliseconds. */
+  readonly age: number
+  readonly firstHandler?: string
+  readonly lead?: string
+  readonly coHandlers: ReadonlyArray<string>
+  readonly accusedUnit?: string
+  readonly owner?: string
+}
+
+/** One SLA clock as rules see it. */
+export interface ClockFacts {
+  /** running, paused, met, breached, stopped… (as the clocks module reports it) */
+  readonly state: string
+  readonly remaining: number
+  readonly elapsed: number
+  /** elapsed / allowed; 1 means the deadline is reached. */
+  readonly elapsedFraction: number
+  readonly dueAt?: Instant
+  readonly breachedAt?: Instant
+}
+
+/**
+ * What caused this evaluation: a petition event (`type` is its `_tag`, with its payload) or a
+ * timer (`ClockWarned`/`ClockBreached` with `clock`). `key` identifies this occurrence so that
+ * an action fires at most once per (rule, petition, trigger).
+ */
+export interface TriggerFacts {
+  readonly type: string
+  readonly key: string
+  readonly [field: string]: unknown
+}
+
+export interface RuleFacts {
+  readonly petition: PetitionFacts
+  readonly clocks: Readonly<Record<string, ClockFacts>>
+  readonly trigger: TriggerFacts
+  readonly now: Instant
+}
+
+/** The fact names a rule may use, and the fields under each, for validation and completion. */
+export const factCatalogue: Readonly<Record<string, ReadonlyArray<string> | "clocks" | "scalar">> = {
+  petition: [
+    "id", "category", "categoryPath", "channel", "channelKind", "channelLeader", "jurisdiction", "jurisdictionPath",
+    "street", "community", "persons", "flags", "tier", "status", "priority", "returnCount", "transferCount",
+    "declineCount", "repeatCount", "receivedAt", "age", "firstHandler", "lead", "coHandlers", "accusedUnit", "owner"
+  ],
+  clocks: "clocks",
+  trigger: "scalar",
+  now: "scalar"
+}
+
+export const clockFields: ReadonlyArray<string> = ["state", "remaining", "elapsed", "elapsedFraction", "dueAt", "breachedAt"]
+
+/**
+ * The trigger for a petition event (`{ _tag, petitionId, at, ... }`). Its key tells occurrences
+ * apart: a clock warning or breach by clock, threshold and due instant (so the timer firing and
+ * the recorded event agree, see `triggerFromTimer`); any other event by its stream version, or
+ * its instant when it is not sealed yet.
+ */
+export const triggerFromEvent = (event: { readonly _tag: string; readonly at: Instant; readonly [k: string]: unknown }): TriggerFacts => {
+  const { _tag, petitionId: _p, actor: _a, rule: _r, prevHash: _ph, hash: _h, ...payload } = event
+  const key =
+    _tag === "ClockWarned" || _tag === "ClockBreached"
+      ? clockKey(_tag, String(payload["clock"]), payload["dueAt"] as Instant, payload["threshold"])
+      : `${_tag};${payload["version"] !== undefined ? `version=${String(payload["version"])}` : `at=${event.at}`}`
+  return { ...payload, type: _tag, key }
+}
+
+const clockKey = (kind: string, clock: string, dueAt: Instant, threshold: unknown): string =>
+  `${kind};clock=${clock};dueAt=${dueAt}` + (threshold === undefined ? "" : `;threshold=${String(threshold)}`)
+
+/** A timer firing for a clock, before the engine has recorded it as an event. */
+export const triggerFromTimer = (
+  kind: "ClockWarned" | "ClockBreached",
+  clock: string,
+  dueAt: Instant,
+  threshold?: number
+): TriggerFacts => ({
+  type: kind,
+  clock,
+  dueAt,
+  ...(threshold === undefined ? {} : { threshold }),
+  key: clockKey(kind, clock, dueAt, threshold)
+})
