@@ -1,0 +1,528 @@
+import {
+  decodeAppendBatch,
+  decodeTimerSpecs,
+  defaultRetryPolicy,
+  duplicateId,
+  EventStore,
+  leaseLost,
+  Outbox,
+  OutboxMessage as OutboxMessageSchema,
+  PetitionSummary as PetitionSummarySchema,
+  Queries,
+  retryDelay,
+  schemaTooNew,
+  storeCorrupt,
+  Timers,
+  versionConflict
+} from "@minyi/core"
+import type {
+  AppendBatch,
+  AppendResult,
+  ClaimedMessage,
+  ClaimedTimer,
+  ClaimOptions,
+  DeadLetter,
+  DuplicateId,
+  FailOutcome,
+  InvalidInput,
+  LeaseLost,
+  OpenError,
+  Page,
+  PageRequest,
+  PetitionSummary,
+  RetryPolicy,
+  Storage,
+  StoredEvent,
+  StoreError,
+  TimerSpec,
+  VersionConflict
+} from "@minyi/core"
+import { Context, Effect, Option, Result, Schema } from "effect"
+import type { Scope } from "effect"
+import pg from "pg"
+import { detailOf, sqlState, unavailable } from "./errorsFrom.js"
+import { latestVersion, migrations } from "./migrations.js"
+import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, SummaryRow, TimerRow } from "./rows.js"
+
+/** How to reach the database and how the store behaves. */
+export interface PgStoreConfig {
+  /** `postgres://user[:password]@host:port/database` */
+  readonly connectionString: string
+  /** The PostgreSQL schema that holds minyi's tables; created if missing. Default `public`. */
+  readonly schema?: string
+  /** Connections in the pool. Default 10. */
+  readonly poolSize?: number
+  /** How long to wait for a connection, in milliseconds. Default 5000. */
+  readonly connectTimeoutMs?: number
+  /** Server-side statement timeout, in milliseconds. Default 30000. */
+  readonly statementTimeoutMs?: number
+  /** Outbox backoff and dead-letter policy. Default `defaultRetryPolicy` of @minyi/core. */
+  readonly retry?: RetryPolicy
+}
+
+/** An open store: the four storage ports over one pool. */
+export interface PgStore {
+  readonly context: Context.Context<Storage>
+  readonly eventStore: EventStore["Service"]
+  readonly timers: Timers["Service"]
+  readonly outbox: Outbox["Service"]
+  readonly queries: Queries["Service"]
+  /** The pool, for running your own SQL (reports, maintenance) on the same database. */
+  readonly pool: pg.Pool
+  readonly schema: string
+  /** Where the store is, without credentials: `postgres://host:port/db (schema s)`. */
+  readonly location: string
+}
+
+const identifier = /^[a-z_][a-z0-9_]{0,62}$/
+
+const describeLocation = (connectionString: string, schema: string): string => {
+  try {
+    const url = new URL(connectionString)
+    return `postgres://${url.host}${url.pathname} (schema ${schema})`
+  } catch {
+    return `PostgreSQL (schema ${schema})`
+  }
+}
+
+/** Clamps a requested page size as the in-memory store does. */
+const pageLimit = (limit: number): number => Math.max(1, Math.min(10_000, Math.floor(limit) || 1))
+
+const closePool = (pool: pg.Pool) => Effect.promise(() => pool.end().catch(() => undefined))
+
+/**
+ * Brings the schema to the latest version under an advisory lock, so that instances starting
+ * together migrate once. Refuses a schema with foreign tables, or one migrated by a newer minyi.
+ */
+const migrate = (pool: pg.Pool, schema: string, location: string) =>
+  Effect.acquireUseRelease(
+    Effect.tryPromise({ try: () => pool.connect(), catch: (cause) => unavailable("opening the store", cause) }),
+    (client) => {
+      const run = (text: string, values: ReadonlyArray<unknown> = []) =>
+        Effect.tryPromise({
+          try: () => client.query(text, values as Array<unknown>),
+          catch: (cause) => unavailable("migrating the store", cause)
+        })
+      return Effect.gen(function*() {
+        yield* run("BEGIN")
+        yield* run("SELECT pg_advisory_xact_lock(hashtext('minyi.migrate.' || $1::text))", [schema])
+        const tables = yield* run("SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = $1", [schema])
+        const names: Array<string> = tables.rows.map((r: { name: string }) => r.name)
+        let version = 0
+        if (names.includes("minyi_meta")) {
+          const meta = yield* decodeWith(MetaRow, `${location} minyi_meta`)((yield* run("SELECT key, value FROM minyi_meta")).rows)
+          const app = meta.find((m) => m.key === "app")?.value
+          const found = Number(meta.find((m) => m.key === "schema_version")?.value)
+          if (app !== "minyi" || !Number.isInteger(found) || found < 1) {
+            return yield* Effect.fail(storeCorrupt(location, "its minyi_meta table was not written by minyi"))
+          }
+          version = found
+        } else if (names.length > 0) {
+          const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ", …" : "")
+          return yield* Effect.fail(
+            storeCorrupt(location, `the schema already holds tables that are not minyi's (${shown}); give minyi an empty schema or database`)
+          )
+        }
+        if (version > latestVersion) return yield* Effect.fail(schemaTooNew(location, version, latestVersion))
+        for (const m of migrations) {
+          if (m.version > version) {
+            yield* run(m.sql)
+            version = m.version
+          }
+        }
+        yield* run(
+          "INSERT INTO minyi_meta (key, value) VALUES ('app', 'minyi'), ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          [String(version)]
+        )
+        yield* run("COMMIT")
+      }).pipe(Effect.onError(() => Effect.promise(() => client.query("ROLLBACK").catch(() => undefined))))
+    },
+    // A client whose transaction failed half-way is destroyed rather than reused.
+    (client, exit) => Effect.sync(() => client.release(exit._tag === "Failure"))
+  )
+
+const summaryMatches = (column: string) => `${column} @> ARRAY[$1::text]`
+
+/**
+ * Opens the store: a pool, the schema (created if missing) and its migrations. The pool is
+ * closed when the scope closes.
+ */
+export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const schema = config.schema ?? "public"
+    const location = describeLocation(config.connectionString, schema)
+    if (!identifier.test(schema)) {
+      return yield* Effect.fail(
+        storeCorrupt(location, `"${schema}" is not a usable schema name: use lower-case letters, digits and _, starting with a letter or _`)
+      )
+    }
+    const retry = config.retry ?? defaultRetryPolicy
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const p = new pg.Pool({
+          connectionString: config.connectionString,
+          max: config.poolSize ?? 10,
+          connectionTimeoutMillis: config.connectTimeoutMs ?? 5_000,
+          statement_timeout: config.statementTimeoutMs ?? 30_000,
+          options: `-c search_path=${schema}`
+        })
+        // An idle client whose server connection drops emits "error" on the pool; without a
+        // listener Node would crash. The next query gets a fresh connection or a typed error.
+        p.on("error", () => undefined)
+        return p
+      }),
+      closePool
+    )
+
+    const query = (operation: string, text: string, values: ReadonlyArray<unknown> = []) =>
+      Effect.tryPromise({
+        try: () => pool.query(text, values as Array<unknown>),
+        catch: (cause) => unavailable(operation, cause)
+      })
+    const rows = <S extends Schema.Decoder<unknown>>(schema: S, table: string) => {
+      const decode = decodeWith(schema, `${location} ${table}`)
+      return (operation: string, text: string, values: ReadonlyArray<unknown> = []) =>
+        Effect.flatMap(query(operation, text, values), (r) => decode(r.rows))
+    }
+
+    // Concurrent first opens of the same schema may race on CREATE SCHEMA; the loser's
+    // duplicate errors mean it exists, which is all that is needed.
+    yield* query("creating the schema", `CREATE SCHEMA IF NOT EXISTS ${schema}`).pipe(
+      Effect.catchIf((e) => /duplicate key|already exists/.test(e.reason), () => Effect.void)
+    )
+    yield* migrate(pool, schema, location)
+
+    // ---- EventStore ------------------------------------------------------------------------
+
+    const appendRows = rows(AppendRow, "minyi_append()")
+    const idempotencyRows = rows(IdempotencyRow, "minyi_idempotency")
+    const eventRows = rows(EventRow, "minyi_events")
+    const toEvent = (r: typeof EventRow.Type): StoredEvent => ({
+      streamId: r.stream_id,
+      version: r.version,
+      position: r.position,
+      eventId: r.event_id,
+      type: r.type,
+      at: r.at,
+      data: r.data
+    })
+
+    const findByIdempotencyKey = (key: string) =>
+      idempotencyRows("reading an idempotency key", "SELECT stream_id, previous_version, version FROM minyi_idempotency WHERE key = $1", [
+        key
+      ]).pipe(
+        Effect.map((found) =>
+          Option.map(
+            Option.fromUndefinedOr(found[0]),
+            (r): AppendResult => ({ streamId: r.stream_id, previousVersion: r.previous_version, version: r.version, replayed: false })
+          )
+        )
+      )
+
+    const firstDuplicate = (ids: ReadonlyArray<string>): string | undefined => {
+      const seen = new Set<string>()
+      for (const id of ids) {
+        if (seen.has(id)) return id
+        seen.add(id)
+      }
+      return undefined
+    }
+
+    const writeBatch = (batch: AppendBatch) =>
+      Effect.gen(function*() {
+        const operation = `appending to ${batch.streamId}`
+        const result = yield* Effect.tryPromise({
+          try: () => pool.query("SELECT * FROM minyi_append($1::jsonb)", [JSON.stringify(batch)]),
+          catch: (cause): DuplicateId | StoreError => {
+            const code = sqlState(cause)
+            if (code === "MN001") return duplicateId("event", detailOf(cause) ?? "")
+            if (code === "MN002") return duplicateId("outbox", detailOf(cause) ?? "")
+            // Two appends to different streams racing with the same new id.
+            if (code === "23505" && /event_id/.test(detailOf(cause) ?? "")) return duplicateId("event", /=\((.*)\)/.exec(detailOf(cause) ?? "")?.[1] ?? "")
+            if (code === "23505" && /\(id\)/.test(detailOf(cause) ?? "")) return duplicateId("outbox", /=\((.*)\)/.exec(detailOf(cause) ?? "")?.[1] ?? "")
+            return unavailable(operation, cause)
+          }
+        })
+        const decoded = yield* decodeWith(AppendRow, `${location} minyi_append()`)(result.rows)
+        const row = decoded[0]
+        if (row === undefined) return yield* Effect.fail(storeCorrupt(location, "minyi_append() returned no row"))
+        if (row.status === "conflict") return yield* Effect.fail(versionConflict(batch.streamId, batch.expectedVersion, row.version))
+        return {
+          streamId: row.status === "replayed" ? (row.detail ?? batch.streamId) : batch.streamId,
+          previousVersion: row.previous_version,
+          version: row.version,
+          replayed: row.status === "replayed"
+        } satisfies AppendResult
+      })
+
+    const append = (input: AppendBatch): Effect.Effect<AppendResult, InvalidInput | VersionConflict | DuplicateId | StoreError> =>
+      Effect.suspend((): Effect.Effect<AppendResult, InvalidInput | VersionConflict | DuplicateId | StoreError> => {
+        const decoded = decodeAppendBatch(input)
+        if (Result.isFailure(decoded)) {
+          // A known idempotency key answers before validation, as the port requires.
+          const key = (input as { idempotencyKey?: unknown } | null)?.idempotencyKey
+          return typeof key === "string"
+            ? findByIdempotencyKey(key).pipe(
+                Effect.flatMap((known) =>
+                  Option.isSome(known) ? Effect.succeed({ ...known.value, replayed: true }) : Effect.fail(decoded.failure)
+                )
+              )
+            : Effect.fail(decoded.failure)
+        }
+        const batch = decoded.success
+        const dupEvent = firstDuplicate(batch.events.map((e) => e.eventId))
+        const dupMessage = firstDuplicate(batch.outbox.map((m) => m.id))
+        if (dupEvent === undefined && dupMessage === undefined) return writeBatch(batch)
+        // Still honour the key and the version before reporting the in-batch duplicate.
+        return Effect.gen(function*() {
+          if (batch.idempotencyKey !== undefined) {
+            const known = yield* findByIdempotencyKey(batch.idempotencyKey)
+            if (Option.isSome(known)) return { ...known.value, replayed: true }
+          }
+          const version = yield* streamVersion(batch.streamId)
+          if (version !== batch.expectedVersion) return yield* Effect.fail(versionConflict(batch.streamId, batch.expectedVersion, version))
+          return yield* Effect.fail(dupEvent !== undefined ? duplicateId("event", dupEvent) : duplicateId("outbox", dupMessage ?? ""))
+        })
+      })
+
+    const streamVersion = (streamId: string) =>
+      query(`reading ${streamId}`, "SELECT version FROM minyi_streams WHERE stream_id = $1", [streamId]).pipe(
+        Effect.map((r) => {
+          const v: unknown = r.rows[0]?.version
+          return typeof v === "number" ? v : 0
+        })
+      )
+
+    const eventStore = EventStore.of({
+      append,
+      readStream: (streamId) =>
+        eventRows(
+          `reading ${streamId}`,
+          "SELECT position, event_id, stream_id, version, type, at, data FROM minyi_events WHERE stream_id = $1 ORDER BY version",
+          [streamId]
+        ).pipe(Effect.map((rs) => rs.map(toEvent))),
+      readAll: (afterPosition, limit) =>
+        eventRows(
+          "reading all events",
+          "SELECT position, event_id, stream_id, version, type, at, data FROM minyi_events WHERE position > $1 ORDER BY position LIMIT $2",
+          [Math.max(0, Math.floor(afterPosition)), pageLimit(limit)]
+        ).pipe(Effect.map((rs) => rs.map(toEvent))),
+      findByIdempotencyKey
+    })
+
+    // ---- Timers ----------------------------------------------------------------------------
+
+    const timerRows = rows(TimerRow, "minyi_timers")
+    const readyRows = rows(ReadyRow, "minyi_timers")
+    const label = (k: { readonly streamId: string; readonly key: string }) => `${k.streamId}/${k.key}`
+
+    const timers = Timers.of({
+      schedule: (specs) =>
+        Effect.suspend((): Effect.Effect<void, InvalidInput | StoreError> => {
+          const decoded = decodeTimerSpecs(specs)
+          if (Result.isFailure(decoded)) return Effect.fail(decoded.failure)
+          return query("scheduling timers", "SELECT minyi_schedule($1::jsonb)", [JSON.stringify(decoded.success)]).pipe(Effect.asVoid)
+        }),
+      cancel: (key) =>
+        query(`cancelling timer ${label(key)}`, "DELETE FROM minyi_timers WHERE stream_id = $1 AND key = $2", [key.streamId, key.key]).pipe(
+          Effect.asVoid
+        ),
+      claimDue: ({ now, limit, leaseMs, workerId }: ClaimOptions) =>
+        timerRows(
+          "claiming due timers",
+          // SKIP LOCKED: concurrent claimers take disjoint rows instead of queueing behind each
+          // other; ready_at moves to the lease end, so the same timer is not due again before.
+          `WITH due AS (
+             SELECT stream_id, key FROM minyi_timers
+              WHERE NOT done AND ready_at <= $1
+              ORDER BY ready_at
+              LIMIT $2
+              FOR UPDATE SKIP LOCKED)
+           UPDATE minyi_timers t
+              SET token = gen_random_uuid()::text, worker_id = $4, lease_until = $1::bigint + $3::bigint,
+                  ready_at = $1::bigint + $3::bigint, claims = t.claims + 1
+             FROM due WHERE t.stream_id = due.stream_id AND t.key = due.key
+           RETURNING t.stream_id, t.key, t.due_at, t.payload, t.token, t.worker_id, t.lease_until`,
+          [now, pageLimit(limit), leaseMs, workerId]
+        ).pipe(
+          Effect.map((rs) =>
+            rs
+              .map((r): ClaimedTimer => ({
+                streamId: r.stream_id,
+                key: r.key,
+                dueAt: r.due_at,
+                payload: r.payload,
+                token: r.token ?? "",
+                workerId: r.worker_id ?? workerId,
+                leaseUntil: r.lease_until ?? now + leaseMs
+              }))
+              .sort((a, b) => a.dueAt - b.dueAt)
+          )
+        ),
+      complete: (claim) =>
+        query(
+          `completing timer ${label(claim)}`,
+          "UPDATE minyi_timers SET done = true, lease_until = NULL WHERE stream_id = $1 AND key = $2 AND token = $3 AND NOT done",
+          [claim.streamId, claim.key, claim.token]
+        ).pipe(Effect.flatMap((r) => (r.rowCount === 1 ? Effect.void : Effect.fail(leaseLost("timer", label(claim)))))),
+      nextDueAt: () =>
+        readyRows("reading the next due timer", "SELECT ready_at FROM minyi_timers WHERE NOT done ORDER BY ready_at LIMIT 1").pipe(
+          Effect.map((rs) => Option.map(Option.fromUndefinedOr(rs[0]), (r) => r.ready_at))
+        ),
+      get: (key) =>
+        timerRows(
+          `reading timer ${label(key)}`,
+          "SELECT stream_id, key, due_at, payload, token, worker_id, lease_until FROM minyi_timers WHERE stream_id = $1 AND key = $2 AND NOT done",
+          [key.streamId, key.key]
+        ).pipe(
+          Effect.map((rs) =>
+            Option.map(
+              Option.fromUndefinedOr(rs[0]),
+              (r): TimerSpec => ({ streamId: r.stream_id, key: r.key, dueAt: r.due_at, payload: r.payload })
+            )
+          )
+        )
+    })
+
+    // ---- Outbox ----------------------------------------------------------------------------
+
+    const outboxRows = rows(OutboxRow, "minyi_outbox")
+    const countRows = rows(CountRow, "minyi_outbox")
+
+    const outbox = Outbox.of({
+      claim: ({ now, limit, leaseMs, workerId }: ClaimOptions) =>
+        outboxRows(
+          "claiming outbox messages",
+          `WITH due AS (
+             SELECT id FROM minyi_outbox
+              WHERE NOT dead AND ready_at <= $1
+              ORDER BY ready_at
+              LIMIT $2
+              FOR UPDATE SKIP LOCKED)
+           UPDATE minyi_outbox o
+              SET token = gen_random_uuid()::text, worker_id = $4, lease_until = $1::bigint + $3::bigint,
+                  ready_at = $1::bigint + $3::bigint
+             FROM due WHERE o.id = due.id
+           RETURNING o.message, o.failures, o.token, o.worker_id, o.lease_until, o.dead_at, o.reason`,
+          [now, pageLimit(limit), leaseMs, workerId]
+        ).pipe(
+          Effect.flatMap((rs) => toMessages(rs)),
+          Effect.map((claims) => claims.sort((a, b) => a.message.createdAt - b.message.createdAt))
+        ),
+      ack: (id, token) =>
+        query(`acknowledging outbox message ${id}`, "DELETE FROM minyi_outbox WHERE id = $1 AND token = $2 AND NOT dead", [id, token]).pipe(
+          Effect.flatMap((r) => (r.rowCount === 1 ? Effect.void : Effect.fail(leaseLost("outbox", id))))
+        ),
+      fail: (id, token, failure, now) => failDelivery(id, token, failure.retryable, failure.reason, now),
+      deadLetters: () =>
+        outboxRows(
+          "reading dead letters",
+          "SELECT message, failures, token, worker_id, lease_until, dead_at, reason FROM minyi_outbox WHERE dead ORDER BY dead_at, id"
+        ).pipe(Effect.flatMap(toDeadLetters)),
+      pendingCount: () =>
+        countRows("counting pending outbox messages", "SELECT count(*)::text AS n FROM minyi_outbox WHERE NOT dead").pipe(
+          Effect.map((rs) => rs[0]?.n ?? 0)
+        )
+    })
+
+    // ---- Queries ---------------------------------------------------------------------------
+
+    const summaryRows = rows(SummaryRow, "minyi_petitions")
+    const page = (operation: string, condition: string, value: unknown, request: PageRequest) => {
+      const limit = pageLimit(request.limit)
+      const values: Array<unknown> = [value, limit + 1]
+      const where = [condition]
+      if (request.after !== undefined) {
+        values.push(request.after)
+        where.push(`petition_id > $${values.length}`)
+      }
+      if (request.statuses !== undefined) {
+        values.push(request.statuses)
+        where.push(`status = ANY($${values.length}::text[])`)
+      }
+      return summaryRows(
+        operation,
+        `SELECT summary FROM minyi_petitions WHERE ${where.join(" AND ")} ORDER BY petition_id COLLATE "C" LIMIT $2`,
+        values
+      ).pipe(
+        Effect.flatMap((rs) => toSummaries(rs.map((r) => r.summary))),
+        Effect.map((all): Page<PetitionSummary> => {
+          const items = all.slice(0, limit)
+          return { items, next: all.length > limit ? (items[items.length - 1]?.petitionId ?? null) : null }
+        })
+      )
+    }
+
+    const queries = Queries.of({
+      get: (petitionId) =>
+        summaryRows(`reading petition ${petitionId}`, "SELECT summary FROM minyi_petitions WHERE petition_id = $1", [petitionId]).pipe(
+          Effect.flatMap((rs) => toSummaries(rs.map((r) => r.summary))),
+          Effect.map((s) => Option.fromUndefinedOr(s[0]))
+        ),
+      byUnit: (unit, request) => page(`listing petitions of unit ${unit}`, summaryMatches("units"), unit, request),
+      byJurisdiction: (node, request) => page(`listing petitions in ${node}`, summaryMatches("jurisdiction_path"), node, request),
+      byCategory: (node, request) => page(`listing petitions of category ${node}`, summaryMatches("category_path"), node, request),
+      byPerson: (person, request) => page(`listing petitions of ${person}`, summaryMatches("persons"), person, request),
+      overdue: (now, request) => page("listing overdue petitions", "(breached OR next_due_at <= $1)", now, request),
+      all: (request) => page("listing petitions", "$1::int IS NOT NULL", 1, request)
+    })
+
+    // ---- shared decoding -------------------------------------------------------------------
+
+    const toSummaries = decodeWith(PetitionSummarySchema, `${location} minyi_petitions`)
+    const decodeOutboxMessages = decodeWith(OutboxMessageSchema, `${location} minyi_outbox`)
+    const toMessages = (rs: ReadonlyArray<typeof OutboxRow.Type>) =>
+      decodeOutboxMessages(rs.map((r) => r.message)).pipe(
+        Effect.map((messages) =>
+          messages.map((message, i): ClaimedMessage => {
+            const r = rs[i]!
+            return { message, token: r.token ?? "", workerId: r.worker_id ?? "", leaseUntil: r.lease_until ?? 0, attempt: r.failures + 1 }
+          })
+        )
+      )
+    const toDeadLetters = (rs: ReadonlyArray<typeof OutboxRow.Type>) =>
+      decodeOutboxMessages(rs.map((r) => r.message)).pipe(
+        Effect.map((messages) =>
+          messages.map((message, i): DeadLetter => {
+            const r = rs[i]!
+            return { message, attempts: r.failures, reason: r.reason ?? "", deadAt: r.dead_at ?? 0 }
+          })
+        )
+      )
+
+    const failDelivery = (id: string, token: string, retryable: boolean, reason: string, now: number) =>
+      Effect.gen(function*() {
+        const held = yield* outboxRows(
+          `recording a failed delivery of ${id}`,
+          "SELECT message, failures, token, worker_id, lease_until, dead_at, reason FROM minyi_outbox WHERE id = $1 AND token = $2 AND NOT dead",
+          [id, token]
+        )
+        const row = held[0]
+        if (row === undefined) return yield* Effect.fail(leaseLost("outbox", id))
+        const failures = row.failures + 1
+        const dead = !retryable || failures >= retry.maxAttempts
+        const nextAttemptAt = now + retryDelay(retry, id, failures)
+        // The token in the WHERE clause makes this a compare-and-set: a worker whose lease was
+        // taken over between the read and this write changes nothing.
+        const updated = yield* query(
+          `recording a failed delivery of ${id}`,
+          `UPDATE minyi_outbox
+              SET failures = $3, token = NULL, worker_id = NULL, lease_until = NULL,
+                  dead = $4, dead_at = CASE WHEN $4 THEN $5::bigint END, reason = $6,
+                  ready_at = CASE WHEN $4 THEN ready_at ELSE $7::bigint END
+            WHERE id = $1 AND token = $2 AND NOT dead`,
+          [id, token, failures, dead, now, reason, nextAttemptAt]
+        )
+        if (updated.rowCount !== 1) return yield* Effect.fail(leaseLost("outbox", id))
+        if (!dead) return { _tag: "Retrying" as const, attempts: failures, nextAttemptAt } satisfies FailOutcome
+        const [message] = yield* decodeOutboxMessages([row.message])
+        const deadLetter: DeadLetter = { message: message!, attempts: failures, reason, deadAt: now }
+        return { _tag: "DeadLettered" as const, deadLetter } satisfies FailOutcome
+      })
+
+    const context = Context.make(EventStore, eventStore)
+      .pipe(Context.add(Timers, timers))
+      .pipe(Context.add(Outbox, outbox))
+      .pipe(Context.add(Queries, queries))
+    return { context, eventStore, timers, outbox, queries, pool, schema, location }
+  })
