@@ -1,0 +1,678 @@
+import { Result } from "effect"
+import type { Directory } from "../directory/directory.js"
+import { seal } from "./chain.js"
+import { commandLabels, statusLabels } from "./labels.js"
+import type { PetitionRefusal } from "./refusals.js"
+import {
+  AccusedUnitExcluded,
+  AlreadyReported,
+  AlreadySubmitted,
+  ChecklistIncomplete,
+  DuplicateWhistle,
+  InvalidTransition,
+  LeadCannotBeCoHandler,
+  NotAssigned,
+  NotCoHandler,
+  NotFirstHandler,
+  NotLead,
+  NotRated,
+  NotSummoned,
+  OnlyLeadMayResolve,
+  PartsOutstanding,
+  PersonNotInUnit,
+  PetitionClosed,
+  PetitionNotFound,
+  ReasonRequired,
+  ReviewWindowClosed,
+  SameLead,
+  SelfReference,
+  TierNotHigher,
+  UnitNotInvolved,
+  UnknownPerson,
+  UnknownReference,
+  UnknownUnit,
+  UnknownWhistle,
+  WhistleNotAllowed,
+  WrongPetition
+} from "./refusals.js"
+import type { PetitionCommand, PetitionCommandTag, PetitionEvent, UnsealedEvent } from "./schema.js"
+import type { PetitionState, PetitionStatus } from "./state.js"
+
+/** What `decide` may consult besides the petition itself. */
+export interface DecideContext {
+  readonly directory: Directory
+}
+
+type Refusal = PetitionRefusal
+type Check = () => Refusal | undefined
+type Decision = Result.Result<ReadonlyArray<UnsealedEvent>, Refusal>
+
+const bi = (zh: string, en: string): string => `${zh}（${en}）`
+
+const ACTIVE: ReadonlyArray<PetitionStatus> = ["received", "dispatched", "in_progress", "suspended"]
+const OPEN: ReadonlyArray<PetitionStatus> = [...ACTIVE, "resolved"]
+
+// What a petition still accepts once it has left normal handling. Closed: review and the records
+// of supervision and delivery, which are facts about the petition rather than changes to it.
+const stillAccepted: Partial<Record<PetitionStatus, ReadonlySet<PetitionCommandTag>>> = {
+  closed: new Set(["RequestReview", "RequestReReview", "DecideReview", "Reopen", "IssueRecommendation", "RecordDeadLetter"]),
+  declined: new Set(["Close", "IssueRecommendation", "RecordDeadLetter"]),
+  merged: new Set(["RecordDeadLetter"])
+}
+
+const run = (checks: ReadonlyArray<Check>, events: () => ReadonlyArray<UnsealedEvent>): Decision => {
+  for (const check of checks) {
+    const refusal = check()
+    if (refusal !== undefined) return Result.fail(refusal)
+  }
+  return Result.succeed(events())
+}
+
+/**
+ * Decides what a command means for a petition: the sealed events to append (versions, links and
+ * hashes filled in), or the refusal that says which rule the command broke. Pure and synchronous.
+ */
+export const decide = (
+  state: PetitionState,
+  command: PetitionCommand,
+  context: DecideContext
+): Result.Result<ReadonlyArray<PetitionEvent>, PetitionRefusal> =>
+  Result.map(handle(state, command, context.directory), (events) => seal(state.version, state.lastHash, events))
+
+const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decision => {
+  const petitionId = s.id
+  const label = commandLabels[cmd._tag]
+  const unitName = (id: string | undefined) => (id === undefined ? "—" : (dir.unit(id)?.name ?? id))
+
+  const invalid = (zhWhy?: string, enWhy?: string) =>
+    new InvalidTransition({
+      petitionId,
+      command: cmd._tag,
+      status: s.status,
+      message: bi(
+        `信访件 ${petitionId} 当前状态为“${statusLabels[s.status].zh}”，不能${label.zh}${zhWhy === undefined ? "" : "：" + zhWhy}`,
+        `petition ${petitionId} is ${statusLabels[s.status].en} and cannot ${label.en}${enWhy === undefined ? "" : ": " + enWhy}`
+      )
+    })
+  const statusIn = (statuses: ReadonlyArray<PetitionStatus>): Check => () =>
+    statuses.includes(s.status) ? undefined : invalid()
+  const unit = (id: string | undefined, field: string): Check => () =>
+    id === undefined || dir.unit(id) !== undefined
+      ? undefined
+      : new UnknownUnit({
+          petitionId,
+          unit: id,
+          field,
+          message: bi(`单位目录中没有编号为 ${id} 的单位（${field}）`, `no unit "${id}" in the directory (${field})`)
+        })
+  const units = (ids: ReadonlyArray<string>, field: string): ReadonlyArray<Check> => ids.map((id, i) => unit(id, `${field}/${i}`))
+  const person = (id: string | undefined, field: string): Check => () =>
+    id === undefined || dir.person(id) !== undefined
+      ? undefined
+      : new UnknownPerson({
+          petitionId,
+          person: id,
+          field,
+          message: bi(`人员目录中没有编号为 ${id} 的人员（${field}）`, `no person "${id}" in the directory (${field})`)
+        })
+  const reference = (kind: "channel" | "category" | "jurisdiction", id: string, known: boolean): Check => () =>
+    known
+      ? undefined
+      : new UnknownReference({
+          petitionId,
+          kind,
+          id,
+          field: kind,
+          message: bi(`目录中没有编号为 ${id} 的${{ channel: "渠道", category: "事项分类", jurisdiction: "辖区" }[kind]}`, `no ${kind} "${id}" in the directory`)
+        })
+  const reason = (text: string): Check => () =>
+    text.trim() !== ""
+      ? undefined
+      : new ReasonRequired({
+          petitionId,
+          command: cmd._tag,
+          message: bi(`${label.zh}必须说明理由`, `a reason is required to ${label.en}`)
+        })
+  const notSelf = (other: string, field: string): Check => () =>
+    other !== petitionId
+      ? undefined
+      : new SelfReference({
+          petitionId,
+          field,
+          message: bi(`信访件 ${petitionId} 不能引用自身（${field}）`, `petition ${petitionId} cannot refer to itself (${field})`)
+        })
+  const notAccused = (ids: ReadonlyArray<string>): Check => () => {
+    const accused = ids.find((id) => id === s.accusedUnit)
+    return accused === undefined
+      ? undefined
+      : new AccusedUnitExcluded({
+          petitionId,
+          unit: accused,
+          message: bi(`本件为检举控告件，不得交由被检举单位“${unitName(accused)}”办理`, `an accusation never goes to the accused unit ${accused}`)
+        })
+  }
+  const leadNotCo = (lead: string, coHandlers: ReadonlyArray<string>): Check => () =>
+    !coHandlers.includes(lead)
+      ? undefined
+      : new LeadCannotBeCoHandler({
+          petitionId,
+          unit: lead,
+          message: bi(`“${unitName(lead)}”已是牵头单位，不能同时作为协办单位`, `${lead} is the lead unit and cannot also be a co-handler`)
+        })
+  const isLead = (id: string, refuse: "NotLead" | "OnlyLeadMayResolve"): Check => () => {
+    if (id === s.lead) return undefined
+    const lead = s.lead ?? "—"
+    return refuse === "NotLead"
+      ? new NotLead({
+          petitionId,
+          unit: id,
+          lead,
+          message: bi(`只有牵头单位“${unitName(s.lead)}”可以${label.zh}，“${unitName(id)}”不是牵头单位`, `only the lead unit ${lead} may ${label.en}; ${id} is not the lead`)
+        })
+      : new OnlyLeadMayResolve({
+          petitionId,
+          unit: id,
+          lead,
+          message: s.coHandlers.includes(id)
+            ? bi(`“${unitName(id)}”是协办单位，只能向牵头单位报送办理情况，不能办结；办结由牵头单位“${unitName(s.lead)}”负责`, `${id} is a co-handler: it reports to the lead ${lead} and cannot resolve`)
+            : bi(`只有牵头单位“${unitName(s.lead)}”可以办结`, `only the lead unit ${lead} may resolve`)
+        })
+  }
+  const involved = (id: string): Check => () =>
+    id === s.firstHandler || id === s.lead || s.coHandlers.includes(id) || id === dir.dispatchCentre.id
+      ? undefined
+      : new UnitNotInvolved({
+          petitionId,
+          unit: id,
+          message: bi(`“${unitName(id)}”不是本件的首办、牵头或协办单位`, `${id} is neither first handler, lead nor co-handler of this petition`)
+        })
+
+  // Common to every command: the right petition, an existing one (except Submit), known actors,
+  // and — once closed, declined or merged — only what such a petition still accepts.
+  if (cmd.petitionId !== petitionId) {
+    return Result.fail(
+      new WrongPetition({
+        petitionId,
+        commandPetitionId: cmd.petitionId,
+        message: bi(`指令针对信访件 ${cmd.petitionId}，不是 ${petitionId}`, `the command is for petition ${cmd.petitionId}, not ${petitionId}`)
+      })
+    )
+  }
+  if (cmd._tag === "Submit" && s.version > 0) {
+    return Result.fail(
+      new AlreadySubmitted({ petitionId, message: bi(`信访件 ${petitionId} 已登记，不能重复登记`, `petition ${petitionId} has already been submitted`) })
+    )
+  }
+  if (cmd._tag !== "Submit" && s.version === 0) {
+    return Result.fail(
+      new PetitionNotFound({
+        petitionId,
+        command: cmd._tag,
+        message: bi(`信访件 ${petitionId} 尚未登记，不能${label.zh}`, `petition ${petitionId} has not been submitted; cannot ${label.en}`)
+      })
+    )
+  }
+  const actorId = cmd.actor.id
+  const actorRefusal =
+    actorId === undefined ? undefined
+    : cmd.actor.kind === "person" ? person(actorId, "actor/id")()
+    : cmd.actor.kind === "unit" ? unit(actorId, "actor/id")()
+    : undefined
+  if (actorRefusal !== undefined) return Result.fail(actorRefusal)
+  const accepted = stillAccepted[s.status]
+  if (s.version > 0 && accepted !== undefined && !accepted.has(cmd._tag)) {
+    return Result.fail(
+      s.status === "closed"
+        ? new PetitionClosed({
+            petitionId,
+            command: cmd._tag,
+            message: bi(
+              `信访件 ${petitionId} 已结案，不能${label.zh}；结案后只能在期限内申请复查、复核`,
+              `petition ${petitionId} is closed and cannot ${label.en}; only a review or re-review may be requested, within its window`
+            )
+          })
+        : invalid()
+    )
+  }
+
+  const base = {
+    petitionId,
+    at: cmd.at,
+    actor: cmd.actor,
+    ...(cmd.rule === undefined ? {} : { rule: cmd.rule })
+  }
+
+  switch (cmd._tag) {
+    case "Submit": {
+      const channel = dir.channel(cmd.channel)
+      const firstHandler = cmd.firstHandler ?? channel?.unit ?? ""
+      return run(
+        [
+          reference("channel", cmd.channel, channel !== undefined),
+          reference("category", cmd.category, dir.category(cmd.category) !== undefined),
+          reference("jurisdiction", cmd.jurisdiction, dir.jurisdiction(cmd.jurisdiction) !== undefined),
+          unit(firstHandler, "firstHandler"),
+          unit(cmd.accusedUnit, "accusedUnit"),
+          notAccused([firstHandler])
+        ],
+        () => [
+          {
+            _tag: "Submitted",
+            ...base,
+            petitioner: cmd.petitioner,
+            channel: cmd.channel,
+            category: cmd.category,
+            jurisdiction: cmd.jurisdiction,
+            title: cmd.title,
+            content: cmd.content,
+            persons: cmd.persons ?? 1,
+            flags: cmd.flags ?? [],
+            priority: cmd.priority ?? "normal",
+            firstHandler,
+            ...(cmd.channelMessageId === undefined ? {} : { channelMessageId: cmd.channelMessageId }),
+            ...(cmd.accusedUnit === undefined ? {} : { accusedUnit: cmd.accusedUnit }),
+            rulePack: cmd.rulePack
+          }
+        ]
+      )
+    }
+    case "Acknowledge":
+      return run([statusIn(ACTIVE), unit(cmd.unit, "unit"), involved(cmd.unit)], () => [{ _tag: "Acknowledged", ...base, unit: cmd.unit }])
+    case "Contact":
+      return run([statusIn(ACTIVE), unit(cmd.unit, "unit"), involved(cmd.unit)], () => [
+        { _tag: "Contacted", ...base, unit: cmd.unit, method: cmd.method }
+      ])
+    case "Dispatch": {
+      const dispatcher = cmd.actor.kind === "unit" ? cmd.actor.id : undefined
+      return run(
+        [
+          statusIn(["received"]),
+          () =>
+            dispatcher === undefined || dispatcher === s.firstHandler || dispatcher === dir.dispatchCentre.id
+              ? undefined
+              : new NotFirstHandler({
+                  petitionId,
+                  unit: dispatcher,
+                  firstHandler: s.firstHandler ?? "—",
+                  message: bi(
+                    `派单须由首办单位“${unitName(s.firstHandler)}”或分拨中心作出，“${unitName(dispatcher)}”无权派单`,
+                    `only the first handler ${s.firstHandler ?? "—"} or the dispatch centre may dispatch; ${dispatcher} may not`
+                  )
+                }),
+          unit(cmd.lead, "lead"),
+          ...units(cmd.coHandlers, "coHandlers"),
+          leadNotCo(cmd.lead, cmd.coHandlers),
+          notAccused([cmd.lead, ...cmd.coHandlers])
+        ],
+        () => [{ _tag: "Dispatched", ...base, lead: cmd.lead, coHandlers: cmd.coHandlers }]
+      )
+    }
+    case "Accept":
+      return run([statusIn(["dispatched"]), unit(cmd.unit, "unit"), isLead(cmd.unit, "NotLead")], () => [
+        { _tag: "Accepted", ...base, unit: cmd.unit }
+      ])
+    case "Decline":
+      return run(
+        [
+          statusIn(["received", "dispatched"]),
+          unit(cmd.unit, "unit"),
+          s.status === "dispatched"
+            ? isLead(cmd.unit, "NotLead")
+            : () =>
+                cmd.unit === s.firstHandler
+                  ? undefined
+                  : new NotFirstHandler({
+                      petitionId,
+                      unit: cmd.unit,
+                      firstHandler: s.firstHandler ?? "—",
+                      message: bi(
+                        `派单前只有首办单位“${unitName(s.firstHandler)}”可以决定不予受理`,
+                        `before dispatch only the first handler ${s.firstHandler ?? "—"} may decline`
+                      )
+                    }),
+          reason(cmd.reason)
+        ],
+        () => [{ _tag: "Declined", ...base, unit: cmd.unit, reason: cmd.reason }]
+      )
+    case "Return":
+      return run(
+        [
+          statusIn(["dispatched"]),
+          unit(cmd.unit, "unit"),
+          () =>
+            cmd.unit === s.lead || s.coHandlers.includes(cmd.unit)
+              ? undefined
+              : new NotAssigned({
+                  petitionId,
+                  unit: cmd.unit,
+                  message: bi(`“${unitName(cmd.unit)}”不是本件的承办单位，无从退单`, `${cmd.unit} was not dispatched this petition and cannot return it`)
+                }),
+          reason(cmd.reason)
+        ],
+        () => [{ _tag: "Returned", ...base, unit: cmd.unit, reason: cmd.reason }]
+      )
+    case "Transfer":
+      return run(
+        [
+          statusIn(["dispatched", "in_progress"]),
+          reason(cmd.reason),
+          unit(cmd.lead, "lead"),
+          ...units(cmd.coHandlers, "coHandlers"),
+          () =>
+            cmd.lead !== s.lead
+              ? undefined
+              : new SameLead({
+                  petitionId,
+                  unit: cmd.lead,
+                  message: bi(`“${unitName(cmd.lead)}”已是牵头单位，转办须转给其他单位`, `${cmd.lead} is already the lead; a transfer must go elsewhere`)
+                }),
+          leadNotCo(cmd.lead, cmd.coHandlers),
+          notAccused([cmd.lead, ...cmd.coHandlers])
+        ],
+        () => [
+          { _tag: "Transferred", ...base, from: s.lead ?? "", lead: cmd.lead, coHandlers: cmd.coHandlers, reason: cmd.reason }
+        ]
+      )
+    case "AssignHandler":
+      return run(
+        [
+          statusIn(["in_progress"]),
+          unit(cmd.unit, "unit"),
+          isLead(cmd.unit, "NotLead"),
+          person(cmd.person, "person"),
+          () =>
+            dir.person(cmd.person)?.unit === cmd.unit
+              ? undefined
+              : new PersonNotInUnit({
+                  petitionId,
+                  person: cmd.person,
+                  unit: cmd.unit,
+                  message: bi(`${dir.person(cmd.person)?.name ?? cmd.person} 不是“${unitName(cmd.unit)}”的工作人员，不能担任责任人`, `${cmd.person} does not work in ${cmd.unit}`)
+                })
+        ],
+        () => [{ _tag: "HandlerAssigned", ...base, unit: cmd.unit, person: cmd.person }]
+      )
+    case "ReportPart":
+      return run(
+        [
+          statusIn(["in_progress"]),
+          unit(cmd.unit, "unit"),
+          () =>
+            s.coHandlers.includes(cmd.unit)
+              ? undefined
+              : new NotCoHandler({
+                  petitionId,
+                  unit: cmd.unit,
+                  message:
+                    cmd.unit === s.lead
+                      ? bi(`“${unitName(cmd.unit)}”是牵头单位，由协办单位向其报送，而非自行报送`, `${cmd.unit} is the lead: co-handlers report to it`)
+                      : bi(`“${unitName(cmd.unit)}”不是本件的协办单位`, `${cmd.unit} is not a co-handler of this petition`)
+                })
+        ],
+        () => [{ _tag: "PartReported", ...base, unit: cmd.unit, summary: cmd.summary }]
+      )
+    case "CompleteFirstRound":
+      return run(
+        [
+          statusIn(["in_progress"]),
+          unit(cmd.unit, "unit"),
+          isLead(cmd.unit, "NotLead"),
+          () => (s.firstRoundCompletedAt === undefined ? undefined : invalid("首轮办结已记录", "the first round is already completed"))
+        ],
+        () => [{ _tag: "FirstRoundCompleted", ...base, unit: cmd.unit, summary: cmd.summary }]
+      )
+    case "Suspend":
+      return run([statusIn(["received", "dispatched", "in_progress"]), reason(cmd.reason)], () => [
+        { _tag: "Suspended", ...base, reason: cmd.reason }
+      ])
+    case "Resume":
+      return run([statusIn(["suspended"]), reason(cmd.reason)], () => [{ _tag: "Resumed", ...base, reason: cmd.reason }])
+    case "Extend":
+      return run([statusIn(ACTIVE), person(cmd.approver, "approver"), reason(cmd.reason)], () => [
+        { _tag: "Extended", ...base, clock: cmd.clock, amount: cmd.amount, reason: cmd.reason, approver: cmd.approver }
+      ])
+    case "Resolve": {
+      const outstanding = s.coHandlers.filter((u) => !s.partsReported.includes(u))
+      return run(
+        [
+          statusIn(["in_progress"]),
+          unit(cmd.unit, "unit"),
+          isLead(cmd.unit, "OnlyLeadMayResolve"),
+          () =>
+            cmd.checklist.explanationGiven
+              ? undefined
+              : new ChecklistIncomplete({
+                  petitionId,
+                  message: bi(`办结前必须向信访人解释说明到位（三到位一处理）`, `a resolution needs the explanation to the petitioner to be given`)
+                }),
+          () =>
+            outstanding.length === 0
+              ? undefined
+              : new PartsOutstanding({
+                  petitionId,
+                  units: outstanding,
+                  message: bi(
+                    `协办单位${outstanding.map((u) => `“${unitName(u)}”`).join("、")}尚未报送办理情况，牵头单位暂不能办结`,
+                    `co-handlers ${outstanding.join(", ")} have not reported their part yet`
+                  )
+                })
+        ],
+        () => [{ _tag: "Resolved", ...base, unit: cmd.unit, checklist: cmd.checklist, summary: cmd.summary }]
+      )
+    }
+    case "RateSatisfaction":
+      return run(
+        [statusIn(["resolved"]), () => (s.rating === undefined ? undefined : invalid("本次办理结果已评价", "this resolution is already rated"))],
+        () => [{ _tag: "SatisfactionRated", ...base, rating: cmd.rating }]
+      )
+    case "Close":
+      return run(
+        [
+          statusIn(["resolved", "declined"]),
+          reason(cmd.reason),
+          () =>
+            s.status === "declined" ||
+            s.rating === "satisfied" ||
+            s.rating === "basically_satisfied" ||
+            (cmd.ratingDeadline !== undefined && cmd.at >= cmd.ratingDeadline)
+              ? undefined
+              : new NotRated({
+                  petitionId,
+                  message: bi(
+                    `信访件 ${petitionId} 尚未取得信访人满意度评价，且评价期限未到，不能结案`,
+                    `petition ${petitionId} has no satisfaction rating yet and the rating deadline has not passed`
+                  )
+                })
+        ],
+        () => [{ _tag: "Closed", ...base, reason: cmd.reason }]
+      )
+    case "Reopen":
+      return run(
+        [
+          () =>
+            s.status === "resolved" || (s.status === "closed" && s.review.outcome === "overturned")
+              ? undefined
+              : s.status === "closed"
+                ? new PetitionClosed({
+                    petitionId,
+                    command: cmd._tag,
+                    message: bi(`信访件 ${petitionId} 已结案，只有复查复核决定撤销原处理后才能重新办理`, `petition ${petitionId} is closed; it reopens only after a review overturns it`)
+                  })
+                : invalid(),
+          reason(cmd.reason)
+        ],
+        () => [{ _tag: "Reopened", ...base, reason: cmd.reason }]
+      )
+    case "RequestReview":
+    case "RequestReReview": {
+      const review = cmd._tag === "RequestReview"
+      return run(
+        [
+          statusIn(["closed"]),
+          () =>
+            s.review.stage === (review ? "none" : "review_decided")
+              ? undefined
+              : invalid(review ? "已申请过复查" : "须在复查结论作出后申请复核", review ? "a review was already requested" : "a re-review follows a decided review"),
+          reason(cmd.reason),
+          () =>
+            cmd.at <= cmd.windowEndsAt
+              ? undefined
+              : new ReviewWindowClosed({
+                  petitionId,
+                  stage: review ? "review" : "re_review",
+                  windowEndsAt: cmd.windowEndsAt,
+                  message: bi(
+                    `${review ? "复查" : "复核"}申请期限已过，不能再申请${review ? "复查" : "复核"}`,
+                    `the window to request a ${review ? "review" : "re-review"} has closed`
+                  )
+                })
+        ],
+        () => [{ _tag: review ? "ReviewRequested" : "ReReviewRequested", ...base, reason: cmd.reason }]
+      )
+    }
+    case "DecideReview":
+      return run(
+        [
+          statusIn(["closed"]),
+          () =>
+            s.review.stage === (cmd.stage === "review" ? "review_requested" : "re_review_requested")
+              ? undefined
+              : invalid("没有待决的复查或复核申请", `no ${cmd.stage === "review" ? "review" : "re-review"} is pending`)
+        ],
+        () => [{ _tag: "ReviewDecided", ...base, stage: cmd.stage, outcome: cmd.outcome }]
+      )
+    case "Escalate":
+      return run(
+        [
+          statusIn(OPEN),
+          person(cmd.owner, "owner"),
+          () =>
+            cmd.tier > s.tier
+              ? undefined
+              : new TierNotHigher({
+                  petitionId,
+                  tier: cmd.tier,
+                  current: s.tier,
+                  message: bi(`本件已在第 ${s.tier} 级包案，提级须高于当前级别`, `the petition is already at tier ${s.tier}; escalation must go higher than that`)
+                }),
+          reason(cmd.reason)
+        ],
+        () => [{ _tag: "Escalated", ...base, tier: cmd.tier, owner: cmd.owner, reason: cmd.reason }]
+      )
+    case "RecordVisit":
+      return run([statusIn(OPEN), person(cmd.leader, "leader")], () => [
+        {
+          _tag: "VisitRecorded",
+          ...base,
+          kind: cmd.kind,
+          ...(cmd.leader === undefined ? {} : { leader: cmd.leader }),
+          batches: cmd.batches,
+          persons: cmd.persons
+        }
+      ])
+    case "BlowWhistle":
+      return run(
+        [
+          statusIn(ACTIVE),
+          unit(cmd.unit, "unit"),
+          () => {
+            const kind = dir.unit(cmd.unit)?.kind
+            return kind === "street_office" || kind === "community"
+              ? undefined
+              : new WhistleNotAllowed({
+                  petitionId,
+                  unit: cmd.unit,
+                  message: bi(`只有街道或社区可以吹哨，“${unitName(cmd.unit)}”不能吹哨`, `only street offices and communities blow the whistle; ${cmd.unit} cannot`)
+                })
+          },
+          ...units(cmd.summoned, "summoned"),
+          () =>
+            !cmd.summoned.includes(cmd.unit)
+              ? undefined
+              : new SelfReference({ petitionId, field: "summoned", message: bi(`吹哨单位不能召集自己`, `a unit cannot summon itself`) }),
+          () =>
+            s.whistles[cmd.whistleId] === undefined
+              ? undefined
+              : new DuplicateWhistle({
+                  petitionId,
+                  whistleId: cmd.whistleId,
+                  message: bi(`吹哨编号 ${cmd.whistleId} 已使用`, `whistle ${cmd.whistleId} already exists`)
+                })
+        ],
+        () => [
+          { _tag: "WhistleBlown", ...base, whistleId: cmd.whistleId, unit: cmd.unit, summoned: cmd.summoned, deadline: cmd.deadline }
+        ]
+      )
+    case "ReportForDuty": {
+      const whistle = s.whistles[cmd.whistleId]
+      return run(
+        [
+          statusIn(OPEN),
+          unit(cmd.unit, "unit"),
+          () =>
+            whistle !== undefined
+              ? undefined
+              : new UnknownWhistle({
+                  petitionId,
+                  whistleId: cmd.whistleId,
+                  message: bi(`本件没有编号为 ${cmd.whistleId} 的吹哨`, `no whistle ${cmd.whistleId} on this petition`)
+                }),
+          () =>
+            whistle === undefined || whistle.summoned.includes(cmd.unit)
+              ? undefined
+              : new NotSummoned({
+                  petitionId,
+                  whistleId: cmd.whistleId,
+                  unit: cmd.unit,
+                  message: bi(`“${unitName(cmd.unit)}”不在本次吹哨召集之列`, `${cmd.unit} was not summoned by whistle ${cmd.whistleId}`)
+                }),
+          () =>
+            whistle === undefined || !whistle.reported.includes(cmd.unit)
+              ? undefined
+              : new AlreadyReported({
+                  petitionId,
+                  whistleId: cmd.whistleId,
+                  unit: cmd.unit,
+                  message: bi(`“${unitName(cmd.unit)}”已经报到`, `${cmd.unit} has already reported for duty`)
+                })
+        ],
+        () => [{ _tag: "ReportedForDuty", ...base, whistleId: cmd.whistleId, unit: cmd.unit }]
+      )
+    }
+    case "MarkDuplicate":
+      return run([statusIn(ACTIVE), notSelf(cmd.of, "of")], () => [{ _tag: "MarkedDuplicate", ...base, of: cmd.of }])
+    case "Merge":
+      return run([statusIn(ACTIVE), notSelf(cmd.into, "into")], () => [{ _tag: "Merged", ...base, into: cmd.into }])
+    case "IssueRecommendation":
+      return run([unit(cmd.to, "to")], () => [
+        { _tag: "RecommendationIssued", ...base, kind: cmd.kind, to: cmd.to, text: cmd.text }
+      ])
+    case "RecordClockWarning":
+      return run([statusIn(OPEN)], () => [
+        { _tag: "ClockWarned", ...base, clock: cmd.clock, threshold: cmd.threshold, dueAt: cmd.dueAt }
+      ])
+    case "RecordClockBreach":
+      return run([statusIn(OPEN), unit(cmd.unit, "unit")], () => [
+        { _tag: "ClockBreached", ...base, clock: cmd.clock, dueAt: cmd.dueAt, ...(cmd.unit === undefined ? {} : { unit: cmd.unit }) }
+      ])
+    // Watchers, flags, priority and repeat links are idempotent: asking again changes nothing.
+    case "AddWatcher":
+      return run([statusIn(OPEN), person(cmd.person, "person")], () =>
+        s.watchers.includes(cmd.person) ? [] : [{ _tag: "WatcherAdded", ...base, person: cmd.person }]
+      )
+    case "Flag":
+      return run([statusIn(OPEN)], () => (s.flags.includes(cmd.flag) ? [] : [{ _tag: "Flagged", ...base, flag: cmd.flag }]))
+    case "SetPriority":
+      return run([statusIn(OPEN)], () =>
+        s.priority === cmd.priority ? [] : [{ _tag: "PriorityChanged", ...base, priority: cmd.priority }]
+      )
+    case "RequireVisit":
+      return run([statusIn(OPEN), reason(cmd.reason)], () => [{ _tag: "VisitRequired", ...base, reason: cmd.reason }])
+    case "LinkRepeat":
+      return run([statusIn(OPEN), notSelf(cmd.of, "of")], () =>
+        s.repeatOf.includes(cmd.of) ? [] : [{ _tag: "RepeatLinked", ...base, of: cmd.of }]
+      )
+    case "RecordDeadLetter":
+      return run([], () => [{ _tag: "NotificationDeadLettered", ...base, notificationId: cmd.notificationId, reason: cmd.reason }])
+  }
+}
