@@ -37,8 +37,16 @@ const Fraction = Schema.Number.check(
   })
 )
 
-/** A warning: a fraction of the limit elapsed (`0.8`) or a time before due (`"PT5M"`). */
-export const Warning = Schema.Union([Fraction, DurationFromString])
+// Offsets are working time before due; "a day before due" is ambiguous on a working calendar
+// (which day's hours?), so day-scale warnings are written as fractions.
+const Offset = DurationFromString.check(
+  Schema.makeFilter((d: { readonly days: number; readonly ms: number; readonly iso: string }) =>
+    (d.days === 0 && d.ms > 0) || `"${d.iso}" is not a time before due in hours or minutes (use a fraction such as 0.8 for longer warnings)`
+  )
+)
+
+/** A warning: a fraction of the limit elapsed (`0.8`) or a time before due (`"PT5M"`, hours/minutes only). */
+export const Warning = Schema.Union([Fraction, Offset])
 export type Warning = typeof Warning.Type
 
 /** A different limit for a category subtree and/or priorities; the first matching override wins. */
