@@ -1,0 +1,77 @@
+/**
+ * Versioned schema migrations. Migration i (0-based) takes the database from version i to i+1;
+ * `PRAGMA user_version` records the version, `PRAGMA application_id` marks the file as a minyi
+ * store so that a foreign SQLite file is recognised and left alone.
+ */
+
+/** "MNYI" — recognises a minyi store among SQLite files. */
+export const APPLICATION_ID = 0x4d4e5949
+
+export const migrations: ReadonlyArray<string> = [
+  `
+  CREATE TABLE events (
+    position INTEGER PRIMARY KEY,
+    stream_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    event_id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (stream_id, version)
+  );
+  CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    stream_id TEXT NOT NULL,
+    previous_version INTEGER NOT NULL,
+    version INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  -- available_at is dueAt while free and the lease end while leased: one index answers both
+  -- "what is due" and "whose lease ran out" in O(log n + due).
+  CREATE TABLE timers (
+    stream_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    due_at INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    available_at INTEGER NOT NULL,
+    token TEXT,
+    worker_id TEXT,
+    lease_until INTEGER,
+    PRIMARY KEY (stream_id, key)
+  );
+  CREATE INDEX timers_available ON timers (available_at);
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    stream_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    available_at INTEGER,
+    token TEXT,
+    worker_id TEXT,
+    lease_until INTEGER,
+    dead_reason TEXT,
+    dead_at INTEGER
+  );
+  CREATE INDEX outbox_available ON outbox (available_at) WHERE dead_at IS NULL;
+  CREATE INDEX outbox_dead ON outbox (dead_at) WHERE dead_at IS NOT NULL;
+  CREATE TABLE summaries (
+    petition_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    next_due_at INTEGER,
+    breached INTEGER NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX summaries_due ON summaries (next_due_at) WHERE next_due_at IS NOT NULL;
+  CREATE INDEX summaries_breached ON summaries (petition_id) WHERE breached = 1;
+  -- One row per (unit | jurisdiction node | category node | person) a petition is listed under.
+  CREATE TABLE summary_keys (
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    petition_id TEXT NOT NULL,
+    PRIMARY KEY (kind, value, petition_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX summary_keys_petition ON summary_keys (petition_id);
+  `
+]
+
+export const SCHEMA_VERSION = migrations.length

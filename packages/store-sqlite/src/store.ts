@@ -1,0 +1,436 @@
+import { randomUUID } from "node:crypto"
+import {
+  ClaimedTimer,
+  decodeAppendBatch,
+  decodeInput,
+  decodeTimerSpecs,
+  defaultRetryPolicy,
+  duplicateId,
+  EventStore,
+  leaseLost,
+  Outbox,
+  OutboxMessage,
+  PetitionSummary,
+  Queries,
+  retryDelay,
+  schemaTooNew,
+  storeCorrupt,
+  StoredEvent,
+  storeUnavailable,
+  TimerSpec,
+  Timers,
+  versionConflict
+} from "@minyi/core"
+import type {
+  AppendBatch,
+  AppendResult,
+  ClaimedMessage,
+  DeadLetter,
+  DuplicateId,
+  FailOutcome,
+  InvalidInput,
+  OpenError,
+  Page,
+  PageRequest,
+  RetryPolicy,
+  Storage,
+  StoreError,
+  TimerKey,
+  VersionConflict
+} from "@minyi/core"
+import Database from "better-sqlite3"
+import { Context, Effect, Option, Result, Schema } from "effect"
+import type { Scope } from "effect"
+import { APPLICATION_ID, migrations, SCHEMA_VERSION } from "./migrations.js"
+
+/** How to open a SQLite store. */
+export interface SqliteStoreConfig {
+  /** A file path, or `:memory:` for a private in-process database. */
+  readonly path: string
+  /**
+   * `FULL` (default): every acknowledged append survives a power cut. `NORMAL`: faster; in WAL
+   * mode the last transactions before a power cut (not a process crash) may be lost.
+   */
+  readonly synchronous?: "FULL" | "NORMAL"
+  /** How long a writer waits for another connection's lock before StoreUnavailable. */
+  readonly busyTimeoutMs?: number
+  /** Backoff of outbox deliveries. */
+  readonly retry?: RetryPolicy
+}
+
+type Row = Record<string, unknown>
+
+const isSqliteError = (e: unknown): e is Error & { code: string } => e instanceof Database.SqliteError
+
+// Errors thrown inside a transaction must carry their type out of better-sqlite3 untouched.
+const isTypedError = (e: unknown): boolean =>
+  typeof e === "object" && e !== null && "_tag" in e && e instanceof Error && !isSqliteError(e)
+
+const classify = (location: string, e: unknown): StoreError | OpenError => {
+  if (isTypedError(e)) return e as StoreError
+  if (isSqliteError(e)) {
+    if (e.code === "SQLITE_NOTADB" || e.code.startsWith("SQLITE_CORRUPT")) return storeCorrupt(location, e.message)
+    return storeUnavailable(`${e.code}: ${e.message}`)
+  }
+  if (e instanceof TypeError && /directory does not exist|Cannot open/i.test(e.message)) return storeUnavailable(e.message)
+  throw e
+}
+
+const constraintOn = (e: unknown, column: string): boolean =>
+  isSqliteError(e) && e.code.startsWith("SQLITE_CONSTRAINT") && e.message.includes(column)
+
+/** Decodes a row read back from the database; a row that does not decode means a damaged store. */
+const rowDecoder = <S extends Schema.Decoder<unknown>>(schema: S, what: string, location: string) => {
+  const decode = decodeInput(schema, what)
+  return (value: unknown): S["Type"] => {
+    const result = decode(value)
+    if (Result.isFailure(result)) throw storeCorrupt(location, result.failure.message)
+    return result.success
+  }
+}
+
+const parseJson = (location: string, text: unknown, what: string): unknown => {
+  try {
+    return JSON.parse(String(text))
+  } catch {
+    throw storeCorrupt(location, `${what} is not valid JSON`)
+  }
+}
+
+const pageLimit = (limit: number): number => Math.max(1, Math.min(10_000, Math.floor(limit) || 1))
+
+/** Opens the database, recognises it, and migrates it to the current schema version. */
+const openDatabase = (config: SqliteStoreConfig): Database.Database => {
+  const db = new Database(config.path, { timeout: config.busyTimeoutMs ?? 5_000 })
+  try {
+    const applicationId = db.pragma("application_id", { simple: true }) as number
+    const version = db.pragma("user_version", { simple: true }) as number
+    const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n
+    if (applicationId !== APPLICATION_ID && (applicationId !== 0 || version !== 0 || tables > 0)) {
+      throw storeCorrupt(config.path, "the file is a SQLite database of another application")
+    }
+    if (version > SCHEMA_VERSION) throw schemaTooNew(config.path, version, SCHEMA_VERSION)
+    db.pragma("journal_mode = WAL")
+    db.pragma(`synchronous = ${config.synchronous ?? "FULL"}`)
+    db.pragma("foreign_keys = ON")
+    db.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      const current = db.pragma("user_version", { simple: true }) as number
+      for (let v = current; v < SCHEMA_VERSION; v++) db.exec(migrations[v]!)
+      db.pragma(`application_id = ${APPLICATION_ID}`)
+      db.pragma(`user_version = ${SCHEMA_VERSION}`)
+    }).immediate()
+    return db
+  } catch (e) {
+    db.close()
+    throw e
+  }
+}
+
+/**
+ * Opens a SQLite store and returns every storage port over it; the database closes with the scope.
+ * Fails with StoreCorrupt (not a minyi store, damaged), SchemaTooNew, or StoreUnavailable.
+ */
+export const make = (config: SqliteStoreConfig): Effect.Effect<Context.Context<Storage>, OpenError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.suspend(() => {
+      try {
+        return Effect.succeed(openDatabase(config))
+      } catch (e) {
+        return Effect.fail(classify(config.path, e) as OpenError)
+      }
+    }),
+    (db) => Effect.sync(() => db.close())
+  ).pipe(Effect.map((db) => storage(db, config)))
+
+const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Context<Storage> => {
+  const location = config.path
+  const retry = config.retry ?? defaultRetryPolicy
+  /** Runs synchronous database work as an effect, typing what it throws. */
+  const run = <A>(work: () => A): Effect.Effect<A, StoreError> =>
+    Effect.suspend(() => {
+      try {
+        return Effect.succeed(work())
+      } catch (e) {
+        return Effect.fail(classify(location, e) as StoreError)
+      }
+    })
+
+  const decodeEvent = rowDecoder(StoredEvent, "stored event", location)
+  const decodeTimer = rowDecoder(TimerSpec, "stored timer", location)
+  const decodeClaimedTimer = rowDecoder(ClaimedTimer, "stored timer", location)
+  const decodeMessage = rowDecoder(OutboxMessage, "stored outbox message", location)
+  const decodeSummary = rowDecoder(PetitionSummary, "stored petition summary", location)
+
+  const sql = {
+    findKey: db.prepare("SELECT stream_id, previous_version, version FROM idempotency WHERE key = ?"),
+    insertKey: db.prepare("INSERT INTO idempotency (key, stream_id, previous_version, version) VALUES (?, ?, ?, ?)"),
+    streamVersion: db.prepare("SELECT max(version) AS v FROM events WHERE stream_id = ?"),
+    insertEvent: db.prepare("INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
+    readStream: db.prepare("SELECT * FROM events WHERE stream_id = ? ORDER BY version"),
+    readAll: db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
+    insertMessage: db.prepare("INSERT INTO outbox (id, stream_id, message, created_at, available_at) VALUES (?, ?, ?, ?, ?)"),
+    scheduleTimer: db.prepare(
+      `INSERT INTO timers (stream_id, key, due_at, payload, available_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (stream_id, key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload,
+         available_at = excluded.available_at, token = NULL, worker_id = NULL, lease_until = NULL`
+    ),
+    cancelTimer: db.prepare("DELETE FROM timers WHERE stream_id = ? AND key = ?"),
+    getTimer: db.prepare("SELECT stream_id, key, due_at, payload FROM timers WHERE stream_id = ? AND key = ?"),
+    dueTimers: db.prepare("SELECT rowid, stream_id, key, due_at, payload FROM timers WHERE available_at <= ? ORDER BY available_at LIMIT ?"),
+    leaseTimer: db.prepare("UPDATE timers SET token = ?, worker_id = ?, lease_until = ?, available_at = ? WHERE rowid = ?"),
+    completeTimer: db.prepare("DELETE FROM timers WHERE stream_id = ? AND key = ? AND token = ?"),
+    nextTimer: db.prepare("SELECT min(available_at) AS at FROM timers"),
+    dueMessages: db.prepare(
+      "SELECT id, message, failures FROM outbox WHERE dead_at IS NULL AND available_at <= ? ORDER BY available_at LIMIT ?"
+    ),
+    leaseMessage: db.prepare("UPDATE outbox SET token = ?, worker_id = ?, lease_until = ?, available_at = ? WHERE id = ?"),
+    leasedMessage: db.prepare("SELECT message, failures FROM outbox WHERE id = ? AND token = ? AND dead_at IS NULL"),
+    ackMessage: db.prepare("DELETE FROM outbox WHERE id = ? AND token = ? AND dead_at IS NULL"),
+    retryMessage: db.prepare("UPDATE outbox SET failures = ?, available_at = ?, token = NULL, worker_id = NULL, lease_until = NULL WHERE id = ?"),
+    buryMessage: db.prepare(
+      "UPDATE outbox SET failures = ?, available_at = NULL, token = NULL, worker_id = NULL, lease_until = NULL, dead_reason = ?, dead_at = ? WHERE id = ?"
+    ),
+    deadLetters: db.prepare("SELECT message, failures, dead_reason, dead_at FROM outbox WHERE dead_at IS NOT NULL ORDER BY dead_at, id"),
+    pending: db.prepare("SELECT count(*) AS n FROM outbox WHERE dead_at IS NULL"),
+    upsertSummary: db.prepare(
+      `INSERT INTO summaries (petition_id, status, next_due_at, breached, body) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (petition_id) DO UPDATE SET status = excluded.status, next_due_at = excluded.next_due_at,
+         breached = excluded.breached, body = excluded.body`
+    ),
+    clearKeys: db.prepare("DELETE FROM summary_keys WHERE petition_id = ?"),
+    insertKey2: db.prepare("INSERT OR IGNORE INTO summary_keys (kind, value, petition_id) VALUES (?, ?, ?)"),
+    getSummary: db.prepare("SELECT body FROM summaries WHERE petition_id = ?"),
+    byKey: db.prepare(
+      `SELECT s.body FROM summary_keys k JOIN summaries s ON s.petition_id = k.petition_id
+       WHERE k.kind = ? AND k.value = ? AND k.petition_id > ?
+         AND (? IS NULL OR s.status IN (SELECT value FROM json_each(?)))
+       ORDER BY k.petition_id LIMIT ?`
+    ),
+    overdue: db.prepare(
+      `SELECT body FROM summaries WHERE (breached = 1 OR next_due_at <= ?) AND petition_id > ?
+         AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))
+       ORDER BY petition_id LIMIT ?`
+    ),
+    all: db.prepare(
+      `SELECT body FROM summaries WHERE petition_id > ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))
+       ORDER BY petition_id LIMIT ?`
+    )
+  }
+
+  const toEvent = (r: Row) =>
+    decodeEvent({
+      streamId: r.stream_id,
+      version: r.version,
+      position: r.position,
+      eventId: r.event_id,
+      type: r.type,
+      at: r.at,
+      data: parseJson(location, r.data, "event data")
+    })
+
+  const findKey = (key: string): AppendResult | undefined => {
+    const r = sql.findKey.get(key) as Row | undefined
+    return r === undefined
+      ? undefined
+      : { streamId: String(r.stream_id), previousVersion: Number(r.previous_version), version: Number(r.version), replayed: false }
+  }
+
+  const scheduleTimer = (t: TimerSpec) => sql.scheduleTimer.run(t.streamId, t.key, t.dueAt, JSON.stringify(t.payload), t.dueAt)
+
+  const writeSummary = (s: PetitionSummary) => {
+    sql.upsertSummary.run(s.petitionId, s.status, s.nextDueAt, s.breachedClocks.length > 0 ? 1 : 0, JSON.stringify(s))
+    sql.clearKeys.run(s.petitionId)
+    const keys: Array<[string, string | null]> = [
+      ["unit", s.firstHandler],
+      ["unit", s.lead],
+      ...s.coHandlers.map((u): [string, string] => ["unit", u]),
+      ...s.chainUnits.map((u): [string, string] => ["unit", u]),
+      ...s.jurisdictionPath.map((n): [string, string] => ["jurisdiction", n]),
+      ...s.categoryPath.map((n): [string, string] => ["category", n]),
+      ["person", s.owner],
+      ["person", s.leaderPerson],
+      ...s.watchers.map((p): [string, string] => ["person", p])
+    ]
+    for (const [kind, value] of keys) if (value !== null) sql.insertKey2.run(kind, value, s.petitionId)
+  }
+
+  const appendTx = db.transaction((batch: AppendBatch): AppendResult => {
+    const known = batch.idempotencyKey === undefined ? undefined : findKey(batch.idempotencyKey)
+    if (known !== undefined) return { ...known, replayed: true }
+    const actual = Number((sql.streamVersion.get(batch.streamId) as Row).v ?? 0)
+    if (actual !== batch.expectedVersion) throw versionConflict(batch.streamId, batch.expectedVersion, actual)
+    let version = actual
+    for (const e of batch.events) {
+      try {
+        sql.insertEvent.run(batch.streamId, ++version, e.eventId, e.type, e.at, JSON.stringify(e.data))
+      } catch (error) {
+        if (constraintOn(error, "events.event_id")) throw duplicateId("event", e.eventId)
+        throw error
+      }
+    }
+    for (const m of batch.outbox) {
+      try {
+        sql.insertMessage.run(m.id, m.streamId, JSON.stringify(m), m.createdAt, m.createdAt)
+      } catch (error) {
+        if (constraintOn(error, "outbox.id")) throw duplicateId("outbox", m.id)
+        throw error
+      }
+    }
+    for (const k of batch.timers.cancel) sql.cancelTimer.run(k.streamId, k.key)
+    for (const t of batch.timers.schedule) scheduleTimer(t)
+    if (batch.summary !== undefined) writeSummary(batch.summary)
+    const result: AppendResult = { streamId: batch.streamId, previousVersion: actual, version, replayed: false }
+    if (batch.idempotencyKey !== undefined) sql.insertKey.run(batch.idempotencyKey, batch.streamId, actual, version)
+    return result
+  })
+
+  const eventStore = EventStore.of({
+    append: (input) =>
+      Effect.suspend(() => {
+        const known = typeof input.idempotencyKey === "string" ? run(() => findKey(input.idempotencyKey!)) : Effect.succeed(undefined)
+        return Effect.flatMap(known, (found): Effect.Effect<AppendResult, InvalidInput | StoreError | VersionConflict | DuplicateId> => {
+          if (found !== undefined) return Effect.succeed({ ...found, replayed: true })
+          const decoded = decodeAppendBatch(input)
+          if (Result.isFailure(decoded)) return Effect.fail(decoded.failure)
+          return run(() => appendTx.immediate(decoded.success))
+        })
+      }),
+    readStream: (streamId) => run(() => (sql.readStream.all(streamId) as Array<Row>).map(toEvent)),
+    readAll: (after, limit) => run(() => (sql.readAll.all(after, pageLimit(limit)) as Array<Row>).map(toEvent)),
+    findByIdempotencyKey: (key) => run(() => Option.fromUndefinedOr(findKey(key)))
+  })
+
+  const claimTimersTx = db.transaction((now: number, limit: number, leaseMs: number, workerId: string): Array<ClaimedTimer> => {
+    const rows = sql.dueTimers.all(now, limit) as Array<Row>
+    const base = randomUUID()
+    return rows.map((r) => {
+      const token = `${base}.${r.rowid}`
+      const leaseUntil = now + leaseMs
+      sql.leaseTimer.run(token, workerId, leaseUntil, leaseUntil, r.rowid)
+      return decodeClaimedTimer({
+        streamId: r.stream_id,
+        key: r.key,
+        dueAt: r.due_at,
+        payload: parseJson(location, r.payload, "timer payload"),
+        token,
+        workerId,
+        leaseUntil
+      })
+    })
+  })
+
+  const timers = Timers.of({
+    schedule: (specs) =>
+      Effect.suspend((): Effect.Effect<void, InvalidInput | StoreError> => {
+        const decoded = decodeTimerSpecs(specs)
+        if (Result.isFailure(decoded)) return Effect.fail(decoded.failure)
+        return run(() => db.transaction(() => decoded.success.forEach(scheduleTimer)).immediate())
+      }),
+    cancel: (key: TimerKey) => run(() => void sql.cancelTimer.run(key.streamId, key.key)),
+    claimDue: ({ now, limit, leaseMs, workerId }) => run(() => claimTimersTx.immediate(now, pageLimit(limit), leaseMs, workerId)),
+    complete: (claim) =>
+      run(() => {
+        if (sql.completeTimer.run(claim.streamId, claim.key, claim.token).changes === 0) {
+          throw leaseLost("timer", `${claim.streamId}/${claim.key}`)
+        }
+      }),
+    nextDueAt: () => run(() => Option.fromNullishOr((sql.nextTimer.get() as { at: number | null }).at)),
+    get: (key) =>
+      run(() => {
+        const r = sql.getTimer.get(key.streamId, key.key) as Row | undefined
+        return r === undefined
+          ? Option.none()
+          : Option.some(decodeTimer({ streamId: r.stream_id, key: r.key, dueAt: r.due_at, payload: parseJson(location, r.payload, "timer payload") }))
+      })
+  })
+
+  const claimMessagesTx = db.transaction((now: number, limit: number, leaseMs: number, workerId: string): Array<ClaimedMessage> => {
+    const rows = sql.dueMessages.all(now, limit) as Array<Row>
+    const base = randomUUID()
+    return rows.map((r, i) => {
+      const token = `${base}.${i}`
+      const leaseUntil = now + leaseMs
+      sql.leaseMessage.run(token, workerId, leaseUntil, leaseUntil, r.id)
+      const message = decodeMessage(parseJson(location, r.message, "outbox message"))
+      return { message, token, workerId, leaseUntil, attempt: Number(r.failures) + 1 }
+    })
+  })
+
+  const failTx = db.transaction((id: string, token: string, retryable: boolean, reason: string, now: number): FailOutcome => {
+    const r = sql.leasedMessage.get(id, token) as Row | undefined
+    if (r === undefined) throw leaseLost("outbox", id)
+    const failures = Number(r.failures) + 1
+    if (!retryable || failures >= retry.maxAttempts) {
+      sql.buryMessage.run(failures, reason, now, id)
+      const message = decodeMessage(parseJson(location, r.message, "outbox message"))
+      return { _tag: "DeadLettered", deadLetter: { message, attempts: failures, reason, deadAt: now } }
+    }
+    const nextAttemptAt = now + retryDelay(retry, id, failures)
+    sql.retryMessage.run(failures, nextAttemptAt, id)
+    return { _tag: "Retrying", attempts: failures, nextAttemptAt }
+  })
+
+  const outbox = Outbox.of({
+    claim: ({ now, limit, leaseMs, workerId }) => run(() => claimMessagesTx.immediate(now, pageLimit(limit), leaseMs, workerId)),
+    ack: (id, token) =>
+      run(() => {
+        if (sql.ackMessage.run(id, token).changes === 0) throw leaseLost("outbox", id)
+      }),
+    fail: (id, token, failure, now) => run(() => failTx.immediate(id, token, failure.retryable, failure.reason, now)),
+    deadLetters: () =>
+      run(() =>
+        (sql.deadLetters.all() as Array<Row>).map(
+          (r): DeadLetter => ({
+            message: decodeMessage(parseJson(location, r.message, "outbox message")),
+            attempts: Number(r.failures),
+            reason: String(r.dead_reason),
+            deadAt: Number(r.dead_at)
+          })
+        )
+      ),
+    pendingCount: () => run(() => Number((sql.pending.get() as Row).n))
+  })
+
+  const toSummary = (r: Row) => decodeSummary(parseJson(location, r.body, "petition summary"))
+  const pageOf = (rows: Array<Row>, limit: number): Page<PetitionSummary> => {
+    const items = rows.slice(0, limit).map(toSummary)
+    return { items, next: rows.length > limit ? items[items.length - 1]!.petitionId : null }
+  }
+  const statusesOf = (page: PageRequest) => (page.statuses === undefined ? null : JSON.stringify(page.statuses))
+  const byKey = (kind: string) => (value: string, page: PageRequest) =>
+    run(() => {
+      const limit = pageLimit(page.limit)
+      const statuses = statusesOf(page)
+      return pageOf(sql.byKey.all(kind, value, page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
+    })
+
+  const queries = Queries.of({
+    get: (petitionId) =>
+      run(() => {
+        const r = sql.getSummary.get(petitionId) as Row | undefined
+        return r === undefined ? Option.none() : Option.some(toSummary(r))
+      }),
+    byUnit: byKey("unit"),
+    byJurisdiction: byKey("jurisdiction"),
+    byCategory: byKey("category"),
+    byPerson: byKey("person"),
+    overdue: (now, page) =>
+      run(() => {
+        const limit = pageLimit(page.limit)
+        const statuses = statusesOf(page)
+        return pageOf(sql.overdue.all(now, page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
+      }),
+    all: (page) =>
+      run(() => {
+        const limit = pageLimit(page.limit)
+        const statuses = statusesOf(page)
+        return pageOf(sql.all.all(page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
+      })
+  })
+
+  return Context.make(EventStore, eventStore)
+    .pipe(Context.add(Timers, timers))
+    .pipe(Context.add(Outbox, outbox))
+    .pipe(Context.add(Queries, queries))
+}
