@@ -45,7 +45,7 @@ export const seal = (
 export class ChainBroken extends Schema.TaggedError<ChainBroken>()("ChainBroken", {
   petitionId: Schema.String,
   version: Schema.Number,
-  reason: Schema.Literals(["version_gap", "prev_hash_mismatch", "hash_mismatch", "foreign_event"]),
+  reason: Schema.Literals(["version_gap", "prev_hash_mismatch", "hash_mismatch", "foreign_event", "truncated"]),
   message: Schema.String
 }) {}
 
@@ -53,11 +53,24 @@ const reasons = {
   version_gap: "版本号不连续，有事件缺失或顺序被调换（a version is missing or out of order）",
   prev_hash_mismatch: "与前一事件的链接不符，有事件被删除、调换或改动（the link to the previous event does not match）",
   hash_mismatch: "事件内容与其哈希不符，事件被改动过（the event's content does not match its hash: it was edited）",
-  foreign_event: "事件属于另一件信访件（the event belongs to another petition）"
+  foreign_event: "事件属于另一件信访件（the event belongs to another petition）",
+  truncated: "历史记录与已知的最新版本不符，末尾事件缺失（the history does not reach the known head: events are missing at the end）"
 } as const
 
-/** Checks a petition's full history, naming the first version that does not verify. */
-export const verifyChain = (events: ReadonlyArray<PetitionEvent>): Result.Result<void, ChainBroken> => {
+/** Where a stream is known to end (e.g. the store's head): lets verification catch a removed last event. */
+export interface ChainHead {
+  readonly version: number
+  readonly hash: string
+}
+
+/**
+ * Checks a petition's full history, naming the first version that does not verify. A chain alone
+ * cannot notice that its newest events were cut off; pass the known `head` to check that too.
+ */
+export const verifyChain = (
+  events: ReadonlyArray<PetitionEvent>,
+  head?: ChainHead
+): Result.Result<void, ChainBroken> => {
   let prevHash = GENESIS_HASH
   const petitionId = events[0]?.petitionId ?? ""
   for (let i = 0; i < events.length; i++) {
@@ -80,6 +93,17 @@ export const verifyChain = (events: ReadonlyArray<PetitionEvent>): Result.Result
       )
     }
     prevHash = e.hash
+  }
+  if (head !== undefined && (head.version !== events.length || head.hash !== prevHash)) {
+    const version = Math.min(events.length + 1, head.version)
+    return Result.fail(
+      new ChainBroken({
+        petitionId,
+        version,
+        reason: "truncated",
+        message: `信访件 ${petitionId} 的历史记录在第 ${version} 个事件处校验失败：${reasons.truncated}`
+      })
+    )
   }
   return Result.void
 }

@@ -3,38 +3,7 @@ import type { Directory } from "../directory/directory.js"
 import { seal } from "./chain.js"
 import { commandLabels, statusLabels } from "./labels.js"
 import type { PetitionRefusal } from "./refusals.js"
-import {
-  AccusedUnitExcluded,
-  AlreadyReported,
-  AlreadySubmitted,
-  ChecklistIncomplete,
-  DuplicateWhistle,
-  InvalidTransition,
-  LeadCannotBeCoHandler,
-  NotAssigned,
-  NotCoHandler,
-  NotFirstHandler,
-  NotLead,
-  NotRated,
-  NotSummoned,
-  OnlyLeadMayResolve,
-  PartsOutstanding,
-  PersonNotInUnit,
-  PetitionClosed,
-  PetitionNotFound,
-  ReasonRequired,
-  ReviewWindowClosed,
-  SameLead,
-  SelfReference,
-  TierNotHigher,
-  UnitNotInvolved,
-  UnknownPerson,
-  UnknownReference,
-  UnknownUnit,
-  UnknownWhistle,
-  WhistleNotAllowed,
-  WrongPetition
-} from "./refusals.js"
+import * as R from "./refusals.js"
 import type { PetitionCommand, PetitionCommandTag, PetitionEvent, UnsealedEvent } from "./schema.js"
 import type { PetitionState, PetitionStatus } from "./state.js"
 
@@ -85,7 +54,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   const unitName = (id: string | undefined) => (id === undefined ? "—" : (dir.unit(id)?.name ?? id))
 
   const invalid = (zhWhy?: string, enWhy?: string) =>
-    new InvalidTransition({
+    new R.InvalidTransition({
       petitionId,
       command: cmd._tag,
       status: s.status,
@@ -99,7 +68,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   const unit = (id: string | undefined, field: string): Check => () =>
     id === undefined || dir.unit(id) !== undefined
       ? undefined
-      : new UnknownUnit({
+      : new R.UnknownUnit({
           petitionId,
           unit: id,
           field,
@@ -109,7 +78,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   const person = (id: string | undefined, field: string): Check => () =>
     id === undefined || dir.person(id) !== undefined
       ? undefined
-      : new UnknownPerson({
+      : new R.UnknownPerson({
           petitionId,
           person: id,
           field,
@@ -118,7 +87,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   const reference = (kind: "channel" | "category" | "jurisdiction", id: string, known: boolean): Check => () =>
     known
       ? undefined
-      : new UnknownReference({
+      : new R.UnknownReference({
           petitionId,
           kind,
           id,
@@ -128,7 +97,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   const reason = (text: string): Check => () =>
     text.trim() !== ""
       ? undefined
-      : new ReasonRequired({
+      : new R.ReasonRequired({
           petitionId,
           command: cmd._tag,
           message: bi(`${label.zh}必须说明理由`, `a reason is required to ${label.en}`)
@@ -136,16 +105,16 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   const notSelf = (other: string, field: string): Check => () =>
     other !== petitionId
       ? undefined
-      : new SelfReference({
+      : new R.SelfReference({
           petitionId,
           field,
           message: bi(`信访件 ${petitionId} 不能引用自身（${field}）`, `petition ${petitionId} cannot refer to itself (${field})`)
         })
-  const notAccused = (ids: ReadonlyArray<string>): Check => () => {
-    const accused = ids.find((id) => id === s.accusedUnit)
+  const notAccused = (ids: ReadonlyArray<string>, accusedUnit = s.accusedUnit): Check => () => {
+    const accused = ids.find((id) => id === accusedUnit)
     return accused === undefined
       ? undefined
-      : new AccusedUnitExcluded({
+      : new R.AccusedUnitExcluded({
           petitionId,
           unit: accused,
           message: bi(`本件为检举控告件，不得交由被检举单位“${unitName(accused)}”办理`, `an accusation never goes to the accused unit ${accused}`)
@@ -154,7 +123,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   const leadNotCo = (lead: string, coHandlers: ReadonlyArray<string>): Check => () =>
     !coHandlers.includes(lead)
       ? undefined
-      : new LeadCannotBeCoHandler({
+      : new R.LeadCannotBeCoHandler({
           petitionId,
           unit: lead,
           message: bi(`“${unitName(lead)}”已是牵头单位，不能同时作为协办单位`, `${lead} is the lead unit and cannot also be a co-handler`)
@@ -163,13 +132,13 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
     if (id === s.lead) return undefined
     const lead = s.lead ?? "—"
     return refuse === "NotLead"
-      ? new NotLead({
+      ? new R.NotLead({
           petitionId,
           unit: id,
           lead,
           message: bi(`只有牵头单位“${unitName(s.lead)}”可以${label.zh}，“${unitName(id)}”不是牵头单位`, `only the lead unit ${lead} may ${label.en}; ${id} is not the lead`)
         })
-      : new OnlyLeadMayResolve({
+      : new R.OnlyLeadMayResolve({
           petitionId,
           unit: id,
           lead,
@@ -181,7 +150,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   const involved = (id: string): Check => () =>
     id === s.firstHandler || id === s.lead || s.coHandlers.includes(id) || id === dir.dispatchCentre.id
       ? undefined
-      : new UnitNotInvolved({
+      : new R.UnitNotInvolved({
           petitionId,
           unit: id,
           message: bi(`“${unitName(id)}”不是本件的首办、牵头或协办单位`, `${id} is neither first handler, lead nor co-handler of this petition`)
@@ -191,7 +160,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   // and — once closed, declined or merged — only what such a petition still accepts.
   if (cmd.petitionId !== petitionId) {
     return Result.fail(
-      new WrongPetition({
+      new R.WrongPetition({
         petitionId,
         commandPetitionId: cmd.petitionId,
         message: bi(`指令针对信访件 ${cmd.petitionId}，不是 ${petitionId}`, `the command is for petition ${cmd.petitionId}, not ${petitionId}`)
@@ -200,12 +169,12 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   }
   if (cmd._tag === "Submit" && s.version > 0) {
     return Result.fail(
-      new AlreadySubmitted({ petitionId, message: bi(`信访件 ${petitionId} 已登记，不能重复登记`, `petition ${petitionId} has already been submitted`) })
+      new R.AlreadySubmitted({ petitionId, message: bi(`信访件 ${petitionId} 已登记，不能重复登记`, `petition ${petitionId} has already been submitted`) })
     )
   }
   if (cmd._tag !== "Submit" && s.version === 0) {
     return Result.fail(
-      new PetitionNotFound({
+      new R.PetitionNotFound({
         petitionId,
         command: cmd._tag,
         message: bi(`信访件 ${petitionId} 尚未登记，不能${label.zh}`, `petition ${petitionId} has not been submitted; cannot ${label.en}`)
@@ -223,7 +192,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   if (s.version > 0 && accepted !== undefined && !accepted.has(cmd._tag)) {
     return Result.fail(
       s.status === "closed"
-        ? new PetitionClosed({
+        ? new R.PetitionClosed({
             petitionId,
             command: cmd._tag,
             message: bi(
@@ -253,7 +222,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           reference("jurisdiction", cmd.jurisdiction, dir.jurisdiction(cmd.jurisdiction) !== undefined),
           unit(firstHandler, "firstHandler"),
           unit(cmd.accusedUnit, "accusedUnit"),
-          notAccused([firstHandler])
+          notAccused([firstHandler], cmd.accusedUnit)
         ],
         () => [
           {
@@ -290,7 +259,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             dispatcher === undefined || dispatcher === s.firstHandler || dispatcher === dir.dispatchCentre.id
               ? undefined
-              : new NotFirstHandler({
+              : new R.NotFirstHandler({
                   petitionId,
                   unit: dispatcher,
                   firstHandler: s.firstHandler ?? "—",
@@ -321,7 +290,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
             : () =>
                 cmd.unit === s.firstHandler
                   ? undefined
-                  : new NotFirstHandler({
+                  : new R.NotFirstHandler({
                       petitionId,
                       unit: cmd.unit,
                       firstHandler: s.firstHandler ?? "—",
@@ -342,7 +311,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             cmd.unit === s.lead || s.coHandlers.includes(cmd.unit)
               ? undefined
-              : new NotAssigned({
+              : new R.NotAssigned({
                   petitionId,
                   unit: cmd.unit,
                   message: bi(`“${unitName(cmd.unit)}”不是本件的承办单位，无从退单`, `${cmd.unit} was not dispatched this petition and cannot return it`)
@@ -361,7 +330,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             cmd.lead !== s.lead
               ? undefined
-              : new SameLead({
+              : new R.SameLead({
                   petitionId,
                   unit: cmd.lead,
                   message: bi(`“${unitName(cmd.lead)}”已是牵头单位，转办须转给其他单位`, `${cmd.lead} is already the lead; a transfer must go elsewhere`)
@@ -383,7 +352,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             dir.person(cmd.person)?.unit === cmd.unit
               ? undefined
-              : new PersonNotInUnit({
+              : new R.PersonNotInUnit({
                   petitionId,
                   person: cmd.person,
                   unit: cmd.unit,
@@ -400,7 +369,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             s.coHandlers.includes(cmd.unit)
               ? undefined
-              : new NotCoHandler({
+              : new R.NotCoHandler({
                   petitionId,
                   unit: cmd.unit,
                   message:
@@ -441,14 +410,14 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             cmd.checklist.explanationGiven
               ? undefined
-              : new ChecklistIncomplete({
+              : new R.ChecklistIncomplete({
                   petitionId,
                   message: bi(`办结前必须向信访人解释说明到位（三到位一处理）`, `a resolution needs the explanation to the petitioner to be given`)
                 }),
           () =>
             outstanding.length === 0
               ? undefined
-              : new PartsOutstanding({
+              : new R.PartsOutstanding({
                   petitionId,
                   units: outstanding,
                   message: bi(
@@ -476,7 +445,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
             s.rating === "basically_satisfied" ||
             (cmd.ratingDeadline !== undefined && cmd.at >= cmd.ratingDeadline)
               ? undefined
-              : new NotRated({
+              : new R.NotRated({
                   petitionId,
                   message: bi(
                     `信访件 ${petitionId} 尚未取得信访人满意度评价，且评价期限未到，不能结案`,
@@ -493,7 +462,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
             s.status === "resolved" || (s.status === "closed" && s.review.outcome === "overturned")
               ? undefined
               : s.status === "closed"
-                ? new PetitionClosed({
+                ? new R.PetitionClosed({
                     petitionId,
                     command: cmd._tag,
                     message: bi(`信访件 ${petitionId} 已结案，只有复查复核决定撤销原处理后才能重新办理`, `petition ${petitionId} is closed; it reopens only after a review overturns it`)
@@ -517,7 +486,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             cmd.at <= cmd.windowEndsAt
               ? undefined
-              : new ReviewWindowClosed({
+              : new R.ReviewWindowClosed({
                   petitionId,
                   stage: review ? "review" : "re_review",
                   windowEndsAt: cmd.windowEndsAt,
@@ -549,7 +518,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             cmd.tier > s.tier
               ? undefined
-              : new TierNotHigher({
+              : new R.TierNotHigher({
                   petitionId,
                   tier: cmd.tier,
                   current: s.tier,
@@ -579,7 +548,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
             const kind = dir.unit(cmd.unit)?.kind
             return kind === "street_office" || kind === "community"
               ? undefined
-              : new WhistleNotAllowed({
+              : new R.WhistleNotAllowed({
                   petitionId,
                   unit: cmd.unit,
                   message: bi(`只有街道或社区可以吹哨，“${unitName(cmd.unit)}”不能吹哨`, `only street offices and communities blow the whistle; ${cmd.unit} cannot`)
@@ -589,11 +558,11 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             !cmd.summoned.includes(cmd.unit)
               ? undefined
-              : new SelfReference({ petitionId, field: "summoned", message: bi(`吹哨单位不能召集自己`, `a unit cannot summon itself`) }),
+              : new R.SelfReference({ petitionId, field: "summoned", message: bi(`吹哨单位不能召集自己`, `a unit cannot summon itself`) }),
           () =>
             s.whistles[cmd.whistleId] === undefined
               ? undefined
-              : new DuplicateWhistle({
+              : new R.DuplicateWhistle({
                   petitionId,
                   whistleId: cmd.whistleId,
                   message: bi(`吹哨编号 ${cmd.whistleId} 已使用`, `whistle ${cmd.whistleId} already exists`)
@@ -612,7 +581,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             whistle !== undefined
               ? undefined
-              : new UnknownWhistle({
+              : new R.UnknownWhistle({
                   petitionId,
                   whistleId: cmd.whistleId,
                   message: bi(`本件没有编号为 ${cmd.whistleId} 的吹哨`, `no whistle ${cmd.whistleId} on this petition`)
@@ -620,7 +589,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             whistle === undefined || whistle.summoned.includes(cmd.unit)
               ? undefined
-              : new NotSummoned({
+              : new R.NotSummoned({
                   petitionId,
                   whistleId: cmd.whistleId,
                   unit: cmd.unit,
@@ -629,7 +598,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           () =>
             whistle === undefined || !whistle.reported.includes(cmd.unit)
               ? undefined
-              : new AlreadyReported({
+              : new R.AlreadyReported({
                   petitionId,
                   whistleId: cmd.whistleId,
                   unit: cmd.unit,

@@ -25,42 +25,11 @@ export type {
 } from "./schema.js"
 export { decodeCommand, decodeEvent, encodeCommand, encodeEvent } from "./codec.js"
 export { ChainBroken, GENESIS_HASH, verifyChain } from "./chain.js"
+export type { ChainHead } from "./chain.js"
 export { decide } from "./decide.js"
 export type { DecideContext } from "./decide.js"
 export { evolve, initialState, replay } from "./state.js"
 export type { PetitionCounters, PetitionState, PetitionStatus, ReviewStage, ReviewState, WhistleState } from "./state.js"
 export { commandLabels, eventLabels, statusLabels } from "./labels.js"
 export type { Label } from "./labels.js"
-export {
-  AccusedUnitExcluded,
-  AlreadyReported,
-  AlreadySubmitted,
-  ChecklistIncomplete,
-  DuplicateWhistle,
-  InvalidTransition,
-  LeadCannotBeCoHandler,
-  NotAssigned,
-  NotCoHandler,
-  NotFirstHandler,
-  NotLead,
-  NotRated,
-  NotSummoned,
-  OnlyLeadMayResolve,
-  PartsOutstanding,
-  PersonNotInUnit,
-  PetitionClosed,
-  PetitionNotFound,
-  ReasonRequired,
-  ReviewWindowClosed,
-  SameLead,
-  SelfReference,
-  TierNotHigher,
-  UnitNotInvolved,
-  UnknownPerson,
-  UnknownReference,
-  UnknownUnit,
-  UnknownWhistle,
-  WhistleNotAllowed,
-  WrongPetition
-} from "./refusals.js"
-export type { PetitionRefusal } from "./refusals.js"
+export * from "./refusals.js"

@@ -1,0 +1,416 @@
+import { describe, expect, it } from "vitest"
+import type { PetitionCommand } from "../../src/petition/index.js"
+import {
+  accept,
+  CENTRE,
+  checklist,
+  close,
+  CO,
+  CO2,
+  cmd,
+  dispatch,
+  expectEvents,
+  expectRefused,
+  LEAD,
+  LEAD_HANDLER,
+  PID,
+  rate,
+  reportPart,
+  resolve,
+  stages,
+  submit,
+  T0,
+  when
+} from "./fixtures.js"
+
+const DAY = 86_400_000
+
+describe("Submit", () => {
+  it("registers the petition with the channel's unit as first handler and pins the rule pack", () => {
+    const { result, after } = when([], submit())
+    const [e] = expectEvents(result, ["Submitted"])
+    expect(e?.version).toBe(1)
+    expect(after.status).toBe("received")
+    expect(after.firstHandler).toBe(CENTRE)
+    expect(after.accountable).toBe(CENTRE)
+    expect(after.rulePack).toEqual({ id: "futian", version: "2026.1" })
+    expect(after.persons).toBe(1)
+    expect(after.priority).toBe("normal")
+  })
+  it("takes an explicit first handler, persons and flags", () => {
+    const { after } = when([], submit({ firstHandler: CO, persons: 12, flags: ["group"], priority: "urgent" }))
+    expect([after.firstHandler, after.persons, after.flags, after.priority]).toEqual([CO, 12, ["group"], "urgent"])
+  })
+  it("is refused twice", () => expectRefused(when(stages.submitted(), submit()).result, "AlreadySubmitted"))
+  it("is refused for an unknown channel, category or jurisdiction", () => {
+    expect(expectRefused(when([], submit({ channel: "channel.fax" })).result, "UnknownReference")).toMatchObject({ kind: "channel" })
+    expect(expectRefused(when([], submit({ category: "nope" })).result, "UnknownReference")).toMatchObject({ kind: "category" })
+    expect(expectRefused(when([], submit({ jurisdiction: "nope" })).result, "UnknownReference")).toMatchObject({ kind: "jurisdiction" })
+  })
+  it("is refused for an unknown first handler", () =>
+    expect(expectRefused(when([], submit({ firstHandler: "dept.ghost" })).result, "UnknownUnit")).toMatchObject({ field: "firstHandler" }))
+  it("never lets the accused unit be the first handler of an accusation", () =>
+    expectRefused(when([], submit({ category: "accusation.misconduct", accusedUnit: CENTRE })).result, "AccusedUnitExcluded"))
+  it("is refused for another petition's state", () =>
+    expectRefused(when([], submit({ petitionId: "P-other" })).result, "WrongPetition"))
+  it("is refused when the actor is unknown", () =>
+    expectRefused(when([], submit({ actor: { kind: "person", id: "person.ghost" } })).result, "UnknownPerson"))
+})
+
+describe("any command before Submit", () => {
+  it("is refused: the petition does not exist", () => expectRefused(when([], dispatch()).result, "PetitionNotFound"))
+})
+
+describe("Acknowledge and Contact", () => {
+  it("record the 10-minute feedback and 30-minute phone contact by the first handler", () => {
+    const ack = when(stages.submitted(), cmd("Acknowledge", { unit: CENTRE }))
+    expectEvents(ack.result, ["Acknowledged"])
+    expect(ack.after.acknowledgedAt).toBeDefined()
+    const contact = when(stages.submitted(), cmd("Contact", { unit: CENTRE, method: "phone" }))
+    expectEvents(contact.result, ["Contacted"])
+    expect(contact.after.contactedAt).toBeDefined()
+  })
+  it("are refused from a unit that has nothing to do with the petition", () => {
+    expectRefused(when(stages.submitted(), cmd("Acknowledge", { unit: CO2 })).result, "UnitNotInvolved")
+    expectRefused(when(stages.submitted(), cmd("Contact", { unit: "dept.ghost", method: "sms" })).result, "UnknownUnit")
+  })
+})
+
+describe("Dispatch", () => {
+  it("names the lead and co-handlers; the first handler stays accountable", () => {
+    const { result, after } = when(stages.submitted(), dispatch(LEAD, [CO, CO2]))
+    expectEvents(result, ["Dispatched"])
+    expect([after.status, after.lead, after.coHandlers, after.accountable]).toEqual(["dispatched", LEAD, [CO, CO2], CENTRE])
+  })
+  it("refuses a lead that is also a co-handler", () =>
+    expectRefused(when(stages.submitted(), dispatch(LEAD, [CO, LEAD])).result, "LeadCannotBeCoHandler"))
+  it("refuses unknown units, naming the field", () =>
+    expect(expectRefused(when(stages.submitted(), dispatch(LEAD, [CO, "dept.ghost"])).result, "UnknownUnit")).toMatchObject({ field: "coHandlers/1" }))
+  it("refuses a dispatching unit that is neither first handler nor dispatch centre", () =>
+    expectRefused(when(stages.submitted(), cmd("Dispatch", { lead: LEAD, coHandlers: [], actor: { kind: "unit", id: CO2 } })).result, "NotFirstHandler"))
+  it("refuses sending an accusation to the accused unit", () =>
+    expectRefused(when([submit({ category: "accusation.misconduct", accusedUnit: LEAD })], dispatch()).result, "AccusedUnitExcluded"))
+  it("refuses a second dispatch before the first is answered", () =>
+    expectRefused(when(stages.dispatched(), dispatch(CO2, [])).result, "InvalidTransition"))
+})
+
+describe("Accept", () => {
+  it("by the lead moves the petition into handling and releases the first handler", () => {
+    const { result, after } = when(stages.dispatched(), accept())
+    expectEvents(result, ["Accepted"])
+    expect([after.status, after.accepted, after.accountable]).toEqual(["in_progress", true, LEAD])
+  })
+  it("by a co-handler is refused", () => expectRefused(when(stages.dispatched(), accept(CO)).result, "NotLead"))
+  it("before dispatch is refused", () => expectRefused(when(stages.submitted(), accept()).result, "InvalidTransition"))
+})
+
+describe("Decline", () => {
+  it("by the lead with a reason", () => {
+    const { result, after } = when(stages.dispatched(), cmd("Decline", { unit: LEAD, reason: "不属于信访事项" }))
+    expectEvents(result, ["Declined"])
+    expect([after.status, after.counters.declines]).toEqual(["declined", 1])
+  })
+  it("by the first handler before dispatch", () =>
+    expectEvents(when(stages.submitted(), cmd("Decline", { unit: CENTRE, reason: "已诉讼" })).result, ["Declined"]))
+  it("needs a reason", () => expectRefused(when(stages.dispatched(), cmd("Decline", { unit: LEAD, reason: "  " })).result, "ReasonRequired"))
+  it("by another unit before dispatch is refused", () =>
+    expectRefused(when(stages.submitted(), cmd("Decline", { unit: LEAD, reason: "x" })).result, "NotFirstHandler"))
+  it("by a co-handler after dispatch is refused", () =>
+    expectRefused(when(stages.dispatched(), cmd("Decline", { unit: CO, reason: "x" })).result, "NotLead"))
+  it("then only Close is possible", () => {
+    const declined = [...stages.dispatched(), cmd("Decline", { unit: LEAD, reason: "x" })]
+    expectRefused(when(declined, accept()).result, "InvalidTransition")
+    expectEvents(when(declined, cmd("Close", { reason: "不予受理告知书已送达" })).result, ["Closed"])
+  })
+})
+
+describe("Return", () => {
+  it("by the lead sends it back to the first handler, counted per unit", () => {
+    const { result, after } = when(stages.dispatched(), cmd("Return", { unit: LEAD, reason: "不属本单位职责" }))
+    expectEvents(result, ["Returned"])
+    expect([after.status, after.lead, after.coHandlers]).toEqual(["received", undefined, []])
+    expect(after.counters.returnsByUnit).toEqual({ [LEAD]: 1 })
+    expect(after.counters.returns).toBe(1)
+  })
+  it("by a co-handler drops only that co-handler", () => {
+    const { after } = when(stages.dispatched(), cmd("Return", { unit: CO, reason: "非本辖区" }))
+    expect([after.status, after.lead, after.coHandlers]).toEqual(["dispatched", LEAD, []])
+  })
+  it("needs a reason", () => expectRefused(when(stages.dispatched(), cmd("Return", { unit: LEAD, reason: "" })).result, "ReasonRequired"))
+  it("by a unit not dispatched is refused", () =>
+    expectRefused(when(stages.dispatched(), cmd("Return", { unit: CO2, reason: "x" })).result, "NotAssigned"))
+  it("after acceptance is refused", () =>
+    expectRefused(when(stages.accepted(), cmd("Return", { unit: LEAD, reason: "x" })).result, "InvalidTransition"))
+})
+
+describe("Transfer", () => {
+  it("moves the lead, counts the transfer and needs a new acceptance", () => {
+    const { result, after } = when(stages.accepted(), cmd("Transfer", { lead: CO2, coHandlers: [CO], reason: "噪声问题" }))
+    const [e] = expectEvents(result, ["Transferred"])
+    expect(e).toMatchObject({ from: LEAD, lead: CO2 })
+    expect([after.status, after.lead, after.accepted, after.counters.transfers]).toEqual(["dispatched", CO2, false, 1])
+  })
+  it("to the current lead is refused", () =>
+    expectRefused(when(stages.accepted(), cmd("Transfer", { lead: LEAD, coHandlers: [], reason: "x" })).result, "SameLead"))
+  it("with the lead among co-handlers is refused", () =>
+    expectRefused(when(stages.accepted(), cmd("Transfer", { lead: CO2, coHandlers: [CO2], reason: "x" })).result, "LeadCannotBeCoHandler"))
+  it("needs a reason", () =>
+    expectRefused(when(stages.accepted(), cmd("Transfer", { lead: CO2, coHandlers: [], reason: "" })).result, "ReasonRequired"))
+})
+
+describe("AssignHandler", () => {
+  it("names a person of the lead unit", () => {
+    const { result, after } = when(stages.accepted(), cmd("AssignHandler", { unit: LEAD, person: LEAD_HANDLER }))
+    expectEvents(result, ["HandlerAssigned"])
+    expect(after.handler).toBe(LEAD_HANDLER)
+  })
+  it("refuses a person of another unit", () =>
+    expectRefused(when(stages.accepted(), cmd("AssignHandler", { unit: LEAD, person: "person.handler.ecology" })).result, "PersonNotInUnit"))
+  it("refuses an unknown person", () =>
+    expectRefused(when(stages.accepted(), cmd("AssignHandler", { unit: LEAD, person: "person.ghost" })).result, "UnknownPerson"))
+  it("refuses a unit that is not the lead", () =>
+    expectRefused(when(stages.accepted(), cmd("AssignHandler", { unit: CO, person: "person.handler.yuanling" })).result, "NotLead"))
+})
+
+describe("ReportPart and CompleteFirstRound", () => {
+  it("a co-handler reports its part to the lead", () => {
+    const { result, after } = when(stages.accepted(), reportPart())
+    expectEvents(result, ["PartReported"])
+    expect(after.partsReported).toEqual([CO])
+  })
+  it("the lead does not report a part", () => expectRefused(when(stages.accepted(), reportPart(LEAD)).result, "NotCoHandler"))
+  it("the lead completes the first round once", () => {
+    const first = cmd("CompleteFirstRound", { unit: LEAD, summary: "已现场核查" })
+    const { result, after } = when(stages.accepted(), first)
+    expectEvents(result, ["FirstRoundCompleted"])
+    expect(after.firstRoundCompletedAt).toBe(first.at)
+    expectRefused(when([...stages.accepted(), first], cmd("CompleteFirstRound", { unit: LEAD, summary: "again" })).result, "InvalidTransition")
+  })
+  it("a co-handler cannot complete the first round", () =>
+    expectRefused(when(stages.accepted(), cmd("CompleteFirstRound", { unit: CO, summary: "x" })).result, "NotLead"))
+})
+
+describe("Suspend and Resume", () => {
+  it("pause handling and return to where it was", () => {
+    const suspended = [...stages.accepted(), cmd("Suspend", { reason: "等待信访人补充材料" })]
+    const s1 = when(stages.accepted(), cmd("Suspend", { reason: "等待信访人补充材料" }))
+    expect(s1.after.status).toBe("suspended")
+    const s2 = when(suspended, cmd("Resume", { reason: "材料已补充" }))
+    expectEvents(s2.result, ["Resumed"])
+    expect(s2.after.status).toBe("in_progress")
+  })
+  it("need a reason", () => expectRefused(when(stages.accepted(), cmd("Suspend", { reason: "" })).result, "ReasonRequired"))
+  it("resume only what is suspended", () => expectRefused(when(stages.accepted(), cmd("Resume", { reason: "x" })).result, "InvalidTransition"))
+})
+
+describe("Extend", () => {
+  it("records reason, approver and amount", () => {
+    const { result, after } = when(stages.accepted(), cmd("Extend", { clock: "handling", amount: "P30D", reason: "涉及多部门", approver: "person.head.urban-management" }))
+    expectEvents(result, ["Extended"])
+    expect(after.counters.extensions).toBe(1)
+  })
+  it("refuses an unknown approver", () =>
+    expectRefused(when(stages.accepted(), cmd("Extend", { clock: "handling", amount: "P30D", reason: "x", approver: "person.ghost" })).result, "UnknownPerson"))
+  it("needs a reason", () =>
+    expectRefused(when(stages.accepted(), cmd("Extend", { clock: "handling", amount: "P30D", reason: "", approver: "person.head.urban-management" })).result, "ReasonRequired"))
+})
+
+describe("Resolve", () => {
+  it("by the lead with the checklist, once co-handlers have reported", () => {
+    const { result, after } = when([...stages.accepted(), reportPart()], resolve())
+    expectEvents(result, ["Resolved"])
+    expect([after.status, after.checklist]).toEqual(["resolved", checklist])
+  })
+  it("by a co-handler is refused", () => expectRefused(when([...stages.accepted(), reportPart()], resolve(CO)).result, "OnlyLeadMayResolve"))
+  it("while co-handlers owe their part is refused", () => {
+    const refusal = expectRefused(when(stages.accepted(), resolve()).result, "PartsOutstanding")
+    expect(refusal).toMatchObject({ units: [CO] })
+  })
+  it("without explaining to the petitioner is refused", () =>
+    expectRefused(when([...stages.accepted(), reportPart()], cmd("Resolve", { unit: LEAD, summary: "x", checklist: { ...checklist, explanationGiven: false } })).result, "ChecklistIncomplete"))
+  it("before acceptance is refused", () => expectRefused(when(stages.dispatched(), resolve()).result, "InvalidTransition"))
+})
+
+describe("RateSatisfaction", () => {
+  it("satisfied keeps it resolved and allows closing", () => {
+    const { result, after } = when(stages.resolved(), rate("satisfied"))
+    expectEvents(result, ["SatisfactionRated"])
+    expect([after.status, after.rating]).toEqual(["resolved", "satisfied"])
+  })
+  it("unsatisfied sends it back for rework", () => {
+    const { after } = when(stages.resolved(), rate("unsatisfied"))
+    expect([after.status, after.counters.reworks, after.rating, after.partsReported]).toEqual(["in_progress", 1, undefined, []])
+  })
+  it("only once per resolution and only after resolving", () => {
+    expectRefused(when(stages.rated(), rate("unsatisfied")).result, "InvalidTransition")
+    expectRefused(when(stages.accepted(), rate()).result, "InvalidTransition")
+  })
+})
+
+describe("Close", () => {
+  it("after a satisfied rating", () => {
+    const { result, after } = when(stages.rated(), close())
+    expectEvents(result, ["Closed"])
+    expect(after.status).toBe("closed")
+    expect(after.closedAt).toBeDefined()
+  })
+  it("without a rating only after the rating deadline", () => {
+    expectRefused(when(stages.resolved(), cmd("Close", { reason: "x", ratingDeadline: T0 + 30 * DAY })).result, "NotRated")
+    expectRefused(when(stages.resolved(), close()).result, "NotRated")
+    expectEvents(when(stages.resolved(), cmd("Close", { reason: "回访期满未评价", ratingDeadline: T0 })).result, ["Closed"])
+  })
+  it("before resolving is refused", () => expectRefused(when(stages.accepted(), close()).result, "InvalidTransition"))
+})
+
+describe("a closed petition", () => {
+  const others: ReadonlyArray<() => PetitionCommand> = [
+    () => dispatch(),
+    () => accept(),
+    () => resolve(),
+    () => rate(),
+    () => close(),
+    () => cmd("Reopen", { reason: "x" }),
+    () => cmd("Escalate", { tier: 1, owner: "person.head.urban-management", reason: "x" }),
+    () => cmd("AddWatcher", { person: "person.district-head" }),
+    () => cmd("RecordClockBreach", { clock: "handling", dueAt: T0 })
+  ]
+  it("refuses everything but review", () => {
+    for (const other of others) expectRefused(when(stages.closed(), other()).result, "PetitionClosed")
+  })
+})
+
+describe("RequestReview, DecideReview, RequestReReview, Reopen", () => {
+  const window = () => T0 + 365 * DAY
+  const review = () => cmd("RequestReview", { reason: "对处理意见不服", windowEndsAt: window() })
+  it("review inside the window", () => {
+    const { result, after } = when(stages.closed(), review())
+    expectEvents(result, ["ReviewRequested"])
+    expect([after.status, after.review.stage]).toEqual(["closed", "review_requested"])
+  })
+  it("review after the window is refused", () =>
+    expectRefused(when(stages.closed(), cmd("RequestReview", { reason: "x", windowEndsAt: T0 })).result, "ReviewWindowClosed"))
+  it("review of an open petition is refused", () => expectRefused(when(stages.resolved(), review()).result, "InvalidTransition"))
+  it("review twice is refused; re-review follows a decided review, in its window", () => {
+    const reviewed = [...stages.closed(), review()]
+    expectRefused(when(reviewed, review()).result, "InvalidTransition")
+    expectRefused(when(reviewed, cmd("RequestReReview", { reason: "x", windowEndsAt: window() })).result, "InvalidTransition")
+    const decided = [...reviewed, cmd("DecideReview", { stage: "review", outcome: "upheld" })]
+    expectEvents(when(decided, cmd("RequestReReview", { reason: "仍不服", windowEndsAt: window() })).result, ["ReReviewRequested"])
+    expectRefused(when(decided, cmd("RequestReReview", { reason: "仍不服", windowEndsAt: T0 })).result, "ReviewWindowClosed")
+  })
+  it("a decision needs a pending request of that stage", () => {
+    expectRefused(when(stages.closed(), cmd("DecideReview", { stage: "review", outcome: "upheld" })).result, "InvalidTransition")
+    expectRefused(when([...stages.closed(), review()], cmd("DecideReview", { stage: "re_review", outcome: "upheld" })).result, "InvalidTransition")
+  })
+  it("an overturned review lets the petition reopen, once", () => {
+    const overturned = [...stages.closed(), review(), cmd("DecideReview", { stage: "review", outcome: "overturned" })]
+    const { result, after } = when(overturned, cmd("Reopen", { reason: "复查撤销原处理意见" }))
+    expectEvents(result, ["Reopened"])
+    expect([after.status, after.counters.reworks, after.review.outcome]).toEqual(["in_progress", 1, undefined])
+    expectRefused(when([...stages.closed(), review(), cmd("DecideReview", { stage: "review", outcome: "upheld" })], cmd("Reopen", { reason: "x" })).result, "PetitionClosed")
+  })
+  it("a resolved petition may be reopened before closing", () =>
+    expect(when(stages.resolved(), cmd("Reopen", { reason: "信访人反映未解决" })).after.status).toBe("in_progress"))
+})
+
+describe("Escalate", () => {
+  it("moves up a tier with a named owner", () => {
+    const { result, after } = when(stages.accepted(), cmd("Escalate", { tier: 2, owner: "person.deputy-head.1", reason: "疑难复杂" }))
+    expectEvents(result, ["Escalated"])
+    expect([after.tier, after.owner]).toEqual([2, "person.deputy-head.1"])
+  })
+  it("never down or sideways", () => {
+    const up = cmd("Escalate", { tier: 2, owner: "person.deputy-head.1", reason: "x" })
+    expectRefused(when([...stages.accepted(), up], cmd("Escalate", { tier: 2, owner: "person.district-head", reason: "x" })).result, "TierNotHigher")
+  })
+  it("needs a known owner", () =>
+    expectRefused(when(stages.accepted(), cmd("Escalate", { tier: 1, owner: "person.ghost", reason: "x" })).result, "UnknownPerson"))
+})
+
+describe("RecordVisit and RequireVisit", () => {
+  it("count batches and persons and clear the visit requirement", () => {
+    const required = [...stages.accepted(), cmd("RequireVisit", { reason: "重复信访" })]
+    expect(when(stages.accepted(), cmd("RequireVisit", { reason: "重复信访" })).after.visitRequired).toBe(true)
+    const { result, after } = when(required, cmd("RecordVisit", { kind: "home", leader: "person.deputy-head.1", batches: 1, persons: 3 }))
+    expectEvents(result, ["VisitRecorded"])
+    expect([after.counters.visitBatches, after.counters.visitPersons, after.visitRequired]).toEqual([1, 3, false])
+  })
+  it("refuse an unknown leader and a reasonless requirement", () => {
+    expectRefused(when(stages.accepted(), cmd("RecordVisit", { kind: "reception", leader: "person.ghost", batches: 1, persons: 1 })).result, "UnknownPerson")
+    expectRefused(when(stages.accepted(), cmd("RequireVisit", { reason: "" })).result, "ReasonRequired")
+  })
+})
+
+describe("BlowWhistle and ReportForDuty", () => {
+  const blow = (unit = CO, summoned = [LEAD, CO2]) => cmd("BlowWhistle", { whistleId: "w1", unit, summoned, deadline: T0 + DAY })
+  it("a street summons departments, which report for duty", () => {
+    const { after } = when(stages.accepted(), blow())
+    expect(after.whistles["w1"]).toMatchObject({ unit: CO, summoned: [LEAD, CO2], reported: [] })
+    const r = when([...stages.accepted(), blow()], cmd("ReportForDuty", { whistleId: "w1", unit: CO2 }))
+    expectEvents(r.result, ["ReportedForDuty"])
+    expect(r.after.whistles["w1"]?.reported).toEqual([CO2])
+  })
+  it("only streets and communities blow; never twice with one id; never summoning themselves", () => {
+    expectRefused(when(stages.accepted(), blow(LEAD, [CO2])).result, "WhistleNotAllowed")
+    expectRefused(when([...stages.accepted(), blow()], blow()).result, "DuplicateWhistle")
+    expectRefused(when(stages.accepted(), blow(CO, [CO, LEAD])).result, "SelfReference")
+  })
+  it("reporting needs the whistle, a summons, and only once", () => {
+    expectRefused(when(stages.accepted(), cmd("ReportForDuty", { whistleId: "w9", unit: LEAD })).result, "UnknownWhistle")
+    expectRefused(when([...stages.accepted(), blow()], cmd("ReportForDuty", { whistleId: "w1", unit: "dept.water" })).result, "NotSummoned")
+    const reported = [...stages.accepted(), blow(), cmd("ReportForDuty", { whistleId: "w1", unit: LEAD })]
+    expectRefused(when(reported, cmd("ReportForDuty", { whistleId: "w1", unit: LEAD })).result, "AlreadyReported")
+  })
+})
+
+describe("MarkDuplicate, Merge, LinkRepeat", () => {
+  it("mark and merge into another petition; merged is final", () => {
+    expect(when(stages.submitted(), cmd("MarkDuplicate", { of: "P-0" })).after.duplicateOf).toBe("P-0")
+    const merged = when(stages.submitted(), cmd("Merge", { into: "P-0" }))
+    expect([merged.after.status, merged.after.mergedInto]).toEqual(["merged", "P-0"])
+    expectRefused(when([...stages.submitted(), cmd("Merge", { into: "P-0" })], dispatch()).result, "InvalidTransition")
+  })
+  it("never to itself", () => {
+    expectRefused(when(stages.submitted(), cmd("Merge", { into: PID })).result, "SelfReference")
+    expectRefused(when(stages.submitted(), cmd("MarkDuplicate", { of: PID })).result, "SelfReference")
+    expectRefused(when(stages.submitted(), cmd("LinkRepeat", { of: PID })).result, "SelfReference")
+  })
+  it("repeats are counted once per linked petition", () => {
+    const link = () => cmd("LinkRepeat", { of: "P-0" })
+    expect(when(stages.submitted(), link()).after.counters.repeats).toBe(1)
+    expectEvents(when([...stages.submitted(), link()], link()).result, [])
+  })
+})
+
+describe("IssueRecommendation", () => {
+  it("goes to a known unit, even after closing", () => {
+    const rec = () => cmd("IssueRecommendation", { kind: "improve_policy", to: LEAD, text: "完善垃圾站除臭标准" })
+    expectEvents(when(stages.closed(), rec()).result, ["RecommendationIssued"])
+    expectRefused(when(stages.accepted(), cmd("IssueRecommendation", { kind: "hold_to_account", to: "dept.ghost", text: "x" })).result, "UnknownUnit")
+  })
+})
+
+describe("engine commands", () => {
+  it("RecordClockWarning and RecordClockBreach are counted; a breach names a known unit", () => {
+    expect(when(stages.accepted(), cmd("RecordClockWarning", { clock: "handling", threshold: "80%", dueAt: T0 + DAY })).after.counters.clockWarnings).toBe(1)
+    const breach = when(stages.accepted(), cmd("RecordClockBreach", { clock: "handling", dueAt: T0, unit: LEAD, rule: { packId: "futian", packVersion: "1", ruleId: "breach" } }))
+    const [e] = expectEvents(breach.result, ["ClockBreached"])
+    expect(e?.rule).toEqual({ packId: "futian", packVersion: "1", ruleId: "breach" })
+    expectRefused(when(stages.accepted(), cmd("RecordClockBreach", { clock: "handling", dueAt: T0, unit: "dept.ghost" })).result, "UnknownUnit")
+  })
+  it("AddWatcher, Flag and SetPriority change state once and are idempotent", () => {
+    const watch = () => cmd("AddWatcher", { person: "person.district-head" })
+    expect(when(stages.submitted(), watch()).after.watchers).toEqual(["person.district-head"])
+    expectEvents(when([...stages.submitted(), watch()], watch()).result, [])
+    expectRefused(when(stages.submitted(), cmd("AddWatcher", { person: "person.ghost" })).result, "UnknownPerson")
+    expect(when(stages.submitted(), cmd("Flag", { flag: "media" })).after.flags).toEqual(["media"])
+    expectEvents(when([...stages.submitted(), cmd("Flag", { flag: "media" })], cmd("Flag", { flag: "media" })).result, [])
+    expect(when(stages.submitted(), cmd("SetPriority", { priority: "urgent" })).after.priority).toBe("urgent")
+    expectEvents(when(stages.submitted(), cmd("SetPriority", { priority: "normal" })).result, [])
+  })
+  it("RecordDeadLetter is accepted in any status, even merged or closed", () => {
+    const dl = () => cmd("RecordDeadLetter", { notificationId: "n-1", reason: "SMTP 550" })
+    expect(when(stages.closed(), dl()).after.counters.deadLetters).toBe(1)
+    expectEvents(when([...stages.submitted(), cmd("Merge", { into: "P-0" })], dl()).result, ["NotificationDeadLettered"])
+  })
+})
