@@ -1,3 +1,5 @@
 // Each command group registers itself here, lazily loaded so `minyi --help` stays fast.
 // One line per group; the owning module lives beside this file.
-export {}
+import { registerGroup } from "../main.js"
+
+registerGroup("calendar", () => import("./calendar.js").then((m) => m.calendarCommand), "工作日历：计算期限、查询工作日", "working calendars: due instants, working days")

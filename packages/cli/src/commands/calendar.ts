@@ -1,0 +1,197 @@
+import { isAbsolute, resolve } from "node:path"
+import { Result } from "effect"
+import type { Calendar, DayStatus } from "@minyi/core"
+import { CalendarSpec, decodeInput, makeCalendar, parseDuration, parseInstant, presetCalendar } from "@minyi/core"
+import type { CliIO, Command } from "../io.js"
+import { say, usage } from "../io.js"
+
+const presets = ["china", "natural"]
+
+const help = (io: CliIO): string =>
+  say(
+    io,
+    [
+      "用法:",
+      "  minyi calendar due   --calendar <文件|预设> --from <ISO 时刻> --add <ISO 时长>",
+      "  minyi calendar check --calendar <文件|预设> --date <YYYY-MM-DD>",
+      "",
+      "预设: china（国务院节假日安排，周一至周五 09:00–12:00、14:00–18:00）、natural（自然时间）。",
+      "文件: 一个日历 JSON（{ \"kind\": \"working\", ... }），或规则包 JSON 加 --name <日历名>。",
+      "例: minyi calendar due --calendar china --from 2026-04-03T10:00:00+08:00 --add P1D"
+    ].join("\n"),
+    [
+      "Usage:",
+      "  minyi calendar due   --calendar <file|preset> --from <ISO instant> --add <ISO duration>",
+      "  minyi calendar check --calendar <file|preset> --date <YYYY-MM-DD>",
+      "",
+      "Presets: china (State Council holidays, Mon–Fri 09:00–12:00 and 14:00–18:00), natural (24/7).",
+      "File: a calendar JSON ({ \"kind\": \"working\", ... }), or a rule pack JSON with --name <calendar>.",
+      "Example: minyi calendar due --calendar china --from 2026-04-03T10:00:00+08:00 --add P1D"
+    ].join("\n")
+  )
+
+/** `--key value` and `--key=value`; anything else is a usage error. */
+const parseFlags = (args: ReadonlyArray<string>): Result.Result<Record<string, string>, string> => {
+  const flags: Record<string, string> = {}
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    if (!a.startsWith("--")) return Result.fail(a)
+    const eq = a.indexOf("=")
+    if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1)
+    else if (i + 1 < args.length) flags[a.slice(2)] = args[++i]!
+    else return Result.fail(a)
+  }
+  return Result.succeed(flags)
+}
+
+const fail = (io: CliIO, zh: string, en: string): number => {
+  io.err(say(io, zh, en))
+  return 1
+}
+
+const loadCalendar = async (io: CliIO, ref: string, name: string | undefined): Promise<Result.Result<Calendar, number>> => {
+  const preset = presetCalendar(ref)
+  if (preset !== undefined) return Result.succeed(preset)
+  if (!ref.endsWith(".json") && !ref.includes("/") && !ref.includes("\\")) {
+    return Result.fail(
+      fail(
+        io,
+        `未知的日历预设 "${ref}"。可用的预设：${presets.join("、")}；或给出日历 JSON 文件的路径。`,
+        `Unknown calendar preset "${ref}". Presets: ${presets.join(", ")}; or give the path of a calendar JSON file.`
+      )
+    )
+  }
+  const path = isAbsolute(ref) ? ref : resolve(io.cwd, ref)
+  let json: unknown
+  try {
+    json = JSON.parse(await io.readText(path))
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    return Result.fail(fail(io, `无法读取日历文件 ${path}：${why}`, `Cannot read the calendar file ${path}: ${why}`))
+  }
+  let spec: unknown = json
+  let calName = name ?? ref
+  if (typeof json === "object" && json !== null && "calendars" in json) {
+    const cals = (json as { calendars: Record<string, unknown> }).calendars ?? {}
+    const names = Object.keys(cals)
+    const pick = name ?? (names.length === 1 ? names[0] : undefined)
+    if (pick === undefined || !Object.hasOwn(cals, pick)) {
+      return Result.fail(
+        fail(
+          io,
+          `规则包 ${path} 里有日历：${names.join("、") || "（无）"}。请用 --name 选一个。`,
+          `The rule pack ${path} has calendars: ${names.join(", ") || "(none)"}. Choose one with --name.`
+        )
+      )
+    }
+    spec = cals[pick]
+    calName = pick
+  }
+  const decoded = decodeInput(CalendarSpec, `calendar ${calName}`)(spec)
+  if (Result.isFailure(decoded)) {
+    return Result.fail(
+      fail(
+        io,
+        `日历文件 ${path} 有误：\n${decoded.failure.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`,
+        decoded.failure.message
+      )
+    )
+  }
+  return Result.succeed(makeCalendar(calName, decoded.success))
+}
+
+const reasonText = (io: CliIO, d: DayStatus): string => {
+  const zhName = d.name ?? ""
+  const enName = d.nameEn ?? d.name ?? ""
+  const notice = d.notice !== undefined ? `（${d.notice.number}）` : ""
+  const noticeEn = d.notice !== undefined ? ` (${d.notice.number})` : ""
+  const fallback = d.fallback === true ? say(io, "（该年无节假日数据，按周末计算）", " (no holiday data for this year; weekends only)") : ""
+  switch (d.reason) {
+    case "weekday":
+      return say(io, "工作日", "weekday") + fallback
+    case "weekend":
+      return say(io, "周末", "weekend") + fallback
+    case "holiday":
+      return say(io, `节假日：${zhName}${notice}`, `holiday: ${enName}${noticeEn}`)
+    case "makeUpWorkday":
+      return say(io, `调休上班（${zhName}）${notice}`, `make-up working day for ${enName}${noticeEn}`)
+    case "extraHoliday":
+      return say(io, `本日历增加的休息日：${zhName}`, `day off in this calendar: ${enName}`)
+    case "extraWorkday":
+      return say(io, `本日历增加的工作日：${zhName}`, `working day in this calendar: ${enName}`)
+    case "natural":
+      return say(io, "自然时间，每天都计时", "natural time: every day counts")
+  }
+}
+
+const noYear = (io: CliIO, e: { readonly calendar: string; readonly year: number }): number =>
+  fail(
+    io,
+    `日历 "${e.calendar}" 没有 ${e.year} 年的节假日数据。请在国务院办公厅发布 ${e.year} 年节假日安排后更新 minyi，` +
+      `或改用自己的日历文件（列出该年的 holidays，或设置 "fallback": "weekends" 只按周末计算）。`,
+    `Calendar "${e.calendar}" has no holiday data for ${e.year}. Update minyi once the State Council publishes ` +
+      `the ${e.year} holidays, or use a calendar file that lists them (or sets "fallback": "weekends").`
+  )
+
+const due = async (io: CliIO, flags: Record<string, string>): Promise<number> => {
+  const { calendar, from, add, name } = flags
+  if (calendar === undefined || from === undefined || add === undefined) {
+    return usage(io, "缺少参数：需要 --calendar、--from 和 --add。\n" + help(io), "Missing arguments: --calendar, --from and --add are required.\n" + help(io))
+  }
+  const at = parseInstant(from)
+  if (at === undefined) {
+    return usage(
+      io,
+      `--from "${from}" 不是带时区的 ISO 8601 时刻，请写成 2026-04-03T10:00:00+08:00。`,
+      `--from "${from}" is not an ISO 8601 instant with an offset; write e.g. 2026-04-03T10:00:00+08:00.`
+    )
+  }
+  const duration = parseDuration(add)
+  if (Result.isFailure(duration)) {
+    return usage(
+      io,
+      `--add "${add}" 不是有效的时限，请写成 PT10M、PT24H、P15D 或 P1DT2H（不支持年、月、周）。`,
+      `--add "${add}" is not a valid duration; write PT10M, PT24H, P15D or P1DT2H (no years, months or weeks).`
+    )
+  }
+  const cal = await loadCalendar(io, calendar, name)
+  if (Result.isFailure(cal)) return cal.failure
+  const result = cal.success.add(at, duration.success)
+  if (Result.isFailure(result)) return noYear(io, result.failure)
+  io.out(cal.success.format(result.success))
+  return 0
+}
+
+const check = async (io: CliIO, flags: Record<string, string>): Promise<number> => {
+  const { calendar, date, name } = flags
+  if (calendar === undefined || date === undefined) {
+    return usage(io, "缺少参数：需要 --calendar 和 --date。\n" + help(io), "Missing arguments: --calendar and --date are required.\n" + help(io))
+  }
+  const cal = await loadCalendar(io, calendar, name)
+  if (Result.isFailure(cal)) return cal.failure
+  const day = cal.success.day(date)
+  if (Result.isFailure(day)) {
+    if (day.failure._tag === "InvalidDate") {
+      return usage(io, `--date "${date}" 不是存在的日期，请写成 YYYY-MM-DD，例如 2026-10-01。`, `--date "${date}" is not a date that exists; write YYYY-MM-DD, e.g. 2026-10-01.`)
+    }
+    return noYear(io, day.failure)
+  }
+  io.out(`${day.success.working ? "workday" : "restday"}\t${reasonText(io, day.success)}`)
+  return 0
+}
+
+/** `minyi calendar due|check`: what policy staff ask of a calendar. */
+export const calendarCommand: Command = async (args, io) => {
+  const [sub, ...rest] = args
+  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
+    io.out(help(io))
+    return sub === undefined ? 2 : 0
+  }
+  const flags = parseFlags(rest)
+  if (Result.isFailure(flags)) {
+    return usage(io, `无法理解参数 "${flags.failure}"。\n${help(io)}`, `Cannot understand argument "${flags.failure}".\n${help(io)}`)
+  }
+  if (sub === "due") return due(io, flags.success)
+  if (sub === "check") return check(io, flags.success)
+  return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
+}

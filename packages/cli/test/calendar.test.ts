@@ -1,0 +1,121 @@
+import { execFile } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { readFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { promisify } from "node:util"
+import { describe, expect, it } from "vitest"
+import type { CliIO, Lang } from "../src/index.js"
+import { runCli } from "../src/index.js"
+
+const capture = (lang: Lang = "zh-CN", cwd = process.cwd()) => {
+  const out: Array<string> = []
+  const err: Array<string> = []
+  const io: CliIO = { lang, out: (l) => out.push(l), err: (l) => err.push(l), readText: (p) => readFile(p, "utf8"), cwd }
+  return { io, out, err }
+}
+
+const run = async (args: ReadonlyArray<string>, lang: Lang = "zh-CN", cwd?: string) => {
+  const c = capture(lang, cwd)
+  const code = await runCli(args, c.io)
+  return { code, out: c.out.join("\n"), err: c.err.join("\n") }
+}
+
+describe("minyi calendar (in process)", () => {
+  it("due prints the due instant with the calendar's offset", async () => {
+    expect(await run(["calendar", "due", "--calendar", "china", "--from", "2026-04-03T10:00:00+08:00", "--add", "P1D"])).toEqual({
+      code: 0,
+      out: "2026-04-07T10:00:00+08:00",
+      err: ""
+    })
+    const utcInput = await run(["calendar", "due", "--calendar=china", "--from=2026-04-03T02:00:00Z", "--add=PT24H"])
+    expect(utcInput.out).toBe("2026-04-09T15:00:00+08:00")
+    expect((await run(["calendar", "due", "--calendar", "natural", "--from", "2026-04-03T10:00:00+08:00", "--add", "PT24H"])).out).toBe(
+      "2026-04-04T10:00:00+08:00"
+    )
+  })
+
+  it("check says workday or restday and why, in Chinese by default and English on request", async () => {
+    expect((await run(["calendar", "check", "--calendar", "china", "--date", "2026-02-16"])).out).toBe("restday\t节假日：春节（国办发明电〔2025〕7号）")
+    expect((await run(["calendar", "check", "--calendar", "china", "--date", "2026-02-16"], "en")).out).toBe(
+      "restday\tholiday: Spring Festival (国办发明电〔2025〕7号)"
+    )
+    expect((await run(["calendar", "check", "--calendar", "china", "--date", "2026-02-28"], "en")).out).toBe(
+      "workday\tmake-up working day for Spring Festival (国办发明电〔2025〕7号)"
+    )
+    expect((await run(["calendar", "check", "--calendar", "china", "--date", "2026-03-07"], "en")).out).toBe("restday\tweekend")
+    expect((await run(["calendar", "check", "--calendar", "china", "--date", "2026-03-09"])).out).toBe("workday\t工作日")
+  })
+
+  it("reads a calendar file, and a rule pack's calendar by --name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "minyi-cal-"))
+    writeFileSync(
+      join(dir, "office.json"),
+      JSON.stringify({ kind: "working", hours: { mon: ["08:00-16:00"] }, holidays: "none", extraHolidays: [{ date: "2026-03-09", name: "district day" }] })
+    )
+    expect((await run(["calendar", "check", "--calendar", "office.json", "--date", "2026-03-09"], "en", dir)).out).toBe(
+      "restday\tday off in this calendar: district day"
+    )
+    expect((await run(["calendar", "due", "--calendar", "office.json", "--from", "2026-03-02T15:00:00+08:00", "--add", "PT2H"], "en", dir)).out).toBe(
+      "2026-03-16T09:00:00+08:00"
+    )
+    const pack = resolve(__dirname, "../../core/src/presets/xinfang-statutory.json")
+    expect((await run(["calendar", "due", "--calendar", pack, "--from", "2026-01-09T10:00:00+08:00", "--add", "P60D"])).out).toBe(
+      "2026-03-10T10:00:00+08:00"
+    )
+  })
+
+  it("refuses bad input with a non-zero exit and says what to do", async () => {
+    const cases: Array<[Array<string>, number, string]> = [
+      [["calendar", "check", "--calendar", "china", "--date", "2026-02-30"], 2, "YYYY-MM-DD"],
+      [["calendar", "check", "--calendar", "china", "--date", "next monday"], 2, "YYYY-MM-DD"],
+      [["calendar", "check", "--calendar", "chna", "--date", "2026-02-10"], 1, "Presets: china, natural"],
+      [["calendar", "check", "--calendar", "china", "--date", "2027-02-10"], 1, "no holiday data for 2027"],
+      [["calendar", "due", "--calendar", "china", "--from", "2026-12-30T10:00:00+08:00", "--add", "P5D"], 1, "no holiday data for 2027"],
+      [["calendar", "due", "--calendar", "china", "--from", "2026-04-03 10:00", "--add", "P1D"], 2, "with an offset"],
+      [["calendar", "due", "--calendar", "china", "--from", "2026-04-03T10:00:00+08:00", "--add", "P1M"], 2, "PT24H"],
+      [["calendar", "due", "--calendar", "china"], 2, "--from"],
+      [["calendar", "due", "--calendar", "missing.json", "--from", "2026-04-03T10:00:00+08:00", "--add", "P1D"], 1, "Cannot read"],
+      [["calendar", "when"], 2, "Unknown sub-command"]
+    ]
+    for (const [args, code, text] of cases) {
+      const r = await run(args, "en")
+      expect({ args, code: r.code }).toEqual({ args, code })
+      expect(r.err).toContain(text)
+      expect(r.out).toBe("")
+    }
+    const zh = await run(["calendar", "check", "--calendar", "china", "--date", "2027-02-10"])
+    expect(zh.err).toContain("没有 2027 年的节假日数据")
+  })
+
+  it("names every bad field of a calendar file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "minyi-cal-"))
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ kind: "working", timeZone: "Asia/Shanghia", hours: { mon: ["9-12"] } }))
+    const r = await run(["calendar", "check", "--calendar", "bad.json", "--date", "2026-03-09"], "en", dir)
+    expect(r.code).toBe(1)
+    expect(r.err).toContain("/timeZone")
+    expect(r.err).toContain("/hours/mon/0")
+  })
+})
+
+describe("minyi calendar (the real CLI process)", () => {
+  const root = resolve(__dirname, "../../..")
+  const exec = promisify(execFile)
+  const cli = (args: ReadonlyArray<string>) =>
+    exec(process.execPath, ["--conditions=@minyi/source", "--import", "tsx", "packages/cli/src/bin.ts", ...args], { cwd: root }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
+    )
+
+  it("prints the due instant and exits 0", async () => {
+    const r = await cli(["calendar", "due", "--calendar", "china", "--from", "2025-01-24T10:00:00+08:00", "--add", "P1D"])
+    expect(r).toMatchObject({ code: 0, stdout: "2025-01-26T10:00:00+08:00\n" })
+  })
+
+  it("exits non-zero with a message on stderr for a year without data", async () => {
+    const r = await cli(["calendar", "check", "--calendar", "china", "--date", "2030-01-02", "--lang", "en"])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe("")
+    expect(r.stderr).toContain("no holiday data for 2030")
+  })
+})
