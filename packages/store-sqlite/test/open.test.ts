@@ -1,0 +1,131 @@
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { EventStore, Queries } from "@minyi/core"
+import { layer, layerConfig, SCHEMA_VERSION } from "@minyi/store-sqlite"
+import { batch, newEvent, summary } from "@minyi/testkit"
+import Database from "better-sqlite3"
+import { ConfigProvider, Effect, Layer } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+
+const dir = mkdtempSync(join(tmpdir(), "minyi-sqlite-open-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+let n = 0
+const fresh = () => join(dir, `db-${++n}.sqlite`)
+
+/** Opens the store at `path`, runs `program` and returns its failure (or the success, to fail the test). */
+const attempt = <A, E>(path: string, program: Effect.Effect<A, E, EventStore | Queries>) =>
+  Effect.runPromise(Effect.flip(Effect.scoped(Effect.provide(program, layer({ path })))))
+
+const writeOne = (path: string) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.provide(
+        EventStore.use((s) => s.append(batch("p1", 0, [newEvent("e1"), newEvent("e2")], { summary: summary("p1") }))),
+        layer({ path })
+      )
+    )
+  )
+
+describe("opening a SQLite store", () => {
+  it("creates a new file in WAL mode at the current schema version, marked as a minyi store", async () => {
+    const path = fresh()
+    await writeOne(path)
+    const db = new Database(path, { readonly: true })
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal")
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION)
+    expect(db.pragma("application_id", { simple: true })).toBe(0x4d4e5949)
+    db.close()
+  })
+
+  it("refuses a file that is not a SQLite database with StoreCorrupt", async () => {
+    const path = fresh()
+    writeFileSync(path, "这不是数据库 — this is a text file, not a database\n".repeat(200))
+    const error = await attempt(path, EventStore.use((s) => s.readStream("p1")))
+    expect(error).toMatchObject({ _tag: "StoreCorrupt", location: path })
+    expect(error.message).toContain(path)
+  })
+
+  it("refuses a SQLite database of another application with StoreCorrupt and leaves it untouched", async () => {
+    const path = fresh()
+    const foreign = new Database(path)
+    foreign.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('x')")
+    foreign.close()
+    const before = statSync(path).size
+    const error = await attempt(path, EventStore.use((s) => s.readStream("p1")))
+    expect(error).toMatchObject({ _tag: "StoreCorrupt", reason: expect.stringContaining("another application") })
+    expect(statSync(path).size).toBe(before)
+    const check = new Database(path, { readonly: true })
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: "customers" }])
+    check.close()
+  })
+
+  it("refuses a store written by a newer schema version with SchemaTooNew", async () => {
+    const path = fresh()
+    await writeOne(path)
+    const db = new Database(path)
+    db.pragma(`user_version = ${SCHEMA_VERSION + 3}`)
+    db.close()
+    const error = await attempt(path, EventStore.use((s) => s.readStream("p1")))
+    expect(error).toMatchObject({ _tag: "SchemaTooNew", found: SCHEMA_VERSION + 3, supported: SCHEMA_VERSION })
+    expect(error.message).toContain("upgrade minyi")
+  })
+
+  it("reports a damaged file as StoreCorrupt", async () => {
+    const path = fresh()
+    await writeOne(path)
+    // Fold the WAL into the main file, then overwrite everything after the header page.
+    const db = new Database(path)
+    db.pragma("wal_checkpoint(TRUNCATE)")
+    db.close()
+    const size = statSync(path).size
+    const fd = openSync(path, "r+")
+    writeSync(fd, Buffer.alloc(size - 100, 0xa5), 0, size - 100, 100)
+    closeSync(fd)
+    const error = await attempt(path, EventStore.use((s) => s.readStream("p1")))
+    expect(error).toMatchObject({ _tag: "StoreCorrupt" })
+  })
+
+  it("reports a stored row that no longer decodes as StoreCorrupt, naming what is wrong", async () => {
+    const path = fresh()
+    await writeOne(path)
+    const db = new Database(path)
+    db.prepare("UPDATE events SET data = '{not json' WHERE event_id = 'e2'").run()
+    db.prepare("UPDATE summaries SET body = json_set(body, '$.tier', 'high')").run()
+    db.close()
+    const events = await attempt(path, EventStore.use((s) => s.readStream("p1")))
+    expect(events).toMatchObject({ _tag: "StoreCorrupt", reason: expect.stringContaining("event data is not valid JSON") })
+    const row = await attempt(path, Queries.use((q) => q.get("p1")))
+    expect(row).toMatchObject({ _tag: "StoreCorrupt", reason: expect.stringContaining("/tier") })
+  })
+
+  it("reports a path it cannot open as StoreUnavailable", async () => {
+    const error = await attempt(join(dir, "no-such-dir", "x.db"), EventStore.use((s) => s.readStream("p1")))
+    expect(error).toMatchObject({ _tag: "StoreUnavailable" })
+  })
+})
+
+describe("layerConfig", () => {
+  const withEnv = (env: Record<string, string>) => ConfigProvider.layer(ConfigProvider.fromEnv({ env }))
+
+  it("opens the store named by MINYI_SQLITE_PATH", async () => {
+    const path = fresh()
+    const result = await Effect.runPromise(
+      Effect.scoped(
+        Effect.provide(
+          EventStore.use((s) => s.append(batch("p1", 0, [newEvent("e1")]))),
+          layerConfig.pipe(Layer.provide(withEnv({ MINYI_SQLITE_PATH: path, MINYI_SQLITE_SYNCHRONOUS: "NORMAL" })))
+        )
+      )
+    )
+    expect(result.version).toBe(1)
+    expect(statSync(path).size).toBeGreaterThan(0)
+  })
+
+  it("fails with a ConfigError naming the variable when it is missing or wrong", async () => {
+    const run = (env: Record<string, string>) =>
+      Effect.runPromise(Effect.flip(Effect.scoped(Effect.provide(EventStore.use((s) => s.readStream("p")), layerConfig.pipe(Layer.provide(withEnv(env)))))))
+    expect(String((await run({})).message)).toContain("MINYI_SQLITE_PATH")
+    expect(String((await run({ MINYI_SQLITE_PATH: fresh(), MINYI_SQLITE_SYNCHRONOUS: "OFF" })).message)).toContain("MINYI_SQLITE_SYNCHRONOUS")
+  })
+})
