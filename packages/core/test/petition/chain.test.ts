@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto"
+import { Redacted, Result } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { hashOf } from "../../src/petition/chain.js"
+import { sha256Hex } from "../../src/shared/sha256.js"
+import type { PetitionEvent } from "../../src/petition/index.js"
+import { decodeEvent, encodeEvent, GENESIS_HASH, replay, verifyChain } from "../../src/petition/index.js"
+import { given, stages } from "./fixtures.js"
+
+describe("sha256Hex", () => {
+  it("matches the FIPS 180-4 test vectors", () => {
+    expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    expect(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")).toBe(
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    )
+  })
+  it("agrees with node:crypto on any text, across block boundaries and non-ASCII", () =>
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 300 }), (text) => {
+        expect(sha256Hex(text)).toBe(createHash("sha256").update(text, "utf8").digest("hex"))
+      }),
+      { numRuns: 500 }
+    ))
+})
+
+describe("the hash chain", () => {
+  const { events } = given(stages.closed())
+
+  it("links each event to the previous one from the genesis hash", () => {
+    expect(events[0]?.prevHash).toBe(GENESIS_HASH)
+    events.slice(1).forEach((e, i) => expect(e.prevHash).toBe(events[i]?.hash))
+    expect(verifyChain(events)).toEqual(Result.void)
+    expect(verifyChain(events, { version: events.length, hash: events.at(-1)!.hash })).toEqual(Result.void)
+  })
+
+  const broken = (evts: ReadonlyArray<PetitionEvent>, head?: { version: number; hash: string }) => {
+    const r = verifyChain(evts, head)
+    if (Result.isSuccess(r)) throw new Error("expected the chain to break")
+    expect(r.failure._tag).toBe("ChainBroken")
+    return r.failure
+  }
+
+  it("names the edited event", () => {
+    const edited = events.map((e, i) => (i === 3 ? { ...e, at: e.at + 1 } : e))
+    expect(broken(edited)).toMatchObject({ version: 4, reason: "hash_mismatch" })
+  })
+  it("names the first of two swapped events", () => {
+    const swapped = [...events]
+    ;[swapped[2], swapped[3]] = [swapped[3]!, swapped[2]!]
+    expect(broken(swapped)).toMatchObject({ version: 3, reason: "version_gap" })
+  })
+  it("names the place of a removed event", () => {
+    expect(broken([...events.slice(0, 2), ...events.slice(3)])).toMatchObject({ version: 3 })
+  })
+  it("catches a removed last event against the known head", () => {
+    const head = { version: events.length, hash: events.at(-1)!.hash }
+    expect(broken(events.slice(0, -1), head)).toMatchObject({ version: events.length, reason: "truncated" })
+  })
+  it("catches an edit whose own hash was recomputed, at the next link", () => {
+    const forged = { ...events[1]!, actor: { kind: "person" as const, id: "person.forger" } }
+    const edited = events.map((e, i) => (i === 1 ? { ...forged, hash: hashOf(forged) } : e))
+    expect(broken(edited)).toMatchObject({ version: 3, reason: "prev_hash_mismatch" })
+  })
+  it("explains the break to a clerk", () => {
+    const edited = events.map((e, i) => (i === 0 ? { ...e, title: "改过的标题" } : e)) as ReadonlyArray<PetitionEvent>
+    expect(broken(edited).message).toContain("第 1 个事件")
+  })
+})
+
+describe("events as stored JSON", () => {
+  const { events, state } = given(stages.closed())
+  const stored = JSON.parse(JSON.stringify(events.map(encodeEvent))) as Array<unknown>
+
+  it("round-trip exactly, identity included, and still verify", () => {
+    const decoded = stored.map((j) => Result.getOrThrow(decodeEvent(j)))
+    expect(decoded.map(encodeEvent)).toEqual(stored)
+    expect(verifyChain(decoded)).toEqual(Result.void)
+    const submitted = decoded[0]
+    if (submitted?._tag !== "Submitted") throw new Error("first event is Submitted")
+    expect(Redacted.value(submitted.petitioner.name!)).toBe("张三")
+    expect(replay(decoded).status).toBe(state.status)
+  })
+  it("keep identity in storage but mask it in logs and in JSON of the model", () => {
+    expect(JSON.stringify(stored)).toContain("13800138000")
+    expect(JSON.stringify(events)).not.toContain("13800138000")
+    expect(JSON.stringify(state)).not.toContain("张三")
+    expect(String(state.petitioner?.phone)).not.toContain("13800138000")
+  })
+  it("a malformed stored event is a typed error with paths", () => {
+    const bad = { ...(stored[1] as object), version: 0, at: "yesterday" }
+    const r = decodeEvent(bad)
+    if (Result.isSuccess(r)) throw new Error("expected a decode failure")
+    expect(r.failure._tag).toBe("InvalidInput")
+    expect(r.failure.problems.map((p) => p.path).sort()).toEqual(["/at", "/version"])
+  })
+})

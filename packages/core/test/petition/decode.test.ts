@@ -1,0 +1,58 @@
+import { Result } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { decide, decodeCommand, encodeCommand, initialState } from "../../src/petition/index.js"
+import { context, submit } from "./fixtures.js"
+
+const problemsOf = (input: unknown) => {
+  const r = decodeCommand(input)
+  if (Result.isSuccess(r)) throw new Error("expected InvalidInput")
+  expect(r.failure._tag).toBe("InvalidInput")
+  return r.failure.problems
+}
+
+const json = {
+  _tag: "Dispatch",
+  petitionId: "P-1",
+  at: "2026-03-02T09:00:00+08:00",
+  actor: { kind: "unit", id: "unit.dispatch-centre" },
+  lead: "dept.urban-management",
+  coHandlers: ["street-office.yuanling"]
+}
+
+describe("decodeCommand", () => {
+  it("decodes JSON with ISO instants into a command", () => {
+    const r = decodeCommand(json)
+    expect(r).toEqual(Result.succeed({ ...json, at: Date.parse("2026-03-02T01:00:00Z") }))
+  })
+  it("names every problem with its JSON path", () => {
+    const problems = problemsOf({ ...json, at: "2026-03-02 09:00", coHandlers: ["a", "a"], actor: { kind: "robot" }, extra: 1 })
+    expect(problems.map((p) => p.path).sort()).toEqual(["/actor/kind", "/at", "/coHandlers", "/extra"])
+    expect(problems.find((p) => p.path === "/at")?.message).toContain("ISO 8601")
+  })
+  it("reports missing fields", () => {
+    const { lead: _, ...noLead } = json
+    expect(problemsOf(noLead).map((p) => p.path)).toEqual(["/lead"])
+  })
+  it("reports wrong types deep inside", () => {
+    const bad = { ...encodeCommand(submit()), persons: 0, petitioner: { anonymous: "no", phone: 138 }, rulePack: { id: "x" } }
+    expect(problemsOf(bad).map((p) => p.path).sort()).toEqual(["/persons", "/petitioner/anonymous", "/petitioner/phone", "/rulePack/version"])
+  })
+  it("reports an unknown command", () => {
+    expect(problemsOf({ ...json, _tag: "Teleport" }).length).toBeGreaterThan(0)
+  })
+  it("rejects bad durations, tiers and ratings", () => {
+    const base = { petitionId: "P-1", at: "2026-03-02T09:00:00Z", actor: { kind: "system" } }
+    expect(problemsOf({ ...base, _tag: "Extend", clock: "c", amount: "30 days", reason: "r", approver: "p" })[0]?.path).toBe("/amount")
+    expect(problemsOf({ ...base, _tag: "Escalate", tier: 4, owner: "p", reason: "r" })[0]?.path).toBe("/tier")
+    expect(problemsOf({ ...base, _tag: "RateSatisfaction", rating: "meh" })[0]?.path).toBe("/rating")
+  })
+  it("never throws on arbitrary input, and what decodes is decided without throwing", () =>
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.record({ _tag: fc.constantFrom("Submit", "Dispatch", "Close"), petitionId: fc.string() })), (input) => {
+        const r = decodeCommand(input)
+        if (Result.isSuccess(r)) decide(initialState(r.success.petitionId), r.success, context)
+      }),
+      { numRuns: 1000 }
+    ))
+})
