@@ -81,7 +81,10 @@ export const makeEngine = (rules: DayRules): CalendarEngine => {
     }
     return s
   }
+  // Most lookups land in the year of the previous one; checking it first skips Date and Map work.
+  let last: YearIndex | undefined
   const yearOf = (at: Instant): number => {
+    if (last !== undefined && at >= last.start && at < last.end) return last.year
     const y = new globalThis.Date(at).getUTCFullYear()
     return at < yearStart(y) ? y - 1 : at >= yearStart(y + 1) ? y + 1 : y
   }
@@ -150,11 +153,13 @@ export const makeEngine = (rules: DayRules): CalendarEngine => {
     }
   }
   const index = (year: number): YearIndex => {
+    if (last !== undefined && last.year === year) return last
     let idx = indexes.get(year)
     if (idx === undefined) {
       idx = build(year)
       indexes.set(year, idx)
     }
+    last = idx
     return idx
   }
   return { rules, yearStart, yearOf, index, wallToInstant, wallOf }
