@@ -5,11 +5,11 @@
  */
 import type { Condition, FactCondition, Rule } from "./format.js"
 import { conditionKind, isFactReference, ruleIdOf } from "./format.js"
-import { fixedDurationMillis, operators } from "./operators.js"
+import { durationMillis, operators } from "./operators.js"
 import { compilePath } from "./path.js"
 
-/** The facts a rule sees, by name (`petition`, `clocks`, `trigger`, `now` in minyi). */
-export type FactsBag = Readonly<Record<string, unknown>>
+/** The facts a rule sees, by name (`petition`, `clocks`, `trigger`, `now` in minyi: see `RuleFacts`). */
+export type FactsBag = object
 
 export type Predicate = (facts: FactsBag) => boolean
 
@@ -41,7 +41,7 @@ const never: Compiled = {
 
 const accessor = (fact: string, path: string | undefined): ((facts: FactsBag) => unknown) => {
   const at = compilePath(path)
-  return at === undefined ? (facts) => facts[fact] : (facts) => at(facts[fact])
+  return at === undefined ? (facts) => (facts as Record<string, unknown>)[fact] : (facts) => at((facts as Record<string, unknown>)[fact])
 }
 
 const compileFact = (c: FactCondition): Compiled => {
@@ -53,7 +53,7 @@ const compileFact = (c: FactCondition): Compiled => {
   const reference = isFactReference(c.value) ? c.value : undefined
   // An ISO duration written in the pack is parsed once here rather than on every evaluation.
   const constant =
-    definition.value === "duration" && typeof c.value === "string" ? (fixedDurationMillis(c.value) ?? c.value) : c.value
+    definition.value === "duration" && typeof c.value === "string" ? (durationMillis(c.value) ?? c.value) : c.value
   const right: (facts: FactsBag) => unknown =
     reference === undefined ? () => constant : accessor(reference.fact, reference.path)
   return {

@@ -2,7 +2,9 @@
  * The facts minyi gives every rule: `petition`, `clocks`, `trigger` and `now`. The engine builds
  * them from the petition state and the clock evaluation; rules read them with `fact` + `path`.
  */
+import { Schema } from "effect"
 import type { Instant } from "../shared/instant.js"
+import { InstantFromString } from "../shared/instant.js"
 
 /** What rules can know about a petition. Durations are milliseconds, instants epoch milliseconds. */
 export interface PetitionFacts {
@@ -114,4 +116,54 @@ export const triggerFromTimer = (
   dueAt,
   ...(threshold === undefined ? {} : { threshold }),
   key: clockKey(kind, clock, dueAt, threshold)
+})
+
+const Ids = Schema.Array(Schema.String)
+const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+
+/** Petition facts as JSON (instants as ISO 8601 with an offset), e.g. for `minyi rules explain`. */
+export const PetitionFactsJson = Schema.Struct({
+  id: Schema.String,
+  category: Schema.String,
+  categoryPath: Ids,
+  channel: Schema.String,
+  channelKind: Schema.String,
+  channelLeader: Schema.optionalKey(Schema.String),
+  jurisdiction: Schema.String,
+  jurisdictionPath: Ids,
+  street: Schema.optionalKey(Schema.String),
+  community: Schema.optionalKey(Schema.String),
+  persons: Count,
+  flags: Ids,
+  tier: Count,
+  status: Schema.String,
+  priority: Schema.String,
+  returnCount: Count,
+  transferCount: Count,
+  declineCount: Count,
+  repeatCount: Count,
+  receivedAt: InstantFromString,
+  age: Schema.Number,
+  firstHandler: Schema.optionalKey(Schema.String),
+  lead: Schema.optionalKey(Schema.String),
+  coHandlers: Ids,
+  accusedUnit: Schema.optionalKey(Schema.String),
+  owner: Schema.optionalKey(Schema.String)
+})
+
+export const ClockFactsJson = Schema.Struct({
+  state: Schema.String,
+  remaining: Schema.Number,
+  elapsed: Schema.Number,
+  elapsedFraction: Schema.Number,
+  dueAt: Schema.optionalKey(InstantFromString),
+  breachedAt: Schema.optionalKey(InstantFromString)
+})
+
+/** All the facts of one evaluation as JSON: `{ petition, clocks, trigger, now }`. */
+export const RuleFactsJson = Schema.Struct({
+  petition: PetitionFactsJson,
+  clocks: Schema.Record(Schema.String, ClockFactsJson),
+  trigger: Schema.StructWithRest(Schema.Struct({ type: Schema.String, key: Schema.String }), [Schema.Record(Schema.String, Schema.Unknown)]),
+  now: InstantFromString
 })

@@ -1,1 +1,43 @@
-export {}
+export { loadRulePack, RulePackInvalid } from "./pack.js"
+export type { LoadOptions, PackDocument, RulePack } from "./pack.js"
+export { rulePackJsonSchema } from "./json-schema.js"
+export { compileRules, firstMatchingRule, matchingRules } from "./compile.js"
+export type { CompiledRule, ConditionTrace, FactsBag, Predicate, SharedConditions } from "./compile.js"
+export { conditionKind, ruleIdOf } from "./format.js"
+export type {
+  AllCondition,
+  AnyCondition,
+  Condition,
+  ConditionReference,
+  FactCondition,
+  FactReference,
+  NotCondition,
+  Rule,
+  RuleEvent,
+  TopLevelCondition
+} from "./format.js"
+export { ClockFactsJson, clockFields, factCatalogue, PetitionFactsJson, RuleFactsJson, triggerFromEvent, triggerFromTimer } from "./facts.js"
+export type { ClockFacts, PetitionFacts, RuleFacts, TriggerFacts } from "./facts.js"
+export { operatorNames, operators } from "./operators.js"
+export type { OperatorDefinition } from "./operators.js"
+export {
+  actionSchemas,
+  EscalateParams,
+  FlagParams,
+  NotifyParams,
+  OwnerSpec,
+  Recipient,
+  RequireVisitParams,
+  RouteParams,
+  SetPriorityParams,
+  WhistleParams
+} from "./actions.js"
+export type { ActionParams, ActionType } from "./actions.js"
+export { LadderRung, RulePackSchema, Template } from "./schema.js"
+export { escalate, route } from "./actions-eval.js"
+export type { EscalationResult, NotificationTarget, Provenance, RoutingDecision, RuleAction, WhistleOrder } from "./actions-eval.js"
+export { OwnerNotFound, resolveOwner, resolveOwnerSpec } from "./ladder.js"
+export { emptyRegistry, packFor, pinnedPack, publish, PublishRefused } from "./registry.js"
+export type { RulePackRegistry } from "./registry.js"
+export { describeExplanation, describeTrace, explain } from "./explain.js"
+export type { Explanation, RuleExplanation } from "./explain.js"

@@ -4,12 +4,13 @@
  * only looks inside lists). minyi adds subtree and duration comparisons.
  */
 
-/** Milliseconds in an ISO 8601 duration made of fixed-length units (weeks, days of 24 h, hours, minutes, seconds). */
-export const fixedDurationMillis = (text: string): number | undefined => {
-  const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text)
-  if (m === null || text === "P" || text.endsWith("T")) return undefined
-  const [w, d, h, min, s] = [m[1], m[2], m[3], m[4], m[5]].map((x) => (x === undefined ? 0 : Number(x)))
-  return ((((w! * 7 + d!) * 24 + h!) * 60 + min!) * 60 + s!) * 1000
+import { Result } from "effect"
+import { parseDuration } from "../calendar/duration.js"
+
+/** Milliseconds in an ISO 8601 duration, a day counting 24 hours (facts such as `age` are elapsed time). */
+export const durationMillis = (text: string): number | undefined => {
+  const parsed = parseDuration(text)
+  return Result.isSuccess(parsed) ? parsed.success.days * 86_400_000 + parsed.success.ms : undefined
 }
 
 const isNumeric = (factValue: unknown): boolean => Number.parseFloat(factValue as string).toString() !== "NaN"
@@ -24,7 +25,7 @@ const within = (factValue: unknown, expected: unknown): boolean => {
 }
 
 const durationOf = (value: unknown): number | undefined =>
-  typeof value === "number" ? value : typeof value === "string" ? fixedDurationMillis(value) : undefined
+  typeof value === "number" ? value : typeof value === "string" ? durationMillis(value) : undefined
 
 /** What an operator expects as its value, for validation messages and the JSON Schema. */
 export type ValueKind = "any" | "list" | "number" | "duration" | "ids"

@@ -1,0 +1,146 @@
+/**
+ * Evaluating a pack for one petition: routing on submit (the first matching rule), escalation
+ * on events and timers (every matching rule). Pure and synchronous; actions are data.
+ */
+import { Result } from "effect"
+import type { Duration } from "../calendar/duration.js"
+import type { Directory } from "../directory/directory.js"
+import type { ActionParams, Recipient } from "./actions.js"
+import type { CompiledRule } from "./compile.js"
+import { firstMatchingRule, matchingRules } from "./compile.js"
+import type { RuleFacts } from "./facts.js"
+import type { OwnerNotFound } from "./ladder.js"
+import { resolveOwner, resolveOwnerSpec } from "./ladder.js"
+import type { RulePack } from "./pack.js"
+
+/** Which rule of which pack version caused something; recorded on the resulting event. */
+export interface Provenance {
+  readonly packId: string
+  readonly packVersion: string
+  readonly ruleId: string
+}
+
+export interface WhistleOrder {
+  readonly summon: ReadonlyArray<string>
+  readonly deadline: Duration
+  readonly reason?: string
+}
+
+export interface RoutingDecision {
+  readonly lead: string
+  readonly coHandlers: ReadonlyArray<string>
+  readonly whistle?: WhistleOrder
+  /** Leaders to add as watchers: the leader a leader channel (主官在线) is bound to. */
+  readonly watchers: ReadonlyArray<string>
+  /** Absent when no rule matched and the petition goes to the dispatch centre. */
+  readonly provenance?: Provenance
+}
+
+export type NotificationTarget = { readonly kind: "person"; readonly id: string } | { readonly kind: "unit"; readonly id: string }
+
+/** One thing a rule asks the engine to do. `key` is stable: the same rule, petition and trigger give the same key. */
+export type RuleAction = {
+  readonly key: string
+  readonly provenance: Provenance
+} & (
+  | { readonly type: "notify"; readonly template: string; readonly recipients: ReadonlyArray<NotificationTarget> }
+  | { readonly type: "escalate"; readonly tier: 1 | 2 | 3; readonly owner: string; readonly reason?: string }
+  | ({ readonly type: "whistle" } & WhistleOrder)
+  | { readonly type: "flag"; readonly flag: string }
+  | { readonly type: "setPriority"; readonly priority: ActionParams["setPriority"]["priority"] }
+  | { readonly type: "requireVisit"; readonly reason: string; readonly kind?: "home" | "reception" }
+)
+
+export interface EscalationResult {
+  readonly actions: ReadonlyArray<RuleAction>
+  /** Rules that matched but whose action cannot be carried out (e.g. no owner at that tier). */
+  readonly problems: ReadonlyArray<{ readonly ruleId: string; readonly error: OwnerNotFound }>
+}
+
+const provenanceOf = (pack: RulePack, rule: CompiledRule): Provenance => ({ packId: pack.id, packVersion: pack.version, ruleId: rule.id })
+
+const whistleOrder = (pack: RulePack, params: ActionParams["whistle"]): WhistleOrder => ({
+  summon: params.summon,
+  // validation guarantees one of the two exists
+  deadline: (params.deadline ?? pack.document.whistle?.deadline)!,
+  ...(params.reason === undefined ? {} : { reason: params.reason })
+})
+
+const leaderWatchers = (facts: RuleFacts, directory: Directory): ReadonlyArray<string> => {
+  const channel = directory.channel(facts.petition.channel)
+  const bound = channel?.kind === "leader_channel" ? channel.person : facts.petition.channelLeader
+  return bound === undefined ? [] : [bound]
+}
+
+/** Routing on submit: the first matching rule by priority; none → the directory's dispatch centre. */
+export const route = (pack: RulePack, facts: RuleFacts, directory: Directory): RoutingDecision => {
+  const watchers = leaderWatchers(facts, directory)
+  const rule = firstMatchingRule(pack.routing, facts)
+  if (rule === undefined) return { lead: directory.dispatchCentre.id, coHandlers: [], watchers }
+  const params = rule.rule.event.params as ActionParams["route"]
+  return {
+    lead: params.lead,
+    coHandlers: params.coHandlers ?? [],
+    ...(params.whistle === undefined ? {} : { whistle: whistleOrder(pack, params.whistle) }),
+    watchers,
+    provenance: provenanceOf(pack, rule)
+  }
+}
+
+const targets = (recipient: Recipient, facts: RuleFacts, directory: Directory): ReadonlyArray<NotificationTarget> => {
+  const person = (id: string): NotificationTarget => ({ kind: "person", id })
+  const p = facts.petition
+  if (recipient === "linked-leader") return directory.linkedLeaders(p.jurisdiction).map((x) => person(x.id))
+  if (recipient === "lead-unit") return p.lead === undefined ? [] : [{ kind: "unit", id: p.lead }]
+  if (recipient === "owner") return p.owner === undefined ? [] : [person(p.owner)]
+  if ("role" in recipient) return directory.peopleWithRole(recipient.role, p.jurisdiction).map((x) => person(x.id))
+  if ("unit" in recipient) return [{ kind: "unit", id: recipient.unit }]
+  if ("person" in recipient) return [person(recipient.person)]
+  const node = directory.jurisdictionPath(p.jurisdiction).find((j) => j.level === recipient.linkedLeader)
+  return node === undefined ? [] : node.leaders.map(person)
+}
+
+const unique = (ts: ReadonlyArray<NotificationTarget>): ReadonlyArray<NotificationTarget> =>
+  ts.filter((t, i) => ts.findIndex((u) => u.kind === t.kind && u.id === t.id) === i)
+
+/**
+ * Escalation on an event or timer: every matching rule fires once. Each action carries the key
+ * (rule id, petition id, trigger key) the engine dedupes on, and the rule's provenance.
+ */
+export const escalate = (pack: RulePack, facts: RuleFacts, directory: Directory): EscalationResult => {
+  const actions: Array<RuleAction> = []
+  const problems: Array<{ ruleId: string; error: OwnerNotFound }> = []
+  for (const rule of matchingRules(pack.escalation, facts)) {
+    const common = { key: `${rule.id}|${facts.petition.id}|${facts.trigger.key}`, provenance: provenanceOf(pack, rule) }
+    const params = rule.rule.event.params as any
+    switch (rule.rule.event.type) {
+      case "notify": {
+        const p = params as ActionParams["notify"]
+        actions.push({ ...common, type: "notify", template: p.template, recipients: unique(p.recipients.flatMap((r) => targets(r, facts, directory))) })
+        break
+      }
+      case "escalate": {
+        const p = params as ActionParams["escalate"]
+        const owner = p.owner === undefined ? resolveOwner(pack, p.tier, facts.petition, directory) : resolveOwnerSpec(p.owner, p.tier, facts.petition, directory)
+        if (Result.isFailure(owner)) problems.push({ ruleId: rule.id, error: owner.failure })
+        else actions.push({ ...common, type: "escalate", tier: p.tier, owner: owner.success, ...(p.reason === undefined ? {} : { reason: p.reason }) })
+        break
+      }
+      case "whistle":
+        actions.push({ ...common, type: "whistle", ...whistleOrder(pack, params as ActionParams["whistle"]) })
+        break
+      case "flag":
+        actions.push({ ...common, type: "flag", flag: (params as ActionParams["flag"]).flag })
+        break
+      case "setPriority":
+        actions.push({ ...common, type: "setPriority", priority: (params as ActionParams["setPriority"]).priority })
+        break
+      case "requireVisit": {
+        const p = params as ActionParams["requireVisit"]
+        actions.push({ ...common, type: "requireVisit", reason: p.reason, ...(p.kind === undefined ? {} : { kind: p.kind }) })
+        break
+      }
+    }
+  }
+  return { actions, problems }
+}

@@ -1,0 +1,89 @@
+/**
+ * What a rule's `event` may ask for. `event.type` names the action; `event.params` is checked
+ * against the action's schema when the pack is loaded.
+ */
+import { Schema } from "effect"
+import { DurationFromString } from "../calendar/duration.js"
+import { Role } from "../directory/schema.js"
+import { Priority } from "../petition/schema.js"
+
+const Id = Schema.NonEmptyString
+const Ids = Schema.Array(Id)
+
+/** Who owns an escalated petition at a tier. */
+export const OwnerSpec = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("leadUnitLeader") }),
+  Schema.Struct({ kind: Schema.Literal("unitLeader"), unit: Schema.String }),
+  Schema.Struct({
+    kind: Schema.Literal("linkedLeader"),
+    level: Schema.Literals(["district", "street", "community", "grid"]),
+    role: Schema.optionalKey(Role)
+  }),
+  Schema.Struct({ kind: Schema.Literal("role"), role: Role })
+]).annotate({
+  identifier: "OwnerSpec",
+  expected: '{ "kind": "leadUnitLeader" }, { "kind": "unitLeader", "unit" }, { "kind": "linkedLeader", "level", "role"? } or { "kind": "role", "role" }'
+})
+export type OwnerSpec = typeof OwnerSpec.Type
+
+/** Summon units to report for duty by a deadline (吹哨报到). Without a deadline, the pack's `whistle.deadline`. */
+export const WhistleParams = Schema.Struct({
+  summon: Schema.NonEmptyArray(Id),
+  deadline: Schema.optionalKey(DurationFromString),
+  reason: Schema.optionalKey(Schema.String)
+})
+
+export const RouteParams = Schema.Struct({
+  lead: Id,
+  coHandlers: Schema.optionalKey(Ids),
+  whistle: Schema.optionalKey(WhistleParams)
+})
+
+/**
+ * Who receives a notification. `linked-leader`: the leaders linked to the petition's place
+ * (分片包联), nearest first; `{ "linkedLeader": "street" }`: those linked to its street.
+ */
+export const Recipient = Schema.Union([
+  Schema.Literals(["linked-leader", "lead-unit", "owner"]),
+  Schema.Struct({ role: Role }),
+  Schema.Struct({ unit: Id }),
+  Schema.Struct({ person: Id }),
+  Schema.Struct({ linkedLeader: Schema.Literals(["district", "street", "community", "grid"]) })
+]).annotate({
+  identifier: "Recipient",
+  expected: '"linked-leader", "lead-unit", "owner", { "role": "…" }, { "unit": "…" }, { "person": "…" } or { "linkedLeader": "street" }'
+})
+export type Recipient = typeof Recipient.Type
+
+export const NotifyParams = Schema.Struct({ recipients: Schema.NonEmptyArray(Recipient), template: Id })
+
+export const EscalateParams = Schema.Struct({
+  tier: Schema.Literals([1, 2, 3]),
+  reason: Schema.optionalKey(Schema.String),
+  /** Overrides the ladder for this rule, e.g. the dispatch centre's leader. */
+  owner: Schema.optionalKey(OwnerSpec)
+})
+
+export const FlagParams = Schema.Struct({ flag: Id })
+export const SetPriorityParams = Schema.Struct({ priority: Priority })
+export const RequireVisitParams = Schema.Struct({
+  reason: Schema.String,
+  kind: Schema.optionalKey(Schema.Literals(["home", "reception"]))
+})
+
+/** Action schemas by `event.type`, and which section may use each. */
+export const actionSchemas = {
+  route: RouteParams,
+  notify: NotifyParams,
+  escalate: EscalateParams,
+  whistle: WhistleParams,
+  flag: FlagParams,
+  setPriority: SetPriorityParams,
+  requireVisit: RequireVisitParams
+} as const
+
+export type ActionType = keyof typeof actionSchemas
+export const routingActionTypes: ReadonlyArray<ActionType> = ["route"]
+export const escalationActionTypes: ReadonlyArray<ActionType> = ["notify", "escalate", "whistle", "flag", "setPriority", "requireVisit"]
+
+export type ActionParams = { readonly [K in ActionType]: (typeof actionSchemas)[K]["Type"] }

@@ -1,0 +1,472 @@
+/**
+ * Loading a rule pack: decode the document, check every rule against the facts, operators,
+ * actions, clocks and templates minyi knows (and the directory when one is given), report every
+ * problem at once, and only then compile and freeze it.
+ */
+import { Result, Schema } from "effect"
+import type { Directory } from "../directory/directory.js"
+import type { Instant } from "../shared/instant.js"
+import { parseInstant } from "../shared/instant.js"
+import type { InputProblem, InvalidInput } from "../shared/validation.js"
+import { decodeInput } from "../shared/validation.js"
+import type { ActionType } from "./actions.js"
+import { actionSchemas, escalationActionTypes, routingActionTypes } from "./actions.js"
+import type { CompiledRule } from "./compile.js"
+import { compileRules } from "./compile.js"
+import { clockFields, factCatalogue } from "./facts.js"
+import type { Condition, FactCondition, Rule } from "./format.js"
+import { conditionKind, isFactReference, ruleIdOf } from "./format.js"
+import { durationMillis, operators } from "./operators.js"
+import { parsePath } from "./path.js"
+import type { RulePackDocument } from "./schema.js"
+import { AllCondition, AnyCondition, ConditionReference, FactCondition as FactConditionSchema, NotCondition, packKeys, ruleKeys, RulePackShape } from "./schema.js"
+import { didYouMean } from "./suggest.js"
+
+export type PackDocument = Omit<RulePackDocument, "routing" | "escalation" | "conditions"> & {
+  readonly routing: ReadonlyArray<Rule>
+  readonly escalation: ReadonlyArray<Rule>
+  readonly conditions?: Readonly<Record<string, Condition>>
+}
+
+/** A loaded pack: decoded, checked, compiled and frozen. Never changes once made. */
+export interface RulePack {
+  readonly id: string
+  readonly version: string
+  readonly effectiveFrom: Instant
+  readonly effectiveTo: Instant | undefined
+  /** The decoded document, its rules with their conditions decoded too. */
+  readonly document: PackDocument
+  readonly routing: ReadonlyArray<CompiledRule>
+  readonly escalation: ReadonlyArray<CompiledRule>
+  /** The JSON it was loaded from (frozen), so it can be checked again, e.g. against a newer directory. */
+  readonly source: unknown
+  /** Things that load but are probably not what was meant. */
+  readonly warnings: ReadonlyArray<InputProblem>
+}
+
+/** A rule pack that cannot be loaded; `problems` lists every mistake with its JSON path. */
+export class RulePackInvalid extends Schema.TaggedError<RulePackInvalid>()("RulePackInvalid", {
+  problems: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
+  warnings: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
+  message: Schema.String
+}) {}
+
+export interface LoadOptions {
+  /** When given, every unit, person, category, jurisdiction and channel id must exist in it. */
+  readonly directory?: Directory
+}
+
+const decodeShape = decodeInput(RulePackShape, "rule pack")
+type NodeDecoder = (u: unknown) => Result.Result<Record<string, unknown>, InvalidInput>
+const shallow: Readonly<Record<"all" | "any" | "not" | "condition" | "fact", NodeDecoder>> = {
+  all: decodeInput(AllCondition.mapFields((f) => ({ ...f, all: Schema.Array(Schema.Unknown) })), "condition"),
+  any: decodeInput(AnyCondition.mapFields((f) => ({ ...f, any: Schema.Array(Schema.Unknown) })), "condition"),
+  not: decodeInput(NotCondition.mapFields((f) => ({ ...f, not: Schema.Unknown })), "condition"),
+  condition: decodeInput(ConditionReference, "condition"),
+  fact: decodeInput(FactConditionSchema, "condition")
+}
+const decodeAction = Object.fromEntries(
+  Object.entries(actionSchemas).map(([type, schema]) => [type, decodeInput(schema, `${type} params`)])
+) as unknown as { readonly [K in ActionType]: (u: unknown) => Result.Result<any, InvalidInput> }
+
+const join = (base: string, sub: string): string => (sub === "/" ? base : base + sub)
+const lastKey = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
+
+/** Effect's terse messages, said the way a clerk reads them. */
+const reword = (p: InputProblem, keysHere?: ReadonlyArray<string>): InputProblem => {
+  if (p.message === "Missing key") return { path: p.path, message: `required field "${lastKey(p.path)}" is missing` }
+  if (p.message === "Expected no excess property") {
+    const key = lastKey(p.path)
+    return { path: p.path, message: `unknown field "${key}"` + (keysHere === undefined ? "" : didYouMean(key, keysHere)) }
+  }
+  return p
+}
+
+const petitionIdKinds: Readonly<Record<string, "category" | "jurisdiction" | "unit" | "person" | "channel">> = {
+  category: "category", categoryPath: "category", jurisdiction: "jurisdiction", jurisdictionPath: "jurisdiction",
+  street: "jurisdiction", community: "jurisdiction", lead: "unit", coHandlers: "unit", firstHandler: "unit",
+  accusedUnit: "unit", channel: "channel", channelLeader: "person", owner: "person"
+}
+const withinKinds: Readonly<Record<string, "category" | "jurisdiction">> = { categoryWithin: "category", jurisdictionWithin: "jurisdiction" }
+const idComparisons = new Set(["equal", "notEqual", "in", "notIn", "contains", "doesNotContain", "categoryWithin", "jurisdictionWithin"])
+const allowedKeys: Readonly<Record<string, ReadonlyArray<string>>> = {
+  fact: ["fact", "operator", "value", "path", "params", "priority", "name"],
+  all: ["all", "priority", "name"],
+  any: ["any", "priority", "name"],
+  not: ["not", "priority", "name"],
+  condition: ["condition", "priority", "name"]
+}
+
+interface Context {
+  readonly problems: Array<InputProblem>
+  readonly warnings: Array<InputProblem>
+  readonly clockNames: ReadonlySet<string>
+  readonly sharedNames: ReadonlySet<string>
+  readonly templates: ReadonlySet<string>
+  readonly tiers: ReadonlySet<number>
+  readonly hasWhistleDefault: boolean
+  readonly ids: Readonly<Record<"category" | "jurisdiction" | "unit" | "person" | "channel", ReadonlySet<string>>> | undefined
+}
+
+const checkId = (ctx: Context, kind: keyof NonNullable<Context["ids"]>, id: unknown, path: string): void => {
+  if (ctx.ids === undefined || typeof id !== "string") return
+  const known = ctx.ids[kind]
+  if (!known.has(id)) ctx.problems.push({ path, message: `no ${kind} "${id}" in the directory${didYouMean(id, known)}` })
+}
+
+const checkIds = (ctx: Context, kind: keyof NonNullable<Context["ids"]>, value: unknown, path: string): void => {
+  if (Array.isArray(value)) value.forEach((v, i) => checkId(ctx, kind, v, `${path}/${i}`))
+  else checkId(ctx, kind, value, path)
+}
+
+const factNames = Object.keys(factCatalogue)
+
+const checkFactPath = (ctx: Context, fact: string, path: string | undefined, at: string, ruleLabel: string): void => {
+  if (path === undefined || path === "") return
+  const parsed = parsePath(path)
+  if (parsed._tag === "Unsupported") {
+    ctx.problems.push({ path: at, message: parsed.reason })
+    return
+  }
+  const [first, second] = parsed.keys
+  const fields = factCatalogue[fact]
+  if (first === undefined) return
+  if (Array.isArray(fields) && !fields.includes(first)) {
+    ctx.problems.push({ path: at, message: `the ${fact} fact has no field "${first}"${didYouMean(first, fields)}` })
+  } else if (fields === "clocks") {
+    if (!ctx.clockNames.has(first)) {
+      ctx.warnings.push({ path: at, message: `${ruleLabel} can never fire: no clock policy is named "${first}"${didYouMean(first, ctx.clockNames)}` })
+    }
+    if (second !== undefined && !clockFields.includes(second)) {
+      ctx.problems.push({ path: at, message: `a clock has no field "${second}"${didYouMean(second, clockFields)}` })
+    }
+  }
+}
+
+const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabel: string): void => {
+  if (!(c.fact in factCatalogue)) {
+    ctx.problems.push({ path: `${at}/fact`, message: `unknown fact "${c.fact}"${didYouMean(c.fact, factNames)}` })
+  } else {
+    checkFactPath(ctx, c.fact, c.path, `${at}/path`, ruleLabel)
+  }
+  const definition = operators[c.operator]
+  if (definition === undefined) {
+    ctx.problems.push({ path: `${at}/operator`, message: `unknown operator "${c.operator}"${didYouMean(c.operator, Object.keys(operators))}` })
+    return
+  }
+  const value = c.value
+  if (isFactReference(value)) {
+    if (!(value.fact in factCatalogue)) {
+      ctx.problems.push({ path: `${at}/value/fact`, message: `unknown fact "${value.fact}"${didYouMean(value.fact, factNames)}` })
+    } else {
+      checkFactPath(ctx, value.fact, value.path, `${at}/value/path`, ruleLabel)
+    }
+    return
+  }
+  switch (definition.value) {
+    case "list":
+      if (!Array.isArray(value)) ctx.problems.push({ path: `${at}/value`, message: `"${c.operator}" needs a list of values, such as ["a", "b"]` })
+      break
+    case "duration":
+      if (typeof value !== "number" && (typeof value !== "string" || durationMillis(value) === undefined)) {
+        ctx.problems.push({ path: `${at}/value`, message: `"${c.operator}" needs an ISO 8601 duration such as PT30M, PT24H or P3D` })
+      }
+      break
+    case "ids":
+      if (typeof value !== "string" && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) {
+        ctx.problems.push({ path: `${at}/value`, message: `"${c.operator}" needs an id or a list of ids` })
+      }
+      break
+    default:
+      break
+  }
+  const parsed = c.path === undefined ? undefined : parsePath(c.path)
+  const field = parsed?._tag === "Keys" ? parsed.keys[0] : undefined
+  const kind = withinKinds[c.operator] ?? (c.fact === "petition" && field !== undefined ? petitionIdKinds[field] : undefined)
+  if (kind !== undefined && idComparisons.has(c.operator)) checkIds(ctx, kind, value, `${at}/value`)
+  if (c.fact === "trigger" && field === "clock" && typeof value === "string" && !ctx.clockNames.has(value)) {
+    ctx.warnings.push({ path: `${at}/value`, message: `${ruleLabel} can never fire: no clock policy is named "${value}"${didYouMean(value, ctx.clockNames)}` })
+  }
+}
+
+/** Decodes a condition node by the key it has (any, all, not, condition, else fact), then its children. */
+const decodeCondition = (ctx: Context, raw: unknown, at: string, ruleLabel: string): Condition | undefined => {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    ctx.problems.push({ path: at, message: 'expected a condition: { "fact", "operator", "value" } or { "all": [...] }, { "any": [...] }, { "not": {...} }, { "condition": "name" }' })
+    return undefined
+  }
+  const kind = conditionKind(raw as Condition)
+  const decoded = shallow[kind](raw)
+  if (Result.isFailure(decoded)) {
+    for (const p of decoded.failure.problems) ctx.problems.push(reword({ path: join(at, p.path), message: p.message }, allowedKeys[kind]))
+    return undefined
+  }
+  const node = decoded.success as any
+  switch (kind) {
+    case "all":
+    case "any": {
+      const children = (node[kind] as ReadonlyArray<unknown>).map((c, i) => decodeCondition(ctx, c, `${at}/${kind}/${i}`, ruleLabel))
+      return children.every((c) => c !== undefined) ? ({ ...node, [kind]: children } as Condition) : undefined
+    }
+    case "not": {
+      const child = decodeCondition(ctx, node.not, `${at}/not`, ruleLabel)
+      return child === undefined ? undefined : ({ ...node, not: child } as Condition)
+    }
+    case "condition":
+      if (!ctx.sharedNames.has(node.condition)) {
+        ctx.problems.push({ path: `${at}/condition`, message: `no shared condition named "${node.condition}" in "conditions"${didYouMean(node.condition, ctx.sharedNames)}` })
+      }
+      return node as Condition
+    case "fact":
+      checkFactCondition(ctx, node as FactCondition, at, ruleLabel)
+      return node as Condition
+  }
+}
+
+/** Checks an action; its decoded params (durations parsed) when it is valid. */
+const checkAction = (ctx: Context, section: "routing" | "escalation", event: Rule["event"], at: string): Record<string, unknown> | undefined => {
+  const allowed = section === "routing" ? routingActionTypes : escalationActionTypes
+  if (!(allowed as ReadonlyArray<string>).includes(event.type)) {
+    const elsewhere = event.type in actionSchemas ? `; "${event.type}" belongs in the ${section === "routing" ? "escalation" : "routing"} section` : didYouMean(event.type, allowed)
+    ctx.problems.push({ path: `${at}/type`, message: `a ${section} rule cannot do "${event.type}"${elsewhere}` })
+    return undefined
+  }
+  const type = event.type as ActionType
+  const decoded = decodeAction[type](event.params ?? {})
+  if (Result.isFailure(decoded)) {
+    for (const p of decoded.failure.problems) ctx.problems.push(reword({ path: join(`${at}/params`, p.path), message: p.message }))
+    return undefined
+  }
+  const params = decoded.success
+  const p = `${at}/params`
+  switch (type) {
+    case "route":
+      checkId(ctx, "unit", params.lead, `${p}/lead`)
+      checkIds(ctx, "unit", params.coHandlers ?? [], `${p}/coHandlers`)
+      if (params.whistle !== undefined) checkWhistle(ctx, params.whistle, `${p}/whistle`)
+      break
+    case "whistle":
+      checkWhistle(ctx, params, p)
+      break
+    case "notify":
+      if (!ctx.templates.has(params.template)) {
+        ctx.problems.push({ path: `${p}/template`, message: `no template "${params.template}" in "templates"${didYouMean(params.template, ctx.templates)}` })
+      }
+      params.recipients.forEach((r: any, i: number) => {
+        if (typeof r === "object" && "unit" in r) checkId(ctx, "unit", r.unit, `${p}/recipients/${i}/unit`)
+        if (typeof r === "object" && "person" in r) checkId(ctx, "person", r.person, `${p}/recipients/${i}/person`)
+      })
+      break
+    case "escalate":
+      if (params.owner !== undefined) checkOwner(ctx, params.owner, `${p}/owner`)
+      else if (!ctx.tiers.has(params.tier)) {
+        ctx.problems.push({ path: `${p}/tier`, message: `the ladder has no tier ${params.tier}; add it to "ladder" or name an "owner"` })
+      }
+      break
+    default:
+      break
+  }
+  return params
+}
+
+const checkWhistle = (ctx: Context, whistle: { readonly summon: ReadonlyArray<string>; readonly deadline?: unknown }, at: string): void => {
+  checkIds(ctx, "unit", whistle.summon, `${at}/summon`)
+  if (whistle.deadline === undefined && !ctx.hasWhistleDefault) {
+    ctx.problems.push({ path: `${at}/deadline`, message: 'a whistle needs a "deadline" (such as PT2H) when the pack has no "whistle": { "deadline" } default' })
+  }
+}
+
+const checkOwner = (ctx: Context, owner: { readonly kind: string; readonly unit?: string }, at: string): void => {
+  if (owner.kind === "unitLeader") checkId(ctx, "unit", owner.unit, `${at}/unit`)
+}
+
+/** Coarse "could both match" test for routing rules: what their top-level `all` pins the category and place to. */
+const pinned = (rule: Rule, field: "category" | "jurisdiction"): ReadonlyArray<string> | undefined => {
+  const top = rule.conditions as { all?: ReadonlyArray<Condition> }
+  if (!Array.isArray(top.all)) return undefined
+  const fields = field === "category" ? ["category", "categoryPath"] : ["jurisdiction", "jurisdictionPath", "street", "community"]
+  for (const c of top.all) {
+    if (conditionKind(c) !== "fact") continue
+    const f = c as FactCondition
+    const key = f.path === undefined ? undefined : parsePath(f.path)
+    if (f.fact !== "petition" || key?._tag !== "Keys" || !fields.includes(key.keys[0] ?? "")) continue
+    if (["equal", "in", "categoryWithin", "jurisdictionWithin", "contains"].includes(f.operator) && !isFactReference(f.value)) {
+      return (Array.isArray(f.value) ? f.value : [f.value]).filter((v): v is string => typeof v === "string")
+    }
+  }
+  return undefined
+}
+
+const intersects = (
+  a: ReadonlyArray<string> | undefined,
+  b: ReadonlyArray<string> | undefined,
+  related: (x: string, y: string) => boolean
+): boolean => a === undefined || b === undefined || a.some((x) => b.some((y) => x === y || related(x, y) || related(y, x)))
+
+const overlapWarnings = (ctx: Context, rules: ReadonlyArray<Rule>, directory: Directory | undefined): void => {
+  const category = (x: string, y: string) => directory?.isWithin(x, y) ?? false
+  const place = (x: string, y: string) => directory?.isJurisdictionWithin(x, y) ?? false
+  rules.forEach((a, i) => {
+    rules.forEach((b, j) => {
+      if (j <= i || (a.priority ?? 1) !== (b.priority ?? 1)) return
+      if (intersects(pinned(a, "category"), pinned(b, "category"), category) && intersects(pinned(a, "jurisdiction"), pinned(b, "jurisdiction"), place)) {
+        ctx.warnings.push({
+          path: `/routing/${j}`,
+          message: `routing rules "${ruleIdOf(a, "routing", i)}" and "${ruleIdOf(b, "routing", j)}" have the same priority (${a.priority ?? 1}) and may both match; the one written first wins — give one a higher priority`
+        })
+      }
+    })
+  })
+}
+
+const idSets = (d: Directory): NonNullable<Context["ids"]> => ({
+  category: new Set(d.data.categories.nodes.map((x) => x.id)),
+  jurisdiction: new Set(d.data.jurisdictions.map((x) => x.id)),
+  unit: new Set(d.data.units.map((x) => x.id)),
+  person: new Set(d.data.people.map((x) => x.id)),
+  channel: new Set(d.data.channels.map((x) => x.id))
+})
+
+const record = (raw: unknown, key: string): unknown => (raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>)[key] : undefined)
+const keysOf = (raw: unknown): ReadonlyArray<string> => (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? Object.keys(raw) : [])
+
+const deepFreeze = <A>(value: A): A => {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
+
+/**
+ * Loads a rule pack from JSON-shaped input. A pack with any problem does not load: the error
+ * lists every problem (JSON path + what was expected + "did you mean"). Warnings — rules that
+ * can never fire, routing rules that may overlap — come with the pack (or with the error).
+ */
+export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.Result<RulePack, RulePackInvalid> => {
+  const shape = decodeShape(input)
+  const problems: Array<InputProblem> = Result.isFailure(shape) ? shape.failure.problems.map((p) => reword(p, p.path.split("/").length === 2 ? packKeys : p.path.split("/").length === 4 ? ruleKeys : undefined)) : []
+  const clocks = record(input, "clocks")
+  const ladder = record(input, "ladder")
+  const ctx: Context = {
+    problems,
+    warnings: [],
+    clockNames: new Set(Array.isArray(clocks) ? clocks.map((c) => record(c, "name")).filter((n): n is string => typeof n === "string") : []),
+    sharedNames: new Set(keysOf(record(input, "conditions"))),
+    templates: new Set(keysOf(record(input, "templates"))),
+    tiers: new Set(Array.isArray(ladder) ? ladder.map((r) => record(r, "tier")).filter((t): t is number => typeof t === "number") : []),
+    hasWhistleDefault: record(record(input, "whistle"), "deadline") !== undefined,
+    ids: options.directory === undefined ? undefined : idSets(options.directory)
+  }
+  const shared: Record<string, Condition> = {}
+  for (const name of ctx.sharedNames) {
+    const c = decodeCondition(ctx, record(record(input, "conditions"), name), `/conditions/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, `shared condition "${name}"`)
+    if (c !== undefined) shared[name] = c
+  }
+  checkSharedCycles(ctx, shared)
+  const sections: Record<"routing" | "escalation", Array<Rule>> = { routing: [], escalation: [] }
+  const seenIds = new Map<string, string>()
+  for (const section of ["routing", "escalation"] as const) {
+    const raw = record(input, section)
+    if (!Array.isArray(raw)) continue
+    raw.forEach((r, i) => {
+      const at = `/${section}/${i}`
+      const rule = r as Partial<Rule> | null
+      const id = rule !== null && typeof rule === "object" ? ruleIdOf(rule as Rule, section, i) : `${section}#${i + 1}`
+      const label = `rule "${id}"`
+      const conditions = decodeCondition(ctx, record(r, "conditions"), `${at}/conditions`, label)
+      if (conditions !== undefined && conditionKind(conditions) === "fact") {
+        ctx.problems.push({ path: `${at}/conditions`, message: 'the top of "conditions" must be "all", "any", "not" or "condition", not a single comparison' })
+      }
+      const event = record(r, "event")
+      const params = typeof record(event, "type") === "string" ? checkAction(ctx, section, event as Rule["event"], `${at}/event`) : undefined
+      if (rule !== null && typeof rule === "object") {
+        if (rule.id === undefined) {
+          ctx.warnings.push({ path: `${at}/id`, message: `rule has no "id"; it is known as "${id}", which changes if it is renamed${rule.name === undefined ? " or moved" : ""} — give it an "id"` })
+        }
+        const first = seenIds.get(id)
+        if (first !== undefined) ctx.problems.push({ path: `${at}/id`, message: `rule id "${id}" is already used at ${first}; each rule needs its own id` })
+        else seenIds.set(id, at)
+        if (conditions !== undefined && params !== undefined) {
+          sections[section].push({ ...(rule as Rule), conditions: conditions as Rule["conditions"], event: { type: (event as Rule["event"]).type, params } })
+        }
+      }
+    })
+  }
+  // Checked on the raw document so that they are reported together with shape problems.
+  const from = record(input, "effectiveFrom")
+  const to = record(input, "effectiveTo")
+  if (typeof from === "string" && typeof to === "string") {
+    const [f, t] = [parseInstant(from), parseInstant(to)]
+    if (f !== undefined && t !== undefined && t <= f) problems.push({ path: "/effectiveTo", message: "effectiveTo must be later than effectiveFrom" })
+  }
+  if (Array.isArray(ladder)) {
+    ladder.forEach((rung, i) => {
+      const tier = record(rung, "tier")
+      if (ladder.findIndex((r) => record(r, "tier") === tier) !== i) problems.push({ path: `/ladder/${i}/tier`, message: `tier ${String(tier)} appears twice in the ladder` })
+      const owner = record(rung, "owner")
+      if (record(owner, "kind") === "unitLeader") checkId(ctx, "unit", record(owner, "unit"), `/ladder/${i}/owner/unit`)
+    })
+  }
+  if (Array.isArray(clocks)) {
+    const calendars = keysOf(record(input, "calendars"))
+    clocks.forEach((clock, i) => {
+      const calendar = record(clock, "calendar")
+      if (typeof calendar === "string" && calendar !== "" && !calendars.includes(calendar)) {
+        problems.push({ path: `/clocks/${i}/calendar`, message: `no calendar "${calendar}" in "calendars"${didYouMean(calendar, calendars)}` })
+      }
+    })
+  }
+  overlapWarnings(ctx, sections.routing, options.directory)
+  if (problems.length > 0 || Result.isFailure(shape)) {
+    const lines = [...problems, ...ctx.warnings.map((w) => ({ path: w.path, message: `warning: ${w.message}` }))]
+    return Result.fail(
+      new RulePackInvalid({
+        problems,
+        warnings: ctx.warnings,
+        message: `rule pack is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` + lines.map((p) => `  ${p.path}: ${p.message}`).join("\n")
+      })
+    )
+  }
+  const { conditions: _written, ...rest } = shape.success
+  const doc: PackDocument = deepFreeze({
+    ...rest,
+    ...(_written === undefined ? {} : { conditions: shared }),
+    routing: sections.routing,
+    escalation: sections.escalation
+  })
+  return Result.succeed<RulePack>(
+    Object.freeze({
+      id: doc.id,
+      version: doc.version,
+      effectiveFrom: doc.effectiveFrom,
+      effectiveTo: doc.effectiveTo,
+      document: doc,
+      source: deepFreeze(structuredClone(input)),
+      routing: Object.freeze(compileRules(doc.routing, { section: "routing", shared })),
+      escalation: Object.freeze(compileRules(doc.escalation, { section: "escalation", shared })),
+      warnings: Object.freeze(ctx.warnings)
+    })
+  )
+}
+
+const checkSharedCycles = (ctx: Context, shared: Readonly<Record<string, Condition>>): void => {
+  const references = (c: Condition): Array<string> => {
+    switch (conditionKind(c)) {
+      case "all": return (c as { all: ReadonlyArray<Condition> }).all.flatMap(references)
+      case "any": return (c as { any: ReadonlyArray<Condition> }).any.flatMap(references)
+      case "not": return references((c as { not: Condition }).not)
+      case "condition": return [(c as { condition: string }).condition]
+      case "fact": return []
+    }
+  }
+  const reaches = (from: string, target: string, seen: Set<string>): boolean => {
+    if (seen.has(from)) return false
+    seen.add(from)
+    const c = shared[from]
+    return c !== undefined && references(c).some((r) => r === target || reaches(r, target, seen))
+  }
+  for (const name of Object.keys(shared)) {
+    if (reaches(name, name, new Set())) ctx.problems.push({ path: `/conditions/${name}`, message: `shared condition "${name}" refers back to itself` })
+  }
+}

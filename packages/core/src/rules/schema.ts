@@ -1,0 +1,133 @@
+/**
+ * The rule pack as one JSON document, described with effect/Schema. The same schemas decode the
+ * pack and produce the JSON Schema editors use for completion.
+ */
+import { Schema } from "effect"
+import { DurationFromString } from "../calendar/duration.js"
+import { CalendarSpec } from "../calendar/spec.js"
+import { ClockPolicy } from "../clocks/policy.js"
+import { InstantFromString } from "../shared/instant.js"
+import { actionSchemas, OwnerSpec } from "./actions.js"
+import type { Condition as ConditionType, TopLevelCondition as TopLevelConditionType } from "./format.js"
+
+const Id = Schema.String.check(
+  Schema.makeFilter((s: string) => /^[A-Za-z0-9][\w.:#-]*$/.test(s) || `"${s}" is not an id`, {
+    expected: "an id of letters, digits, '.', '-', '_', ':' or '#', such as feedback-overdue"
+  })
+)
+const Priority = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1, { expected: "a whole number ≥ 1 (higher runs first)" }))
+const Params = Schema.Record(Schema.String, Schema.Unknown)
+const conditionMeta = { priority: Schema.optionalKey(Priority), name: Schema.optionalKey(Schema.String) }
+
+export const FactReference = Schema.Struct({
+  fact: Schema.String,
+  path: Schema.optionalKey(Schema.String),
+  params: Schema.optionalKey(Params)
+})
+
+export const FactCondition = Schema.Struct({
+  fact: Schema.String.annotate({ description: "petition, clocks, trigger or now" }),
+  operator: Schema.String.annotate({ description: "equal, notEqual, in, notIn, contains, doesNotContain, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, categoryWithin, jurisdictionWithin, durationAtLeast, durationAtMost" }),
+  value: Schema.Unknown,
+  path: Schema.optionalKey(Schema.String.annotate({ description: "where in the fact, e.g. $.returnCount or $.feedback.state" })),
+  params: Schema.optionalKey(Params),
+  ...conditionMeta
+}).annotate({ identifier: "FactCondition" })
+
+const Conditions = Schema.Array(Schema.suspend((): Schema.Codec<ConditionType> => Condition))
+export const AllCondition = Schema.Struct({ all: Conditions, ...conditionMeta }).annotate({ identifier: "AllCondition" })
+export const AnyCondition = Schema.Struct({ any: Conditions, ...conditionMeta }).annotate({ identifier: "AnyCondition" })
+export const NotCondition = Schema.Struct({
+  not: Schema.suspend((): Schema.Codec<ConditionType> => Condition),
+  ...conditionMeta
+}).annotate({ identifier: "NotCondition" })
+export const ConditionReference = Schema.Struct({ condition: Schema.String, ...conditionMeta }).annotate({ identifier: "ConditionReference" })
+
+export const TopLevelCondition: Schema.Codec<TopLevelConditionType> = Schema.Union([
+  AllCondition,
+  AnyCondition,
+  NotCondition,
+  ConditionReference
+]).annotate({ identifier: "TopLevelCondition", expected: 'one of { "all": [...] }, { "any": [...] }, { "not": {...} } or { "condition": "name" }' })
+
+export const Condition: Schema.Codec<ConditionType> = Schema.Union([
+  FactCondition,
+  AllCondition,
+  AnyCondition,
+  NotCondition,
+  ConditionReference
+]).annotate({
+  identifier: "Condition",
+  expected: 'a condition: { "fact", "operator", "value" } or { "all": [...] }, { "any": [...] }, { "not": {...} }, { "condition": "name" }'
+})
+
+export const RuleEvent = Schema.Struct({
+  type: Schema.String.annotate({ description: "route, notify, escalate, whistle, flag, setPriority or requireVisit" }),
+  params: Schema.optionalKey(Params)
+})
+
+/** For editors: each action type with its own params, so completion knows what to offer. */
+const TypedRuleEvent = Schema.Union(
+  Object.entries(actionSchemas).map(([type, params]) => Schema.Struct({ type: Schema.Literal(type), params }))
+).annotate({ identifier: "Action" })
+
+const makeRule = <C extends Schema.Top, E extends Schema.Top>(conditions: C, event: E) =>
+  Schema.Struct({
+    id: Schema.optionalKey(Id),
+    name: Schema.optionalKey(Schema.String),
+    description: Schema.optionalKey(Schema.String),
+    priority: Schema.optionalKey(Priority),
+    conditions,
+    event
+  })
+
+export const LadderRung = Schema.Struct({
+  tier: Schema.Literals([1, 2, 3]),
+  owner: OwnerSpec,
+  description: Schema.optionalKey(Schema.String)
+})
+export type LadderRung = typeof LadderRung.Type
+
+const TemplateText = Schema.Struct({ subject: Schema.NonEmptyString, body: Schema.NonEmptyString })
+export const Template = Schema.Struct({ "zh-CN": TemplateText, en: TemplateText }).annotate({ identifier: "Template" })
+export type Template = typeof Template.Type
+
+export const WhistleDefaults = Schema.Struct({ deadline: DurationFromString })
+
+const makePack = <R extends Schema.Top, C extends Schema.Top>(rule: R, condition: C) =>
+  Schema.Struct({
+    $schema: Schema.optionalKey(Schema.String),
+    id: Id,
+    version: Id.annotate({ description: "this version's name, e.g. 2026.1; never reused" }),
+    effectiveFrom: InstantFromString,
+    effectiveTo: Schema.optionalKey(InstantFromString),
+    description: Schema.optionalKey(Schema.String),
+    calendars: Schema.Record(Schema.String, CalendarSpec),
+    clocks: Schema.Array(ClockPolicy),
+    conditions: Schema.optionalKey(Schema.Record(Schema.String, condition)),
+    routing: Schema.Array(rule),
+    escalation: Schema.Array(rule),
+    ladder: Schema.Array(LadderRung),
+    whistle: Schema.optionalKey(WhistleDefaults),
+    templates: Schema.Record(Id, Template)
+  })
+
+/** The whole pack, rules included, as editors see it (the JSON Schema is made from this). */
+export const RulePackSchema = makePack(makeRule(TopLevelCondition, TypedRuleEvent).annotate({ identifier: "Rule" }), Condition).annotate({
+  identifier: "RulePack",
+  title: "minyi rule pack"
+})
+
+/**
+ * The pack's shape with conditions and action params left open: those are decoded node by node
+ * (by which key a node has, as json-rules-engine does), so that a mistake yields one precise
+ * message instead of one per union member.
+ */
+export const RulePackShape = makePack(makeRule(Schema.Unknown, RuleEvent), Schema.Unknown)
+
+/** The keys a rule pack and a rule may have, for "did you mean". */
+export const packKeys = Object.keys(RulePackShape.fields)
+export const ruleKeys = ["id", "name", "description", "priority", "conditions", "event"]
+
+/** A decoded rule pack document (instants as epoch milliseconds, durations parsed). */
+export type RulePackDocument = typeof RulePackShape.Type

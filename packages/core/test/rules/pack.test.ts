@@ -1,0 +1,180 @@
+import { readFileSync } from "node:fs"
+import { Result } from "effect"
+import { describe, expect, it } from "vitest"
+import { sampleDirectory } from "../../src/directory/sample.js"
+import { rulePackJsonSchema } from "../../src/rules/json-schema.js"
+import type { RulePack, RulePackInvalid } from "../../src/rules/pack.js"
+import { loadRulePack } from "../../src/rules/pack.js"
+
+const preset = (name: string): any => JSON.parse(readFileSync(new URL(`../../src/presets/${name}.json`, import.meta.url), "utf8"))
+const directory = sampleDirectory()
+
+const load = (pack: unknown, withDirectory = true) => loadRulePack(pack, withDirectory ? { directory } : {})
+const ok = (pack: unknown): RulePack => {
+  const r = load(pack)
+  if (Result.isFailure(r)) throw new Error(r.failure.message)
+  return r.success
+}
+const fail = (pack: unknown, withDirectory = true): RulePackInvalid => {
+  const r = load(pack, withDirectory)
+  if (Result.isSuccess(r)) throw new Error("expected the pack to be refused")
+  return r.failure
+}
+const messageAt = (e: RulePackInvalid, path: string): string =>
+  e.problems.filter((p) => p.path === path).map((p) => p.message).join(" | ")
+
+const minimal = () => ({
+  id: "test",
+  version: "1",
+  effectiveFrom: "2026-01-01T00:00:00+08:00",
+  calendars: { natural: { kind: "natural" } },
+  clocks: [{ name: "feedback", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "natural" }],
+  routing: [] as Array<unknown>,
+  escalation: [] as Array<unknown>,
+  ladder: [{ tier: 1, owner: { kind: "leadUnitLeader" } }],
+  templates: { hello: { "zh-CN": { subject: "你好", body: "正文" }, en: { subject: "Hello", body: "Body" } } }
+})
+
+describe("loadRulePack", () => {
+  it("loads both presets against the sample directory, compiled and frozen", () => {
+    for (const name of ["futian-10-30-24", "xinfang-statutory"]) {
+      const pack = ok(preset(name))
+      expect(pack.id).toBe(name)
+      expect(Object.isFrozen(pack)).toBe(true)
+      expect(Object.isFrozen(pack.document.routing)).toBe(true)
+      expect(() => {
+        ;(pack.document.routing as Array<unknown>).push({})
+      }).toThrow(TypeError)
+    }
+    const futian = ok(preset("futian-10-30-24"))
+    expect(futian.routing.map((r) => r.id)[0]).toBe("accusation")
+    expect(futian.warnings).toEqual([])
+  })
+
+  it("lists every problem at once, each with its JSON path and what was expected", () => {
+    const pack: any = minimal()
+    pack.verison = "2"
+    pack.routing = [
+      {
+        id: "r1",
+        conditions: {
+          all: [
+            { fact: "petiton", operator: "equal", value: 1 },
+            { fact: "petition", path: "$.categroy", operator: "equals", value: "x" },
+            { fact: "petition", path: "$.returnCount", operator: "in", value: 3 },
+            { fakt: "petition", operator: "equal", value: 1 },
+            { any: [{ condition: "nope" }] }
+          ]
+        },
+        event: { type: "rout", params: {} }
+      }
+    ]
+    pack.escalation = [
+      { id: "e1", conditions: { any: [] }, event: { type: "notify", params: { recipients: ["lead-unit"], template: "helo" } } },
+      { id: "e1", conditions: { any: [] }, event: { type: "escalate", params: { tier: 2 } } }
+    ]
+    const e = fail(pack)
+    expect(messageAt(e, "/verison")).toMatch(/unknown field "verison"; did you mean "version"\?/)
+    expect(messageAt(e, "/routing/0/conditions/all/0/fact")).toMatch(/unknown fact "petiton"; did you mean "petition"\?/)
+    expect(messageAt(e, "/routing/0/conditions/all/1/path")).toMatch(/no field "categroy"; did you mean "category"\?/)
+    expect(messageAt(e, "/routing/0/conditions/all/1/operator")).toMatch(/unknown operator "equals"; did you mean "equal"\?/)
+    expect(messageAt(e, "/routing/0/conditions/all/2/value")).toMatch(/needs a list/)
+    expect(messageAt(e, "/routing/0/conditions/all/3/fakt")).toMatch(/unknown field "fakt"; did you mean "fact"\?/)
+    expect(messageAt(e, "/routing/0/conditions/all/3/fact")).toMatch(/required field "fact" is missing/)
+    expect(messageAt(e, "/routing/0/conditions/all/4/any/0/condition")).toMatch(/no shared condition named "nope"/)
+    expect(messageAt(e, "/routing/0/event/type")).toMatch(/cannot do "rout"; did you mean "route"\?/)
+    expect(messageAt(e, "/escalation/0/event/params/template")).toMatch(/no template "helo".*did you mean "hello"\?/)
+    expect(messageAt(e, "/escalation/1/id")).toMatch(/rule id "e1" is already used at \/escalation\/0/)
+    expect(messageAt(e, "/escalation/1/event/params/tier")).toMatch(/ladder has no tier 2/)
+    expect(e.message).toContain("/routing/0/conditions/all/0/fact: unknown fact")
+  })
+
+  it("checks unit, person, category and jurisdiction ids against the directory, with did-you-mean", () => {
+    const pack: any = minimal()
+    pack.routing = [
+      {
+        id: "r1",
+        conditions: { all: [{ fact: "petition", path: "$.categoryPath", operator: "categoryWithin", value: "ecology.nois" }] },
+        event: { type: "route", params: { lead: "dept.ecolgy", coHandlers: ["dept.housing", "dept.nothing-like-it"] } }
+      }
+    ]
+    pack.escalation = [
+      { id: "e1", conditions: { all: [{ fact: "petition", path: "$.street", operator: "equal", value: "street.futain" }] }, event: { type: "notify", params: { recipients: [{ person: "person.district-haed" }], template: "hello" } } },
+      { id: "e2", conditions: { any: [] }, event: { type: "notify", params: { recipients: [{ role: "district_boss" }], template: "hello" } } }
+    ]
+    const e = fail(pack)
+    expect(messageAt(e, "/routing/0/conditions/all/0/value")).toMatch(/no category "ecology.nois".*did you mean "ecology.noise"\?/)
+    expect(messageAt(e, "/routing/0/event/params/lead")).toMatch(/no unit "dept.ecolgy".*did you mean "dept.ecology"\?/)
+    expect(messageAt(e, "/routing/0/event/params/coHandlers/1")).toMatch(/no unit "dept.nothing-like-it"/)
+    expect(messageAt(e, "/escalation/0/conditions/all/0/value")).toMatch(/did you mean "street.futian"\?/)
+    expect(messageAt(e, "/escalation/0/event/params/recipients/0/person")).toMatch(/did you mean "person.district-head"\?/)
+    expect(e.problems.some((p) => p.path.startsWith("/escalation/1/event/params/recipients/0"))).toBe(true)
+    // without a directory the same pack's ids are not checked
+    const without = fail(pack, false)
+    expect(without.problems.filter((p) => /directory/.test(p.message))).toEqual([])
+  })
+
+  it("warns about rules that can never fire and routing rules that overlap at one priority", () => {
+    const pack: any = minimal()
+    pack.routing = [
+      { id: "a", conditions: { all: [{ fact: "petition", path: "$.categoryPath", operator: "categoryWithin", value: "ecology" }] }, event: { type: "route", params: { lead: "dept.ecology" } } },
+      { id: "b", conditions: { all: [{ fact: "petition", path: "$.categoryPath", operator: "categoryWithin", value: "ecology.noise" }] }, event: { type: "route", params: { lead: "dept.housing" } } },
+      { id: "c", conditions: { all: [{ fact: "petition", path: "$.categoryPath", operator: "categoryWithin", value: "housing" }] }, event: { type: "route", params: { lead: "dept.housing" } } }
+    ]
+    pack.escalation = [
+      { id: "e", conditions: { all: [{ fact: "clocks", path: "$.feedbak.state", operator: "equal", value: "breached" }] }, event: { type: "flag", params: { flag: "late" } } },
+      { conditions: { all: [{ fact: "trigger", path: "$.clock", operator: "equal", value: "contact" }] }, event: { type: "flag", params: { flag: "late" } } }
+    ]
+    const p = ok(pack)
+    const texts = p.warnings.map((w) => `${w.path}: ${w.message}`)
+    expect(texts).toContainEqual(expect.stringMatching(/^\/escalation\/0\/conditions\/all\/0\/path: rule "e" can never fire: no clock policy is named "feedbak"; did you mean "feedback"\?/))
+    expect(texts).toContainEqual(expect.stringMatching(/^\/escalation\/1\/conditions\/all\/0\/value: rule "escalation#2" can never fire/))
+    expect(texts).toContainEqual(expect.stringMatching(/^\/escalation\/1\/id: rule has no "id"/))
+    expect(texts).toContainEqual(expect.stringMatching(/^\/routing\/1: routing rules "a" and "b" have the same priority/))
+    expect(texts.filter((t) => t.includes('"c"'))).toEqual([])
+  })
+
+  it("refuses what json-rules-engine would reject or misread", () => {
+    const pack: any = minimal()
+    pack.routing = [
+      { id: "a", priority: 0, conditions: { all: [] }, event: { type: "route", params: { lead: "dept.ecology" } } },
+      { id: "b", conditions: { fact: "petition", operator: "equal", value: 1 }, event: { type: "route", params: { lead: "dept.ecology" } } },
+      { id: "c", conditions: { all: [{ fact: "petition", path: "$..category", operator: "equal", value: 1 }] }, event: { type: "route", params: { lead: "dept.ecology" } } },
+      { id: "d", conditions: { all: [] }, event: { type: "escalate", params: { tier: 1 } } }
+    ]
+    pack.conditions = { loop: { any: [{ condition: "loop" }] } }
+    pack.effectiveTo = "2025-01-01T00:00:00+08:00"
+    const e = fail(pack)
+    expect(messageAt(e, "/routing/0/priority")).toMatch(/≥ 1/)
+    expect(messageAt(e, "/routing/1/conditions")).toMatch(/must be "all", "any", "not" or "condition"/)
+    expect(messageAt(e, "/routing/2/conditions/all/0/path")).toMatch(/only plain paths/)
+    expect(messageAt(e, "/routing/3/event/type")).toMatch(/"escalate" belongs in the escalation section/)
+    expect(messageAt(e, "/conditions/loop")).toMatch(/refers back to itself/)
+    expect(messageAt(e, "/effectiveTo")).toMatch(/later than effectiveFrom/)
+  })
+
+  it("says what is wrong with a document that is not a pack at all", () => {
+    const e = fail("not a pack")
+    expect(e.problems.length).toBeGreaterThan(0)
+    expect(e.problems[0]!.path).toBe("/")
+    const missing = fail({})
+    expect(messageAt(missing, "/id")).toMatch(/required field "id" is missing/)
+    expect(messageAt(missing, "/routing")).toMatch(/required field "routing" is missing/)
+  })
+})
+
+describe("rulePackJsonSchema", () => {
+  it("describes rules, conditions and actions so editors can complete them", () => {
+    const schema = rulePackJsonSchema() as any
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema")
+    const defs = schema.$defs
+    expect(defs.RulePack.required).toEqual(expect.arrayContaining(["id", "version", "effectiveFrom", "routing", "escalation"]))
+    expect(defs.FactCondition.properties.operator.enum).toContain("categoryWithin")
+    expect(defs.FactCondition.properties.fact.enum).toEqual(["petition", "clocks", "trigger", "now"])
+    const actions = JSON.stringify(defs.Action)
+    for (const type of ["route", "notify", "escalate", "whistle", "flag", "setPriority", "requireVisit"]) expect(actions).toContain(`"${type}"`)
+    // every local reference resolves
+    const refs = JSON.stringify(schema).match(/"\$ref":"#\/\$defs\/[^"]+"/g) ?? []
+    for (const ref of refs) expect(defs[ref.slice(16, -1)], ref).toBeDefined()
+  })
+})
