@@ -5,13 +5,15 @@ import { Effect, Result, Schema } from "effect"
 // pg returns bigint columns as strings (a JS number cannot hold every int8); the values
 // minyi stores there (positions, epoch milliseconds) are far below 2^53.
 const Bigint = Schema.NumberFromString.check(Schema.isInt())
+const PositiveBigint = Schema.NumberFromString.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(1))
+const Positive = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
 
 export const EventRow = Schema.Struct({
-  position: Bigint,
-  event_id: Schema.String,
-  stream_id: Schema.String,
-  version: Schema.Int,
-  type: Schema.String,
+  position: PositiveBigint,
+  event_id: Schema.NonEmptyString,
+  stream_id: Schema.NonEmptyString,
+  version: Positive,
+  type: Schema.NonEmptyString,
   at: Bigint,
   data: Schema.Json
 })
