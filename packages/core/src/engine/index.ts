@@ -1,1 +1,7 @@
-export {}
+export { CLOCK_TIMER, Engine, layer as engineLayer, makeEngine, NoRulePack, PetitionNotFound, TooMuchContention } from "./engine.js"
+export type { EngineApi, EngineCommand, EngineOptions, Handled, HandleError, PetitionView, RelayReport, SubmitInput, TickReport } from "./engine.js"
+export { RuleLoop, step } from "./step.js"
+export type { FiredAction, StepCause, StepContext, StepOutcome } from "./step.js"
+export { AccessDenied, defaultIdentityRoles } from "./viewer.js"
+export type { Viewer } from "./viewer.js"
+export { maskName, maskPhone } from "./summary.js"

@@ -1,0 +1,536 @@
+/**
+ * The engine: the imperative shell around the pure core. It loads a petition, runs the pure
+ * step, and appends the outcome — events, notifications, the next clock timer and the read-model
+ * row — in one atomic append; it fires due timers, relays the outbox to the notifier, and answers
+ * viewer-scoped queries. Time comes from Effect's `Clock`, so tests and simulations drive it.
+ */
+import { Clock, Context, Effect, Layer, Option, Result, Schema } from "effect"
+import type { Calendars } from "../calendar/index.js"
+import { makeCalendars } from "../calendar/index.js"
+import type { ClockEvaluation } from "../clocks/index.js"
+import type { Directory, Role } from "../directory/index.js"
+import type { CommandOf, PetitionCommand, PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
+import { decodeCommand, decodeEvent, encodeEvent, initialState, replay } from "../petition/index.js"
+import type {
+  AppendBatch,
+  ClaimedTimer,
+  DeadLetter,
+  OutboxMessage,
+  PageRequest,
+  PetitionSummary,
+  StoreError
+} from "../ports/index.js"
+import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
+import type { RulePack, RulePackRegistry } from "../rules/index.js"
+import { packFor, pinnedPack } from "../rules/index.js"
+import type { Instant } from "../shared/instant.js"
+import { formatInstant } from "../shared/instant.js"
+import type { InvalidInput } from "../shared/validation.js"
+import type { FiredAction, StepCause, StepError, StepOutcome } from "./step.js"
+import { evaluateAt, step } from "./step.js"
+import { maskedPetitioner, phoneHash, toSummary } from "./summary.js"
+import type { Viewer } from "./viewer.js"
+import { AccessDenied, canSee, canSeeIdentity, defaultIdentityRoles, denied, scopeOf } from "./viewer.js"
+
+/** The one timer a petition has: its clocks' next wake-up. */
+export const CLOCK_TIMER = "clocks"
+
+export interface EngineOptions {
+  readonly directory: Directory
+  /** The published rule-pack versions; each petition is pinned to the one in force when received. */
+  readonly packs: RulePackRegistry
+  /** Names this engine instance in timer and outbox leases. */
+  readonly workerId?: string
+  /** How long a claimed timer or outbox message stays with this worker before others may take it. */
+  readonly leaseMs?: number
+  /** Timers or messages claimed per round. */
+  readonly batchSize?: number
+  /** Roles allowed to read petitioners' identities (default: dispatcher, case handler, reception officer). */
+  readonly identityRoles?: ReadonlyArray<Role>
+  /** Repeat petitions: same phone, same category subtree at this depth, same community, within the window. */
+  readonly repeats?: { readonly windowMs: number; readonly categoryDepth: number; readonly merge: boolean }
+  /** The notifier channels messages go out on when a recipient has none of its own. */
+  readonly maxAttempts?: number
+}
+
+/** No petition with this id exists. */
+export class PetitionNotFound extends Schema.TaggedError<PetitionNotFound>()("PetitionNotFound", {
+  petitionId: Schema.String,
+  message: Schema.String
+}) {}
+
+/** No rule pack is in force at the instant a petition is received, or the pinned one is gone. */
+export class NoRulePack extends Schema.TaggedError<NoRulePack>()("NoRulePack", {
+  at: Schema.String,
+  message: Schema.String
+}) {}
+
+/** Another writer kept winning the race for the same petition. */
+export class TooMuchContention extends Schema.TaggedError<TooMuchContention>()("TooMuchContention", {
+  petitionId: Schema.String,
+  attempts: Schema.Number,
+  message: Schema.String
+}) {}
+
+export type HandleError = StepError | InvalidInput | PetitionNotFound | NoRulePack | TooMuchContention | StoreError
+
+/** What handling a command did. */
+export interface Handled {
+  readonly petitionId: string
+  readonly version: number
+  /** The events this call appended (empty when an idempotent Submit was replayed). */
+  readonly events: ReadonlyArray<PetitionEvent>
+  readonly actions: ReadonlyArray<FiredAction>
+  readonly notifications: number
+  /** True when this was a repeat of an earlier Submit (same channel message id). */
+  readonly replayed: boolean
+}
+
+export interface TickReport {
+  readonly fired: number
+  readonly events: number
+  readonly actions: ReadonlyArray<FiredAction>
+}
+
+export interface RelayReport {
+  readonly delivered: number
+  readonly retrying: number
+  readonly deadLettered: ReadonlyArray<DeadLetter>
+}
+
+/** A petition as a viewer sees it: the summary, with the petitioner masked unless allowed. */
+export interface PetitionView {
+  readonly summary: PetitionSummary
+  readonly petitioner: { readonly name: string; readonly phone: string }
+  readonly identityVisible: boolean
+}
+
+/** A Submit whose rule pack the engine pins. */
+export type SubmitInput = Omit<CommandOf<"Submit">, "rulePack"> & { readonly rulePack?: CommandOf<"Submit">["rulePack"] }
+export type EngineCommand = Exclude<PetitionCommand, CommandOf<"Submit">> | SubmitInput
+
+export interface EngineApi {
+  /** Load, decide, append (retrying on a concurrent write). Submit is idempotent per channel message id. */
+  readonly handle: (command: EngineCommand) => Effect.Effect<Handled, HandleError>
+  /** The same, from JSON (instants as ISO strings): every problem named by its JSON path. */
+  readonly handleJson: (input: unknown) => Effect.Effect<Handled, HandleError>
+  /** Fires every clock timer due by now (or `at`): records warnings and breaches and runs the rules. */
+  readonly tick: (at?: Instant) => Effect.Effect<TickReport, HandleError>
+  /** Delivers what the outbox holds, with retries and dead letters. */
+  readonly relay: (at?: Instant) => Effect.Effect<RelayReport, HandleError>
+  readonly state: (petitionId: string) => Effect.Effect<PetitionState, PetitionNotFound | StoreError | InvalidInput>
+  readonly history: (petitionId: string) => Effect.Effect<ReadonlyArray<PetitionEvent>, PetitionNotFound | StoreError | InvalidInput>
+  /** The clocks of a petition as of now (or `at`). */
+  readonly clocks: (petitionId: string, at?: Instant) => Effect.Effect<ClockEvaluation, HandleError>
+  /** Petitions the viewer may see, newest id last; identities masked unless the viewer may see them. */
+  readonly query: (
+    viewer: Viewer,
+    request: PageRequest & { readonly overdue?: boolean }
+  ) => Effect.Effect<ReadonlyArray<PetitionView>, AccessDenied | StoreError>
+  /** A petitioner's identity, for a viewer allowed to see it; the reading is recorded in the petition's history. */
+  readonly readIdentity: (
+    viewer: Viewer,
+    petitionId: string,
+    reason: string
+  ) => Effect.Effect<Petitioner, AccessDenied | HandleError>
+  /** When the next timer is due, for the scheduler. */
+  readonly nextDueAt: Effect.Effect<Option.Option<Instant>, StoreError>
+}
+
+export class Engine extends Context.Service<Engine, EngineApi>()("@minyi/core/engine/Engine") {}
+
+const notFound = (petitionId: string) =>
+  new PetitionNotFound({ petitionId, message: `找不到诉求 ${petitionId}（no petition ${petitionId}）` })
+
+/** Builds the engine over the storage ports and a notifier. */
+export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
+  const store = yield* EventStore
+  const timers = yield* Timers
+  const outbox = yield* Outbox
+  const queries = yield* Queries
+  const notifier = yield* Notifier
+  const { directory } = options
+  const workerId = options.workerId ?? "engine"
+  const leaseMs = options.leaseMs ?? 30_000
+  const batchSize = options.batchSize ?? 100
+  const identityRoles = options.identityRoles ?? defaultIdentityRoles
+  const calendarCache = new Map<RulePack, Calendars>()
+  const calendarsOf = (pack: RulePack): Calendars => {
+    let c = calendarCache.get(pack)
+    if (c === undefined) {
+      c = makeCalendars(pack.document.calendars)
+      calendarCache.set(pack, c)
+    }
+    return c
+  }
+
+  const load = Effect.fnUntraced(function*(petitionId: string) {
+    const stored = yield* store.readStream(petitionId)
+    const events: Array<PetitionEvent> = []
+    for (const row of stored) {
+      const decoded = decodeEvent(row.data)
+      if (Result.isFailure(decoded)) {
+        return yield* storeCorrupt(`${petitionId}@${row.version}`, decoded.failure.message)
+      }
+      events.push(decoded.success)
+    }
+    return { events, state: replay(events, petitionId) }
+  })
+
+  const packOf = (state: PetitionState, at: Instant): Result.Result<RulePack, NoRulePack> => {
+    const pack = state.rulePack === undefined ? packFor(options.packs, at) : pinnedPack(options.packs, state.rulePack)
+    return pack === undefined
+      ? Result.fail(
+          new NoRulePack({
+            at: formatInstant(at),
+            message:
+              state.rulePack === undefined
+                ? `${formatInstant(at)} 没有生效的规则包（no rule pack is in force at ${formatInstant(at)}）`
+                : `诉求 ${state.id} 绑定的规则包 ${state.rulePack.id}@${state.rulePack.version} 未发布（the pinned pack is not published）`
+          })
+        )
+      : Result.succeed(pack)
+  }
+
+  /** The append for a step: events, notifications, the clock timer, the read-model row. */
+  const batchOf = (
+    petitionId: string,
+    expectedVersion: number,
+    outcome: StepOutcome,
+    pack: RulePack,
+    now: Instant,
+    idempotencyKey: string | undefined
+  ): AppendBatch => ({
+    streamId: petitionId,
+    expectedVersion,
+    events: outcome.events.map((e) => ({
+      eventId: `${petitionId}@${e.version}`,
+      type: e._tag,
+      at: e.at,
+      data: encodeEvent(e) as never
+    })),
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    outbox: outcome.notifications as Array<OutboxMessage>,
+    timers:
+      outcome.nextWakeAt === undefined
+        ? { schedule: [], cancel: [{ streamId: petitionId, key: CLOCK_TIMER }] }
+        : {
+            schedule: [{ streamId: petitionId, key: CLOCK_TIMER, dueAt: outcome.nextWakeAt, payload: { pack: `${pack.id}@${pack.version}` } }],
+            cancel: []
+          },
+    summary: toSummary(outcome.state, outcome.clocks, directory, now)
+  })
+
+  /**
+   * One attempt: load, step through every cause, append. A version conflict means someone else
+   * wrote meanwhile; the caller retries from a fresh load.
+   */
+  const attempt = Effect.fnUntraced(function*(
+    petitionId: string,
+    causes: (state: PetitionState) => Effect.Effect<ReadonlyArray<StepCause>, StoreError>,
+    idempotencyKey: string | undefined,
+    now: Instant
+  ) {
+    const { events: history, state } = yield* load(petitionId)
+    const at = state.receivedAt ?? now
+    const pack = yield* Effect.fromResult(
+      packOf(state, causes === undefined ? at : state.receivedAt ?? at)
+    )
+    const context = { directory, pack, calendars: calendarsOf(pack) }
+    const all: Array<PetitionEvent> = [...history]
+    let current = state
+    const events: Array<PetitionEvent> = []
+    const actions: Array<FiredAction> = []
+    const notifications: Array<OutboxMessage> = []
+    let last: StepOutcome | undefined
+    for (const cause of yield* causes(state)) {
+      const outcome = yield* Effect.fromResult(step(all, current, cause, context))
+      all.push(...outcome.events)
+      events.push(...outcome.events)
+      actions.push(...outcome.actions)
+      notifications.push(...outcome.notifications)
+      current = outcome.state
+      last = outcome
+    }
+    if (last === undefined || events.length === 0) {
+      return { petitionId, version: state.version, events: [], actions, notifications: 0, replayed: false, outcome: last, pack }
+    }
+    const merged: StepOutcome = { ...last, events, actions, notifications }
+    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey))
+    return {
+      petitionId: result.streamId,
+      version: result.version,
+      events: result.replayed ? [] : events,
+      actions: result.replayed ? [] : actions,
+      notifications: result.replayed ? 0 : notifications.length,
+      replayed: result.replayed,
+      outcome: last,
+      pack
+    }
+  })
+
+  const withRetry = <A, E, R>(petitionId: string, run: Effect.Effect<A, E, R>) => {
+    const loop = (n: number): Effect.Effect<A, Exclude<E, { readonly _tag: "VersionConflict" }> | TooMuchContention, R> =>
+      run.pipe(
+        Effect.catchTag("VersionConflict" as never, () =>
+          n >= 20
+            ? Effect.fail(
+                new TooMuchContention({
+                  petitionId,
+                  attempts: n,
+                  message: `诉求 ${petitionId} 同时被多方修改，重试 ${n} 次仍未成功（petition ${petitionId} kept changing under ${n} attempts）`
+                })
+              )
+            : loop(n + 1)
+        ) as never
+      ) as never
+    return loop(1)
+  }
+
+  /** Repeat petitions (重复件): the same phone, category subtree and community, within the window. */
+  const findRepeat = Effect.fnUntraced(function*(command: CommandOf<"Submit">) {
+    const policy = options.repeats ?? { windowMs: 30 * 24 * 3600_000, categoryDepth: 2, merge: false }
+    const hash = phoneHash(directory, command.petitioner)
+    if (hash === null) return undefined
+    const place = directory.jurisdictionPath(command.jurisdiction)
+    const community = place.find((j) => j.level === "community") ?? place[place.length - 1]
+    if (community === undefined) return undefined
+    const subtree = directory.categoryPath(command.category).slice(0, policy.categoryDepth).map((c) => c.id)
+    const candidates = yield* queries.byJurisdiction(community.id, { limit: 10_000 })
+    const matches = candidates.items.filter(
+      (s) =>
+        s.petitionId !== command.petitionId &&
+        (s.data as { phoneHash?: unknown }).phoneHash === hash &&
+        subtree.every((c, i) => s.categoryPath[i] === c) &&
+        command.at - s.receivedAt <= policy.windowMs &&
+        s.receivedAt <= command.at
+    )
+    return matches.sort((a, b) => b.receivedAt - a.receivedAt)[0]?.petitionId
+  })
+
+  const handleDecoded = Effect.fnUntraced(function*(input: EngineCommand) {
+    const now = input.at
+    if (input._tag === "Submit") {
+      const key = input.channelMessageId === undefined ? undefined : `submit:${input.channel}:${input.channelMessageId}`
+      if (key !== undefined) {
+        const earlier = yield* store.findByIdempotencyKey(key)
+        if (Option.isSome(earlier)) {
+          return { petitionId: earlier.value.streamId, version: earlier.value.version, events: [], actions: [], notifications: 0, replayed: true } satisfies Handled
+        }
+      }
+      const pack = packFor(options.packs, input.at)
+      if (pack === undefined) {
+        return yield* new NoRulePack({ at: formatInstant(input.at), message: `${formatInstant(input.at)} 没有生效的规则包（no rule pack is in force at ${formatInstant(input.at)}）` })
+      }
+      const command: CommandOf<"Submit"> = { ...input, rulePack: { id: pack.id, version: pack.version } }
+      const repeatOf = yield* findRepeat(command)
+      const causes: Array<StepCause> = [{ _tag: "Command", command }]
+      if (repeatOf !== undefined) {
+        causes.push({
+          _tag: "Command",
+          command: { _tag: "LinkRepeat", petitionId: command.petitionId, at: command.at, actor: { kind: "system" }, of: repeatOf }
+        })
+      }
+      const done = yield* withRetry(command.petitionId, attempt(command.petitionId, () => Effect.succeed(causes), key, now))
+      return strip(done)
+    }
+    const command = input as PetitionCommand
+    const done = yield* withRetry(
+      command.petitionId,
+      Effect.gen(function*() {
+        const exists = yield* store.readStream(command.petitionId).pipe(Effect.map((rows) => rows.length > 0))
+        if (!exists) return yield* notFound(command.petitionId)
+        return yield* attempt(command.petitionId, () => Effect.succeed([{ _tag: "Command", command }]), undefined, now)
+      })
+    )
+    return strip(done)
+  })
+
+  const strip = (done: { readonly petitionId: string; readonly version: number; readonly events: ReadonlyArray<PetitionEvent>; readonly actions: ReadonlyArray<FiredAction>; readonly notifications: number; readonly replayed: boolean }): Handled => ({
+    petitionId: done.petitionId,
+    version: done.version,
+    events: done.events,
+    actions: done.actions,
+    notifications: done.notifications,
+    replayed: done.replayed
+  })
+
+  const handle = (command: EngineCommand): Effect.Effect<Handled, HandleError> => handleDecoded(command) as never
+
+  const handleJson = (input: unknown): Effect.Effect<Handled, HandleError> => {
+    // The engine pins the rule pack; a caller's Submit need not (and should not) name one.
+    const pinned =
+      typeof input === "object" && input !== null && (input as { _tag?: unknown })._tag === "Submit" && !("rulePack" in input)
+        ? { ...input, rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } }
+        : input
+    return Effect.fromResult(decodeCommand(pinned)).pipe(Effect.flatMap(handle))
+  }
+
+  /** Fires one claimed timer; a second worker firing the same instant finds the records and does nothing. */
+  const fire = (claim: ClaimedTimer, now: Instant) =>
+    withRetry(
+      claim.streamId,
+      attempt(claim.streamId, () => Effect.succeed([{ _tag: "Wake", now: Math.max(now, claim.dueAt) }]), undefined, now)
+    ).pipe(
+      Effect.tap((done) =>
+        done.events.length > 0
+          ? Effect.void
+          : // Nothing new: the append did not move the timer, so move (or drop) it here.
+            done.outcome?.nextWakeAt === undefined
+            ? timers.complete(claim).pipe(Effect.catchTag("LeaseLost", () => Effect.void))
+            : timers.schedule([{ streamId: claim.streamId, key: CLOCK_TIMER, dueAt: done.outcome.nextWakeAt, payload: claim.payload }])
+      )
+    )
+
+  const tick = (at?: Instant): Effect.Effect<TickReport, HandleError> =>
+    Effect.gen(function*() {
+      const now = at ?? (yield* Clock.currentTimeMillis)
+      let fired = 0
+      let events = 0
+      const actions: Array<FiredAction> = []
+      while (true) {
+        const claims = yield* timers.claimDue({ now, limit: batchSize, leaseMs, workerId })
+        if (claims.length === 0) break
+        for (const claim of claims) {
+          const done = yield* fire(claim, now)
+          fired++
+          events += done.events.length
+          actions.push(...done.actions)
+        }
+        if (claims.length < batchSize) break
+      }
+      return { fired, events, actions }
+    }) as never
+
+  const relay = (at?: Instant): Effect.Effect<RelayReport, HandleError> =>
+    Effect.gen(function*() {
+      const now = at ?? (yield* Clock.currentTimeMillis)
+      let delivered = 0
+      let retrying = 0
+      const deadLettered: Array<DeadLetter> = []
+      const claims = yield* outbox.claim({ now, limit: batchSize, leaseMs, workerId })
+      for (const claim of claims) {
+        const m = claim.message
+        const sent = yield* Effect.result(
+          notifier.send({
+            id: m.id,
+            streamId: m.streamId,
+            idempotencyKey: m.idempotencyKey,
+            channel: m.channel,
+            recipient: m.recipient,
+            ...(m.template === undefined ? {} : { template: m.template }),
+            payload: m.payload
+          })
+        )
+        if (Result.isSuccess(sent)) {
+          yield* outbox.ack(m.id, claim.token).pipe(Effect.catchTag("LeaseLost", () => Effect.void))
+          delivered++
+          continue
+        }
+        const outcome = yield* outbox
+          .fail(m.id, claim.token, { retryable: sent.failure.retryable, reason: sent.failure.reason }, now)
+          .pipe(Effect.catchTag("LeaseLost", () => Effect.succeed(undefined)))
+        if (outcome === undefined) continue
+        if (outcome._tag === "Retrying") {
+          retrying++
+          continue
+        }
+        deadLettered.push(outcome.deadLetter)
+        // A lost notification is itself a fact about the petition, and rules may escalate on it.
+        yield* handle({
+          _tag: "RecordDeadLetter",
+          petitionId: m.streamId,
+          at: now,
+          actor: { kind: "system" },
+          notificationId: m.id,
+          reason: outcome.deadLetter.reason.length > 0 ? outcome.deadLetter.reason : "undeliverable"
+        })
+      }
+      return { delivered, retrying, deadLettered }
+    }) as never
+
+  const loaded = (petitionId: string) =>
+    load(petitionId).pipe(
+      Effect.flatMap((l) => (l.events.length === 0 ? Effect.fail(notFound(petitionId)) : Effect.succeed(l)))
+    )
+
+  const clocks = (petitionId: string, at?: Instant): Effect.Effect<ClockEvaluation, HandleError> =>
+    Effect.gen(function*() {
+      const now = at ?? (yield* Clock.currentTimeMillis)
+      const { events, state } = yield* loaded(petitionId)
+      const pack = yield* Effect.fromResult(packOf(state, state.receivedAt ?? now))
+      return yield* Effect.fromResult(evaluateAt(state, events, { directory, pack, calendars: calendarsOf(pack) }, now))
+    }) as never
+
+  const view = (scope: Exclude<ReturnType<typeof scopeOf>, AccessDenied>, summary: PetitionSummary): PetitionView => ({
+    summary,
+    petitioner: (summary.data as { petitioner?: { name: string; phone: string } }).petitioner ?? maskedPetitioner(undefined),
+    identityVisible: canSeeIdentity(scope, summary, identityRoles)
+  })
+
+  const query = (viewer: Viewer, request: PageRequest & { readonly overdue?: boolean }) =>
+    Effect.gen(function*() {
+      const scope = scopeOf(viewer, directory)
+      if (scope instanceof AccessDenied) return yield* scope
+      const now = yield* Clock.currentTimeMillis
+      const page = { limit: request.limit, ...(request.after === undefined ? {} : { after: request.after }), ...(request.statuses === undefined ? {} : { statuses: request.statuses }) }
+      const sources = scope.all
+        ? [request.overdue === true ? queries.overdue(now, page) : queries.all(page)]
+        : [
+            ...scope.units.map((u) => queries.byUnit(u, page)),
+            ...scope.jurisdictions.map((j) => queries.byJurisdiction(j, page)),
+            queries.byPerson(scope.person.id, page)
+          ]
+      const pages = yield* Effect.all(sources)
+      const seen = new Map<string, PetitionSummary>()
+      for (const p of pages) for (const s of p.items) seen.set(s.petitionId, s)
+      return [...seen.values()]
+        .filter((s) => canSee(scope, s))
+        .filter((s) => request.overdue !== true || s.breachedClocks.length > 0 || (s.nextDueAt !== null && s.nextDueAt <= now))
+        .sort((a, b) => (a.petitionId < b.petitionId ? -1 : a.petitionId > b.petitionId ? 1 : 0))
+        .slice(0, Math.max(1, request.limit))
+        .map((s) => view(scope, s))
+    })
+
+  const readIdentity = (viewer: Viewer, petitionId: string, reason: string) =>
+    Effect.gen(function*() {
+      const scope = scopeOf(viewer, directory)
+      if (scope instanceof AccessDenied) return yield* scope
+      const summary = yield* queries.get(petitionId)
+      if (Option.isNone(summary)) return yield* notFound(petitionId)
+      if (!canSeeIdentity(scope, summary.value, identityRoles)) {
+        return yield* denied(
+          viewer.person,
+          `${scope.person.name} 无权查看诉求 ${petitionId} 的信访人身份`,
+          `${scope.person.nameEn} may not see the petitioner's identity on ${petitionId}`,
+          petitionId
+        )
+      }
+      const now = yield* Clock.currentTimeMillis
+      yield* handle({
+        _tag: "RecordIdentityRead",
+        petitionId,
+        at: now,
+        actor: { kind: "person", id: viewer.person },
+        reason
+      } as never)
+      const { state } = yield* loaded(petitionId)
+      return state.petitioner ?? { anonymous: true }
+    })
+
+  return Engine.of({
+    handle,
+    handleJson,
+    tick,
+    relay,
+    state: (id) => loaded(id).pipe(Effect.map((l) => l.state)),
+    history: (id) => loaded(id).pipe(Effect.map((l) => l.events)),
+    clocks,
+    query,
+    readIdentity: readIdentity as never,
+    nextDueAt: timers.nextDueAt()
+  })
+})
+
+/** The engine as a layer over the storage ports and a notifier. */
+export const layer = (options: EngineOptions) => Layer.effect(Engine, makeEngine(options))

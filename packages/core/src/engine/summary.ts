@@ -1,0 +1,87 @@
+import { Redacted } from "effect"
+import type { ClockEvaluation } from "../clocks/index.js"
+import type { Directory } from "../directory/index.js"
+import type { Petitioner, PetitionState } from "../petition/index.js"
+import type { PetitionSummary } from "../ports/index.js"
+import { sha256Hex } from "../shared/sha256.js"
+import type { Instant } from "../shared/instant.js"
+
+/** `张三丰` → `张**`: enough for a clerk to tell petitioners apart, not to identify one. */
+export const maskName = (name: string): string => {
+  const chars = [...name]
+  return chars.length <= 1 ? "*" : chars[0] + "*".repeat(chars.length - 1)
+}
+
+/** `13812345678` → `138****5678`. */
+export const maskPhone = (phone: string): string => {
+  const digits = phone.replace(/\D/g, "")
+  return digits.length < 7 ? "****" : `${digits.slice(0, 3)}****${digits.slice(-4)}`
+}
+
+/** The petitioner as anyone without the right to see identities sees them. */
+export const maskedPetitioner = (p: Petitioner | undefined): { readonly name: string; readonly phone: string } => {
+  if (p === undefined || p.anonymous) return { name: "匿名 anonymous", phone: "—" }
+  return {
+    name: p.name === undefined ? "—" : maskName(Redacted.value(p.name)),
+    phone: p.phone === undefined ? "—" : maskPhone(Redacted.value(p.phone))
+  }
+}
+
+/**
+ * Finds repeat petitions by phone without storing the phone in the read model: a hash of the
+ * digits, salted with the directory id so the same number hashes differently per deployment.
+ */
+export const phoneHash = (directory: Directory, p: Petitioner | undefined): string | null =>
+  p === undefined || p.phone === undefined || p.anonymous
+    ? null
+    : sha256Hex(`${directory.data.id}:${Redacted.value(p.phone).replace(/\D/g, "")}`)
+
+/** The read-model row for a petition, written in the same append as its events. */
+export const toSummary = (
+  state: PetitionState,
+  clocks: ClockEvaluation,
+  directory: Directory,
+  now: Instant
+): PetitionSummary => {
+  const channel = state.channel === undefined ? undefined : directory.channel(state.channel)
+  const whistleUnits = Object.values(state.whistles).flatMap((w) => w.summoned)
+  const chain = [state.firstHandler, state.lead, ...state.coHandlers, ...whistleUnits].filter(
+    (u): u is string => u !== undefined
+  )
+  const running = clocks.clocks.filter((c) => c.state === "running" && c.dueAt !== undefined)
+  const place = state.jurisdiction === undefined ? [] : directory.jurisdictionPath(state.jurisdiction)
+  const masked = maskedPetitioner(state.petitioner)
+  return {
+    petitionId: state.id,
+    status: state.status,
+    tier: state.tier,
+    priority: state.priority,
+    owner: state.owner ?? null,
+    firstHandler: state.firstHandler ?? null,
+    lead: state.lead ?? null,
+    coHandlers: [...state.coHandlers],
+    chainUnits: [...new Set(chain)],
+    jurisdictionPath: place.map((j) => j.id),
+    categoryPath: state.category === undefined ? [] : directory.categoryPath(state.category).map((c) => c.id),
+    channel: state.channel ?? "unknown",
+    leaderPerson: channel?.kind === "leader_channel" ? channel.person : null,
+    watchers: [...state.watchers],
+    accusedUnit: state.accusedUnit ?? null,
+    receivedAt: state.receivedAt ?? now,
+    updatedAt: now,
+    nextDueAt: running.length === 0 ? null : Math.min(...running.map((c) => c.dueAt!)),
+    breachedClocks: [...new Set(clocks.clocks.filter((c) => c.state === "breached").map((c) => c.name))],
+    data: {
+      title: state.title ?? "",
+      category: state.category ?? null,
+      jurisdiction: state.jurisdiction ?? null,
+      channelKind: channel?.kind ?? null,
+      persons: state.persons,
+      handler: state.handler ?? null,
+      petitioner: masked,
+      phoneHash: phoneHash(directory, state.petitioner),
+      rulePack: state.rulePack === undefined ? null : { id: state.rulePack.id, version: state.rulePack.version },
+      version: state.version
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { Effect, Layer, Result } from "effect"
+import { describe, expect, it } from "vitest"
+import { Engine, engineLayer, emptyRegistry, loadRulePack, Notifiers, publish, sampleDirectory, SentNotifications, Storage } from "../../src/index.js"
+import futian from "../../src/presets/futian-10-30-24.json" with { type: "json" }
+
+const directory = sampleDirectory()
+const pack = Result.getOrThrow(loadRulePack(futian, { directory }))
+const packs = Result.getOrThrow(publish(emptyRegistry, pack, { directory }))
+
+const T0 = Date.parse("2026-03-02T09:00:00+08:00")
+const min = 60_000
+
+const run = <A, E>(program: Effect.Effect<A, E, Engine | SentNotifications>) =>
+  Effect.runPromise(
+    program.pipe(
+      Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+    ) as Effect.Effect<A, E, never>
+  )
+
+const submit = (id: string, at: number, extra: Record<string, unknown> = {}) => ({
+  _tag: "Submit" as const,
+  petitionId: id,
+  at,
+  actor: { kind: "petitioner" as const },
+  petitioner: { anonymous: false },
+  channel: "channel.district-secretary-online",
+  category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli",
+  title: "垃圾站异味",
+  content: "小区门口垃圾站异味严重",
+  ...extra
+})
+
+describe("engine: the Futian story", () => {
+  it("routes on submit, watches the leader channel's leader, and meets all three 10-30-24 clocks", async () => {
+    const result = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const submitted = yield* engine.handle(submit("p-1", T0))
+        const tags = submitted.events.map((e) => e._tag)
+        expect(tags).toContain("Dispatched")
+        expect(tags).toContain("WatcherAdded")
+        const state = yield* engine.state("p-1")
+        expect(state.lead).toBe("dept.urban-management")
+        expect(state.coHandlers).toEqual(["dept.ecology"])
+        expect(state.watchers).toContain("person.district-secretary")
+        const unit = "dept.urban-management"
+        yield* engine.handle({ _tag: "Accept", petitionId: "p-1", at: T0 + 2 * min, actor: { kind: "unit", id: unit }, unit })
+        yield* engine.handle({ _tag: "Acknowledge", petitionId: "p-1", at: T0 + 5 * min, actor: { kind: "unit", id: unit }, unit })
+        yield* engine.handle({ _tag: "Contact", petitionId: "p-1", at: T0 + 8 * min, actor: { kind: "unit", id: unit }, unit, method: "phone" })
+        yield* engine.handle({ _tag: "AssignHandler", petitionId: "p-1", at: T0 + 20 * min, actor: { kind: "unit", id: unit }, unit, person: "person.head.urban-management" })
+        yield* engine.handle({ _tag: "CompleteFirstRound", petitionId: "p-1", at: T0 + 6 * 60 * min, actor: { kind: "unit", id: unit }, unit, summary: "清运并消杀" })
+        const tick = yield* engine.tick(T0 + 25 * 60 * min)
+        const clocks = yield* engine.clocks("p-1", T0 + 25 * 60 * min)
+        return { tick, clocks }
+      })
+    )
+    const states = Object.fromEntries(result.clocks.clocks.map((c) => [c.name, c.state]))
+    expect(states).toEqual({ feedback: "met", contact: "met", "handler-named": "met", "first-round": "met" })
+    expect(result.tick.actions).toEqual([])
+  })
+
+  it("feedback not given in 10 minutes notifies the street's linked leader, once", async () => {
+    const { notes, history } = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handle(submit("p-2", T0))
+        yield* engine.tick(T0 + 10 * min)
+        yield* engine.tick(T0 + 11 * min)
+        yield* engine.tick(T0 + 12 * min)
+        yield* engine.relay(T0 + 12 * min)
+        return { notes: yield* (yield* SentNotifications).all, history: yield* engine.history("p-2") }
+      })
+    )
+    const breaches = history.filter((e) => e._tag === "ClockBreached" && e.clock === "feedback")
+    expect(breaches).toHaveLength(1)
+    const overdue = notes.filter((n) => n.template === "feedback-overdue")
+    expect(overdue.length).toBeGreaterThan(0)
+    expect(new Set(overdue.map((n) => n.recipient)).size).toBe(overdue.length)
+  })
+})
