@@ -285,6 +285,42 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     return result
   })
 
+  // Group commit: appends that arrive while the event loop is busy share one transaction (one
+  // fsync at synchronous=FULL), each in its own savepoint so that one refused batch leaves the
+  // others intact. Every caller is answered only after the shared COMMIT.
+  type AppendEffect = Effect.Effect<AppendResult, StoreError | VersionConflict | DuplicateId>
+  let waiting: Array<{ readonly batch: AppendBatch; readonly resume: (effect: AppendEffect) => void }> = []
+  const commitGroup = db.transaction((group: typeof waiting): Array<AppendEffect> =>
+    group.map(({ batch }) => {
+      try {
+        return Effect.succeed(appendTx(batch))
+      } catch (e) {
+        return run(() => {
+          throw e
+        })
+      }
+    })
+  )
+  const flush = () => {
+    const group = waiting
+    waiting = []
+    let outcomes: Array<AppendEffect>
+    try {
+      outcomes = commitGroup.immediate(group)
+    } catch (e) {
+      const failure: AppendEffect = run(() => {
+        throw e
+      })
+      outcomes = group.map(() => failure)
+    }
+    group.forEach(({ resume }, i) => resume(outcomes[i]!))
+  }
+  const enqueue = (batch: AppendBatch): AppendEffect =>
+    Effect.callback<AppendResult, StoreError | VersionConflict | DuplicateId>((resume) => {
+      waiting.push({ batch, resume })
+      if (waiting.length === 1) setImmediate(flush)
+    })
+
   const eventStore = EventStore.of({
     append: (input) =>
       Effect.suspend(() => {
@@ -292,8 +328,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
         return Effect.flatMap(known, (found): Effect.Effect<AppendResult, InvalidInput | StoreError | VersionConflict | DuplicateId> => {
           if (found !== undefined) return Effect.succeed({ ...found, replayed: true })
           const decoded = decodeAppendBatch(input)
-          if (Result.isFailure(decoded)) return Effect.fail(decoded.failure)
-          return run(() => appendTx.immediate(decoded.success))
+          return Result.isFailure(decoded) ? Effect.fail(decoded.failure) : enqueue(decoded.success)
         })
       }),
     readStream: (streamId) => run(() => (sql.readStream.all(streamId) as Array<Row>).map(toEvent)),

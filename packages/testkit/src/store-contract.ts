@@ -237,6 +237,31 @@ export const storeContract = (harness: StoreHarness): void => {
             expect((yield* store.readStream("p1")).map((e) => e.version)).toEqual([1, 2])
           })
         ))
+      it("keeps concurrent appends independent: one refused batch takes none of the others with it", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            yield* store.append(batch("p0", 0, [newEvent("taken")]))
+            const results = yield* Effect.all(
+              Array.from({ length: 10 }, (_, i) =>
+                Effect.exit(
+                  store.append(
+                    batch(`q${i}`, 0, [newEvent(`q${i}-1`), newEvent(i === 5 ? "taken" : `q${i}-2`)], {
+                      outbox: [outboxMessage(`q${i}-m`, `q${i}`)],
+                      summary: summary(`q${i}`)
+                    })
+                  )
+                )
+              ),
+              { concurrency: "unbounded" }
+            )
+            results.forEach((r, i) => expect(Exit.isSuccess(r)).toBe(i !== 5))
+            expect(Option.getOrThrow(Exit.findErrorOption(results[5] as Exit.Exit<unknown, unknown>))).toMatchObject({ _tag: "DuplicateId", id: "taken" })
+            yield* expectNothingOf("q5", "none", "none")
+            for (const i of [0, 4, 6, 9]) expect((yield* store.readStream(`q${i}`)).length).toBe(2)
+            expect(yield* (yield* Outbox).pendingCount()).toBe(9)
+          })
+        ))
     })
 
     describe("Timers", () => {
