@@ -67,6 +67,6 @@ export const DurationFromString = Schema.String.check(
 /** Adds two durations part by part. */
 export const addDurations = (a: Duration, b: Duration): Duration => makeDuration(a.days + b.days, a.ms + b.ms)
 
-/** True when `a` is longer than `b`, comparing days first (a day is longer than any time part shorter than 24h). */
+/** True when `a` is nominally longer than `b`, a day counting as 24 hours (for limits on extensions). */
 export const durationExceeds = (a: Duration, b: Duration): boolean =>
   a.days * 86_400_000 + a.ms > b.days * 86_400_000 + b.ms

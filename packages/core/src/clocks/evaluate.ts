@@ -189,6 +189,12 @@ const start = (run: Run, at: Instant): void => {
 const elapsedAt = (run: Run, at: Instant): number =>
   run.elapsedBefore + (run.open === "running" ? unwrap(run.calendar.between(run.segStart, at)) : 0)
 
+const stop = (run: Run, at: Instant): void => {
+  run.elapsedBefore = elapsedAt(run, at)
+  run.stoppedAt = at
+  run.open = undefined
+}
+
 /** Marks a breach if the clock was running past its due instant. */
 const catchUp = (run: Run, at: Instant, responsible: string | undefined, inclusive: boolean): void => {
   if (run.open === "running" && run.breachedAt === undefined && (inclusive ? at >= run.dueAt : at > run.dueAt)) {
@@ -210,9 +216,7 @@ const apply = (run: Run, e: ClockEvent, responsible: string | undefined): void =
   }
   if (run.open === undefined) return
   if (matches(p.stop, e) && forThisInstance) {
-    run.elapsedBefore = elapsedAt(run, e.at)
-    run.stoppedAt = e.at
-    run.open = undefined
+    stop(run, e.at)
   } else if (matches(p.pause, e) && run.open === "running") {
     run.elapsedBefore = elapsedAt(run, e.at)
     run.segStart = e.at
@@ -240,7 +244,12 @@ const strings = (v: unknown): ReadonlyArray<string> => (Array.isArray(v) ? v.fil
 const spawn = (policy: ClockPolicy, calendar: Calendar, limit: Duration, e: ClockEvent, runs: Map<string, Run>): void => {
   if (!matches(policy.start, e)) return
   if (policy.per === "coHandler") {
-    for (const unit of strings(e["coHandlers"])) {
+    const named = strings(e["coHandlers"])
+    // A co-handler the new dispatch no longer names is relieved: its clock ends there, unbreached.
+    for (const run of runs.values()) {
+      if (run.policy === policy && run.open !== undefined && run.unit !== undefined && !named.includes(run.unit)) stop(run, e.at)
+    }
+    for (const unit of named) {
       const key = `${policy.name}:${unit}`
       if (runs.has(key)) continue
       const run = freshRun(key, policy, calendar, limit, unit)

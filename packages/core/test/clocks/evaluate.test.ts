@@ -155,6 +155,25 @@ describe("sub-deadlines: one clock instance per co-handler and per summoned unit
     expect(r.clocks.map((c) => c.key)).toEqual(["part:a", "part:b"])
   })
 
+  it("a transfer that drops a co-handler ends its clock without a breach", () => {
+    const p = policy({ name: "part", per: "coHandler", start: ["Dispatched", "Transferred"], stop: ["PartReported"], limit: "PT24H", calendar: "natural" })
+    const r = run(
+      [p],
+      [
+        submitted,
+        ev("Dispatched", T, { lead: "lead", coHandlers: ["a", "b"] }),
+        ev("Transferred", T + 2 * HOUR, { from: "lead", lead: "lead2", coHandlers: ["b", "c"], reason: "wrong unit" })
+      ],
+      T + 25 * HOUR
+    )
+    expect(r.clocks.map((c) => [c.key, c.state, c.startedAt])).toEqual([
+      ["part:a", "met", T],
+      ["part:b", "breached", T],
+      ["part:c", "running", T + 2 * HOUR]
+    ])
+    expect(clock(r, "part:a").stoppedAt).toBe(T + 2 * HOUR)
+  })
+
   it("a whistle is due at its own deadline, per summoned unit", () => {
     const p = policy({ name: "whistle-report", per: "whistle", start: ["WhistleBlown"], stop: ["ReportedForDuty"], limit: "PT2H", calendar: "natural" })
     const events = [
