@@ -3,3 +3,4 @@
 import { registerGroup } from "../main.js"
 
 registerGroup("calendar", () => import("./calendar.js").then((m) => m.calendarCommand), "工作日历：计算期限、查询工作日", "working calendars: due instants, working days")
+registerGroup("rules", () => import("./rules.js").then((m) => m.rulesCommand), "规则包：校验、JSON Schema、解释规则为何触发", "rule packs: validate, JSON Schema, explain why rules fire")

@@ -1,0 +1,160 @@
+import { isAbsolute, resolve } from "node:path"
+import { Result } from "effect"
+import type { Directory, InputProblem } from "@minyi/core"
+import { decodeInput, describeExplanation, explain, loadDirectory, loadRulePack, RuleFactsJson, rulePackJsonSchema, sampleDirectory } from "@minyi/core"
+import type { CliIO, Command } from "../io.js"
+import { say, usage } from "../io.js"
+
+const help = (io: CliIO): string =>
+  say(
+    io,
+    [
+      "用法:",
+      "  minyi rules validate <规则包.json>... [--directory <机构目录.json>]",
+      "  minyi rules schema",
+      "  minyi rules explain --pack <规则包.json> --petition <事实.json> [--directory <机构目录.json>]",
+      "",
+      "validate: 每个文件无误时输出“<文件>: ok”；有问题时每个问题一行“<文件>: /JSON路径: 说明”，退出码 1。",
+      "schema:   输出规则包的 JSON Schema，供编辑器通过 \"$schema\" 补全和提示错误。",
+      "explain:  事实文件为 { \"petition\", \"clocks\", \"trigger\", \"now\" }（见 docs/rule-packs.md），显示哪些规则触发及原因。",
+      "默认使用 @minyi/core 的福田示例机构目录；--directory 可换成别的目录文件。"
+    ].join("\n"),
+    [
+      "Usage:",
+      "  minyi rules validate <pack.json>... [--directory <directory.json>]",
+      "  minyi rules schema",
+      "  minyi rules explain --pack <pack.json> --petition <facts.json> [--directory <directory.json>]",
+      "",
+      "validate: prints \"<file>: ok\" for each valid file; otherwise one line per problem, \"<file>: /json/path: message\", and exits 1.",
+      "schema:   prints the rule pack's JSON Schema, for editors (\"$schema\" gives completion and inline errors).",
+      "explain:  the facts file is { \"petition\", \"clocks\", \"trigger\", \"now\" } (see docs/rule-packs.md); shows which rules fire and why.",
+      "The sample Futian directory of @minyi/core is used unless --directory names another."
+    ].join("\n")
+  )
+
+type Read = Result.Result<unknown, string>
+
+const readJson = async (io: CliIO, file: string): Promise<Read> => {
+  const path = isAbsolute(file) ? file : resolve(io.cwd, file)
+  let text: string
+  try {
+    text = await io.readText(path)
+  } catch (e) {
+    return Result.fail(say(io, `无法读取文件：${e instanceof Error ? e.message : String(e)}`, `cannot read the file: ${e instanceof Error ? e.message : String(e)}`))
+  }
+  try {
+    return Result.succeed(JSON.parse(text))
+  } catch (e) {
+    return Result.fail(say(io, `不是有效的 JSON：${e instanceof Error ? e.message : String(e)}`, `not valid JSON: ${e instanceof Error ? e.message : String(e)}`))
+  }
+}
+
+const problemLines = (file: string, problems: ReadonlyArray<InputProblem>): Array<string> => problems.map((p) => `${file}: ${p.path}: ${p.message}`)
+
+const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<Result.Result<Directory, number>> => {
+  if (file === undefined) return Result.succeed(sampleDirectory())
+  const json = await readJson(io, file)
+  if (Result.isFailure(json)) {
+    io.out(`${file}: /: ${json.failure}`)
+    return Result.fail(1)
+  }
+  const directory = loadDirectory(json.success)
+  if (Result.isFailure(directory)) {
+    for (const line of problemLines(file, directory.failure.problems)) io.out(line)
+    return Result.fail(1)
+  }
+  return Result.succeed(directory.success)
+}
+
+/** Positional arguments and `--key value` / `--key=value` flags. */
+const split = (args: ReadonlyArray<string>): Result.Result<{ files: Array<string>; flags: Record<string, string> }, string> => {
+  const files: Array<string> = []
+  const flags: Record<string, string> = {}
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    if (!a.startsWith("--")) files.push(a)
+    else if (a.includes("=")) flags[a.slice(2, a.indexOf("="))] = a.slice(a.indexOf("=") + 1)
+    else if (i + 1 < args.length) flags[a.slice(2)] = args[++i]!
+    else return Result.fail(a)
+  }
+  return Result.succeed({ files, flags })
+}
+
+const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Record<string, string>): Promise<number> => {
+  if (files.length === 0) return usage(io, `请给出至少一个规则包文件。\n${help(io)}`, `Give at least one rule pack file.\n${help(io)}`)
+  const directory = await loadDirectoryFlag(io, flags["directory"])
+  if (Result.isFailure(directory)) return directory.failure
+  let code = 0
+  for (const file of files) {
+    const json = await readJson(io, file)
+    if (Result.isFailure(json)) {
+      io.out(`${file}: /: ${json.failure}`)
+      code = 1
+      continue
+    }
+    const pack = loadRulePack(json.success, { directory: directory.success })
+    const warn = say(io, "警告", "warning")
+    if (Result.isFailure(pack)) {
+      for (const line of problemLines(file, pack.failure.problems)) io.out(line)
+      for (const w of pack.failure.warnings) io.err(`${file}: ${w.path}: ${warn}: ${w.message}`)
+      code = 1
+    } else {
+      io.out(`${file}: ok`)
+      for (const w of pack.success.warnings) io.err(`${file}: ${w.path}: ${warn}: ${w.message}`)
+    }
+  }
+  return code
+}
+
+const decodeFacts = decodeInput(RuleFactsJson, "facts")
+
+const explainCommand = async (io: CliIO, flags: Record<string, string>): Promise<number> => {
+  const [packFile, factsFile] = [flags["pack"], flags["petition"]]
+  if (packFile === undefined || factsFile === undefined) {
+    return usage(io, `explain 需要 --pack 和 --petition。\n${help(io)}`, `explain needs --pack and --petition.\n${help(io)}`)
+  }
+  const directory = await loadDirectoryFlag(io, flags["directory"])
+  if (Result.isFailure(directory)) return directory.failure
+  const [packJson, factsJson] = [await readJson(io, packFile), await readJson(io, factsFile)]
+  let failed = false
+  for (const [file, json] of [[packFile, packJson], [factsFile, factsJson]] as const) {
+    if (Result.isFailure(json)) {
+      io.out(`${file}: /: ${json.failure}`)
+      failed = true
+    }
+  }
+  if (Result.isFailure(packJson) || Result.isFailure(factsJson)) return 1
+  const pack = loadRulePack(packJson.success, { directory: directory.success })
+  if (Result.isFailure(pack)) {
+    for (const line of problemLines(packFile, pack.failure.problems)) io.out(line)
+    failed = true
+  }
+  const facts = decodeFacts(factsJson.success)
+  if (Result.isFailure(facts)) {
+    for (const line of problemLines(factsFile, facts.failure.problems)) io.out(line)
+    failed = true
+  }
+  if (failed || Result.isFailure(pack) || Result.isFailure(facts)) return 1
+  for (const line of describeExplanation(explain(pack.success, facts.success), io.lang)) io.out(line)
+  return 0
+}
+
+export const rulesCommand: Command = async (args, io) => {
+  const [sub, ...rest] = args
+  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
+    io.out(help(io))
+    return sub === undefined ? 2 : 0
+  }
+  const parsed = split(rest)
+  if (Result.isFailure(parsed)) {
+    return usage(io, `无法理解参数 "${parsed.failure}"。\n${help(io)}`, `Cannot understand argument "${parsed.failure}".\n${help(io)}`)
+  }
+  const { files, flags } = parsed.success
+  if (sub === "validate") return validate(io, files, flags)
+  if (sub === "schema") {
+    io.out(JSON.stringify(rulePackJsonSchema(), null, 2))
+    return 0
+  }
+  if (sub === "explain") return explainCommand(io, flags)
+  return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
+}
