@@ -174,7 +174,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   }
   if (cmd._tag !== "Submit" && s.version === 0) {
     return Result.fail(
-      new R.PetitionNotFound({
+      new R.NotSubmitted({
         petitionId,
         command: cmd._tag,
         message: bi(`信访件 ${petitionId} 尚未登记，不能${label.zh}`, `petition ${petitionId} has not been submitted; cannot ${label.en}`)

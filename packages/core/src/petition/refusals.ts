@@ -5,7 +5,7 @@ const petitionId = Schema.String
 const message = Schema.String
 
 /** A command arrived for a petition that has not been submitted. */
-export class PetitionNotFound extends Schema.TaggedError<PetitionNotFound>()("PetitionNotFound", { petitionId, command: Schema.String, message }) {}
+export class NotSubmitted extends Schema.TaggedError<NotSubmitted>()("NotSubmitted", { petitionId, command: Schema.String, message }) {}
 /** Submit for a petition that already exists. */
 export class AlreadySubmitted extends Schema.TaggedError<AlreadySubmitted>()("AlreadySubmitted", { petitionId, message }) {}
 /** The command names another petition than the state it was applied to. */
@@ -63,7 +63,7 @@ export class SameLead extends Schema.TaggedError<SameLead>()("SameLead", { petit
 
 /** Every way `decide` can refuse a command. */
 export type PetitionRefusal =
-  | PetitionNotFound
+  | NotSubmitted
   | AlreadySubmitted
   | WrongPetition
   | InvalidTransition

@@ -58,7 +58,7 @@ describe("Submit", () => {
 })
 
 describe("any command before Submit", () => {
-  it("is refused: the petition does not exist", () => expectRefused(when([], dispatch()).result, "PetitionNotFound"))
+  it("is refused: the petition does not exist", () => expectRefused(when([], dispatch()).result, "NotSubmitted"))
 })
 
 describe("Acknowledge and Contact", () => {
