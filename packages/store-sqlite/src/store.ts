@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto"
 import {
+  clampPageLimit,
   ClaimedTimer,
   decodeAppendBatch,
   decodeInput,
@@ -96,8 +97,6 @@ const parseJson = (location: string, text: unknown, what: string): unknown => {
     throw storeCorrupt(location, `${what} is not valid JSON`)
   }
 }
-
-const pageLimit = (limit: number): number => Math.max(1, Math.min(10_000, Math.floor(limit) || 1))
 
 /** Opens the database, recognises it, and migrates it to the current schema version. */
 const openDatabase = (config: SqliteStoreConfig): Database.Database => {
@@ -332,7 +331,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
         })
       }),
     readStream: (streamId) => run(() => (sql.readStream.all(streamId) as Array<Row>).map(toEvent)),
-    readAll: (after, limit) => run(() => (sql.readAll.all(after, pageLimit(limit)) as Array<Row>).map(toEvent)),
+    readAll: (after, limit) => run(() => (sql.readAll.all(after, clampPageLimit(limit)) as Array<Row>).map(toEvent)),
     findByIdempotencyKey: (key) => run(() => Option.fromUndefinedOr(findKey(key)))
   })
 
@@ -363,7 +362,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
         return run(() => db.transaction(() => decoded.success.forEach(scheduleTimer)).immediate())
       }),
     cancel: (key: TimerKey) => run(() => void sql.cancelTimer.run(key.streamId, key.key)),
-    claimDue: ({ now, limit, leaseMs, workerId }) => run(() => claimTimersTx.immediate(now, pageLimit(limit), leaseMs, workerId)),
+    claimDue: ({ now, limit, leaseMs, workerId }) => run(() => claimTimersTx.immediate(now, clampPageLimit(limit), leaseMs, workerId)),
     complete: (claim) =>
       run(() => {
         if (sql.completeTimer.run(claim.streamId, claim.key, claim.token).changes === 0) {
@@ -407,7 +406,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
   })
 
   const outbox = Outbox.of({
-    claim: ({ now, limit, leaseMs, workerId }) => run(() => claimMessagesTx.immediate(now, pageLimit(limit), leaseMs, workerId)),
+    claim: ({ now, limit, leaseMs, workerId }) => run(() => claimMessagesTx.immediate(now, clampPageLimit(limit), leaseMs, workerId)),
     ack: (id, token) =>
       run(() => {
         if (sql.ackMessage.run(id, token).changes === 0) throw leaseLost("outbox", id)
@@ -435,7 +434,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
   const statusesOf = (page: PageRequest) => (page.statuses === undefined ? null : JSON.stringify(page.statuses))
   const byKey = (kind: string) => (value: string, page: PageRequest) =>
     run(() => {
-      const limit = pageLimit(page.limit)
+      const limit = clampPageLimit(page.limit)
       const statuses = statusesOf(page)
       return pageOf(sql.byKey.all(kind, value, page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
     })
@@ -452,13 +451,13 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     byPerson: byKey("person"),
     overdue: (now, page) =>
       run(() => {
-        const limit = pageLimit(page.limit)
+        const limit = clampPageLimit(page.limit)
         const statuses = statusesOf(page)
         return pageOf(sql.overdue.all(now, page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
       }),
     all: (page) =>
       run(() => {
-        const limit = pageLimit(page.limit)
+        const limit = clampPageLimit(page.limit)
         const statuses = statusesOf(page)
         return pageOf(sql.all.all(page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
       })

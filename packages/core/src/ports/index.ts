@@ -6,7 +6,7 @@
 export * from "./model.js"
 export * from "./errors.js"
 export { EventStore, Notifier, Outbox, Queries, Timers } from "./services.js"
-export { decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, retryDelay } from "./retry.js"
+export { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, retryDelay } from "./retry.js"
 export type { RetryPolicy } from "./retry.js"
 export { makeMemoryStorage, Storage } from "./memory.js"
 export type { MemoryStorageOptions } from "./memory.js"

@@ -18,7 +18,7 @@ import type {
   TimerKey,
   TimerSpec
 } from "./model.js"
-import { decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, retryDelay } from "./retry.js"
+import { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, retryDelay } from "./retry.js"
 import type { RetryPolicy } from "./retry.js"
 import { EventStore, Outbox, Queries, Timers } from "./services.js"
 import type { Storage as StorageServices } from "./services.js"
@@ -42,15 +42,12 @@ interface OutboxRow {
 const timerId = (k: TimerKey): string => `${k.streamId}\u0000${k.key}`
 const timerLabel = (k: TimerKey): string => `${k.streamId}/${k.key}`
 
-/** Clamps a requested page size to something sensible; shared by every query. */
-const pageLimit = (limit: number): number => Math.max(1, Math.min(10_000, Math.floor(limit) || 1))
-
 const pageOf = (
   rows: Iterable<PetitionSummary>,
   page: PageRequest,
   matches: (s: PetitionSummary) => boolean
 ): Page<PetitionSummary> => {
-  const limit = pageLimit(page.limit)
+  const limit = clampPageLimit(page.limit)
   const statuses = page.statuses === undefined ? undefined : new Set(page.statuses)
   const hits: Array<PetitionSummary> = []
   for (const s of rows) {
@@ -82,6 +79,12 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
   const deadIds = new Set<string>()
   const summaries = new Map<string, PetitionSummary>()
   let tokens = 0
+  // A leased entry waits in its queue until the lease ends: then it is claimable again.
+  const lease = (queue: DueQueue, id: string, now: number, leaseMs: number, workerId: string) => {
+    const leaseUntil = now + leaseMs
+    queue.set(id, leaseUntil)
+    return { token: `${workerId}/${++tokens}`, workerId, leaseUntil }
+  }
 
   const scheduleTimer = (spec: TimerSpec): void => {
     const id = timerId(spec)
@@ -148,7 +151,7 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
       }),
     readStream: (streamId) => Effect.sync(() => [...(streams.get(streamId) ?? [])]),
     readAll: (afterPosition, limit) =>
-      Effect.sync(() => log.slice(Math.max(0, Math.floor(afterPosition)), Math.max(0, Math.floor(afterPosition)) + pageLimit(limit))),
+      Effect.sync(() => log.slice(Math.max(0, Math.floor(afterPosition)), Math.max(0, Math.floor(afterPosition)) + clampPageLimit(limit))),
     findByIdempotencyKey: (key) => Effect.sync(() => Option.fromUndefinedOr(appended.get(key)))
   })
 
@@ -163,12 +166,10 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
     cancel: (key) => Effect.sync(() => cancelTimer(key)),
     claimDue: ({ now, limit, leaseMs, workerId }) =>
       Effect.sync(() =>
-        timerQueue.takeDue(now, pageLimit(limit)).map((id): ClaimedTimer => {
+        timerQueue.takeDue(now, clampPageLimit(limit)).map((id): ClaimedTimer => {
           const row = timers.get(id)!
-          const lease = { token: `${workerId}/${++tokens}`, workerId, leaseUntil: now + leaseMs }
-          row.lease = lease
-          timerQueue.set(id, lease.leaseUntil)
-          return { ...row.spec, ...lease }
+          row.lease = lease(timerQueue, id, now, leaseMs, workerId)
+          return { ...row.spec, ...row.lease }
         })
       ),
     complete: (claim) =>
@@ -190,12 +191,10 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
   const outboxService = Outbox.of({
     claim: ({ now, limit, leaseMs, workerId }) =>
       Effect.sync(() =>
-        outboxQueue.takeDue(now, pageLimit(limit)).map((id): ClaimedMessage => {
+        outboxQueue.takeDue(now, clampPageLimit(limit)).map((id): ClaimedMessage => {
           const row = outbox.get(id)!
-          const lease = { token: `${workerId}/${++tokens}`, workerId, leaseUntil: now + leaseMs }
-          row.lease = lease
-          outboxQueue.set(id, lease.leaseUntil)
-          return { message: row.message, ...lease, attempt: row.failures + 1 }
+          row.lease = lease(outboxQueue, id, now, leaseMs, workerId)
+          return { message: row.message, ...row.lease, attempt: row.failures + 1 }
         })
       ),
     ack: (id, token) =>

@@ -51,3 +51,6 @@ export const decodeAppendBatch = decodeInput(AppendBatch, "append batch")
 
 /** Validates timer specs given to `Timers.schedule`. */
 export const decodeTimerSpecs = decodeInput(Schema.Array(TimerSpec), "timer specs")
+
+/** Clamps a requested page or batch size to 1…10,000, the range every adapter honours. */
+export const clampPageLimit = (limit: number): number => Math.max(1, Math.min(10_000, Math.floor(limit) || 1))
