@@ -5,3 +5,7 @@ export type { FiredAction, StepCause, StepContext, StepOutcome } from "./step.js
 export { AccessDenied, defaultIdentityRoles } from "./viewer.js"
 export type { Viewer } from "./viewer.js"
 export { maskName, maskPhone } from "./summary.js"
+export { runScheduler } from "./scheduler.js"
+export type { SchedulerOptions } from "./scheduler.js"
+export { createMinyi } from "./facade.js"
+export type { Minyi, MinyiOptions } from "./facade.js"

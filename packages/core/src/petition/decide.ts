@@ -24,9 +24,9 @@ const OPEN: ReadonlyArray<PetitionStatus> = [...ACTIVE, "resolved"]
 // What a petition still accepts once it has left normal handling. Closed: review and the records
 // of supervision and delivery, which are facts about the petition rather than changes to it.
 const stillAccepted: Partial<Record<PetitionStatus, ReadonlySet<PetitionCommandTag>>> = {
-  closed: new Set(["RequestReview", "RequestReReview", "DecideReview", "Reopen", "IssueRecommendation", "RecordDeadLetter"]),
-  declined: new Set(["Close", "IssueRecommendation", "RecordDeadLetter"]),
-  merged: new Set(["RecordDeadLetter"])
+  closed: new Set(["RequestReview", "RequestReReview", "DecideReview", "Reopen", "IssueRecommendation", "RecordDeadLetter", "RecordIdentityRead"]),
+  declined: new Set(["Close", "IssueRecommendation", "RecordDeadLetter", "RecordIdentityRead"]),
+  merged: new Set(["RecordDeadLetter", "RecordIdentityRead"])
 }
 
 const run = (checks: ReadonlyArray<Check>, events: () => ReadonlyArray<UnsealedEvent>): Decision => {
@@ -643,5 +643,9 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
       )
     case "RecordDeadLetter":
       return run([], () => [{ _tag: "NotificationDeadLettered", ...base, notificationId: cmd.notificationId, reason: cmd.reason }])
+    case "RecordIdentityRead":
+      return run([person(cmd.person, "person"), reason(cmd.reason)], () => [
+        { _tag: "IdentityRead", ...base, person: cmd.person, reason: cmd.reason }
+      ])
   }
 }

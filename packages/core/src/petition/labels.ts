@@ -54,7 +54,8 @@ export const eventLabels: Readonly<Record<PetitionEventTag, Label>> = {
   PriorityChanged: { zh: "调整优先级", en: "Priority changed" },
   VisitRequired: { zh: "要求家访", en: "Visit required" },
   RepeatLinked: { zh: "关联重复诉求", en: "Repeat linked" },
-  NotificationDeadLettered: { zh: "通知投递失败", en: "Notification dead-lettered" }
+  NotificationDeadLettered: { zh: "通知投递失败", en: "Notification dead-lettered" },
+  IdentityRead: { zh: "查阅信访人身份", en: "Identity read" }
 }
 
 export const commandLabels: Readonly<Record<PetitionCommandTag, Label>> = {
@@ -93,5 +94,6 @@ export const commandLabels: Readonly<Record<PetitionCommandTag, Label>> = {
   SetPriority: { zh: "调整优先级", en: "set the priority" },
   RequireVisit: { zh: "要求家访", en: "require a visit" },
   LinkRepeat: { zh: "关联重复诉求", en: "link a repeat" },
-  RecordDeadLetter: { zh: "记录通知投递失败", en: "record a dead letter" }
+  RecordDeadLetter: { zh: "记录通知投递失败", en: "record a dead letter" },
+  RecordIdentityRead: { zh: "记录查阅信访人身份", en: "record an identity read" }
 }

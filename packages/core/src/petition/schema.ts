@@ -115,7 +115,8 @@ const p = {
   person: { person: Id },
   flag: { flag: Id },
   priority: { priority: Priority },
-  deadLetter: { notificationId: Id, reason: Reason }
+  deadLetter: { notificationId: Id, reason: Reason },
+  identityRead: { person: Id, reason: Reason }
 } as const
 
 const withCommon = <F extends Schema.Struct.Fields>(fields: F) => ({ ...common, ...fields })
@@ -169,7 +170,9 @@ export const PetitionCommand = Schema.TaggedUnion({
   SetPriority: withCommon(p.priority),
   RequireVisit: withCommon(p.reason),
   LinkRepeat: withCommon(p.of),
-  RecordDeadLetter: withCommon(p.deadLetter)
+  RecordDeadLetter: withCommon(p.deadLetter),
+  /** Reading a petitioner's identity is itself recorded (who, why), in every status. */
+  RecordIdentityRead: withCommon(p.identityRead)
 })
 export type PetitionCommand = typeof PetitionCommand.Type
 export type PetitionCommandTag = PetitionCommand["_tag"]
@@ -229,7 +232,8 @@ export const PetitionEvent = Schema.TaggedUnion({
   PriorityChanged: withSeal(p.priority),
   VisitRequired: withSeal(p.reason),
   RepeatLinked: withSeal(p.of),
-  NotificationDeadLettered: withSeal(p.deadLetter)
+  NotificationDeadLettered: withSeal(p.deadLetter),
+  IdentityRead: withSeal(p.identityRead)
 })
 export type PetitionEvent = typeof PetitionEvent.Type
 export type PetitionEventTag = PetitionEvent["_tag"]

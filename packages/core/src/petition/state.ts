@@ -46,6 +46,8 @@ export interface PetitionCounters {
   readonly clockBreaches: number
   readonly recommendations: number
   readonly deadLetters: number
+  /** Times someone read the petitioner's identity (each read is an IdentityRead event). */
+  readonly identityReads: number
 }
 
 /** The current state of one petition, folded from its events. Before `Submitted`, version is 0. */
@@ -120,7 +122,8 @@ const zeroCounters: PetitionCounters = {
   clockWarnings: 0,
   clockBreaches: 0,
   recommendations: 0,
-  deadLetters: 0
+  deadLetters: 0,
+  identityReads: 0
 }
 
 /** The state of a petition that has no events yet. */
@@ -307,6 +310,8 @@ const apply = (s: PetitionState, e: PetitionEvent): Partial<PetitionState> => {
       return { repeatOf: [...s.repeatOf, e.of], counters: count(s, { repeats: s.counters.repeats + 1 }) }
     case "NotificationDeadLettered":
       return { counters: count(s, { deadLetters: s.counters.deadLetters + 1 }) }
+    case "IdentityRead":
+      return { counters: count(s, { identityReads: s.counters.identityReads + 1 }) }
   }
 }
 

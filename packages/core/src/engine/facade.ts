@@ -1,0 +1,110 @@
+/**
+ * For callers who do not use Effect: one object with async methods over one ManagedRuntime.
+ * Errors arrive as real `Error` instances with a `_tag` and a readable `message`.
+ */
+import { Effect, Fiber, Layer, ManagedRuntime, Result } from "effect"
+import type { Directory } from "../directory/index.js"
+import { loadDirectory } from "../directory/index.js"
+import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index.js"
+import type { DeadLetter, Notifier, PageRequest, Storage as StoragePorts } from "../ports/index.js"
+import { Notifiers, Outbox, Storage } from "../ports/index.js"
+import { isRulePackPreset, rulePackPresets } from "../presets/index.js"
+import type { RulePack, RulePackRegistry } from "../rules/index.js"
+import { emptyRegistry, loadRulePack, publish } from "../rules/index.js"
+import type { Instant } from "../shared/instant.js"
+import type { ClockEvaluation } from "../clocks/index.js"
+import type { EngineCommand, EngineOptions, Handled, PetitionView, RelayReport, TickReport } from "./engine.js"
+import { Engine, layer as engineLayer } from "./engine.js"
+import type { SchedulerOptions } from "./scheduler.js"
+import { runScheduler } from "./scheduler.js"
+import type { Viewer } from "./viewer.js"
+
+export interface MinyiOptions {
+  /** A loaded directory, or its JSON (validated; every problem named by JSON path). */
+  readonly directory: Directory | unknown
+  /** A registry of published versions, a loaded pack, a pack's JSON, or a preset name such as "futian-10-30-24". */
+  readonly rulePack: RulePackRegistry | RulePack | string | unknown
+  /** Storage ports; default in memory. Durable: `layer({ path })` from @minyi/store-sqlite, or @minyi/store-postgres. */
+  readonly store?: Layer.Layer<StoragePorts, unknown>
+  /** Where notifications go; default the console. */
+  readonly notifier?: Layer.Layer<Notifier, unknown>
+  /** Run the scheduler (timers and outbox) in the background; default false — call `tick`/`relay` yourself. */
+  readonly scheduler?: boolean | SchedulerOptions
+  readonly engine?: Omit<EngineOptions, "directory" | "packs">
+}
+
+export interface Minyi {
+  readonly directory: Directory
+  /** Runs a command (a JSON command is decoded and checked first). */
+  handle(command: EngineCommand | unknown): Promise<Handled>
+  tick(at?: Instant): Promise<TickReport>
+  relay(at?: Instant): Promise<RelayReport>
+  state(petitionId: string): Promise<PetitionState>
+  history(petitionId: string): Promise<ReadonlyArray<PetitionEvent>>
+  clocks(petitionId: string, at?: Instant): Promise<ClockEvaluation>
+  query(viewer: Viewer, request: PageRequest & { readonly overdue?: boolean }): Promise<ReadonlyArray<PetitionView>>
+  readIdentity(viewer: Viewer, petitionId: string, reason: string): Promise<Petitioner>
+  deadLetters(): Promise<ReadonlyArray<DeadLetter>>
+  /** Stops the scheduler and releases the store. */
+  dispose(): Promise<void>
+}
+
+const orThrow = <A, E>(result: Result.Result<A, E>): A => {
+  if (Result.isFailure(result)) throw result.failure
+  return result.success
+}
+
+const isDirectory = (d: unknown): d is Directory =>
+  typeof d === "object" && d !== null && typeof (d as Directory).unit === "function" && "dispatchCentre" in d
+
+const isRegistry = (r: unknown): r is RulePackRegistry =>
+  typeof r === "object" && r !== null && Array.isArray((r as RulePackRegistry).versions) && "packId" in r
+
+const isPack = (r: unknown): r is RulePack =>
+  typeof r === "object" && r !== null && Array.isArray((r as RulePack).routing) && "document" in r
+
+/**
+ * Creates a minyi engine. Throws (synchronously) an `InvalidInput`, `RulePackInvalid` or
+ * `PublishRefused` when the directory or rule pack is wrong.
+ */
+export const createMinyi = (options: MinyiOptions): Minyi => {
+  const directory = isDirectory(options.directory) ? options.directory : orThrow(loadDirectory(options.directory))
+  const source = typeof options.rulePack === "string" && isRulePackPreset(options.rulePack)
+    ? rulePackPresets[options.rulePack]
+    : options.rulePack
+  const packs = isRegistry(source)
+    ? source
+    : orThrow(publish(emptyRegistry, isPack(source) ? source : orThrow(loadRulePack(source, { directory })), { directory }))
+
+  const ports = Layer.merge(options.store ?? Storage.layerMemory(), options.notifier ?? Notifiers.layerConsole)
+  const layer = engineLayer({ ...options.engine, directory, packs }).pipe(Layer.provideMerge(ports))
+  const runtime = ManagedRuntime.make(layer as Layer.Layer<Engine | Outbox, never>)
+  const run = <A, E>(f: (engine: Engine["Service"]) => Effect.Effect<A, E>): Promise<A> =>
+    runtime.runPromise(Engine.use(f))
+
+  let scheduler: Fiber.Fiber<unknown, unknown> | undefined
+  if (options.scheduler !== undefined && options.scheduler !== false) {
+    const schedulerOptions = options.scheduler === true ? {} : options.scheduler
+    scheduler = runtime.runFork(runScheduler(schedulerOptions))
+  }
+
+  return {
+    directory,
+    handle: (command) =>
+      run((e) => (typeof command === "object" && command !== null && typeof (command as { at?: unknown }).at === "number"
+        ? e.handle(command as EngineCommand)
+        : e.handleJson(command))),
+    tick: (at) => run((e) => e.tick(at)),
+    relay: (at) => run((e) => e.relay(at)),
+    state: (id) => run((e) => e.state(id)),
+    history: (id) => run((e) => e.history(id)),
+    clocks: (id, at) => run((e) => e.clocks(id, at)),
+    query: (viewer, request) => run((e) => e.query(viewer, request)),
+    readIdentity: (viewer, id, reason) => run((e) => e.readIdentity(viewer, id, reason)),
+    deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
+    dispose: async () => {
+      if (scheduler !== undefined) await runtime.runPromise(Fiber.interrupt(scheduler))
+      await runtime.dispose()
+    }
+  }
+}
