@@ -41,3 +41,5 @@ export { emptyRegistry, packFor, pinnedPack, publish, PublishRefused } from "./r
 export type { RulePackRegistry } from "./registry.js"
 export { describeExplanation, describeTrace, explain } from "./explain.js"
 export type { Explanation, RuleExplanation } from "./explain.js"
+export { simulatePacks } from "./simulate.js"
+export type { ActionSummary, ClockSummary, PetitionDifference, RouteSummary, SimulationInput, SimulationReport } from "./simulate.js"

@@ -1,0 +1,218 @@
+/**
+ * What a new pack version would have done to past petitions: replay each history under both
+ * versions and report where routing, clocks or escalation come out differently.
+ */
+import { Result } from "effect"
+import { makeCalendars } from "../calendar/calendar.js"
+import type { ClockEvaluation } from "../clocks/evaluate.js"
+import { evaluateClocks } from "../clocks/evaluate.js"
+import type { Directory } from "../directory/directory.js"
+import { clockFacts, clockSubject, petitionFacts } from "../engine/facts.js"
+import type { PetitionEvent } from "../petition/schema.js"
+import type { PetitionState } from "../petition/state.js"
+import { evolve, initialState } from "../petition/state.js"
+import type { Instant } from "../shared/instant.js"
+import type { RuleAction } from "./actions-eval.js"
+import { escalate, route } from "./actions-eval.js"
+import type { RuleFacts, TriggerFacts } from "./facts.js"
+import { triggerFromEvent, triggerFromTimer } from "./facts.js"
+import type { RulePack } from "./pack.js"
+
+export interface SimulationInput {
+  readonly before: RulePack
+  readonly after: RulePack
+  /** Past petitions, each its events in order (as stored). */
+  readonly histories: ReadonlyArray<ReadonlyArray<PetitionEvent>>
+  readonly directory: Directory
+  /** When to read the clocks; by default each petition's last event. */
+  readonly at?: Instant
+}
+
+export interface RouteSummary {
+  readonly lead: string
+  readonly coHandlers: ReadonlyArray<string>
+  readonly whistle?: ReadonlyArray<string>
+  readonly ruleId?: string
+}
+
+export interface ClockSummary {
+  readonly state: string
+  readonly dueAt?: Instant
+  readonly breachedAt?: Instant
+}
+
+/** An action without its dedupe key: what it does and which rule asked for it. */
+export interface ActionSummary {
+  readonly ruleId: string
+  readonly type: RuleAction["type"]
+  readonly detail: string
+}
+
+export interface PetitionDifference {
+  readonly petitionId: string
+  readonly routing?: { readonly before: RouteSummary; readonly after: RouteSummary }
+  readonly clocks: ReadonlyArray<{ readonly clock: string; readonly before?: ClockSummary; readonly after?: ClockSummary }>
+  readonly escalation: ReadonlyArray<{
+    readonly trigger: string
+    readonly onlyBefore: ReadonlyArray<ActionSummary>
+    readonly onlyAfter: ReadonlyArray<ActionSummary>
+  }>
+  /** Things that could not be evaluated (a clock whose calendar has no data for the year…). */
+  readonly problems: ReadonlyArray<string>
+}
+
+export interface SimulationReport {
+  readonly petitions: number
+  readonly routedDifferently: number
+  readonly clockedDifferently: number
+  readonly escalatedDifferently: number
+  /** Only the petitions with some difference. */
+  readonly differences: ReadonlyArray<PetitionDifference>
+}
+
+interface Side {
+  readonly pack: RulePack
+  readonly calendars: ReturnType<typeof makeCalendars>
+}
+
+const clocksAt = (side: Side, state: PetitionState, events: ReadonlyArray<PetitionEvent>, directory: Directory, now: Instant) =>
+  evaluateClocks({ events, subject: clockSubject(state, directory), policies: side.pack.document.clocks, calendars: side.calendars, now })
+
+const routeSummary = (side: Side, facts: RuleFacts, directory: Directory): RouteSummary => {
+  const d = route(side.pack, facts, directory)
+  return {
+    lead: d.lead,
+    coHandlers: d.coHandlers,
+    ...(d.whistle === undefined ? {} : { whistle: d.whistle.summon }),
+    ...(d.provenance === undefined ? {} : { ruleId: d.provenance.ruleId })
+  }
+}
+
+const summarise = (a: RuleAction): ActionSummary => {
+  const { key: _key, provenance, type, ...detail } = a
+  return { ruleId: provenance.ruleId, type, detail: JSON.stringify(detail) }
+}
+
+const sameRoute = (a: RouteSummary, b: RouteSummary): boolean =>
+  a.lead === b.lead && a.coHandlers.join() === b.coHandlers.join() && (a.whistle ?? []).join() === (b.whistle ?? []).join()
+
+const clockSummary = (evaluation: ClockEvaluation): ReadonlyMap<string, ClockSummary> =>
+  new Map(
+    evaluation.clocks.map((c) => [
+      c.key,
+      { state: c.state, ...(c.dueAt === undefined ? {} : { dueAt: c.dueAt }), ...(c.breachedAt === undefined ? {} : { breachedAt: c.breachedAt }) }
+    ])
+  )
+
+/** Compares by what the action does; which rule asked may differ when rules are renamed. */
+const difference = (a: ReadonlyArray<ActionSummary>, b: ReadonlyArray<ActionSummary>): Array<ActionSummary> => {
+  const remaining = b.map((x) => `${x.type}${x.detail}`)
+  return a.filter((x) => {
+    const i = remaining.indexOf(`${x.type}${x.detail}`)
+    if (i === -1) return true
+    remaining.splice(i, 1)
+    return false
+  })
+}
+
+const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionEvent>, directory: Directory, at: Instant | undefined): PetitionDifference | undefined => {
+  const first = history[0]
+  if (first === undefined) return undefined
+  const problems: Array<string> = []
+  const states: Array<PetitionState> = []
+  let state = initialState(first.petitionId)
+  for (const e of history) states.push((state = evolve(state, e)))
+  const stateAt = (instant: Instant): [PetitionState, ReadonlyArray<PetitionEvent>] => {
+    let i = history.length - 1
+    while (i >= 0 && history[i]!.at > instant) i--
+    return [i >= 0 ? states[i]! : initialState(first.petitionId), history.slice(0, i + 1)]
+  }
+  const factsFor = (side: Side, instant: Instant, trigger: TriggerFacts): RuleFacts | undefined => {
+    const [s, events] = stateAt(instant)
+    const clocks = clocksAt(side, s, events, directory, instant)
+    if (Result.isFailure(clocks)) {
+      problems.push(`${side.pack.id}@${side.pack.version}: ${clocks.failure.message}`)
+      return undefined
+    }
+    return { petition: petitionFacts(s, directory, instant), clocks: clockFacts(clocks.success), trigger, now: instant }
+  }
+
+  // Routing, as on submit.
+  let routing: PetitionDifference["routing"]
+  const submitted = history.find((e) => e._tag === "Submitted")
+  if (submitted !== undefined) {
+    const trigger = triggerFromEvent(submitted)
+    const [fb, fa] = [factsFor(before, submitted.at, trigger), factsFor(after, submitted.at, trigger)]
+    if (fb !== undefined && fa !== undefined) {
+      const [rb, ra] = [routeSummary(before, fb, directory), routeSummary(after, fa, directory)]
+      if (!sameRoute(rb, ra)) routing = { before: rb, after: ra }
+    }
+  }
+
+  // Clocks, as of the end.
+  const end = at ?? history[history.length - 1]!.at
+  const [endState, endEvents] = stateAt(end)
+  const evaluations = [before, after].map((side) => clocksAt(side, endState, endEvents, directory, end))
+  const clocks: Array<{ clock: string; before?: ClockSummary; after?: ClockSummary }> = []
+  // Escalation triggers per side: the events both share, and the clock breaches each version
+  // times itself (a recorded breach belongs to the version in force then, i.e. `before`).
+  const shared = new Map<string, { trigger: TriggerFacts; at: Instant }>()
+  const own = [new Map<string, { trigger: TriggerFacts; at: Instant }>(), new Map<string, { trigger: TriggerFacts; at: Instant }>()] as const
+  for (const e of history) {
+    const t = { trigger: triggerFromEvent(e), at: e.at }
+    if (e._tag === "ClockBreached" || e._tag === "ClockWarned") own[0].set(t.trigger.key, t)
+    else shared.set(t.trigger.key, t)
+  }
+  const [eb, ea] = evaluations
+  if (eb !== undefined && ea !== undefined && Result.isSuccess(eb) && Result.isSuccess(ea)) {
+    const [cb, ca] = [clockSummary(eb.success), clockSummary(ea.success)]
+    for (const key of new Set([...cb.keys(), ...ca.keys()])) {
+      const [b, a] = [cb.get(key), ca.get(key)]
+      // The outcome counts; a due instant that moved while both versions met it does not.
+      if (b?.state !== a?.state || b?.breachedAt !== a?.breachedAt) {
+        clocks.push({ clock: key, ...(b === undefined ? {} : { before: b }), ...(a === undefined ? {} : { after: a }) })
+      }
+    }
+    ;[eb.success, ea.success].forEach((evaluation, i) => {
+      for (const c of evaluation.clocks) {
+        if (c.breachedAt === undefined || c.dueAt === undefined) continue
+        const trigger = triggerFromTimer("ClockBreached", c.name, c.dueAt)
+        if (!own[i as 0 | 1].has(trigger.key)) own[i as 0 | 1].set(trigger.key, { trigger, at: c.breachedAt })
+      }
+    })
+  } else {
+    for (const e of evaluations) if (e !== undefined && Result.isFailure(e)) problems.push(e.failure.message)
+  }
+
+  const escalation: Array<{ trigger: string; onlyBefore: Array<ActionSummary>; onlyAfter: Array<ActionSummary> }> = []
+  const actionsOn = (side: Side, t: { trigger: TriggerFacts; at: Instant } | undefined): Array<ActionSummary> => {
+    if (t === undefined) return []
+    const facts = factsFor(side, t.at, t.trigger)
+    return facts === undefined ? [] : escalate(side.pack, facts, directory).actions.map(summarise)
+  }
+  for (const key of new Set([...shared.keys(), ...own[0].keys(), ...own[1].keys()])) {
+    const ab = actionsOn(before, shared.get(key) ?? own[0].get(key))
+    const aa = actionsOn(after, shared.get(key) ?? own[1].get(key))
+    const [onlyBefore, onlyAfter] = [difference(ab, aa), difference(aa, ab)]
+    if (onlyBefore.length > 0 || onlyAfter.length > 0) escalation.push({ trigger: key, onlyBefore, onlyAfter })
+  }
+
+  const unique = [...new Set(problems)]
+  return routing === undefined && clocks.length === 0 && escalation.length === 0 && unique.length === 0
+    ? undefined
+    : { petitionId: first.petitionId, ...(routing === undefined ? {} : { routing }), clocks, escalation, problems: unique }
+}
+
+/** Replays past petitions under two pack versions and reports every petition that would have gone differently. */
+export const simulatePacks = (input: SimulationInput): SimulationReport => {
+  const side = (pack: RulePack): Side => ({ pack, calendars: makeCalendars(pack.document.calendars) })
+  const [before, after] = [side(input.before), side(input.after)]
+  const differences = input.histories.flatMap((h) => simulateOne(before, after, h, input.directory, input.at) ?? [])
+  return {
+    petitions: input.histories.length,
+    routedDifferently: differences.filter((d) => d.routing !== undefined).length,
+    clockedDifferently: differences.filter((d) => d.clocks.length > 0).length,
+    escalatedDifferently: differences.filter((d) => d.escalation.length > 0).length,
+    differences
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest"
+import type { PetitionEvent } from "../../src/petition/schema.js"
+import { simulatePacks } from "../../src/rules/simulate.js"
+import { directory, loaded, presetJson, T0 } from "./fixtures.js"
+
+const MIN = 60_000
+const history = (petitionId: string, category: string, jurisdiction: string, rest: ReadonlyArray<Record<string, unknown>>): ReadonlyArray<PetitionEvent> => {
+  const events: Array<Record<string, unknown>> = [
+    {
+      _tag: "Submitted", at: T0, petitioner: { anonymous: true }, channel: "channel.hotline", category, jurisdiction,
+      title: "诉求", content: "内容", persons: 1, flags: [], priority: "normal", firstHandler: "unit.dispatch-centre",
+      rulePack: { id: "futian-10-30-24", version: "2022.1" }
+    },
+    ...rest
+  ]
+  return events.map((e, i) => ({ petitionId, actor: { kind: "system" }, version: i + 1, prevHash: `h${i}`, hash: `h${i + 1}`, ...e }) as unknown as PetitionEvent)
+}
+
+const before = loaded(presetJson("futian-10-30-24"))
+const changed = presetJson("futian-10-30-24")
+changed.version = "2026.1"
+changed.effectiveFrom = "2026-01-01T00:00:00+08:00"
+changed.routing[0].event.params = { lead: "dept.ecology", coHandlers: ["dept.urban-management"] }
+changed.clocks[0].limit = "PT5M"
+changed.escalation.find((r: { id: string }) => r.id === "returned-twice").conditions.all[1].value = 3
+const after = loaded(changed)
+
+const odour = history("P-odour", "city-management.sanitation.refuse-odour", "community.futian.gangxia", [
+  { _tag: "Dispatched", at: T0 + MIN, lead: "dept.urban-management", coHandlers: ["dept.ecology"] },
+  { _tag: "Acknowledged", at: T0 + 7 * MIN, unit: "dept.urban-management" }
+])
+const wages = history("P-wages", "labour.unpaid-wages", "community.shatou.xinzhou", [
+  { _tag: "Dispatched", at: T0 + MIN, lead: "dept.human-resources", coHandlers: [] },
+  { _tag: "Acknowledged", at: T0 + 2 * MIN, unit: "dept.human-resources" },
+  { _tag: "Contacted", at: T0 + 3 * MIN, unit: "dept.human-resources", method: "phone" },
+  { _tag: "Returned", at: T0 + 4 * MIN, unit: "dept.human-resources", reason: "不属本单位" },
+  { _tag: "Dispatched", at: T0 + 5 * MIN, lead: "dept.human-resources", coHandlers: [] },
+  { _tag: "Returned", at: T0 + 6 * MIN, unit: "dept.human-resources", reason: "仍不属本单位" }
+])
+const school = history("P-school", "education.admission", "community.futian.futian", [
+  { _tag: "Dispatched", at: T0 + MIN, lead: "dept.education", coHandlers: [] },
+  { _tag: "Acknowledged", at: T0 + 2 * MIN, unit: "dept.education" },
+  { _tag: "Contacted", at: T0 + 3 * MIN, unit: "dept.education", method: "phone" }
+])
+
+describe("simulatePacks", () => {
+  const report = simulatePacks({ before, after, histories: [odour, wages, school], directory })
+  const of = (id: string) => report.differences.find((d) => d.petitionId === id)
+
+  it("counts the petitions that would have been routed, clocked or escalated differently", () => {
+    expect(report.petitions).toBe(3)
+    expect(report.differences.map((d) => d.petitionId).sort()).toEqual(["P-odour", "P-wages"])
+    expect([report.routedDifferently, report.clockedDifferently, report.escalatedDifferently]).toEqual([1, 1, 2])
+    expect(of("P-school")).toBeUndefined()
+  })
+
+  it("routing: who would have led", () => {
+    expect(of("P-odour")!.routing).toEqual({
+      before: { lead: "dept.urban-management", coHandlers: ["dept.ecology"], ruleId: "refuse-odour" },
+      after: { lead: "dept.ecology", coHandlers: ["dept.urban-management"], ruleId: "refuse-odour" }
+    })
+  })
+
+  it("clocks: a shorter feedback limit breaches where the old one was met, and its escalation fires", () => {
+    const odourDiff = of("P-odour")!
+    expect(odourDiff.clocks).toEqual([
+      { clock: "feedback", before: { state: "met", dueAt: T0 + 10 * MIN }, after: { state: "breached", dueAt: T0 + 5 * MIN, breachedAt: T0 + 5 * MIN } }
+    ])
+    expect(odourDiff.escalation).toEqual([
+      {
+        trigger: `ClockBreached;clock=feedback;dueAt=${T0 + 5 * MIN}`,
+        onlyBefore: [],
+        onlyAfter: [{ ruleId: "feedback-overdue", type: "notify", detail: expect.stringContaining("person.deputy-head.1") }]
+      }
+    ])
+  })
+
+  it("escalation: a higher return threshold no longer escalates on the second return", () => {
+    expect(of("P-wages")!.escalation).toEqual([
+      {
+        trigger: "Returned;version=7",
+        onlyBefore: [{ ruleId: "returned-twice", type: "escalate", detail: expect.stringContaining("person.head.dispatch-centre") }],
+        onlyAfter: []
+      }
+    ])
+    expect(of("P-wages")!.routing).toBeUndefined()
+  })
+})
