@@ -512,8 +512,9 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
         petitionId,
         at: now,
         actor: { kind: "person", id: viewer.person },
+        person: viewer.person,
         reason
-      } as never)
+      })
       const { state } = yield* loaded(petitionId)
       return state.petitioner ?? { anonymous: true }
     })

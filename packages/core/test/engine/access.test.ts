@@ -1,0 +1,142 @@
+import { Effect, Layer, Result } from "effect"
+import { describe, expect, it } from "vitest"
+import { Engine, engineLayer, emptyRegistry, loadRulePack, Notifiers, publish, rulePackPresets, sampleDirectory, Storage } from "../../src/index.js"
+
+const directory = sampleDirectory()
+const packs = Result.getOrThrow(
+  publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
+)
+const T0 = Date.parse("2026-03-02T09:00:00+08:00")
+
+const run = <A, E>(program: Effect.Effect<A, E, Engine>) =>
+  Effect.runPromise(
+    program.pipe(
+      Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+    ) as Effect.Effect<A, E, never>
+  )
+
+const petitioner = { anonymous: false, name: "张三丰", phone: "13812345678", idNumber: "440304199001011234" }
+
+const submitJson = (id: string, extra: Record<string, unknown> = {}) => ({
+  _tag: "Submit",
+  petitionId: id,
+  at: "2026-03-02T09:00:00+08:00",
+  actor: { kind: "petitioner" },
+  petitioner,
+  channel: "channel.hotline",
+  category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli",
+  title: "垃圾站异味",
+  content: "小区门口垃圾站异味严重",
+  ...extra
+})
+
+describe("engine: viewers and identities", () => {
+  it("scopes queries to the viewer and masks identities unless the role allows them", async () => {
+    const seen = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handleJson(submitJson("p-odour"))
+        yield* engine.handleJson(
+          submitJson("p-wages", { category: "labour.unpaid-wages", jurisdiction: "community.fubao.fubao", petitioner: { anonymous: true } })
+        )
+        const dispatcher = yield* engine.query({ person: "person.dispatcher.1" }, { limit: 50 })
+        const urban = yield* engine.query({ person: "person.head.urban-management" }, { limit: 50 })
+        const housing = yield* engine.query({ person: "person.head.housing" }, { limit: 50 })
+        return { dispatcher, urban, housing }
+      })
+    )
+    expect(seen.dispatcher.map((v) => v.summary.petitionId).sort()).toEqual(["p-odour", "p-wages"])
+    const odour = seen.dispatcher.find((v) => v.summary.petitionId === "p-odour")!
+    expect(odour.petitioner).toEqual({ name: "张**", phone: "138****5678" })
+    expect(odour.identityVisible).toBe(true)
+    expect(JSON.stringify(seen)).not.toContain("13812345678")
+    expect(JSON.stringify(seen)).not.toContain("张三丰")
+    expect(seen.urban.map((v) => v.summary.petitionId)).toEqual(["p-odour"])
+    expect(seen.urban[0]!.identityVisible).toBe(false)
+    expect(seen.housing).toEqual([])
+  })
+
+  it("records every identity read and refuses viewers without the right", async () => {
+    const out = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handleJson(submitJson("p-1"))
+        const identity = yield* engine.readIdentity({ person: "person.dispatcher.1" }, "p-1", "回访核实")
+        const refused = yield* Effect.flip(engine.readIdentity({ person: "person.head.urban-management" }, "p-1", "好奇"))
+        const stranger = yield* Effect.flip(engine.readIdentity({ person: "person.nobody" }, "p-1", "?"))
+        const history = yield* engine.history("p-1")
+        return { identity, refused, stranger, history }
+      })
+    )
+    expect(out.identity.phone === undefined ? undefined : String(out.identity.phone)).toBe("<redacted>")
+    expect(out.refused._tag).toBe("AccessDenied")
+    expect(out.refused.message).toContain("p-1")
+    expect(out.stranger._tag).toBe("AccessDenied")
+    const reads = out.history.filter((e) => e._tag === "IdentityRead")
+    expect(reads).toHaveLength(1)
+    expect(reads[0]).toMatchObject({ person: "person.dispatcher.1", reason: "回访核实" })
+  })
+
+  it("never shows an accusation's petitioner to the accused unit", async () => {
+    const out = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handleJson(
+          submitJson("p-acc", { category: "accusation.misconduct", accusedUnit: "dept.housing", channel: "channel.letter" })
+        )
+        const housing = yield* engine.query({ person: "person.head.housing" }, { limit: 10 })
+        const read = yield* Effect.flip(engine.readIdentity({ person: "person.head.housing" }, "p-acc", "核实"))
+        return { housing, read }
+      })
+    )
+    expect(out.housing.every((v) => !v.identityVisible)).toBe(true)
+    expect(out.read._tag).toBe("AccessDenied")
+  })
+})
+
+describe("engine: intake", () => {
+  it("is idempotent per channel message id, and refuses bad JSON with paths", async () => {
+    const out = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const first = yield* engine.handleJson(submitJson("p-a", { channelMessageId: "msg-42" }))
+        const again = yield* engine.handleJson(submitJson("p-b", { channelMessageId: "msg-42" }))
+        const bad = yield* Effect.flip(engine.handleJson({ ...submitJson("p-c"), at: "yesterday", persons: 0 }))
+        return { first, again, bad }
+      })
+    )
+    expect(out.first.replayed).toBe(false)
+    expect(out.again).toMatchObject({ petitionId: "p-a", replayed: true, events: [] })
+    expect(out.bad._tag).toBe("InvalidInput")
+    const paths = (out.bad as { problems: ReadonlyArray<{ path: string }> }).problems.map((p) => p.path)
+    expect(paths).toEqual(expect.arrayContaining(["/at", "/persons"]))
+  })
+
+  it("links a repeat petition from the same phone, category and community", async () => {
+    const out = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handleJson(submitJson("p-first"))
+        yield* engine.handleJson({ ...submitJson("p-second"), at: "2026-03-05T10:00:00+08:00" })
+        yield* engine.handleJson({ ...submitJson("p-other-phone"), at: "2026-03-05T11:00:00+08:00", petitioner: { anonymous: false, phone: "13900000000" } })
+        return { second: yield* engine.state("p-second"), other: yield* engine.state("p-other-phone") }
+      })
+    )
+    expect(out.second.repeatOf).toEqual(["p-first"])
+    expect(out.second.counters.repeats).toBe(1)
+    expect(out.other.repeatOf).toEqual([])
+  })
+
+  it("refuses commands for petitions that do not exist", async () => {
+    const err = await run(
+      Effect.flip(
+        Effect.gen(function*() {
+          const engine = yield* Engine
+          return yield* engine.handle({ _tag: "Accept", petitionId: "nope", at: T0, actor: { kind: "unit", id: "dept.housing" }, unit: "dept.housing" })
+        })
+      )
+    )
+    expect(err._tag).toBe("PetitionNotFound")
+  })
+})

@@ -1,0 +1,123 @@
+import { Effect, Fiber, Layer, Result } from "effect"
+import { TestClock } from "effect/testing"
+import { describe, expect, it } from "vitest"
+import {
+  createMinyi,
+  Engine,
+  engineLayer,
+  emptyRegistry,
+  loadRulePack,
+  Notifiers,
+  notifyFailed,
+  publish,
+  rulePackPresets,
+  runScheduler,
+  sampleDirectory,
+  SentNotifications,
+  Storage
+} from "../../src/index.js"
+
+const directory = sampleDirectory()
+const submit = (id: string, at: string) => ({
+  _tag: "Submit",
+  petitionId: id,
+  at,
+  actor: { kind: "petitioner" },
+  petitioner: { anonymous: true },
+  channel: "channel.district-secretary-online",
+  category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli",
+  title: "垃圾站异味",
+  content: "异味"
+})
+
+describe("the Promise facade", () => {
+  it("runs commands and reads state with plain promises", async () => {
+    const minyi = createMinyi({ directory, rulePack: "futian-10-30-24", notifier: Notifiers.layerMemory })
+    try {
+      const handled = await minyi.handle(submit("p-1", "2026-03-02T09:00:00+08:00"))
+      expect(handled.events[0]?._tag).toBe("Submitted")
+      const state = await minyi.state("p-1")
+      expect(state.lead).toBe("dept.urban-management")
+      const tick = await minyi.tick(Date.parse("2026-03-02T09:11:00+08:00"))
+      expect(tick.actions.map((a) => a.rule)).toContain("feedback-overdue")
+    } finally {
+      await minyi.dispose()
+    }
+  })
+
+  it("rejects with real Error instances that carry _tag and a readable message", async () => {
+    const minyi = createMinyi({ directory, rulePack: "futian-10-30-24" })
+    try {
+      const missing = await minyi.state("nope").catch((e: unknown) => e)
+      expect(missing).toBeInstanceOf(Error)
+      expect(missing).toMatchObject({ _tag: "PetitionNotFound" })
+      expect((missing as Error).message).toContain("nope")
+      const bad = await minyi.handle({ _tag: "Submit", petitionId: "x" }).catch((e: unknown) => e)
+      expect(bad).toBeInstanceOf(Error)
+      expect(bad).toMatchObject({ _tag: "InvalidInput" })
+      expect((bad as Error).message).toContain("/channel")
+    } finally {
+      await minyi.dispose()
+    }
+  })
+
+  it("refuses a bad directory or rule pack at creation, naming the JSON path", () => {
+    expect(() => createMinyi({ directory: { units: 3 }, rulePack: "futian-10-30-24" })).toThrow(/\/units/)
+    expect(() => createMinyi({ directory, rulePack: { id: "x" } })).toThrow(/version/)
+  })
+})
+
+describe("the scheduler", () => {
+  it("fires timers at their instants on the test clock — no sleeps", async () => {
+    const packs = Result.getOrThrow(
+      publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
+    )
+    const T0 = Date.parse("2026-03-02T09:00:00+08:00")
+    const program = Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const engine = yield* Engine
+      yield* engine.handleJson(submit("p-s", "2026-03-02T09:00:00+08:00"))
+      const fiber = yield* Effect.forkChild(runScheduler({ pollMs: 60_000 }))
+      yield* TestClock.adjust("9 minutes")
+      const before = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
+      yield* TestClock.adjust("2 minutes")
+      const after = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
+      const sent = yield* (yield* SentNotifications).all
+      yield* Fiber.interrupt(fiber)
+      return { before, after, sent }
+    })
+    const out = await Effect.runPromise(
+      program.pipe(
+        Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)))),
+        Effect.provide(TestClock.layer())
+      ) as Effect.Effect<{ before: ReadonlyArray<unknown>; after: ReadonlyArray<{ clock?: string }>; sent: ReadonlyArray<{ template?: string }> }>
+    )
+    expect(out.before).toEqual([])
+    expect(out.after.map((e) => e.clock)).toEqual(["feedback"])
+    expect(out.sent.some((n) => n.template === "feedback-overdue")).toBe(true)
+  })
+
+  it("retries failed deliveries with backoff, then dead-letters and records it on the petition", async () => {
+    const packs = Result.getOrThrow(
+      publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
+    )
+    const T0 = Date.parse("2026-03-02T09:00:00+08:00")
+    const out = await Effect.runPromise(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const sent = yield* SentNotifications
+        yield* engine.handleJson(submit("p-d", "2026-03-02T09:00:00+08:00"))
+        yield* engine.tick(T0 + 11 * 60_000)
+        yield* sent.failNext(notifyFailed("default", false, "mailbox does not exist"), 10)
+        const relay = yield* engine.relay(T0 + 11 * 60_000)
+        return { relay, history: yield* engine.history("p-d") }
+      }).pipe(
+        Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+      )
+    )
+    expect(out.relay.deadLettered.length).toBeGreaterThan(0)
+    const recorded = out.history.filter((e) => e._tag === "NotificationDeadLettered")
+    expect(recorded.length).toBe(out.relay.deadLettered.length)
+  })
+})
