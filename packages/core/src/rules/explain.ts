@@ -42,7 +42,11 @@ export const explain = (pack: RulePack, facts: RuleFacts): Explanation => {
   return { packId: pack.id, packVersion: pack.version, routing, routedBy: routing.find((r) => r.fired)?.ruleId, escalation: run(pack.escalation) }
 }
 
-const show = (value: unknown): string => (value === undefined ? "(none)" : JSON.stringify(value))
+/** Durations print as written (`PT24H`), not as their parsed parts. */
+const asWritten = (_key: string, v: unknown): unknown =>
+  v !== null && typeof v === "object" && "iso" in v && "ms" in v && "days" in v ? (v as { iso: string }).iso : v
+
+const show = (value: unknown): string => (value === undefined ? "(none)" : JSON.stringify(value, asWritten))
 
 /** One line per condition, indented by nesting: `✓ petition $.returnCount = 3, is at least 2`. */
 export const describeTrace = (trace: ConditionTrace, lang: "zh-CN" | "en", indent = ""): Array<string> => {
@@ -74,7 +78,7 @@ export const describeTrace = (trace: ConditionTrace, lang: "zh-CN" | "en", inden
 export const describeExplanation = (e: Explanation, lang: "zh-CN" | "en"): Array<string> => {
   const zh = lang === "zh-CN"
   const rule = (r: RuleExplanation, decides: boolean): Array<string> => [
-    `${r.fired ? (zh ? "触发" : "FIRES") : zh ? "未触发" : "no"}  ${r.ruleId} (${zh ? "优先级" : "priority"} ${r.priority}) → ${r.action.type} ${JSON.stringify(r.action.params ?? {})}${decides ? (zh ? "  ← 据此分拨" : "  ← routes the petition") : ""}`,
+    `${r.fired ? (zh ? "触发" : "FIRES") : zh ? "未触发" : "no"}  ${r.ruleId} (${zh ? "优先级" : "priority"} ${r.priority}) → ${r.action.type} ${JSON.stringify(r.action.params ?? {}, asWritten)}${decides ? (zh ? "  ← 据此分拨" : "  ← routes the petition") : ""}`,
     ...describeTrace(r.trace, lang, "    ")
   ]
   return [

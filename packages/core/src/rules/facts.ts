@@ -44,7 +44,7 @@ export interface PetitionFacts {
 
 /** One SLA clock as rules see it. */
 export interface ClockFacts {
-  /** running, paused, met, breached, stopped… (as the clocks module reports it) */
+  /** pending, running, paused, met or breached (as the clocks module reports it) */
   readonly state: string
   readonly remaining: number
   readonly elapsed: number

@@ -178,3 +178,10 @@ describe("rulePackJsonSchema", () => {
     for (const ref of refs) expect(defs[ref.slice(16, -1)], ref).toBeDefined()
   })
 })
+
+describe("docs/rule-pack.schema.json", () => {
+  it("is the current JSON Schema (regenerate with: minyi rules schema > docs/rule-pack.schema.json)", () => {
+    const committed = JSON.parse(readFileSync(new URL("../../../../docs/rule-pack.schema.json", import.meta.url), "utf8"))
+    expect(committed).toEqual(rulePackJsonSchema())
+  })
+})
