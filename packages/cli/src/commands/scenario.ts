@@ -1,0 +1,73 @@
+import { Result } from "effect"
+import type { CliIO, Command } from "../io.js"
+import { say, usage } from "../io.js"
+import { loadForCli, splitArgs } from "../scenario/cli.js"
+import type { Mismatch } from "../scenario/expect.js"
+import { runScenario } from "../scenario/runner.js"
+
+const help = (io: CliIO): string =>
+  say(
+    io,
+    [
+      "用法: minyi scenario test <情景.json>...",
+      "",
+      "运行每个情景并核对各步骤的 expect 块。全部相符时输出简短摘要，退出码 0；",
+      "有不符时逐条输出“<文件>: /JSON路径: 期望 …，实际 …”，退出码 1。",
+      "未声明 expect.refused 的步骤若被拒绝，也算不符。情景格式见 docs/scenarios.md。"
+    ].join("\n"),
+    [
+      "Usage: minyi scenario test <scenario.json>...",
+      "",
+      "Runs each scenario and checks the steps' expect blocks. When all hold, prints a short summary and exits 0;",
+      "otherwise prints each difference, \"<file>: /json/path: expected …, got …\", and exits 1.",
+      "A refused command fails the test unless its step expects that refusal (expect.refused). See docs/scenarios.md."
+    ].join("\n")
+  )
+
+const show = (value: unknown): string => JSON.stringify(value)
+
+const describe = (io: CliIO, file: string, m: Mismatch): string =>
+  say(io, `${file}: ${m.path}: 期望 ${show(m.expected)}，实际 ${show(m.actual)}`, `${file}: ${m.path}: expected ${show(m.expected)}, got ${show(m.actual)}`)
+
+const testOne = async (io: CliIO, file: string): Promise<number> => {
+  const scenario = await loadForCli(io, file)
+  if (Result.isFailure(scenario)) return scenario.failure
+  const report = await runScenario(scenario.success)
+  const mismatches = report.steps.flatMap((s) => s.mismatches ?? [])
+  const checked = scenario.success.steps.filter((s) => s.expect !== undefined).length
+  if (mismatches.length > 0) {
+    for (const m of mismatches) io.out(describe(io, file, m))
+    io.out(
+      say(
+        io,
+        `${file}: 不通过 — ${mismatches.length} 处不符（${report.steps.length} 步，${checked} 个 expect）`,
+        `${file}: FAILED — ${mismatches.length} difference(s) (${report.steps.length} steps, ${checked} expect blocks)`
+      )
+    )
+    return 1
+  }
+  io.out(
+    say(
+      io,
+      `${file}: 通过 — ${report.steps.length} 步，${checked} 个 expect 全部相符；${report.actions.length} 个规则动作，${report.notifications.length} 条通知`,
+      `${file}: passed — ${report.steps.length} steps, all ${checked} expect blocks hold; ${report.actions.length} rule actions, ${report.notifications.length} notifications`
+    )
+  )
+  return 0
+}
+
+export const scenarioCommand: Command = async (args, io) => {
+  const [sub, ...rest] = args
+  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
+    io.out(help(io))
+    return sub === undefined ? 2 : 0
+  }
+  if (sub !== "test") return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
+  const parsed = splitArgs(rest)
+  if (parsed === undefined || parsed.files.length === 0 || Object.keys(parsed.flags).length > 0) {
+    return usage(io, `请给出至少一个情景文件。\n${help(io)}`, `Give at least one scenario file.\n${help(io)}`)
+  }
+  let code = 0
+  for (const file of parsed.files) code = Math.max(code, await testOne(io, file))
+  return code
+}

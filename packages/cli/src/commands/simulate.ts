@@ -1,0 +1,54 @@
+import { Result } from "effect"
+import { parseInstant } from "@minyi/core"
+import type { CliIO, Command } from "../io.js"
+import { say, usage } from "../io.js"
+import { describeFailure, loadForCli, splitArgs } from "../scenario/cli.js"
+import { runScenario } from "../scenario/runner.js"
+
+const help = (io: CliIO): string =>
+  say(
+    io,
+    [
+      "用法: minyi simulate <情景.json> [--until <ISO 时间>]",
+      "",
+      "在虚拟时钟上运行情景：各步骤之间，每个定时器在它自己的到期时刻触发，每个时刻都投递通知。",
+      "输出 JSON：{ petitions, actions, notifications, steps }，时间为规则包默认日历时区的 ISO 8601。",
+      "--until 让时钟在最后一步之后继续走到该时刻。被拒绝的命令记在 steps 中，并在标准错误输出说明。",
+      "情景格式见 docs/scenarios.md。"
+    ].join("\n"),
+    [
+      "Usage: minyi simulate <scenario.json> [--until <ISO instant>]",
+      "",
+      "Runs the scenario on a virtual clock: between steps every timer fires at its own due instant, and notifications are relayed at each instant.",
+      "Prints JSON: { petitions, actions, notifications, steps }, instants in ISO 8601 in the zone of the rule pack's default calendar.",
+      "--until runs the clock on past the last step. Refused commands are recorded in steps and explained on stderr.",
+      "The scenario format is described in docs/scenarios.md."
+    ].join("\n")
+  )
+
+export const simulateCommand: Command = async (args, io) => {
+  if (args[0] === "help" || args[0] === "--help" || args[0] === "-h") {
+    io.out(help(io))
+    return 0
+  }
+  const parsed = splitArgs(args)
+  const unknown = parsed === undefined ? [] : Object.keys(parsed.flags).filter((f) => f !== "until")
+  if (parsed === undefined || parsed.files.length !== 1 || unknown.length > 0) {
+    return usage(io, `请给出一个情景文件。\n${help(io)}`, `Give one scenario file.\n${help(io)}`)
+  }
+  const untilText = parsed.flags["until"]
+  const until = untilText === undefined ? undefined : parseInstant(untilText)
+  if (untilText !== undefined && until === undefined) {
+    return usage(
+      io,
+      `--until: "${untilText}" 不是带时区偏移的 ISO 8601 时间，例如 2026-03-02T09:00:00+08:00`,
+      `--until: "${untilText}" is not an ISO 8601 instant with an offset, such as 2026-03-02T09:00:00+08:00`
+    )
+  }
+  const scenario = await loadForCli(io, parsed.files[0]!)
+  if (Result.isFailure(scenario)) return scenario.failure
+  const report = await runScenario(scenario.success, until === undefined ? {} : { until })
+  for (const step of report.steps) if (step.failure !== undefined) io.err(describeFailure(io, step))
+  io.out(JSON.stringify(report, null, 2))
+  return 0
+}

@@ -1,0 +1,116 @@
+/**
+ * The matcher language of `expect` blocks. A pattern is matched against the items exactly as
+ * `minyi simulate` prints them: an object pattern matches when each of its fields matches
+ * (other fields are ignored), arrays match element by element, and two instants match when they
+ * are the same moment whatever their offsets.
+ */
+import { parseInstant } from "@minyi/core"
+import type { StepExpect } from "./schema.js"
+
+/** One difference between an `expect` block and what happened. */
+export interface Mismatch {
+  /** JSON path of the expectation in the scenario, e.g. `/steps/3/expect/clocks/feedback`. */
+  readonly path: string
+  readonly expected: unknown
+  readonly actual: unknown
+}
+
+export const matches = (pattern: unknown, actual: unknown): boolean => {
+  if (typeof pattern === "string" && typeof actual === "string") {
+    const [p, a] = [parseInstant(pattern), parseInstant(actual)]
+    return p !== undefined && a !== undefined ? p === a : pattern === actual
+  }
+  if (Array.isArray(pattern)) {
+    return Array.isArray(actual) && actual.length === pattern.length && pattern.every((p, i) => matches(p, actual[i]))
+  }
+  if (typeof pattern === "object" && pattern !== null) {
+    if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return false
+    return Object.entries(pattern).every(([k, p]) => matches(p, (actual as Record<string, unknown>)[k]))
+  }
+  return Object.is(pattern, actual)
+}
+
+type ListExpect = {
+  readonly include?: ReadonlyArray<Readonly<Record<string, unknown>>>
+  readonly exclude?: ReadonlyArray<Readonly<Record<string, unknown>>>
+  readonly count?: number
+}
+
+/** include: each pattern matches some item; exclude: none matches any item; count: how many items. */
+export const checkList = (
+  path: string,
+  expected: ListExpect | ReadonlyArray<Readonly<Record<string, unknown>>>,
+  items: ReadonlyArray<unknown>
+): Array<Mismatch> => {
+  const spec: ListExpect = Array.isArray(expected) ? { include: expected } : (expected as ListExpect)
+  const out: Array<Mismatch> = []
+  const prefix = Array.isArray(expected) ? path : `${path}/include`
+  spec.include?.forEach((p, i) => {
+    if (!items.some((item) => matches(p, item))) out.push({ path: `${prefix}/${i}`, expected: p, actual: items })
+  })
+  spec.exclude?.forEach((p, i) => {
+    const found = items.filter((item) => matches(p, item))
+    if (found.length > 0) out.push({ path: `${path}/exclude/${i}`, expected: { none: p }, actual: found })
+  })
+  if (spec.count !== undefined && items.length !== spec.count) {
+    out.push({ path: `${path}/count`, expected: spec.count, actual: items.length })
+  }
+  return out
+}
+
+/** What an `expect` block is checked against: the petition's printed report and its items so far. */
+export interface Observed {
+  readonly petition: Readonly<Record<string, unknown>> & {
+    readonly clocks: ReadonlyArray<Readonly<Record<string, unknown>> & { readonly name: string; readonly key: string }>
+    readonly events: ReadonlyArray<unknown>
+  }
+  readonly actions: ReadonlyArray<unknown>
+  readonly notifications: ReadonlyArray<{ readonly to: string; readonly template: string | null }>
+}
+
+const fields = ["status", "tier", "owner"] as const
+const responsibility = ["firstHandler", "lead", "coHandlers", "handler"] as const
+
+/** Checks everything but `refused` (the runner checks that against the command's outcome). */
+export const checkExpect = (path: string, expect: StepExpect, observed: Observed, format: (at: number) => string): Array<Mismatch> => {
+  const out: Array<Mismatch> = []
+  const p = observed.petition
+  const compare = (at: string, want: unknown, got: unknown) => {
+    if (!matches(want, got)) out.push({ path: at, expected: want, actual: got })
+  }
+  for (const f of fields) if (expect[f] !== undefined) compare(`${path}/${f}`, expect[f], p[f])
+  const resp = p["responsibility"] as Record<string, unknown>
+  for (const f of responsibility) if (expect[f] !== undefined) compare(`${path}/${f}`, expect[f], resp[f])
+  for (const [name, want] of Object.entries(expect.clocks ?? {})) {
+    const at = `${path}/clocks/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`
+    // A key names one instance (`whistle-report:w-1:dept.housing`); a bare name all its instances.
+    const byKey = p.clocks.filter((c) => c.key === name)
+    const found = byKey.length > 0 ? byKey : p.clocks.filter((c) => c.name === name)
+    if (found.length === 0) {
+      out.push({ path: at, expected: want, actual: null })
+      continue
+    }
+    const pattern = typeof want === "string" ? { state: want } : instantsAsText(want, format)
+    const wrong = found.filter((c) => !matches(pattern, c))
+    // Show only what was asked about, so the difference stands out.
+    const shown = wrong.map((c) => (typeof want === "string" ? c.state : Object.fromEntries(Object.keys(pattern).map((k) => [k, c[k]]))))
+    if (wrong.length > 0) out.push({ path: at, expected: typeof want === "string" ? want : pattern, actual: shown.length === 1 ? shown[0] : shown })
+  }
+  if (expect.actions !== undefined) out.push(...checkList(`${path}/actions`, expect.actions, observed.actions))
+  if (expect.events !== undefined) out.push(...checkList(`${path}/events`, expect.events, p.events))
+  if (expect.notifications !== undefined) {
+    const n = expect.notifications
+    const items = n.template === undefined ? observed.notifications : observed.notifications.filter((x) => x.template === n.template)
+    out.push(...checkList(`${path}/notifications`, n, items))
+    if (n.to !== undefined) {
+      const got = [...new Set(items.map((x) => x.to))].sort()
+      const want = [...new Set(n.to)].sort()
+      compare(`${path}/notifications/to`, want, got)
+    }
+  }
+  return out
+}
+
+/** Clock expectations decode instants to numbers; the printed clocks carry ISO text, compared as instants. */
+const instantsAsText = (want: Readonly<Record<string, unknown>>, format: (at: number) => string): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(want).map(([k, v]) => [k, typeof v === "number" ? format(v) : v]))

@@ -1,0 +1,7 @@
+export { checkExpect, checkList, matches } from "./expect.js"
+export type { Mismatch, Observed } from "./expect.js"
+export { loadScenarioFile, ScenarioInvalid } from "./load.js"
+export type { LoadScenarioOptions, Scenario, ScenarioStep } from "./load.js"
+export { runScenario, SimulationStuck } from "./runner.js"
+export type { ActionReport, ClockReport, EventReport, NotificationReport, PetitionReport, SimulationReport, StepReport } from "./runner.js"
+export { ClockExpect, NotificationsExpect, ScenarioFile, StepExpect } from "./schema.js"

@@ -1,0 +1,209 @@
+/**
+ * Loading a scenario: its shape, then the directory and rule pack it names (file, preset or
+ * inline), then every step's command through the petition's own command schema — all problems at
+ * once, each named by its JSON path in the scenario (or `file#/path` inside a referenced file).
+ */
+import { dirname, isAbsolute, resolve } from "node:path"
+import { Result, Schema } from "effect"
+import type { Calendar, Directory, EngineCommand, InputProblem, Instant, RulePack, RulePackRegistry } from "@minyi/core"
+import {
+  decodeCommand,
+  decodeInput,
+  emptyRegistry,
+  formatInstant,
+  isRulePackPreset,
+  loadDirectory,
+  loadRulePack,
+  makeCalendars,
+  presetCalendar,
+  publish,
+  rulePackPresets,
+  sampleDirectory
+} from "@minyi/core"
+import type { StepExpect } from "./schema.js"
+import { ScenarioFile } from "./schema.js"
+
+/** The scenario file (or a file it names) is not what it must be. */
+export class ScenarioInvalid extends Schema.TaggedError<ScenarioInvalid>()("ScenarioInvalid", {
+  file: Schema.String,
+  problems: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
+  message: Schema.String
+}) {}
+
+export interface ScenarioStep {
+  /** 0-based, as in the JSON path `/steps/<index>`. */
+  readonly index: number
+  readonly at: Instant
+  readonly note: string | undefined
+  readonly command: EngineCommand
+  readonly expect: StepExpect | undefined
+}
+
+/** A scenario ready to run: everything decoded and checked. */
+export interface Scenario {
+  readonly file: string
+  readonly description: string | undefined
+  readonly directory: Directory
+  readonly pack: RulePack
+  readonly packs: RulePackRegistry
+  readonly start: Instant | undefined
+  readonly until: Instant | undefined
+  readonly steps: ReadonlyArray<ScenarioStep>
+  /** ISO 8601 in the zone of the pack's default calendar (that of its first clock). */
+  readonly format: (at: Instant) => string
+}
+
+export interface LoadScenarioOptions {
+  /** The scenario's path: relative references resolve against its folder. */
+  readonly file: string
+  readonly readText: (path: string) => Promise<string>
+  readonly lang?: "zh-CN" | "en"
+}
+
+const decodeShape = decodeInput(ScenarioFile, "scenario")
+
+const inFile = (file: string, problems: ReadonlyArray<InputProblem>): Array<InputProblem> =>
+  problems.map((p) => ({ path: `${file}#${p.path}`, message: p.message }))
+
+const under = (prefix: string, problems: ReadonlyArray<InputProblem>): Array<InputProblem> =>
+  problems.map((p) => ({ path: p.path === "/" ? prefix : `${prefix}${p.path}`, message: p.message }))
+
+const zoneCalendar = (pack: RulePack): Calendar => {
+  const calendars = makeCalendars(pack.document.calendars)
+  const name = pack.document.clocks[0]?.calendar ?? Object.keys(pack.document.calendars)[0]
+  return (name === undefined ? undefined : calendars.get(name)) ?? presetCalendar("natural")!
+}
+
+/** Reads and decodes a scenario file; bad input comes back as {@link ScenarioInvalid}. */
+export const loadScenarioFile = async (options: LoadScenarioOptions): Promise<Result.Result<Scenario, ScenarioInvalid>> => {
+  const en = options.lang === "en"
+  const fail = (problems: ReadonlyArray<InputProblem>) =>
+    Result.fail(
+      new ScenarioInvalid({
+        file: options.file,
+        problems,
+        message: [
+          en ? `The scenario ${options.file} is invalid:` : `情景文件 ${options.file} 有误：`,
+          ...problems.map((p) => `  ${p.path}: ${p.message}`)
+        ].join("\n")
+      })
+    )
+  const read = await readJson(options.readText, options.file, en)
+  if (Result.isFailure(read)) return fail([{ path: "/", message: read.failure }])
+  return loadScenario(read.success, options, fail)
+}
+
+const readJson = async (readText: (path: string) => Promise<string>, path: string, en: boolean): Promise<Result.Result<unknown, string>> => {
+  let text: string
+  try {
+    text = await readText(path)
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    return Result.fail(en ? `cannot read ${path}: ${why}` : `无法读取 ${path}：${why}`)
+  }
+  try {
+    return Result.succeed(JSON.parse(text))
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    return Result.fail(en ? `${path} is not valid JSON: ${why}` : `${path} 不是有效的 JSON：${why}`)
+  }
+}
+
+const loadScenario = async (
+  json: unknown,
+  options: LoadScenarioOptions,
+  fail: (problems: ReadonlyArray<InputProblem>) => Result.Result<never, ScenarioInvalid>
+): Promise<Result.Result<Scenario, ScenarioInvalid>> => {
+  const en = options.lang === "en"
+  const shape = decodeShape(json)
+  if (Result.isFailure(shape)) return fail(shape.failure.problems)
+  const doc = shape.success
+  const base = dirname(options.file)
+  const local = (ref: string) => (isAbsolute(ref) ? ref : resolve(base, ref))
+  const problems: Array<InputProblem> = []
+
+  let directory: Directory | undefined = sampleDirectory()
+  if (doc.directory !== undefined) {
+    const ref = doc.directory
+    const source = typeof ref === "string" ? await readJson(options.readText, local(ref), en) : Result.succeed(ref as unknown)
+    if (Result.isFailure(source)) {
+      problems.push({ path: "/directory", message: source.failure })
+      directory = undefined
+    } else {
+      const loaded = loadDirectory(source.success)
+      if (Result.isFailure(loaded)) {
+        problems.push(...(typeof ref === "string" ? inFile(ref, loaded.failure.problems) : under("/directory", loaded.failure.problems)))
+        directory = undefined
+      } else directory = loaded.success
+    }
+  }
+
+  let pack: RulePack | undefined
+  let packs: RulePackRegistry | undefined
+  const ref = doc.rulePack
+  const packSource: Result.Result<unknown, string> =
+    typeof ref !== "string"
+      ? Result.succeed(ref)
+      : isRulePackPreset(ref)
+        ? Result.succeed(rulePackPresets[ref])
+        : ref.endsWith(".json")
+          ? await readJson(options.readText, local(ref), en)
+          : Result.fail(
+              en
+                ? `"${ref}" is neither a preset (futian-10-30-24, xinfang-statutory) nor a .json file`
+                : `"${ref}" 既不是预设规则包（futian-10-30-24、xinfang-statutory），也不是 .json 文件`
+            )
+  if (Result.isFailure(packSource)) problems.push({ path: "/rulePack", message: packSource.failure })
+  else if (directory !== undefined) {
+    const loaded = loadRulePack(packSource.success, { directory })
+    if (Result.isFailure(loaded)) {
+      const inner = loaded.failure.problems
+      problems.push(...(typeof ref === "string" ? (isRulePackPreset(ref) ? under("/rulePack", inner) : inFile(ref, inner)) : under("/rulePack", inner)))
+    } else {
+      const published = publish(emptyRegistry, loaded.success, { directory })
+      if (Result.isFailure(published)) problems.push({ path: "/rulePack", message: published.failure.message })
+      else {
+        pack = loaded.success
+        packs = published.success
+      }
+    }
+  }
+
+  const steps: Array<ScenarioStep> = []
+  doc.steps.forEach((step, index) => {
+    const previous = doc.steps[index - 1]
+    if (previous !== undefined && step.at < previous.at) {
+      problems.push({
+        path: `/steps/${index}/at`,
+        message: en ? "a step may not come before the step above it" : "步骤的时间不能早于上一步"
+      })
+    }
+    const raw = step.command
+    // Submit's rule pack is pinned by the engine, so the scenario leaves it out; `at` defaults to the step's.
+    const filled = {
+      ...(raw["_tag"] === "Submit" && !("rulePack" in raw) ? { rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } } : {}),
+      ...(raw["at"] === undefined ? { at: formatInstant(step.at) } : {}),
+      ...raw
+    }
+    const command = decodeCommand(filled)
+    if (Result.isFailure(command)) {
+      problems.push(...under(`/steps/${index}/command`, command.failure.problems))
+      return
+    }
+    steps.push({ index, at: step.at, note: step.note, command: command.success, expect: step.expect })
+  })
+
+  if (problems.length > 0 || pack === undefined || packs === undefined || directory === undefined) return fail(problems)
+  const calendar = zoneCalendar(pack)
+  return Result.succeed({
+    file: options.file,
+    description: doc.description,
+    directory,
+    pack,
+    packs,
+    start: doc.start,
+    until: doc.until,
+    steps,
+    format: calendar.format
+  })
+}

@@ -1,0 +1,303 @@
+/**
+ * Runs a scenario on a virtual clock over in-memory storage. Between steps every timer fires at
+ * its own due instant (not at the next step's), and the outbox is relayed at each instant, so
+ * what the output shows is what a scheduler running in real time would have done.
+ */
+import { Effect, Layer, Option, Result, Schema } from "effect"
+import type { FiredAction, Instant, Notification, PetitionEvent, PetitionState } from "@minyi/core"
+import { encodeEvent, Engine, engineLayer, eventLabels, Notifiers, SentNotifications, statusLabels, Storage } from "@minyi/core"
+import type { Mismatch, Observed } from "./expect.js"
+import { checkExpect } from "./expect.js"
+import type { Scenario, ScenarioStep } from "./load.js"
+
+export interface ClockReport {
+  readonly name: string
+  readonly key: string
+  readonly unit: string | null
+  readonly state: string
+  readonly startedAt: string | null
+  readonly dueAt: string | null
+  readonly stoppedAt: string | null
+  readonly breachedAt: string | null
+}
+
+export interface EventReport {
+  readonly version: number
+  readonly at: string
+  readonly type: string
+  readonly label: string
+  readonly labelEn: string
+  readonly [field: string]: unknown
+}
+
+export interface PetitionReport {
+  readonly id: string
+  readonly status: string
+  readonly statusLabel: string
+  readonly tier: number
+  readonly owner: string | null
+  readonly priority: string
+  readonly responsibility: {
+    readonly firstHandler: string | null
+    readonly lead: string | null
+    readonly coHandlers: ReadonlyArray<string>
+    readonly handler: string | null
+    readonly accountable: string | null
+  }
+  readonly clocks: ReadonlyArray<ClockReport>
+  readonly events: ReadonlyArray<EventReport>
+}
+
+export interface ActionReport {
+  readonly at: string
+  readonly petitionId: string
+  readonly rule: string
+  readonly type: string
+  readonly params: Readonly<Record<string, unknown>>
+  readonly refused?: string
+}
+
+export interface NotificationReport {
+  readonly at: string
+  readonly petitionId: string
+  readonly to: string
+  readonly template: string | null
+  readonly channel: string
+  readonly rule: string | null
+  readonly subject: string | null
+}
+
+export interface StepReport {
+  readonly step: number
+  readonly at: string
+  readonly command: string
+  readonly petitionId: string
+  readonly note?: string
+  readonly outcome: "ok" | "failed"
+  /** Why the command failed: the refusal's (or error's) tag and readable message. */
+  readonly failure?: { readonly _tag: string; readonly message: string }
+  /** What differed from the step's `expect` block (absent when the step has none). */
+  readonly mismatches?: ReadonlyArray<Mismatch>
+}
+
+export interface SimulationReport {
+  readonly scenario: string
+  readonly description: string | null
+  readonly rulePack: { readonly id: string; readonly version: string }
+  /** The instant the simulation ran to: `--until`, the scenario's `until`, or the last step. */
+  readonly until: string
+  readonly petitions: ReadonlyArray<PetitionReport>
+  readonly actions: ReadonlyArray<ActionReport>
+  readonly notifications: ReadonlyArray<NotificationReport>
+  readonly steps: ReadonlyArray<StepReport>
+}
+
+/** The virtual clock stopped moving: a timer kept coming due at the same instant without effect. */
+export class SimulationStuck extends Schema.TaggedError<SimulationStuck>()("SimulationStuck", {
+  at: Schema.String,
+  message: Schema.String
+}) {}
+
+const system = ["_tag", "petitionId", "at", "version", "prevHash", "hash", "petitioner"]
+
+const text = (value: unknown, format: (at: Instant) => string): unknown => {
+  if (typeof value === "string") {
+    const ms = Date.parse(value)
+    return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(ms) ? format(ms) : value
+  }
+  if (Array.isArray(value)) return value.map((v) => text(v, format))
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, text(v, format)]))
+  }
+  return value
+}
+
+const eventReport = (e: PetitionEvent, format: (at: Instant) => string): EventReport => {
+  const encoded = encodeEvent(e) as Record<string, unknown>
+  const payload = Object.fromEntries(Object.entries(encoded).filter(([k]) => !system.includes(k)))
+  const label = eventLabels[e._tag]
+  return { version: e.version, at: format(e.at), type: e._tag, label: label.zh, labelEn: label.en, ...(text(payload, format) as object) }
+}
+
+const actionReport = (a: FiredAction, format: (at: Instant) => string): ActionReport => ({
+  at: format(a.at),
+  petitionId: a.petitionId,
+  rule: a.rule,
+  type: a.type,
+  params: a.params,
+  ...(a.refused === undefined ? {} : { refused: a.refused })
+})
+
+const notificationReport = (n: Notification, at: Instant, format: (at: Instant) => string): NotificationReport => {
+  const payload = (typeof n.payload === "object" && n.payload !== null ? n.payload : {}) as {
+    rule?: unknown
+    message?: { "zh-CN"?: { subject?: unknown } }
+  }
+  const subject = payload.message?.["zh-CN"]?.subject
+  return {
+    at: format(at),
+    petitionId: n.streamId,
+    to: n.recipient,
+    template: n.template ?? null,
+    channel: n.channel,
+    rule: typeof payload.rule === "string" ? payload.rule : null,
+    subject: typeof subject === "string" ? subject : null
+  }
+}
+
+const storage = Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)
+
+/** Runs every step (and the timers between them) up to `until`, checking `expect` blocks as it goes. */
+export const runScenario = (scenario: Scenario, options: { readonly until?: Instant } = {}): Promise<SimulationReport> => {
+  const { format } = scenario
+  const program = Effect.gen(function*() {
+    const engine = yield* Engine
+    const sent = yield* SentNotifications
+    const actions: Array<FiredAction> = []
+    const notes: Array<NotificationReport> = []
+    const petitionIds: Array<string> = []
+    const steps: Array<StepReport> = []
+
+    const relay = (at: Instant) =>
+      Effect.gen(function*() {
+        yield* engine.relay(at)
+        const all = yield* sent.all
+        for (const n of all.slice(notes.length)) notes.push(notificationReport(n, at, format))
+      })
+
+    /** Fires each timer at its own due instant, up to `to` (inclusive or not), relaying as it goes. */
+    const advance = (to: Instant, inclusive: boolean) =>
+      Effect.gen(function*() {
+        let last: Instant | undefined
+        let same = 0
+        while (true) {
+          const next = yield* engine.nextDueAt
+          if (Option.isNone(next)) return
+          const due = next.value
+          if (inclusive ? due > to : due >= to) return
+          same = due === last ? same + 1 : 0
+          if (same > 100) return yield* Effect.die(new SimulationStuck({ at: format(due), message: `定时器在 ${format(due)} 反复到期却无进展（a timer keeps coming due at ${format(due)} without effect）` }))
+          last = due
+          const report = yield* engine.tick(due)
+          actions.push(...report.actions)
+          yield* relay(due)
+        }
+      })
+
+    const petitionReport = (id: string, at: Instant) =>
+      Effect.gen(function*() {
+        const state: PetitionState = yield* engine.state(id)
+        const history = yield* engine.history(id)
+        const evaluation = yield* Effect.result(engine.clocks(id, at))
+        const clocks = Result.isSuccess(evaluation) ? evaluation.success.clocks : []
+        const iso = (t: Instant | undefined) => (t === undefined ? null : format(t))
+        const report: PetitionReport = {
+          id,
+          status: state.status,
+          statusLabel: statusLabels[state.status].zh,
+          tier: state.tier,
+          owner: state.owner ?? null,
+          priority: state.priority,
+          responsibility: {
+            firstHandler: state.firstHandler ?? null,
+            lead: state.lead ?? null,
+            coHandlers: state.coHandlers,
+            handler: state.handler ?? null,
+            accountable: state.accountable ?? null
+          },
+          clocks: clocks.map((c) => ({
+            name: c.name,
+            key: c.key,
+            unit: c.unit ?? null,
+            state: c.state,
+            startedAt: iso(c.startedAt),
+            dueAt: iso(c.dueAt),
+            stoppedAt: iso(c.stoppedAt),
+            breachedAt: iso(c.breachedAt)
+          })),
+          events: history.map((e) => eventReport(e, format))
+        }
+        return report
+      })
+
+    const check = (step: ScenarioStep, failure: StepReport["failure"]) =>
+      Effect.gen(function*() {
+        const expect = step.expect
+        if (expect === undefined) return failure === undefined ? undefined : [unexpected(step, failure)]
+        const path = `/steps/${step.index}/expect`
+        const out: Array<Mismatch> = []
+        if (expect.refused !== undefined && failure?._tag !== expect.refused) {
+          out.push({ path: `${path}/refused`, expected: expect.refused, actual: failure ?? null })
+        } else if (expect.refused === undefined && failure !== undefined) out.push(unexpected(step, failure))
+        const id = expect.petition ?? step.command.petitionId
+        const found = yield* Effect.result(petitionReport(id, step.at))
+        if (Result.isFailure(found)) {
+          const rest = Object.keys(expect).filter((k) => k !== "refused" && k !== "petition")
+          if (rest.length > 0) out.push({ path: `${path}/petition`, expected: id, actual: null })
+          return out
+        }
+        const observed: Observed = {
+          petition: found.success as unknown as Observed["petition"],
+          actions: actions.filter((a) => a.petitionId === id).map((a) => actionReport(a, format)),
+          notifications: notes.filter((n) => n.petitionId === id)
+        }
+        out.push(...checkExpect(path, expect, observed, format))
+        return out
+      })
+
+    if (scenario.start !== undefined) yield* advance(scenario.start, true)
+    for (const step of scenario.steps) {
+      yield* advance(step.at, false)
+      const id = step.command.petitionId
+      if (step.command._tag === "Submit" && !petitionIds.includes(id)) petitionIds.push(id)
+      const handled = yield* Effect.result(engine.handle(step.command))
+      const failure = Result.isFailure(handled) ? { _tag: tagOf(handled.failure), message: messageOf(handled.failure) } : undefined
+      if (Result.isSuccess(handled)) actions.push(...handled.success.actions)
+      yield* advance(step.at, true)
+      yield* relay(step.at)
+      const mismatches = yield* check(step, failure)
+      steps.push({
+        step: step.index,
+        at: format(step.at),
+        command: step.command._tag,
+        petitionId: id,
+        ...(step.note === undefined ? {} : { note: step.note }),
+        outcome: failure === undefined ? "ok" : "failed",
+        ...(failure === undefined ? {} : { failure }),
+        ...(mismatches === undefined ? {} : { mismatches })
+      })
+    }
+    const lastStep = scenario.steps[scenario.steps.length - 1]?.at
+    const end = options.until ?? scenario.until ?? lastStep ?? scenario.start ?? 0
+    yield* advance(end, true)
+    yield* relay(end)
+    const petitions: Array<PetitionReport> = []
+    for (const id of petitionIds) {
+      const found = yield* Effect.result(petitionReport(id, end))
+      if (Result.isSuccess(found)) petitions.push(found.success)
+    }
+    return {
+      scenario: scenario.file,
+      description: scenario.description ?? null,
+      rulePack: { id: scenario.pack.id, version: scenario.pack.version },
+      until: format(end),
+      petitions,
+      actions: actions.map((a) => actionReport(a, format)),
+      notifications: notes,
+      steps
+    } satisfies SimulationReport
+  })
+  const layer = engineLayer({ directory: scenario.directory, packs: scenario.packs }).pipe(Layer.provideMerge(storage))
+  return Effect.runPromise(Effect.orDie(program).pipe(Effect.provide(layer)) as Effect.Effect<SimulationReport>)
+}
+
+const tagOf = (e: unknown): string =>
+  typeof e === "object" && e !== null && typeof (e as { _tag?: unknown })._tag === "string" ? (e as { _tag: string })._tag : "Error"
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+const unexpected = (step: ScenarioStep, failure: { readonly _tag: string; readonly message: string }): Mismatch => ({
+  path: `/steps/${step.index}/command`,
+  expected: "accepted",
+  actual: failure
+})

@@ -1,0 +1,79 @@
+/**
+ * The scenario file, described with effect/Schema so that every bad field is reported by its
+ * JSON path. Commands stay `unknown` here: they are decoded by the petition's own command schema
+ * in `load.ts`, which knows every command's fields.
+ */
+import { Schema } from "effect"
+import { InstantFromString } from "@minyi/core"
+
+const Pattern = Schema.Record(Schema.String, Schema.Unknown).annotate({
+  expected: "an object whose fields must all appear, with these values, in the matched item"
+})
+const Patterns = Schema.Array(Pattern)
+
+const ClockState = Schema.Literals(["pending", "running", "paused", "met", "breached"])
+const NullableInstant = Schema.NullOr(InstantFromString)
+
+/** A clock expectation: a state, or the state and instants of the clock instance. */
+export const ClockExpect = Schema.Union([
+  ClockState,
+  Schema.Struct({
+    state: Schema.optionalKey(ClockState),
+    startedAt: Schema.optionalKey(NullableInstant),
+    dueAt: Schema.optionalKey(NullableInstant),
+    stoppedAt: Schema.optionalKey(NullableInstant),
+    breachedAt: Schema.optionalKey(NullableInstant)
+  })
+]).annotate({ expected: 'a clock state ("pending", "running", "paused", "met", "breached") or { state?, startedAt?, dueAt?, stoppedAt?, breachedAt? }' })
+
+/** Items that must (include), must not (exclude) be there, and how many there are (count). */
+const ListExpect = Schema.Struct({
+  include: Schema.optionalKey(Patterns),
+  exclude: Schema.optionalKey(Patterns),
+  count: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+})
+
+export const NotificationsExpect = Schema.Struct({
+  ...ListExpect.fields,
+  template: Schema.optionalKey(Schema.String),
+  to: Schema.optionalKey(Schema.Array(Schema.String))
+})
+
+const Nullable = Schema.NullOr(Schema.String)
+
+export const StepExpect = Schema.Struct({
+  petition: Schema.optionalKey(Schema.String),
+  refused: Schema.optionalKey(Schema.String),
+  status: Schema.optionalKey(Schema.Literals(["received", "dispatched", "in_progress", "suspended", "resolved", "closed", "declined", "merged"])),
+  tier: Schema.optionalKey(Schema.Literals([0, 1, 2, 3])),
+  owner: Schema.optionalKey(Nullable),
+  firstHandler: Schema.optionalKey(Nullable),
+  lead: Schema.optionalKey(Nullable),
+  coHandlers: Schema.optionalKey(Schema.Array(Schema.String)),
+  handler: Schema.optionalKey(Nullable),
+  clocks: Schema.optionalKey(Schema.Record(Schema.String, ClockExpect)),
+  actions: Schema.optionalKey(Schema.Union([Patterns, ListExpect])),
+  notifications: Schema.optionalKey(NotificationsExpect),
+  events: Schema.optionalKey(Schema.Union([Patterns, ListExpect]))
+})
+export type StepExpect = typeof StepExpect.Type
+
+export const ScenarioStep = Schema.Struct({
+  at: InstantFromString,
+  note: Schema.optionalKey(Schema.String),
+  command: Schema.Record(Schema.String, Schema.Unknown).annotate({ expected: 'a petition command as JSON, e.g. { "_tag": "Accept", "petitionId": "p-1", ... }' }),
+  expect: Schema.optionalKey(StepExpect)
+})
+
+const Inline = Schema.Record(Schema.String, Schema.Unknown)
+
+export const ScenarioFile = Schema.Struct({
+  $schema: Schema.optionalKey(Schema.String),
+  description: Schema.optionalKey(Schema.String),
+  directory: Schema.optionalKey(Schema.Union([Schema.String, Inline])),
+  rulePack: Schema.Union([Schema.String, Inline]).annotate({ expected: "a preset name (futian-10-30-24, xinfang-statutory), a file path relative to the scenario, or an inline rule pack" }),
+  start: Schema.optionalKey(InstantFromString),
+  until: Schema.optionalKey(InstantFromString),
+  steps: Schema.Array(ScenarioStep)
+})
+export type ScenarioFile = typeof ScenarioFile.Type

@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { readFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import type { CliIO, Lang } from "../src/index.js"
+import { runCli } from "../src/index.js"
+import { checkList, matches } from "../src/scenario/index.js"
+
+const dir = mkdtempSync(join(tmpdir(), "minyi-scenario-"))
+const write = (name: string, value: unknown): string => {
+  writeFileSync(join(dir, name), JSON.stringify(value))
+  return name
+}
+const run = async (args: ReadonlyArray<string>, lang: Lang = "zh-CN") => {
+  const out: Array<string> = []
+  const err: Array<string> = []
+  const io: CliIO = { lang, out: (l) => out.push(l), err: (l) => err.push(l), readText: (p) => readFile(p, "utf8"), cwd: dir }
+  return { code: await runCli(args, io), out, err }
+}
+
+const unit = (id: string) => ({ kind: "unit", id })
+const submit = {
+  _tag: "Submit", petitionId: "p-1", actor: { kind: "petitioner" }, petitioner: { anonymous: false },
+  channel: "channel.district-secretary-online", category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli", title: "垃圾站异味", content: "垃圾站异味严重"
+}
+const resolveBy = (u: string) => ({
+  _tag: "Resolve", petitionId: "p-1", actor: unit(u), unit: u, summary: "已处理",
+  checklist: { problemSolved: true, explanationGiven: true, assistanceGiven: true, unlawfulConductDealtWith: true }
+})
+const scenario = (steps: ReadonlyArray<unknown>) => ({ rulePack: "futian-10-30-24", steps })
+const first = { at: "2026-03-02T09:00:00+08:00", command: submit }
+
+describe("the expect matcher", () => {
+  it("matches objects by the fields the pattern names, arrays element by element, instants whatever their offset", () => {
+    expect(matches({ rule: "r", params: { tier: 1 } }, { rule: "r", type: "escalate", params: { tier: 1, owner: "x" } })).toBe(true)
+    expect(matches({ rule: "r", params: { tier: 2 } }, { rule: "r", params: { tier: 1 } })).toBe(false)
+    expect(matches(["a", "b"], ["a", "b"])).toBe(true)
+    expect(matches(["a"], ["a", "b"])).toBe(false)
+    expect(matches("2026-03-02T01:10:00Z", "2026-03-02T09:10:00+08:00")).toBe(true)
+    expect(matches("2026-03-02T09:10:00Z", "2026-03-02T09:10:00+08:00")).toBe(false)
+    expect(matches(null, null)).toBe(true)
+    expect(matches({ owner: null }, { owner: "x" })).toBe(false)
+  })
+
+  it("include, exclude and count name the failing pattern by its path", () => {
+    const items = [{ type: "notify", rule: "a" }, { type: "escalate", rule: "b" }]
+    expect(checkList("/x", [{ rule: "a" }], items)).toEqual([])
+    expect(checkList("/x", [{ rule: "a" }, { rule: "c" }], items).map((m) => m.path)).toEqual(["/x/1"])
+    expect(checkList("/x", { include: [{ rule: "c" }], exclude: [{ type: "escalate" }], count: 3 }, items).map((m) => m.path)).toEqual([
+      "/x/include/0",
+      "/x/exclude/0",
+      "/x/count"
+    ])
+  })
+})
+
+describe("minyi scenario test", () => {
+  it("exits 0 with a short summary when every expect holds", async () => {
+    const file = write("ok.json", scenario([{ ...first, expect: { status: "dispatched", lead: "dept.urban-management", clocks: { feedback: "running" } } }]))
+    const zh = await run(["scenario", "test", file])
+    expect(zh.code).toBe(0)
+    expect(zh.out).toEqual(["ok.json: 通过 — 1 步，1 个 expect 全部相符；2 个规则动作，0 条通知"])
+    const en = await run(["scenario", "test", file], "en")
+    expect(en.out).toEqual(["ok.json: passed — 1 steps, all 1 expect blocks hold; 2 rule actions, 0 notifications"])
+  })
+
+  it("exits 1 printing each difference by its JSON path, expected and actual", async () => {
+    const file = write("wrong.json", scenario([
+      first,
+      {
+        at: "2026-03-02T09:30:00+08:00",
+        command: { _tag: "Accept", petitionId: "p-1", actor: unit("dept.urban-management"), unit: "dept.urban-management" },
+        expect: {
+          status: "closed",
+          tier: 0,
+          clocks: { feedback: { state: "breached", breachedAt: "2026-03-02T09:11:00+08:00" }, contact: "met" },
+          notifications: { template: "feedback-overdue", count: 1 },
+          actions: [{ rule: "feedback-overdue", type: "escalate" }]
+        }
+      }
+    ]))
+    const r = await run(["scenario", "test", file], "en")
+    expect(r.code).toBe(1)
+    expect(r.out).toEqual([
+      'wrong.json: /steps/1/expect/status: expected "closed", got "in_progress"',
+      'wrong.json: /steps/1/expect/clocks/feedback: expected {"state":"breached","breachedAt":"2026-03-02T09:11:00+08:00"}, got {"state":"breached","breachedAt":"2026-03-02T09:10:00+08:00"}',
+      'wrong.json: /steps/1/expect/clocks/contact: expected "met", got "breached"',
+      expect.stringMatching(/^wrong\.json: \/steps\/1\/expect\/actions\/0: expected \{"rule":"feedback-overdue","type":"escalate"\}, got \[/),
+      "wrong.json: /steps/1/expect/notifications/count: expected 1, got 2",
+      "wrong.json: FAILED — 5 difference(s) (2 steps, 1 expect blocks)"
+    ])
+  })
+
+  it("a refused command fails the test unless the step expects that refusal", async () => {
+    const refused = { at: "2026-03-02T09:30:00+08:00", command: resolveBy("dept.ecology") }
+    const unexpected = await run(["scenario", "test", write("refused.json", scenario([first, refused]))], "en")
+    expect(unexpected.code).toBe(1)
+    expect(unexpected.out[0]).toMatch(/^refused\.json: \/steps\/1\/command: expected "accepted", got \{"_tag":"\w+","message":".+"\}$/)
+    const tag = /"_tag":"(\w+)"/.exec(unexpected.out[0]!)![1]!
+    const expected = await run(["scenario", "test", write("expected.json", scenario([first, { ...refused, expect: { refused: tag, status: "dispatched" } }]))])
+    expect(expected.code, expected.out.join("\n")).toBe(0)
+    const other = await run(["scenario", "test", write("other.json", scenario([first, { ...refused, expect: { refused: "OnlyLeadMayResolve" } }]))], "en")
+    expect(other.code).toBe(tag === "OnlyLeadMayResolve" ? 0 : 1)
+    const accepted = await run(["scenario", "test", write("accepted.json", scenario([{ ...first, expect: { refused: "AlreadySubmitted" } }]))], "en")
+    expect(accepted.out[0]).toBe('accepted.json: /steps/0/expect/refused: expected "AlreadySubmitted", got null')
+  })
+
+  it("bad scenarios exit 1 naming the JSON path; usage errors exit 2", async () => {
+    const bad = await run(["scenario", "test", write("bad.json", { rulePack: "futian-10-30-24", steps: [{ at: "2026-03-02T09:00:00+08:00", command: submit, expect: { actions: { count: -1 } } }] })], "en")
+    expect(bad.code).toBe(1)
+    expect(bad.err).toContainEqual(expect.stringMatching(/^bad\.json: \/steps\/0\/expect\/actions/))
+    expect((await run(["scenario", "test"])).code).toBe(2)
+    expect((await run(["scenario", "run", "x.json"])).code).toBe(2)
+    expect((await run(["scenario"])).code).toBe(2)
+  })
+})

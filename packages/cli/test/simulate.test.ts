@@ -1,0 +1,165 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { readFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { describe, expect, it } from "vitest"
+import type { CliIO, Lang } from "../src/index.js"
+import { runCli } from "../src/index.js"
+
+const root = resolve(import.meta.dirname, "../../..")
+const dir = mkdtempSync(join(tmpdir(), "minyi-simulate-"))
+const write = (name: string, value: unknown): string => {
+  const path = join(dir, name)
+  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value))
+  return name
+}
+
+const run = async (args: ReadonlyArray<string>, lang: Lang = "zh-CN") => {
+  const out: Array<string> = []
+  const err: Array<string> = []
+  const io: CliIO = { lang, out: (l) => out.push(l), err: (l) => err.push(l), readText: (p) => readFile(p, "utf8"), cwd: dir }
+  const code = await runCli(args, io)
+  return { code, out, err, json: () => JSON.parse(out.join("\n")) }
+}
+
+const unit = { kind: "unit", id: "dept.urban-management" }
+const submit = (id: string, extra: Record<string, unknown> = {}) => ({
+  _tag: "Submit",
+  petitionId: id,
+  actor: { kind: "petitioner" },
+  petitioner: { anonymous: false },
+  channel: "channel.district-secretary-online",
+  category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli",
+  title: "垃圾站异味",
+  content: "垃圾站异味严重",
+  ...extra
+})
+
+const quiet = write("quiet.json", {
+  rulePack: "futian-10-30-24",
+  steps: [
+    { at: "2026-03-02T09:00:00+08:00", command: submit("p-1") },
+    { at: "2026-03-02T10:00:00+08:00", command: { _tag: "Accept", petitionId: "p-1", actor: unit, unit: "dept.urban-management" } }
+  ]
+})
+
+describe("minyi simulate", () => {
+  it("prints petitions, actions and notifications with exactly the documented fields, instants at +08:00 and null when missing", async () => {
+    const r = await run(["simulate", quiet])
+    expect(r.code, r.err.join("\n")).toBe(0)
+    const report = r.json()
+    const [p] = report.petitions
+    expect(Object.keys(p)).toEqual(expect.arrayContaining(["id", "status", "tier", "owner", "responsibility", "clocks"]))
+    expect(p).toMatchObject({ id: "p-1", status: "in_progress", tier: 0, owner: null })
+    expect(p.responsibility).toMatchObject({ firstHandler: "unit.dispatch-centre", lead: "dept.urban-management", coHandlers: ["dept.ecology"] })
+    const feedback = p.clocks.find((c: { name: string }) => c.name === "feedback")
+    expect(feedback).toMatchObject({
+      state: "breached",
+      startedAt: "2026-03-02T09:00:00+08:00",
+      dueAt: "2026-03-02T09:10:00+08:00",
+      stoppedAt: null,
+      breachedAt: "2026-03-02T09:10:00+08:00"
+    })
+    for (const c of p.clocks) expect(Object.keys(c)).toEqual(expect.arrayContaining(["name", "state", "startedAt", "dueAt", "stoppedAt", "breachedAt"]))
+    const notify = report.actions.find((a: { rule: string }) => a.rule === "feedback-overdue")
+    expect(Object.keys(notify).sort()).toEqual(["at", "params", "petitionId", "rule", "type"])
+    expect(notify).toMatchObject({ at: "2026-03-02T09:10:00+08:00", petitionId: "p-1", type: "notify" })
+    expect(report.notifications[0]).toMatchObject({ at: "2026-03-02T09:10:00+08:00", petitionId: "p-1", to: "person:person.deputy-head.1", template: "feedback-overdue" })
+  })
+
+  it("fires every timer at its own instant between steps, not at the next step's", async () => {
+    const report = (await run(["simulate", quiet])).json()
+    const events = report.petitions[0].events.map((e: { at: string; type: string; clock?: string }) => `${e.at} ${e.type}${e.clock === undefined ? "" : ` ${e.clock}`}`)
+    expect(events).toContain("2026-03-02T09:10:00+08:00 ClockBreached feedback")
+    expect(events).toContain("2026-03-02T09:30:00+08:00 ClockBreached contact")
+    // The warnings at half time come before the breach, in order, each at its own minute.
+    const feedbackWarnings = events.filter((e: string) => e.includes("ClockWarned feedback"))
+    expect(feedbackWarnings).toEqual(["2026-03-02T09:05:00+08:00 ClockWarned feedback:dept.urban-management", "2026-03-02T09:08:00+08:00 ClockWarned feedback:dept.urban-management"])
+    expect(events.indexOf("2026-03-02T10:00:00+08:00 Accepted")).toBeGreaterThan(events.indexOf("2026-03-02T09:30:00+08:00 ClockBreached contact"))
+    // Without --until the clock stops at the last step: the 24-hour clocks are still running.
+    expect(report.until).toBe("2026-03-02T10:00:00+08:00")
+    expect(report.actions.some((a: { rule: string }) => a.rule === "first-round-overdue")).toBe(false)
+  })
+
+  it("--until runs the clock on past the last step", async () => {
+    const r = await run(["simulate", quiet, "--until", "2026-03-03T10:00:00+08:00"])
+    const report = r.json()
+    expect(report.until).toBe("2026-03-03T10:00:00+08:00")
+    const escalate = report.actions.find((a: { rule: string }) => a.rule === "first-round-overdue")
+    expect(escalate).toMatchObject({ at: "2026-03-03T09:00:00+08:00", type: "escalate", params: { tier: 1, owner: "person.head.urban-management" } })
+    expect(report.petitions[0]).toMatchObject({ tier: 1, owner: "person.head.urban-management" })
+  })
+
+  it("reports a refused command as a step failure with the refusal's message", async () => {
+    const file = write("refused.json", {
+      rulePack: "futian-10-30-24",
+      steps: [
+        { at: "2026-03-02T09:00:00+08:00", command: submit("p-1") },
+        {
+          at: "2026-03-02T09:30:00+08:00",
+          command: {
+            _tag: "Resolve", petitionId: "p-1", actor: { kind: "unit", id: "dept.ecology" }, unit: "dept.ecology", summary: "已处理",
+            checklist: { problemSolved: true, explanationGiven: true, assistanceGiven: true, unlawfulConductDealtWith: true }
+          }
+        }
+      ]
+    })
+    const r = await run(["simulate", file], "en")
+    expect(r.code).toBe(0)
+    const step = r.json().steps[1]
+    expect(step.outcome).toBe("failed")
+    expect(step.failure._tag).not.toBe("InvalidInput")
+    expect(step.failure.message.length).toBeGreaterThan(10)
+    expect(r.err).toContainEqual(expect.stringMatching(/^step 2 \(2026-03-02T09:30:00\+08:00, Resolve p-1\) was refused: \w+: /))
+  })
+
+  it("names every bad field of a scenario by its JSON path and exits 1", async () => {
+    const file = write("bad.json", {
+      rulePack: "futian-10-30-42",
+      directory: { id: "x" },
+      steps: [
+        { at: "yesterday", command: submit("p-1") },
+        { at: "2026-03-02T09:00:00+08:00", command: { _tag: "Accept", petitionId: "p-1", actor: unit }, expect: { tier: 7, clocks: { feedback: "late" } } }
+      ]
+    })
+    const r = await run(["simulate", file], "en")
+    expect(r.code).toBe(1)
+    expect(r.out).toEqual([])
+    expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/steps\/0\/at: .*ISO 8601/))
+    expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/steps\/1\/expect\/tier: /))
+    expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/steps\/1\/expect\/clocks\/feedback: /))
+    const later = write("bad-refs.json", {
+      rulePack: "futian-10-30-42",
+      directory: { id: "x" },
+      steps: [
+        { at: "2026-03-02T09:00:00+08:00", command: submit("p-1", { persons: 0 }) },
+        { at: "2026-03-02T08:00:00+08:00", command: { _tag: "Accept", petitionId: "p-1", actor: unit } }
+      ]
+    })
+    const r2 = await run(["simulate", later], "en")
+    expect(r2.code).toBe(1)
+    expect(r2.err).toContainEqual(expect.stringMatching(/^bad-refs\.json: \/directory\/\w+: /))
+    expect(r2.err).toContainEqual(expect.stringMatching(/^bad-refs\.json: \/rulePack: "futian-10-30-42" is neither a preset/))
+    expect(r2.err).toContainEqual(expect.stringMatching(/^bad-refs\.json: \/steps\/0\/command\/persons: /))
+    expect(r2.err).toContainEqual(expect.stringMatching(/^bad-refs\.json: \/steps\/1\/command\/unit: /))
+    expect(r2.err).toContain("bad-refs.json: /steps/1/at: a step may not come before the step above it")
+  })
+
+  it("names problems inside a referenced pack file as file#/path; a missing file or bad JSON at /", async () => {
+    const pack = write("pack.json", { id: "p", version: "1", effectiveFrom: "2026-01-01T00:00:00+08:00", calendars: {}, clocks: [{ name: "c", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "nowhere" }] })
+    const file = write("with-pack.json", { rulePack: "pack.json", steps: [] })
+    const r = await run(["simulate", file], "en")
+    expect(r.code).toBe(1)
+    expect(r.err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: /))
+    expect((await run(["simulate", "missing.json"])).err).toContainEqual(expect.stringMatching(/^missing\.json: \/: 无法读取/))
+    expect((await run(["simulate", write("not-json.json", "{ steps: ")], "en")).err).toContainEqual(expect.stringMatching(/^not-json\.json: \/: .*not valid JSON/))
+  })
+
+  it("usage errors exit 2", async () => {
+    expect((await run(["simulate"])).code).toBe(2)
+    expect((await run(["simulate", quiet, "--until", "tomorrow"])).code).toBe(2)
+    expect((await run(["simulate", quiet, "--frobnicate", "1"])).code).toBe(2)
+    expect((await run(["simulate", "--help"])).code).toBe(0)
+  })
+})
