@@ -1,31 +1,88 @@
 /**
- * Child process of the crash test: appends forever to the store at argv[2], printing
- * `ack <eventId>` after each append is committed. The parent kills it with SIGKILL at random.
+ * Child process of the crash test. Against the store at argv[2] it runs, interleaved, until the
+ * parent kills it with SIGKILL:
+ * - appends (new streams, three versions each, each scheduling the stream's timer), printing
+ *   `ack <eventId>` after the commit;
+ * - ticks: claims due timers and records each firing with an idempotency key, printing
+ *   `fired <firing key>` after the commit, then completes the timer;
+ * - outbox delivery: claims messages, prints `deliver <id>` (the "send"), then acks.
  */
-import { EventStore } from "@minyi/core"
+import { EventStore, Outbox, Timers } from "@minyi/core"
+import type { StoreError } from "@minyi/core"
 import { layer } from "@minyi/store-sqlite"
-import { batch, newEvent, outboxMessage, summary, T0, timerSpec } from "@minyi/testkit"
+import { batch, newEvent, outboxMessage, summary, timerSpec } from "@minyi/testkit"
 import { Effect } from "effect"
 
 const [path, life] = process.argv.slice(2) as [string, string]
+const say = (line: string) => Effect.sync(() => void process.stdout.write(`${line}\n`))
+const LEASE_MS = 40
 
-const program = Effect.gen(function* () {
+const appending = Effect.gen(function* () {
   const store = yield* EventStore
-  process.stdout.write("ready\n")
   for (let k = 0; ; k++) {
     const streamId = `${life}-s${k}`
     for (let v = 0; v < 3; v++) {
       const eventId = `${streamId}-e${v + 1}`
-      yield* store.append(
-        batch(streamId, v, [newEvent(eventId)], {
-          outbox: [outboxMessage(`${eventId}-m`, streamId)],
-          timers: { schedule: [timerSpec(streamId, "clock:a", T0 + v, { version: v + 1 })], cancel: [] },
-          summary: summary(streamId, { data: { version: v + 1 } })
-        })
-      )
-      process.stdout.write(`ack ${eventId}\n`)
+      const dueAt = Date.now()
+      // The ticker appends to the same streams: on a conflict, read the version again.
+      for (;;) {
+        const current = (yield* store.readStream(streamId)).length
+        const appended = yield* Effect.result(
+          store.append(
+            batch(streamId, current, [newEvent(eventId)], {
+              outbox: [outboxMessage(`${eventId}-m`, streamId)],
+              timers: { schedule: [timerSpec(streamId, "clock:a", dueAt, { version: v + 1 })], cancel: [] },
+              summary: summary(streamId, { data: { version: v + 1, dueAt } })
+            })
+          )
+        )
+        if (appended._tag === "Success") break
+        if (appended.failure._tag !== "VersionConflict") return yield* Effect.fail(appended.failure)
+      }
+      yield* say(`ack ${eventId}`)
     }
   }
+})
+
+const ticking = Effect.gen(function* () {
+  const store = yield* EventStore
+  const timers = yield* Timers
+  for (;;) {
+    const claims = yield* timers.claimDue({ now: Date.now(), limit: 5, leaseMs: LEASE_MS, workerId: life })
+    for (const claim of claims) {
+      const firing = `fire:${claim.streamId}:${claim.key}:${claim.dueAt}`
+      for (;;) {
+        const current = (yield* store.readStream(claim.streamId)).length
+        const fired = yield* Effect.result(
+          store.append(batch(claim.streamId, current, [newEvent(`${firing}:${life}`, "Fired")], { idempotencyKey: firing }))
+        )
+        if (fired._tag === "Success") break
+        if (fired.failure._tag !== "VersionConflict") return yield* Effect.fail(fired.failure)
+      }
+      yield* say(`fired ${firing}`)
+      yield* Effect.ignore(timers.complete(claim))
+    }
+    yield* Effect.sleep(2)
+  }
+})
+
+const delivering = Effect.gen(function* () {
+  const outbox = yield* Outbox
+  for (;;) {
+    const claims = yield* outbox.claim({ now: Date.now(), limit: 5, leaseMs: LEASE_MS, workerId: life })
+    for (const claim of claims) {
+      yield* say(`deliver ${claim.message.id}`)
+      yield* Effect.ignore(outbox.ack(claim.message.id, claim.token))
+    }
+    yield* Effect.sleep(2)
+  }
+})
+
+const program: Effect.Effect<void, unknown, EventStore | Timers | Outbox> = Effect.gen(function* () {
+  yield* say("ready")
+  yield* Effect.all([appending, ticking, delivering] as Array<Effect.Effect<unknown, StoreError | unknown, EventStore | Timers | Outbox>>, {
+    concurrency: "unbounded"
+  })
 })
 
 Effect.runPromise(Effect.scoped(Effect.provide(program, layer({ path })))).catch((e) => {

@@ -33,7 +33,7 @@ export class EventStore extends Context.Service<EventStore, {
   append(batch: AppendBatch): Effect.Effect<AppendResult, InvalidInput | VersionConflict | DuplicateId | StoreError>
   /** The stream's events in version order; empty for an unknown stream. */
   readStream(streamId: string): Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
-  /** Events of every stream with a position greater than `afterPosition`, in position order, at most `limit`. */
+  /** Events of every stream with a position greater than `afterPosition`, in position order, at most `limit` (clamped to 1…10,000). */
   readAll(afterPosition: number, limit: number): Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
   /** The result of the append that used this idempotency key, if any. */
   findByIdempotencyKey(key: string): Effect.Effect<Option.Option<AppendResult>, StoreError>
