@@ -1,5 +1,5 @@
 // PostgreSQL store throughput (needs MINYI_PG_URL; scripts/pg-start.sh starts a server).
-// Appends/s = hz × callers. Due timers among 1M open: the adapter's indexed claim against a
+// Appends/s = hz × callers (concurrent appends share a commit: see src/groupCommit.ts). Due timers among 1M open: the adapter's indexed claim against a
 // sequential scan of the same table, in the same process.
 import { batch, newEvent, T0 } from "@minyi/testkit"
 import { Effect, Scope } from "effect"
@@ -49,8 +49,11 @@ const one = await openAsync("append1", 1)
 const eight = await openAsync("append8", 8)
 const oneAsync = await openAsync("append1_async", 1, false)
 const eightAsync = await openAsync("append8_async", 8, false)
+const CALLERS = 32
+const grouped = await openAsync("append1_group", 1)
 describe("append", () => {
   bench("1 event per append, 1 connection", appender(one, 1), { time: 3000 })
+  bench(`1 event per append, 1 connection, ${CALLERS} concurrent callers (group commit)`, appender(grouped, CALLERS), { time: 3000 })
   bench("1 event per append, 8 connections, 8 concurrent callers", appender(eight, 8), { time: 3000 })
   bench("1 event per append, 1 connection, synchronousCommit: false", appender(oneAsync, 1), { time: 3000 })
   bench("1 event per append, 8 connections, 8 concurrent callers, synchronousCommit: false", appender(eightAsync, 8), { time: 3000 })
@@ -74,11 +77,11 @@ describe("read", () => {
 })
 
 // 4 workers, each its own pool (as 4 engine instances), claiming and completing due timers
-// from a backlog of 400k: timers/s = hz × 4 × 100.
+// from a backlog of 600k: timers/s = hz × 4 × 100.
 const claimers = await Promise.all([0, 1, 2, 3].map(() => openAsync("claim", 2)))
 await admin.query(
   `INSERT INTO minyi_bench_claim.minyi_timers (stream_id, key, due_at, payload, ready_at)
-   SELECT 'p' || i, 'clock:handle', ${T0} - 400000 + i, '{}'::jsonb, ${T0} - 400000 + i FROM generate_series(0, 399999) i`
+   SELECT 'p' || i, 'clock:handle', ${T0} - 600000 + i, '{}'::jsonb, ${T0} - 600000 + i FROM generate_series(0, 599999) i`
 )
 await admin.query("ANALYZE minyi_bench_claim.minyi_timers")
 const claimRound = Effect.all(
@@ -89,8 +92,13 @@ const claimRound = Effect.all(
   ),
   { concurrency: "unbounded" }
 )
+const claimOnly = Effect.all(
+  claimers.map((store, w) => store.timers.claimDue({ now: T0, limit: 100, leaseMs: 600_000, workerId: `w${w}` })),
+  { concurrency: "unbounded" }
+)
 describe("claim due timers", () => {
-  bench("4 workers × claimDue(100) + complete each (SKIP LOCKED)", () => Effect.runPromise(claimRound), { time: 3000 })
+  bench("4 workers × claimDue(100) (SKIP LOCKED)", () => Effect.runPromise(claimOnly), { time: 3000 })
+  bench("4 workers × claimDue(100) + complete each", () => Effect.runPromise(claimRound), { time: 3000 })
 })
 
 // 1M open timers due over the next year, and a backlog of 100k due ones.

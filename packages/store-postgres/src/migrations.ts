@@ -140,6 +140,11 @@ DECLARE
   prior minyi_idempotency%ROWTYPE;
   summ jsonb := p_batch->'summary';
 BEGIN
+  -- The position row is locked first, by every append: appends commit one after another (the
+  -- price of gapless positions in commit order), and no two appends can wait on each other's
+  -- stream rows in opposite orders.
+  SELECT last INTO pos FROM minyi_position WHERE id FOR UPDATE;
+
   IF k IS NOT NULL THEN
     SELECT * INTO prior FROM minyi_idempotency WHERE key = k;
     IF FOUND THEN
@@ -148,8 +153,6 @@ BEGIN
     END IF;
   END IF;
 
-  -- Locking the stream row makes a concurrent append with the same expected version wait,
-  -- then see the new version and report a conflict.
   IF expected = 0 THEN
     INSERT INTO minyi_streams (stream_id, version) VALUES (s, n) ON CONFLICT DO NOTHING;
   ELSE
@@ -174,7 +177,7 @@ BEGIN
   END IF;
 
   IF n > 0 THEN
-    UPDATE minyi_position SET last = last + n WHERE id RETURNING last - n INTO pos;
+    UPDATE minyi_position SET last = last + n WHERE id;
     INSERT INTO minyi_events (position, event_id, stream_id, version, type, at, data)
     SELECT pos + e.ord, e.v->>'eventId', s, expected + e.ord::integer, e.v->>'type', (e.v->>'at')::bigint, e.v->'data'
       FROM jsonb_array_elements(evs) WITH ORDINALITY AS e(v, ord);
@@ -217,6 +220,37 @@ BEGIN
   END IF;
 
   RETURN QUERY SELECT 'appended'::text, expected, expected + n, NULL::text;
+END
+$fn$;
+
+-- Several appends in one transaction (group commit: one flush to disk for all of them). Each
+-- batch is all-or-nothing on its own: a duplicate id undoes only its batch (a subtransaction).
+CREATE FUNCTION minyi_append_many(p_batches jsonb)
+RETURNS TABLE (idx integer, status text, previous_version integer, version integer, detail text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  b jsonb;
+  i integer := 0;
+  r record;
+  d text;
+BEGIN
+  -- Taken here, outside the per-batch subtransactions, so that a batch undone by its
+  -- exception does not release it half-way through the group.
+  PERFORM 1 FROM minyi_position WHERE id FOR UPDATE;
+  FOR b IN SELECT value FROM jsonb_array_elements(p_batches) LOOP
+    BEGIN
+      SELECT * INTO r FROM minyi_append(b);
+      RETURN QUERY SELECT i, r.status, r.previous_version, r.version, r.detail;
+    EXCEPTION
+      WHEN SQLSTATE 'MN001' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN QUERY SELECT i, 'duplicate_event'::text, 0, 0, d;
+      WHEN SQLSTATE 'MN002' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN QUERY SELECT i, 'duplicate_outbox'::text, 0, 0, d;
+    END;
+    i := i + 1;
+  END LOOP;
 END
 $fn$;
 `

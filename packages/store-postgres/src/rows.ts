@@ -19,7 +19,8 @@ export const EventRow = Schema.Struct({
 })
 
 export const AppendRow = Schema.Struct({
-  status: Schema.Literals(["appended", "replayed", "conflict"]),
+  idx: Schema.Int,
+  status: Schema.Literals(["appended", "replayed", "conflict", "duplicate_event", "duplicate_outbox"]),
   previous_version: Schema.Int,
   version: Schema.Int,
   detail: Schema.NullOr(Schema.String)

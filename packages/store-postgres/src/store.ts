@@ -1,5 +1,6 @@
 import {
   decodeAppendBatch,
+  decodeInput,
   decodeTimerSpecs,
   defaultRetryPolicy,
   duplicateId,
@@ -32,15 +33,17 @@ import type {
   PetitionSummary,
   RetryPolicy,
   Storage,
+  StoreCorrupt,
   StoredEvent,
   StoreError,
   TimerSpec,
   VersionConflict
 } from "@minyi/core"
-import { Context, Effect, Option, Result, Schema } from "effect"
+import { Context, Effect, Option, Predicate, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import pg from "pg"
-import { detailOf, sqlState, unavailable } from "./errorsFrom.js"
+import { unavailable } from "./errorsFrom.js"
+import { GroupCommitter } from "./groupCommit.js"
 import { latestVersion, migrations } from "./migrations.js"
 import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, SummaryRow, TimerRow } from "./rows.js"
 
@@ -236,31 +239,39 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError, S
       return undefined
     }
 
+    const decodeAppendRows = decodeInput(Schema.Array(AppendRow), `${location} minyi_append_many()`)
+    const committer = new GroupCommitter<typeof AppendRow.Type>(
+      (json) => pool.query("SELECT * FROM minyi_append_many($1::jsonb)", [json]).then((r) => r.rows),
+      (raw) => {
+        const decoded = decodeAppendRows(raw)
+        if (Result.isFailure(decoded)) throw storeCorrupt(location, decoded.failure.message)
+        return decoded.success
+      }
+    )
+
     const writeBatch = (batch: AppendBatch) =>
       Effect.gen(function*() {
-        const operation = `appending to ${batch.streamId}`
-        const result = yield* Effect.tryPromise({
-          try: () => pool.query("SELECT * FROM minyi_append($1::jsonb)", [JSON.stringify(batch)]),
-          catch: (cause): DuplicateId | StoreError => {
-            const code = sqlState(cause)
-            if (code === "MN001") return duplicateId("event", detailOf(cause) ?? "")
-            if (code === "MN002") return duplicateId("outbox", detailOf(cause) ?? "")
-            // Two appends to different streams racing with the same new id.
-            if (code === "23505" && /event_id/.test(detailOf(cause) ?? "")) return duplicateId("event", /=\((.*)\)/.exec(detailOf(cause) ?? "")?.[1] ?? "")
-            if (code === "23505" && /\(id\)/.test(detailOf(cause) ?? "")) return duplicateId("outbox", /=\((.*)\)/.exec(detailOf(cause) ?? "")?.[1] ?? "")
-            return unavailable(operation, cause)
-          }
+        const row = yield* Effect.tryPromise({
+          try: () => committer.submit(JSON.stringify(batch)),
+          catch: (cause): StoreError =>
+            // A row that did not decode is the store's fault, not the connection's.
+            Predicate.isTagged(cause, "StoreCorrupt") ? (cause as StoreCorrupt) : unavailable(`appending to ${batch.streamId}`, cause)
         })
-        const decoded = yield* decodeWith(AppendRow, `${location} minyi_append()`)(result.rows)
-        const row = decoded[0]
-        if (row === undefined) return yield* Effect.fail(storeCorrupt(location, "minyi_append() returned no row"))
-        if (row.status === "conflict") return yield* Effect.fail(versionConflict(batch.streamId, batch.expectedVersion, row.version))
-        return {
-          streamId: row.status === "replayed" ? (row.detail ?? batch.streamId) : batch.streamId,
-          previousVersion: row.previous_version,
-          version: row.version,
-          replayed: row.status === "replayed"
-        } satisfies AppendResult
+        switch (row.status) {
+          case "conflict":
+            return yield* Effect.fail(versionConflict(batch.streamId, batch.expectedVersion, row.version))
+          case "duplicate_event":
+            return yield* Effect.fail(duplicateId("event", row.detail ?? ""))
+          case "duplicate_outbox":
+            return yield* Effect.fail(duplicateId("outbox", row.detail ?? ""))
+          default:
+            return {
+              streamId: row.status === "replayed" ? (row.detail ?? batch.streamId) : batch.streamId,
+              previousVersion: row.previous_version,
+              version: row.version,
+              replayed: row.status === "replayed"
+            } satisfies AppendResult
+        }
       })
 
     const append = (input: AppendBatch): Effect.Effect<AppendResult, InvalidInput | VersionConflict | DuplicateId | StoreError> =>
