@@ -1,144 +1,152 @@
 /**
- * The minyi demo: one petition from the district secretary's online channel (区委书记在线)
- * to closure, through the public API of @minyi/core, printed as a readable history.
+ * The minyi demo: petitions from the district secretary's online channel (区委书记在线) through
+ * the engine — dispatched by rule at once, run on the 10-30-24 clocks, escalated when a clock runs
+ * out, resolved, rated and closed — printed as a readable bilingual record.
+ *
+ *   pnpm demo                      in memory
+ *   pnpm demo -- --db demo.sqlite  durable, on SQLite (run it twice: the second run finds the first's petitions)
  */
-import {
-  decide,
-  eventLabels,
-  evolve,
-  formatInstantWithOffset,
-  initialState,
-  parseInstant,
-  sampleDirectory,
-  statusLabels,
-  verifyChain
-} from "@minyi/core"
-import type { PetitionCommand, PetitionEvent, PetitionState } from "@minyi/core"
-import { Redacted, Result } from "effect"
+import { createMinyi, eventLabels, formatInstantWithOffset, Notifiers, parseInstant, sampleDirectory, statusLabels, verifyChain } from "@minyi/core"
+import type { PetitionEvent } from "@minyi/core"
+import * as SqliteStore from "@minyi/store-sqlite"
+import { Result } from "effect"
 
+const args = process.argv.slice(2)
+const dbIndex = args.indexOf("--db")
+const db = dbIndex >= 0 ? args[dbIndex + 1] : undefined
 const directory = sampleDirectory()
-const petitionId = "FT-2026-000123"
-const SHANGHAI = 8 * 60
 
-const at = (local: string): number => {
-  const instant = parseInstant(`${local}:00+08:00`)
-  if (instant === undefined) throw new Error(`bad demo time ${local}`)
-  return instant
-}
-const clock = (instant: number) => formatInstantWithOffset(instant, SHANGHAI).slice(0, 16).replace("T", " ")
+// Notifications go to an in-memory recorder so the demo can print them in order.
+const notifier = Notifiers.layerMemory
+const minyi = createMinyi({
+  directory,
+  rulePack: "futian-10-30-24",
+  notifier,
+  ...(db === undefined ? {} : { store: SqliteStore.layer({ path: db }) })
+})
 
-/** "中文名 (English name)" for any id in the directory. */
+const at = (local: string): number => parseInstant(`${local}:00+08:00`)!
+const clock = (instant: number | undefined) =>
+  instant === undefined ? "—" : formatInstantWithOffset(instant, 8 * 60).slice(0, 16).replace("T", " ")
 const named = (id: string | undefined): string => {
   if (id === undefined) return "—"
-  const entry = directory.unit(id) ?? directory.person(id) ?? directory.channel(id) ?? directory.jurisdiction(id) ?? directory.category(id)
-  return entry === undefined ? id : `${entry.name} (${entry.nameEn})`
-}
-const person = (id: string) => {
-  const p = directory.person(id)
-  return p === undefined ? id : `${p.title}${p.name} (${p.titleEn} ${p.nameEn})`
+  const e = directory.unit(id) ?? directory.person(id) ?? directory.channel(id) ?? directory.jurisdiction(id) ?? directory.category(id)
+  return e === undefined ? id : `${e.name} (${e.nameEn})`
 }
 
-const checklist = { problemSolved: true, explanationGiven: true, assistanceGiven: true, unlawfulConductDealtWith: false }
-const unit = (id: string) => ({ kind: "unit" as const, id })
-const staff = (id: string) => ({ kind: "person" as const, id })
+const run = `${Date.now().toString(36)}`
+const A = `FT-${run}-A`
+const B = `FT-${run}-B`
+const unit = "dept.urban-management"
+const as = (id: string) => ({ kind: "unit" as const, id })
 
-const script: ReadonlyArray<PetitionCommand> = [
-  {
-    _tag: "Submit", petitionId, at: at("2026-03-02T09:00"), actor: { kind: "petitioner" },
-    petitioner: { anonymous: false, name: Redacted.make("李秀英"), phone: Redacted.make("13912345678") },
+const submit = (petitionId: string, local: string, title: string) =>
+  minyi.handle({
+    _tag: "Submit",
+    petitionId,
+    at: `${local}:00+08:00`,
+    actor: { kind: "petitioner" },
+    petitioner: { anonymous: false, name: "李秀英", phone: "13912345678" },
     channel: "channel.district-secretary-online",
     category: "city-management.sanitation.refuse-odour",
     jurisdiction: "community.yuanling.hongli",
-    title: "红荔社区垃圾站异味扰民",
-    content: "小区旁垃圾转运站夏季异味严重，清运不及时，希望尽快整改。",
-    rulePack: { id: "futian-standard", version: "2026.1" }
-  },
-  { _tag: "Acknowledge", petitionId, at: at("2026-03-02T09:06"), actor: staff("person.dispatcher.1"), unit: "unit.dispatch-centre" },
-  { _tag: "Contact", petitionId, at: at("2026-03-02T09:25"), actor: staff("person.dispatcher.1"), unit: "unit.dispatch-centre", method: "phone" },
-  {
-    _tag: "Dispatch", petitionId, at: at("2026-03-02T09:40"), actor: unit("unit.dispatch-centre"),
-    lead: "dept.urban-management", coHandlers: ["street-office.yuanling"]
-  },
-  { _tag: "Accept", petitionId, at: at("2026-03-02T10:05"), actor: unit("dept.urban-management"), unit: "dept.urban-management" },
-  {
-    _tag: "AssignHandler", petitionId, at: at("2026-03-02T10:10"), actor: staff("person.head.urban-management"),
-    unit: "dept.urban-management", person: "person.handler.urban-management"
-  },
-  {
-    _tag: "CompleteFirstRound", petitionId, at: at("2026-03-02T16:30"), actor: staff("person.handler.urban-management"),
-    unit: "dept.urban-management", summary: "现场核查：转运站除臭设备故障，已安排当日加密清运两次。"
-  },
-  {
-    _tag: "ReportPart", petitionId, at: at("2026-03-03T11:00"), actor: unit("street-office.yuanling"),
-    unit: "street-office.yuanling", summary: "街道已协调物业每日冲洗站点，社区张贴清运时间表。"
-  },
-  {
-    _tag: "Resolve", petitionId, at: at("2026-03-04T15:00"), actor: staff("person.handler.urban-management"),
-    unit: "dept.urban-management", checklist, summary: "除臭设备已更换，清运频次由每日一次增至两次，已向信访人当面说明。"
-  },
-  { _tag: "RateSatisfaction", petitionId, at: at("2026-03-05T10:00"), actor: { kind: "petitioner" }, rating: "satisfied" },
-  { _tag: "Close", petitionId, at: at("2026-03-05T10:30"), actor: staff("person.dispatcher.2"), reason: "问题已解决，信访人满意。" }
-]
+    title,
+    content: "小区旁垃圾转运站异味严重，清运不及时，希望尽快整改。"
+  })
 
 const details = (e: PetitionEvent): string => {
   switch (e._tag) {
     case "Submitted":
-      return `渠道 ${named(e.channel)} · 分类 ${directory.categoryPath(e.category).map((c) => c.name).join("/")} · 信访人 ${String(e.petitioner.name)} ${String(e.petitioner.phone)} · 首办 ${named(e.firstHandler)}`
-    case "Acknowledged":
-    case "Accepted":
-      return named(e.unit)
-    case "Contacted":
-      return `${named(e.unit)} · ${e.method}`
+      return `${named(e.channel)} · ${directory.categoryPath(e.category).map((c) => c.name).join("/")} · 首办 first handler ${named(e.firstHandler)}`
     case "Dispatched":
-      return `牵头 ${named(e.lead)} · 协办 ${e.coHandlers.map(named).join("、") || "—"}`
+      return `牵头 lead ${named(e.lead)} · 协办 co-handlers ${e.coHandlers.map(named).join("、") || "—"}`
+    case "WatcherAdded":
+      return `关注 watcher ${named(e.person)}`
+    case "Accepted":
+    case "Acknowledged":
+    case "Contacted":
+      return named(e.unit)
     case "HandlerAssigned":
-      return `责任人 ${person(e.person)}`
+      return `责任人 handler ${named(e.person)}`
     case "FirstRoundCompleted":
     case "PartReported":
-      return `${named(e.unit)}：${e.summary}`
     case "Resolved":
       return `${named(e.unit)}：${e.summary}`
+    case "ClockBreached":
+      return `时钟 clock ${e.clock} 到期 due ${clock(e.dueAt)}`
     case "SatisfactionRated":
-      return { satisfied: "满意 satisfied", basically_satisfied: "基本满意 basically satisfied", unsatisfied: "不满意 unsatisfied" }[e.rating]
+      return e.rating
     case "Closed":
       return e.reason
+    case "RepeatLinked":
+      return `重复件 repeat of ${e.of}`
+    case "IdentityRead":
+      return `${named(e.person)}：${e.reason}`
     default:
       return ""
   }
 }
 
-let state: PetitionState = initialState(petitionId)
-const history: Array<PetitionEvent> = []
-for (const command of script) {
-  const decision = decide(state, command, { directory })
-  if (Result.isFailure(decision)) {
-    console.error(`拒绝 refused: ${decision.failure.message}`)
-    process.exitCode = 1
-    break
-  }
-  for (const event of decision.success) {
-    state = evolve(state, event)
-    history.push(event)
+const print = (history: ReadonlyArray<PetitionEvent>) => {
+  for (const e of history) {
+    const label = eventLabels[e._tag]
+    const rule = e.rule === undefined ? "" : `  ⟵ 规则 rule ${e.rule.ruleId}@${e.rule.packVersion}`
+    console.log(`  ${clock(e.at)}  ${label.zh} ${label.en}  ${details(e)}${rule}`)
   }
 }
 
-console.log(`信访件 ${petitionId}「${state.title ?? ""}」办理记录 (history)\n`)
-for (const e of history) {
-  const label = eventLabels[e._tag]
-  const who = e.actor.id === undefined ? (e.actor.kind === "petitioner" ? "信访人 petitioner" : e.actor.kind) : e.actor.kind === "person" ? person(e.actor.id) : named(e.actor.id)
-  console.log(`${clock(e.at)}  ${label.zh} ${label.en}  ${details(e)}`)
-  console.log(`                  by ${who}`)
+const main = async () => {
+  console.log(`民意 minyi — 演示 demo${db === undefined ? "（内存 in memory）" : `（SQLite ${db}）`}\n`)
+
+  // A: handled on time — every 10-30-24 clock met.
+  const a = await submit(A, "2026-03-02T09:00", "红荔社区垃圾站异味扰民")
+  console.log(`① ${A} 受理即派单 dispatched on receipt: ${a.actions.map((x) => `${x.type}(${x.rule})`).join(", ")}`)
+  await minyi.handle({ _tag: "Accept", petitionId: A, at: at("2026-03-02T09:03"), actor: as(unit), unit })
+  await minyi.handle({ _tag: "Acknowledge", petitionId: A, at: at("2026-03-02T09:05"), actor: as(unit), unit })
+  await minyi.handle({ _tag: "Contact", petitionId: A, at: at("2026-03-02T09:08"), actor: as(unit), unit, method: "phone" })
+  await minyi.handle({ _tag: "AssignHandler", petitionId: A, at: at("2026-03-02T09:20"), actor: as(unit), unit, person: "person.handler.urban-management" })
+  await minyi.handle({ _tag: "CompleteFirstRound", petitionId: A, at: at("2026-03-02T16:30"), actor: as(unit), unit, summary: "现场核查：除臭设备故障，当日加密清运两次。" })
+
+  // B: nobody gives feedback within 10 minutes — the pack escalates to the street's linked leader.
+  await submit(B, "2026-03-02T09:30", "红荔社区垃圾站夜间清运噪声")
+  const tick = await minyi.tick(at("2026-03-02T09:41"))
+  const relay = await minyi.relay(at("2026-03-02T09:41"))
+  console.log(`② ${B} 10分钟未反馈 no feedback in 10 minutes: ${tick.actions.map((x) => `${x.type}(${x.rule})`).join(", ")}; 已发送通知 notifications sent: ${relay.delivered}`)
+
+  await minyi.handle({
+    _tag: "ReportPart", petitionId: A, at: at("2026-03-03T11:00"), actor: as("dept.ecology"), unit: "dept.ecology",
+    summary: "生态环境局检测转运站周边臭气浓度，已达标。"
+  })
+  await minyi.handle({
+    _tag: "Resolve", petitionId: A, at: at("2026-03-04T15:00"), actor: as(unit), unit,
+    checklist: { problemSolved: true, explanationGiven: true, assistanceGiven: true, unlawfulConductDealtWith: false },
+    summary: "除臭设备已更换，清运频次增至每日两次，已当面说明。"
+  })
+  await minyi.handle({ _tag: "RateSatisfaction", petitionId: A, at: at("2026-03-05T10:00"), actor: { kind: "petitioner" }, rating: "satisfied" })
+  await minyi.handle({ _tag: "Close", petitionId: A, at: at("2026-03-05T10:30"), actor: { kind: "person", id: "person.dispatcher.2" }, reason: "问题已解决，信访人满意。" })
+
+  // Identity: masked for the department, readable (and recorded) for the dispatcher.
+  const seenByDept = await minyi.query({ person: "person.head.urban-management" }, { limit: 10 })
+  const identity = await minyi.readIdentity({ person: "person.dispatcher.1" }, A, "回访核实满意度")
+
+  for (const id of [A, B]) {
+    const state = await minyi.state(id)
+    const history = await minyi.history(id)
+    const clocks = await minyi.clocks(id, at("2026-03-05T12:00"))
+    console.log(`\n信访件 ${id}「${state.title ?? ""}」 ${statusLabels[state.status].zh} ${statusLabels[state.status].en} · 提级 tier ${state.tier}`)
+    print(history)
+    console.log(`  时钟 clocks: ${clocks.clocks.map((c) => `${c.name}=${c.state}`).join(" · ")}`)
+    const chain = verifyChain(history, { version: state.version, hash: state.lastHash })
+    console.log(`  哈希链 hash chain: ${Result.isSuccess(chain) ? "完整 intact" : chain.failure.message}`)
+  }
+
+  console.log(`\n部门视角 department view: ${seenByDept.map((v) => `${v.summary.petitionId} ${v.petitioner.name} ${v.petitioner.phone}`).join("; ")}`)
+  console.log(`调度员查阅身份 dispatcher reads identity: ${identity.anonymous ? "匿名" : "已查阅并记录 read and recorded"} `)
+  await minyi.dispose()
 }
 
-// Someone tries to soften the record: the hash chain notices.
-const tampered = history.map((e) => (e._tag === "SatisfactionRated" ? { ...e, at: e.at - 86_400_000 } : e))
-const chain = verifyChain(history, { version: state.version, hash: state.lastHash })
-const forged = verifyChain(tampered)
-
-console.log(`
-状态 status: ${statusLabels[state.status].zh} ${statusLabels[state.status].en} · 版本 version ${state.version}
-首办 first handler: ${named(state.firstHandler)} · 牵头 lead: ${named(state.lead)}
-退单 returns: ${state.counters.returns} · 转办 transfers: ${state.counters.transfers} · 重办 reworks: ${state.counters.reworks}
-信访人 petitioner: ${JSON.stringify(state.petitioner)}
-哈希链 hash chain: ${Result.isSuccess(chain) ? "完整 intact" : chain.failure.message}
-篡改后 after tampering: ${Result.isFailure(forged) ? forged.failure.message : "未发现 (not detected!)"}`)
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? `${(error as { _tag?: string })._tag ?? error.name}: ${error.message}` : error)
+  process.exitCode = 1
+  await minyi.dispose()
+})
