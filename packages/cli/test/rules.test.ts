@@ -55,13 +55,15 @@ describe("minyi rules (in process)", () => {
   })
 
   it("validate: one line per problem, file: /json/path: message, exit 1", async () => {
-    const r = await run(["rules", "validate", futianPath, "broken.json", "missing.json"])
+    const r = await run(["rules", "validate", futianPath, "broken.json", "missing.json"], "en")
     expect(r.code).toBe(1)
     expect(r.out[0]).toBe(`${futianPath}: ok`)
     expect(r.out).toContain('broken.json: /routing/0/conditions/all/0/fact: unknown fact "petiton"; did you mean "petition"?')
     expect(r.out).toContainEqual(expect.stringMatching(/^broken\.json: \/routing\/0\/event\/params\/lead: no unit "dept\.ecolgy" in the directory; did you mean "dept\.ecology"\?$/))
-    expect(r.out).toContainEqual(expect.stringMatching(/^missing\.json: \/: 无法读取文件/))
-    expect((await run(["rules", "validate", "missing.json"], "en")).out[0]).toMatch(/^missing\.json: \/: cannot read the file/)
+    expect(r.out).toContainEqual(expect.stringMatching(/^missing\.json: \/: cannot read the file/))
+    const zh = await run(["rules", "validate", "broken.json", "missing.json"])
+    expect(zh.out).toContain('broken.json: /routing/0/conditions/all/0/fact: 未知的事实 "petiton"；是否应为 "petition"？')
+    expect(zh.out).toContainEqual(expect.stringMatching(/^missing\.json: \/: 无法读取文件/))
   })
 
   it("validate: --directory replaces the sample directory; warnings go to stderr", async () => {
@@ -70,7 +72,7 @@ describe("minyi rules (in process)", () => {
     data.units = data.units.filter((u: { id: string }) => u.id !== "dept.urban-management")
     data.people = data.people.filter((p: { unit: string }) => p.unit !== "dept.urban-management")
     const tiny = write("merged-directory.json", data)
-    const r = await run(["rules", "validate", futianPath, "--directory", tiny])
+    const r = await run(["rules", "validate", futianPath, "--directory", tiny], "en")
     expect(r.code, r.out.join("\n")).toBe(1)
     expect(r.out.some((l) => l.includes('no unit "dept.urban-management"')), r.out.join("\n")).toBe(true)
     const noId = write("no-id.json", { ...futian, routing: [{ ...futian.routing[0], id: undefined }] })

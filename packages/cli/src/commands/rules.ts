@@ -49,7 +49,9 @@ const readJson = async (io: CliIO, file: string): Promise<Read> => {
   }
 }
 
-const problemLines = (file: string, problems: ReadonlyArray<InputProblem>): Array<string> => problems.map((p) => `${file}: ${p.path}: ${p.message}`)
+/** Chinese where minyi wrote the message in Chinese too; schema-level messages are English only. */
+const problemLines = (io: CliIO, file: string, problems: ReadonlyArray<InputProblem & { readonly zh?: string }>, label = ""): Array<string> =>
+  problems.map((p) => `${file}: ${p.path}: ${label}${io.lang === "zh-CN" && p.zh !== undefined ? p.zh : p.message}`)
 
 const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<Result.Result<Directory, number>> => {
   if (file === undefined) return Result.succeed(sampleDirectory())
@@ -60,7 +62,7 @@ const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<R
   }
   const directory = loadDirectory(json.success)
   if (Result.isFailure(directory)) {
-    for (const line of problemLines(file, directory.failure.problems)) io.out(line)
+    for (const line of problemLines(io, file, directory.failure.problems)) io.out(line)
     return Result.fail(1)
   }
   return Result.succeed(directory.success)
@@ -93,14 +95,14 @@ const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Record<s
       continue
     }
     const pack = loadRulePack(json.success, { directory: directory.success })
-    const warn = say(io, "警告", "warning")
+    const warn = say(io, "警告：", "warning: ")
     if (Result.isFailure(pack)) {
-      for (const line of problemLines(file, pack.failure.problems)) io.out(line)
-      for (const w of pack.failure.warnings) io.err(`${file}: ${w.path}: ${warn}: ${w.message}`)
+      for (const line of problemLines(io, file, pack.failure.problems)) io.out(line)
+      for (const line of problemLines(io, file, pack.failure.warnings, warn)) io.err(line)
       code = 1
     } else {
       io.out(`${file}: ok`)
-      for (const w of pack.success.warnings) io.err(`${file}: ${w.path}: ${warn}: ${w.message}`)
+      for (const line of problemLines(io, file, pack.success.warnings, warn)) io.err(line)
     }
   }
   return code
@@ -126,12 +128,12 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>): Promise
   if (Result.isFailure(packJson) || Result.isFailure(factsJson)) return 1
   const pack = loadRulePack(packJson.success, { directory: directory.success })
   if (Result.isFailure(pack)) {
-    for (const line of problemLines(packFile, pack.failure.problems)) io.out(line)
+    for (const line of problemLines(io, packFile, pack.failure.problems)) io.out(line)
     failed = true
   }
   const facts = decodeFacts(factsJson.success)
   if (Result.isFailure(facts)) {
-    for (const line of problemLines(factsFile, facts.failure.problems)) io.out(line)
+    for (const line of problemLines(io, factsFile, facts.failure.problems)) io.out(line)
     failed = true
   }
   if (failed || Result.isFailure(pack) || Result.isFailure(facts)) return 1

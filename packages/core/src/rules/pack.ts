@@ -16,7 +16,7 @@ import { compileRules } from "./compile.js"
 import { clockFields, factCatalogue } from "./facts.js"
 import type { Condition, FactCondition, Rule } from "./format.js"
 import { conditionKind, isFactReference, ruleIdOf } from "./format.js"
-import { durationMillis, operators } from "./operators.js"
+import { durationMillis, operatorNames, operators } from "./operators.js"
 import { parsePath } from "./path.js"
 import type { RulePackDocument } from "./schema.js"
 import { AllCondition, AnyCondition, ConditionReference, FactCondition as FactConditionSchema, NotCondition, packKeys, ruleKeys, RulePackShape } from "./schema.js"
@@ -41,13 +41,23 @@ export interface RulePack {
   /** The JSON it was loaded from (frozen), so it can be checked again, e.g. against a newer directory. */
   readonly source: unknown
   /** Things that load but are probably not what was meant. */
-  readonly warnings: ReadonlyArray<InputProblem>
+  readonly warnings: ReadonlyArray<PackProblem>
 }
+
+/** One problem or warning: where (JSON Pointer), and what, in English (`message`) and Chinese (`zh`, when minyi wrote it). */
+export interface PackProblem {
+  readonly path: string
+  readonly message: string
+  readonly zh?: string
+}
+export const PackProblemSchema = Schema.Struct({ path: Schema.String, message: Schema.String, zh: Schema.optionalKey(Schema.String) })
+
+const say = (zh: string, en: string): { readonly message: string; readonly zh: string } => ({ message: en, zh })
 
 /** A rule pack that cannot be loaded; `problems` lists every mistake with its JSON path. */
 export class RulePackInvalid extends Schema.TaggedError<RulePackInvalid>()("RulePackInvalid", {
-  problems: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
-  warnings: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
+  problems: Schema.Array(PackProblemSchema),
+  warnings: Schema.Array(PackProblemSchema),
   message: Schema.String
 }) {}
 
@@ -73,11 +83,12 @@ const join = (base: string, sub: string): string => (sub === "/" ? base : base +
 const lastKey = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
 
 /** Effect's terse messages, said the way a clerk reads them. */
-const reword = (p: InputProblem, keysHere?: ReadonlyArray<string>): InputProblem => {
-  if (p.message === "Missing key") return { path: p.path, message: `required field "${lastKey(p.path)}" is missing` }
+const reword = (p: InputProblem, keysHere?: ReadonlyArray<string>): PackProblem => {
+  if (p.message === "Missing key") return { path: p.path, ...say(`缺少必填字段 "${lastKey(p.path)}"`, `required field "${lastKey(p.path)}" is missing`) }
   if (p.message === "Expected no excess property") {
     const key = lastKey(p.path)
-    return { path: p.path, message: `unknown field "${key}"` + (keysHere === undefined ? "" : didYouMean(key, keysHere)) }
+    const [zh, en] = keysHere === undefined ? ["", ""] : [didYouMean(key, keysHere, "zh-CN"), didYouMean(key, keysHere)]
+    return { path: p.path, ...say(`未知字段 "${key}"${zh}`, `unknown field "${key}"${en}`) }
   }
   return p
 }
@@ -98,8 +109,8 @@ const allowedKeys: Readonly<Record<string, ReadonlyArray<string>>> = {
 }
 
 interface Context {
-  readonly problems: Array<InputProblem>
-  readonly warnings: Array<InputProblem>
+  readonly problems: Array<PackProblem>
+  readonly warnings: Array<PackProblem>
   readonly clockNames: ReadonlySet<string>
   readonly sharedNames: ReadonlySet<string>
   readonly templates: ReadonlySet<string>
@@ -111,7 +122,7 @@ interface Context {
 const checkId = (ctx: Context, kind: keyof NonNullable<Context["ids"]>, id: unknown, path: string): void => {
   if (ctx.ids === undefined || typeof id !== "string") return
   const known = ctx.ids[kind]
-  if (!known.has(id)) ctx.problems.push({ path, message: `no ${kind} "${id}" in the directory${didYouMean(id, known)}` })
+  if (!known.has(id)) ctx.problems.push({ path, ...say(`机构目录中没有${kindZh[kind]} "${id}"${didYouMean(id, known, "zh-CN")}`, `no ${kind} "${id}" in the directory${didYouMean(id, known)}`) })
 }
 
 const checkIds = (ctx: Context, kind: keyof NonNullable<Context["ids"]>, value: unknown, path: string): void => {
@@ -120,44 +131,54 @@ const checkIds = (ctx: Context, kind: keyof NonNullable<Context["ids"]>, value: 
 }
 
 const factNames = Object.keys(factCatalogue)
+const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位", person: "人员", channel: "渠道" } as const
+
+const unknownFact = (fact: string) =>
+  say(`未知的事实 "${fact}"${didYouMean(fact, factNames, "zh-CN")}`, `unknown fact "${fact}"${didYouMean(fact, factNames)}`)
+
+const neverFires = (ctx: Context, ruleLabel: string, clock: string) =>
+  say(
+    `${ruleLabel} 永远不会触发：没有名为 "${clock}" 的时钟${didYouMean(clock, ctx.clockNames, "zh-CN")}`,
+    `${ruleLabel} can never fire: no clock policy is named "${clock}"${didYouMean(clock, ctx.clockNames)}`
+  )
 
 const checkFactPath = (ctx: Context, fact: string, path: string | undefined, at: string, ruleLabel: string): void => {
   if (path === undefined || path === "") return
   const parsed = parsePath(path)
   if (parsed._tag === "Unsupported") {
-    ctx.problems.push({ path: at, message: parsed.reason })
+    ctx.problems.push({ path: at, ...say(`只支持 $.a.b[0] 这样的简单路径，无法读取 "${path}"`, parsed.reason) })
     return
   }
   const [first, second] = parsed.keys
   const fields = factCatalogue[fact]
   if (first === undefined) return
   if (Array.isArray(fields) && !fields.includes(first)) {
-    ctx.problems.push({ path: at, message: `the ${fact} fact has no field "${first}"${didYouMean(first, fields)}` })
+    ctx.problems.push({ path: at, ...say(`事实 ${fact} 没有字段 "${first}"${didYouMean(first, fields, "zh-CN")}`, `the ${fact} fact has no field "${first}"${didYouMean(first, fields)}`) })
   } else if (fields === "clocks") {
     if (!ctx.clockNames.has(first)) {
-      ctx.warnings.push({ path: at, message: `${ruleLabel} can never fire: no clock policy is named "${first}"${didYouMean(first, ctx.clockNames)}` })
+      ctx.warnings.push({ path: at, ...neverFires(ctx, ruleLabel, first) })
     }
     if (second !== undefined && !clockFields.includes(second)) {
-      ctx.problems.push({ path: at, message: `a clock has no field "${second}"${didYouMean(second, clockFields)}` })
+      ctx.problems.push({ path: at, ...say(`时钟没有字段 "${second}"${didYouMean(second, clockFields, "zh-CN")}`, `a clock has no field "${second}"${didYouMean(second, clockFields)}`) })
     }
   }
 }
 
 const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabel: string): void => {
   if (!(c.fact in factCatalogue)) {
-    ctx.problems.push({ path: `${at}/fact`, message: `unknown fact "${c.fact}"${didYouMean(c.fact, factNames)}` })
+    ctx.problems.push({ path: `${at}/fact`, ...unknownFact(c.fact) })
   } else {
     checkFactPath(ctx, c.fact, c.path, `${at}/path`, ruleLabel)
   }
   const definition = operators[c.operator]
   if (definition === undefined) {
-    ctx.problems.push({ path: `${at}/operator`, message: `unknown operator "${c.operator}"${didYouMean(c.operator, Object.keys(operators))}` })
+    ctx.problems.push({ path: `${at}/operator`, ...say(`未知的运算符 "${c.operator}"${didYouMean(c.operator, operatorNames, "zh-CN")}`, `unknown operator "${c.operator}"${didYouMean(c.operator, operatorNames)}`) })
     return
   }
   const value = c.value
   if (isFactReference(value)) {
     if (!(value.fact in factCatalogue)) {
-      ctx.problems.push({ path: `${at}/value/fact`, message: `unknown fact "${value.fact}"${didYouMean(value.fact, factNames)}` })
+      ctx.problems.push({ path: `${at}/value/fact`, ...unknownFact(value.fact) })
     } else {
       checkFactPath(ctx, value.fact, value.path, `${at}/value/path`, ruleLabel)
     }
@@ -165,16 +186,16 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
   }
   switch (definition.value) {
     case "list":
-      if (!Array.isArray(value)) ctx.problems.push({ path: `${at}/value`, message: `"${c.operator}" needs a list of values, such as ["a", "b"]` })
+      if (!Array.isArray(value)) ctx.problems.push({ path: `${at}/value`, ...say(`"${c.operator}" 需要一个取值列表，例如 ["a", "b"]`, `"${c.operator}" needs a list of values, such as ["a", "b"]`) })
       break
     case "duration":
       if (typeof value !== "number" && (typeof value !== "string" || durationMillis(value) === undefined)) {
-        ctx.problems.push({ path: `${at}/value`, message: `"${c.operator}" needs an ISO 8601 duration such as PT30M, PT24H or P3D` })
+        ctx.problems.push({ path: `${at}/value`, ...say(`"${c.operator}" 需要 ISO 8601 时长，例如 PT30M、PT24H 或 P3D`, `"${c.operator}" needs an ISO 8601 duration such as PT30M, PT24H or P3D`) })
       }
       break
     case "ids":
       if (typeof value !== "string" && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) {
-        ctx.problems.push({ path: `${at}/value`, message: `"${c.operator}" needs an id or a list of ids` })
+        ctx.problems.push({ path: `${at}/value`, ...say(`"${c.operator}" 需要一个编号或编号列表`, `"${c.operator}" needs an id or a list of ids`) })
       }
       break
     default:
@@ -185,14 +206,20 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
   const kind = withinKinds[c.operator] ?? (c.fact === "petition" && field !== undefined ? petitionIdKinds[field] : undefined)
   if (kind !== undefined && idComparisons.has(c.operator)) checkIds(ctx, kind, value, `${at}/value`)
   if (c.fact === "trigger" && field === "clock" && typeof value === "string" && !ctx.clockNames.has(value)) {
-    ctx.warnings.push({ path: `${at}/value`, message: `${ruleLabel} can never fire: no clock policy is named "${value}"${didYouMean(value, ctx.clockNames)}` })
+    ctx.warnings.push({ path: `${at}/value`, ...neverFires(ctx, ruleLabel, value) })
   }
 }
 
 /** Decodes a condition node by the key it has (any, all, not, condition, else fact), then its children. */
 const decodeCondition = (ctx: Context, raw: unknown, at: string, ruleLabel: string): Condition | undefined => {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    ctx.problems.push({ path: at, message: 'expected a condition: { "fact", "operator", "value" } or { "all": [...] }, { "any": [...] }, { "not": {...} }, { "condition": "name" }' })
+    ctx.problems.push({
+      path: at,
+      ...say(
+        '应为条件：{ "fact", "operator", "value" }，或 { "all": [...] }、{ "any": [...] }、{ "not": {...} }、{ "condition": "名称" }',
+        'expected a condition: { "fact", "operator", "value" } or { "all": [...] }, { "any": [...] }, { "not": {...} }, { "condition": "name" }'
+      )
+    })
     return undefined
   }
   const kind = conditionKind(raw as Condition)
@@ -214,7 +241,13 @@ const decodeCondition = (ctx: Context, raw: unknown, at: string, ruleLabel: stri
     }
     case "condition":
       if (!ctx.sharedNames.has(node.condition)) {
-        ctx.problems.push({ path: `${at}/condition`, message: `no shared condition named "${node.condition}" in "conditions"${didYouMean(node.condition, ctx.sharedNames)}` })
+        ctx.problems.push({
+          path: `${at}/condition`,
+          ...say(
+            `"conditions" 中没有名为 "${node.condition}" 的共用条件${didYouMean(node.condition, ctx.sharedNames, "zh-CN")}`,
+            `no shared condition named "${node.condition}" in "conditions"${didYouMean(node.condition, ctx.sharedNames)}`
+          )
+        })
       }
       return node as Condition
     case "fact":
@@ -227,8 +260,11 @@ const decodeCondition = (ctx: Context, raw: unknown, at: string, ruleLabel: stri
 const checkAction = (ctx: Context, section: "routing" | "escalation", event: Rule["event"], at: string): Record<string, unknown> | undefined => {
   const allowed = section === "routing" ? routingActionTypes : escalationActionTypes
   if (!(allowed as ReadonlyArray<string>).includes(event.type)) {
-    const elsewhere = event.type in actionSchemas ? `; "${event.type}" belongs in the ${section === "routing" ? "escalation" : "routing"} section` : didYouMean(event.type, allowed)
-    ctx.problems.push({ path: `${at}/type`, message: `a ${section} rule cannot do "${event.type}"${elsewhere}` })
+    const other = section === "routing" ? "escalation" : "routing"
+    const [zh, en] = event.type in actionSchemas
+      ? [`；"${event.type}" 应写在 ${other} 部分`, `; "${event.type}" belongs in the ${other} section`]
+      : [didYouMean(event.type, allowed, "zh-CN"), didYouMean(event.type, allowed)]
+    ctx.problems.push({ path: `${at}/type`, ...say(`${section} 规则不能执行 "${event.type}"${zh}`, `a ${section} rule cannot do "${event.type}"${en}`) })
     return undefined
   }
   const type = event.type as ActionType
@@ -250,7 +286,13 @@ const checkAction = (ctx: Context, section: "routing" | "escalation", event: Rul
       break
     case "notify":
       if (!ctx.templates.has(params.template)) {
-        ctx.problems.push({ path: `${p}/template`, message: `no template "${params.template}" in "templates"${didYouMean(params.template, ctx.templates)}` })
+        ctx.problems.push({
+          path: `${p}/template`,
+          ...say(
+            `"templates" 中没有模板 "${params.template}"${didYouMean(params.template, ctx.templates, "zh-CN")}`,
+            `no template "${params.template}" in "templates"${didYouMean(params.template, ctx.templates)}`
+          )
+        })
       }
       params.recipients.forEach((r: any, i: number) => {
         if (typeof r === "object" && "unit" in r) checkId(ctx, "unit", r.unit, `${p}/recipients/${i}/unit`)
@@ -260,7 +302,7 @@ const checkAction = (ctx: Context, section: "routing" | "escalation", event: Rul
     case "escalate":
       if (params.owner !== undefined) checkOwner(ctx, params.owner, `${p}/owner`)
       else if (!ctx.tiers.has(params.tier)) {
-        ctx.problems.push({ path: `${p}/tier`, message: `the ladder has no tier ${params.tier}; add it to "ladder" or name an "owner"` })
+        ctx.problems.push({ path: `${p}/tier`, ...say(`提级阶梯中没有第 ${params.tier} 级；请在 "ladder" 中补上，或在此写明 "owner"`, `the ladder has no tier ${params.tier}; add it to "ladder" or name an "owner"`) })
       }
       break
     default:
@@ -272,7 +314,10 @@ const checkAction = (ctx: Context, section: "routing" | "escalation", event: Rul
 const checkWhistle = (ctx: Context, whistle: { readonly summon: ReadonlyArray<string>; readonly deadline?: unknown }, at: string): void => {
   checkIds(ctx, "unit", whistle.summon, `${at}/summon`)
   if (whistle.deadline === undefined && !ctx.hasWhistleDefault) {
-    ctx.problems.push({ path: `${at}/deadline`, message: 'a whistle needs a "deadline" (such as PT2H) when the pack has no "whistle": { "deadline" } default' })
+    ctx.problems.push({
+      path: `${at}/deadline`,
+      ...say('规则包没有默认的 "whistle": { "deadline" } 时，吹哨须写明 "deadline"（如 PT2H）', 'a whistle needs a "deadline" (such as PT2H) when the pack has no "whistle": { "deadline" } default')
+    })
   }
 }
 
@@ -312,7 +357,10 @@ const overlapWarnings = (ctx: Context, rules: ReadonlyArray<Rule>, directory: Di
       if (intersects(pinned(a, "category"), pinned(b, "category"), category) && intersects(pinned(a, "jurisdiction"), pinned(b, "jurisdiction"), place)) {
         ctx.warnings.push({
           path: `/routing/${j}`,
-          message: `routing rules "${ruleIdOf(a, "routing", i)}" and "${ruleIdOf(b, "routing", j)}" have the same priority (${a.priority ?? 1}) and may both match; the one written first wins — give one a higher priority`
+          ...say(
+            `分拨规则 "${ruleIdOf(a, "routing", i)}" 与 "${ruleIdOf(b, "routing", j)}" 优先级相同（${a.priority ?? 1}）且可能同时满足；先写的一条生效——请提高其中一条的优先级`,
+            `routing rules "${ruleIdOf(a, "routing", i)}" and "${ruleIdOf(b, "routing", j)}" have the same priority (${a.priority ?? 1}) and may both match; the one written first wins — give one a higher priority`
+          )
         })
       }
     })
@@ -345,7 +393,7 @@ const deepFreeze = <A>(value: A): A => {
  */
 export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.Result<RulePack, RulePackInvalid> => {
   const shape = decodeShape(input)
-  const problems: Array<InputProblem> = Result.isFailure(shape) ? shape.failure.problems.map((p) => reword(p, p.path.split("/").length === 2 ? packKeys : p.path.split("/").length === 4 ? ruleKeys : undefined)) : []
+  const problems: Array<PackProblem> = Result.isFailure(shape) ? shape.failure.problems.map((p) => reword(p, p.path.split("/").length === 2 ? packKeys : p.path.split("/").length === 4 ? ruleKeys : undefined)) : []
   const clocks = record(input, "clocks")
   const ladder = record(input, "ladder")
   const ctx: Context = {
@@ -376,16 +424,25 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
       const label = `rule "${id}"`
       const conditions = decodeCondition(ctx, record(r, "conditions"), `${at}/conditions`, label)
       if (conditions !== undefined && conditionKind(conditions) === "fact") {
-        ctx.problems.push({ path: `${at}/conditions`, message: 'the top of "conditions" must be "all", "any", "not" or "condition", not a single comparison' })
+        ctx.problems.push({
+          path: `${at}/conditions`,
+          ...say('"conditions" 的最外层须为 "all"、"any"、"not" 或 "condition"，不能是单个比较', 'the top of "conditions" must be "all", "any", "not" or "condition", not a single comparison')
+        })
       }
       const event = record(r, "event")
       const params = typeof record(event, "type") === "string" ? checkAction(ctx, section, event as Rule["event"], `${at}/event`) : undefined
       if (rule !== null && typeof rule === "object") {
         if (rule.id === undefined) {
-          ctx.warnings.push({ path: `${at}/id`, message: `rule has no "id"; it is known as "${id}", which changes if it is renamed${rule.name === undefined ? " or moved" : ""} — give it an "id"` })
+          ctx.warnings.push({
+            path: `${at}/id`,
+            ...say(
+              `规则没有 "id"，暂称 "${id}"，${rule.name === undefined ? "移动位置" : "改名"}后会变——请写上 "id"`,
+              `rule has no "id"; it is known as "${id}", which changes if it is renamed${rule.name === undefined ? " or moved" : ""} — give it an "id"`
+            )
+          })
         }
         const first = seenIds.get(id)
-        if (first !== undefined) ctx.problems.push({ path: `${at}/id`, message: `rule id "${id}" is already used at ${first}; each rule needs its own id` })
+        if (first !== undefined) ctx.problems.push({ path: `${at}/id`, ...say(`规则编号 "${id}" 已在 ${first} 使用；每条规则须有自己的编号`, `rule id "${id}" is already used at ${first}; each rule needs its own id`) })
         else seenIds.set(id, at)
         if (conditions !== undefined && params !== undefined) {
           sections[section].push({ ...(rule as Rule), conditions: conditions as Rule["conditions"], event: { type: (event as Rule["event"]).type, params } })
@@ -398,12 +455,14 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
   const to = record(input, "effectiveTo")
   if (typeof from === "string" && typeof to === "string") {
     const [f, t] = [parseInstant(from), parseInstant(to)]
-    if (f !== undefined && t !== undefined && t <= f) problems.push({ path: "/effectiveTo", message: "effectiveTo must be later than effectiveFrom" })
+    if (f !== undefined && t !== undefined && t <= f) problems.push({ path: "/effectiveTo", ...say("effectiveTo 须晚于 effectiveFrom", "effectiveTo must be later than effectiveFrom") })
   }
   if (Array.isArray(ladder)) {
     ladder.forEach((rung, i) => {
       const tier = record(rung, "tier")
-      if (ladder.findIndex((r) => record(r, "tier") === tier) !== i) problems.push({ path: `/ladder/${i}/tier`, message: `tier ${String(tier)} appears twice in the ladder` })
+      if (ladder.findIndex((r) => record(r, "tier") === tier) !== i) {
+        problems.push({ path: `/ladder/${i}/tier`, ...say(`提级阶梯中第 ${String(tier)} 级重复出现`, `tier ${String(tier)} appears twice in the ladder`) })
+      }
       const owner = record(rung, "owner")
       if (record(owner, "kind") === "unitLeader") checkId(ctx, "unit", record(owner, "unit"), `/ladder/${i}/owner/unit`)
     })
@@ -413,7 +472,10 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
     clocks.forEach((clock, i) => {
       const calendar = record(clock, "calendar")
       if (typeof calendar === "string" && calendar !== "" && !calendars.includes(calendar)) {
-        problems.push({ path: `/clocks/${i}/calendar`, message: `no calendar "${calendar}" in "calendars"${didYouMean(calendar, calendars)}` })
+        problems.push({
+          path: `/clocks/${i}/calendar`,
+          ...say(`"calendars" 中没有日历 "${calendar}"${didYouMean(calendar, calendars, "zh-CN")}`, `no calendar "${calendar}" in "calendars"${didYouMean(calendar, calendars)}`)
+        })
       }
     })
   }
@@ -424,7 +486,9 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
       new RulePackInvalid({
         problems,
         warnings: ctx.warnings,
-        message: `rule pack is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` + lines.map((p) => `  ${p.path}: ${p.message}`).join("\n")
+        message:
+          `规则包无效（${problems.length} 个问题）。(Rule pack is invalid: ${problems.length} problem${problems.length === 1 ? "" : "s"}.)\n` +
+          lines.map((p) => `  ${p.path}: ${p.message}`).join("\n")
       })
     )
   }
@@ -467,6 +531,6 @@ const checkSharedCycles = (ctx: Context, shared: Readonly<Record<string, Conditi
     return c !== undefined && references(c).some((r) => r === target || reaches(r, target, seen))
   }
   for (const name of Object.keys(shared)) {
-    if (reaches(name, name, new Set())) ctx.problems.push({ path: `/conditions/${name}`, message: `shared condition "${name}" refers back to itself` })
+    if (reaches(name, name, new Set())) ctx.problems.push({ path: `/conditions/${name}`, ...say(`共用条件 "${name}" 引用了自身`, `shared condition "${name}" refers back to itself`) })
   }
 }

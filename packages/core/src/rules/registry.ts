@@ -8,7 +8,7 @@ import type { Directory } from "../directory/directory.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
 import type { RulePack } from "./pack.js"
-import { loadRulePack } from "./pack.js"
+import { loadRulePack, PackProblemSchema } from "./pack.js"
 
 export interface RulePackRegistry {
   readonly packId: string | undefined
@@ -23,7 +23,7 @@ export class PublishRefused extends Schema.TaggedError<PublishRefused>()("Publis
   packId: Schema.String,
   version: Schema.String,
   reason: Schema.Literals(["other-pack", "duplicate-version", "overlap", "retroactive", "invalid"]),
-  problems: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
+  problems: Schema.Array(PackProblemSchema),
   message: Schema.String
 }) {}
 

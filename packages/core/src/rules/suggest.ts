@@ -24,10 +24,13 @@ export const closest = (word: string, known: Iterable<string>): string | undefin
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined
 }
 
-/** ` (did you mean "x"?)` or, with no close match, the list of what is allowed when it is short. */
-export const didYouMean = (word: string, known: ReadonlyArray<string> | ReadonlySet<string>): string => {
+/** `; did you mean "x"?` or, with no close match, the list of what is allowed when it is short. */
+export const didYouMean = (word: string, known: ReadonlyArray<string> | ReadonlySet<string>, lang: "en" | "zh-CN" = "en"): string => {
   const list = [...known]
   const near = closest(word, list)
-  if (near !== undefined) return `; did you mean "${near}"?`
-  return list.length > 0 && list.length <= 16 ? `; expected one of ${list.map((k) => `"${k}"`).join(", ")}` : ""
+  const zh = lang === "zh-CN"
+  if (near !== undefined) return zh ? `；是否应为 "${near}"？` : `; did you mean "${near}"?`
+  if (list.length === 0 || list.length > 16) return ""
+  const quoted = list.map((k) => `"${k}"`)
+  return zh ? `；应为以下之一：${quoted.join("、")}` : `; expected one of ${quoted.join(", ")}`
 }

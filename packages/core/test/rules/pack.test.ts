@@ -87,6 +87,11 @@ describe("loadRulePack", () => {
     expect(messageAt(e, "/escalation/1/id")).toMatch(/rule id "e1" is already used at \/escalation\/0/)
     expect(messageAt(e, "/escalation/1/event/params/tier")).toMatch(/ladder has no tier 2/)
     expect(e.message).toContain("/routing/0/conditions/all/0/fact: unknown fact")
+    // in Chinese too, for staff
+    const zh = (path: string) => e.problems.find((p) => p.path === path)?.zh
+    expect(zh("/routing/0/conditions/all/0/fact")).toBe('未知的事实 "petiton"；是否应为 "petition"？')
+    expect(zh("/verison")).toBe('未知字段 "verison"；是否应为 "version"？')
+    expect(zh("/routing/0/event/type")).toBe('routing 规则不能执行 "rout"；是否应为 "route"？')
   })
 
   it("checks unit, person, category and jurisdiction ids against the directory, with did-you-mean", () => {
