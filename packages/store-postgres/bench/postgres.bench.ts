@@ -42,7 +42,9 @@ const appender = (store: PgStore, callers: number) => {
     return es.append(batch(id, 0, [newEvent(`${id}-e`)]))
   })
   const round = Effect.all(Array.from({ length: callers }, () => one), { concurrency: "unbounded" })
-  return () => Effect.runPromise(round)
+  return async () => {
+    await Effect.runPromise(round)
+  }
 }
 
 const one = await openAsync("append1", 1)
@@ -97,8 +99,12 @@ const claimOnly = Effect.all(
   { concurrency: "unbounded" }
 )
 describe("claim due timers", () => {
-  bench("4 workers × claimDue(100) (SKIP LOCKED)", () => Effect.runPromise(claimOnly), { time: 3000 })
-  bench("4 workers × claimDue(100) + complete each", () => Effect.runPromise(claimRound), { time: 3000 })
+  bench("4 workers × claimDue(100) (SKIP LOCKED)", async () => {
+    await Effect.runPromise(claimOnly)
+  }, { time: 3000 })
+  bench("4 workers × claimDue(100) + complete each", async () => {
+    await Effect.runPromise(claimRound)
+  }, { time: 3000 })
 })
 
 // 1M open timers due over the next year, and a backlog of 100k due ones.

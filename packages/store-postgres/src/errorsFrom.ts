@@ -5,7 +5,6 @@ import type { StoreUnavailable } from "@minyi/core"
 interface PgLikeError {
   readonly code?: unknown
   readonly message?: unknown
-  readonly detail?: unknown
 }
 
 const fieldOf = (cause: unknown, field: keyof PgLikeError): string | undefined => {
@@ -13,8 +12,7 @@ const fieldOf = (cause: unknown, field: keyof PgLikeError): string | undefined =
   return typeof value === "string" ? value : undefined
 }
 
-export const sqlState = (cause: unknown): string | undefined => fieldOf(cause, "code")
-export const detailOf = (cause: unknown): string | undefined => fieldOf(cause, "detail")
+const sqlState = (cause: unknown): string | undefined => fieldOf(cause, "code")
 
 // Node socket errors and the messages pg uses when the server goes away.
 const networkCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"])

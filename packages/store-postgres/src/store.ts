@@ -152,6 +152,29 @@ const migrate = (pool: pg.Pool, schema: string, location: string) =>
     (client, exit) => Effect.sync(() => client.release(exit._tag === "Failure"))
   )
 
+/**
+ * The claim statement shared by timers and the outbox ($1 now, $2 limit, $3 lease ms, $4 worker).
+ * SKIP LOCKED: concurrent claimers take disjoint rows instead of queueing behind each other;
+ * ready_at moves to the lease end, so a claimed row is not due again before the lease expires.
+ */
+const leaseSql = (claim: {
+  readonly table: string
+  readonly key: ReadonlyArray<string>
+  readonly open: string
+  readonly alsoSet?: string
+  readonly returning: string
+}) => `WITH due AS (
+     SELECT ${claim.key.join(", ")} FROM ${claim.table}
+      WHERE ${claim.open} AND ready_at <= $1
+      ORDER BY ready_at
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED)
+   UPDATE ${claim.table} t
+      SET token = gen_random_uuid()::text, worker_id = $4, lease_until = $1::bigint + $3::bigint,
+          ready_at = $1::bigint + $3::bigint${claim.alsoSet === undefined ? "" : `, ${claim.alsoSet}`}
+     FROM due WHERE ${claim.key.map((k) => `t.${k} = due.${k}`).join(" AND ")}
+   RETURNING ${claim.returning.split(", ").map((c) => `t.${c}`).join(", ")}`
+
 const summaryMatches = (column: string) => `${column} @> ARRAY[$1::text]`
 
 /**
@@ -349,19 +372,13 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError, S
       claimDue: ({ now, limit, leaseMs, workerId }: ClaimOptions) =>
         timerRows(
           "claiming due timers",
-          // SKIP LOCKED: concurrent claimers take disjoint rows instead of queueing behind each
-          // other; ready_at moves to the lease end, so the same timer is not due again before.
-          `WITH due AS (
-             SELECT stream_id, key FROM minyi_timers
-              WHERE NOT done AND ready_at <= $1
-              ORDER BY ready_at
-              LIMIT $2
-              FOR UPDATE SKIP LOCKED)
-           UPDATE minyi_timers t
-              SET token = gen_random_uuid()::text, worker_id = $4, lease_until = $1::bigint + $3::bigint,
-                  ready_at = $1::bigint + $3::bigint, claims = t.claims + 1
-             FROM due WHERE t.stream_id = due.stream_id AND t.key = due.key
-           RETURNING t.stream_id, t.key, t.due_at, t.payload, t.token, t.worker_id, t.lease_until`,
+          leaseSql({
+            table: "minyi_timers",
+            key: ["stream_id", "key"],
+            open: "NOT done",
+            alsoSet: "claims = t.claims + 1",
+            returning: "stream_id, key, due_at, payload, token, worker_id, lease_until"
+          }),
           [now, pageLimit(limit), leaseMs, workerId]
         ).pipe(
           Effect.map((rs) =>
@@ -412,17 +429,12 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError, S
       claim: ({ now, limit, leaseMs, workerId }: ClaimOptions) =>
         outboxRows(
           "claiming outbox messages",
-          `WITH due AS (
-             SELECT id FROM minyi_outbox
-              WHERE NOT dead AND ready_at <= $1
-              ORDER BY ready_at
-              LIMIT $2
-              FOR UPDATE SKIP LOCKED)
-           UPDATE minyi_outbox o
-              SET token = gen_random_uuid()::text, worker_id = $4, lease_until = $1::bigint + $3::bigint,
-                  ready_at = $1::bigint + $3::bigint
-             FROM due WHERE o.id = due.id
-           RETURNING o.message, o.failures, o.token, o.worker_id, o.lease_until, o.dead_at, o.reason`,
+          leaseSql({
+            table: "minyi_outbox",
+            key: ["id"],
+            open: "NOT dead",
+            returning: "message, failures, token, worker_id, lease_until, dead_at, reason"
+          }),
           [now, pageLimit(limit), leaseMs, workerId]
         ).pipe(
           Effect.flatMap((rs) => toMessages(rs)),
