@@ -1,9 +1,11 @@
 // The compiled evaluator against json-rules-engine 7.3 itself, on random rules and facts.
+import { Result } from "effect"
 import fc from "fast-check"
 import { Engine } from "json-rules-engine"
 import { describe, expect, it } from "vitest"
 import { compileRules, matchingRules } from "../../src/rules/compile.js"
 import type { Condition, Rule } from "../../src/rules/format.js"
+import { loadRulePack } from "../../src/rules/pack.js"
 
 const scalar = fc.oneof(
   fc.integer({ min: -3, max: 3 }),
@@ -134,5 +136,46 @@ describe("compiled rules agree with json-rules-engine 7.3", () => {
       const [compiled] = compileRules([rule], { section: "test" })
       expect(compiled!.test(f) ? ["r0"] : [], JSON.stringify(conditions)).toEqual(expected)
     }
+  })
+})
+
+describe("a rule written for json-rules-engine loads into a pack unchanged", () => {
+  it("keeps its name as its id, accepts condition params and priorities, and decides as json-rules-engine does", async () => {
+    const foreign = {
+      name: "noisy-and-late",
+      priority: 3,
+      conditions: {
+        any: [
+          {
+            all: [
+              { fact: "petition", path: "$.categoryPath", operator: "contains", value: "ecology.noise", priority: 2 },
+              { fact: "clocks", path: "$.feedback.elapsedFraction", operator: "greaterThan", value: 0.8, params: {} }
+            ]
+          },
+          { not: { fact: "petition", path: "$.returnCount", operator: "lessThan", value: 3 } }
+        ]
+      },
+      event: { type: "flag", params: { flag: "noisy-and-late" } }
+    }
+    const pack = {
+      id: "foreign", version: "1", effectiveFrom: "2026-01-01T00:00:00+08:00",
+      calendars: { natural: { kind: "natural" } },
+      clocks: [{ name: "feedback", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "natural" }],
+      routing: [], escalation: [structuredClone(foreign)], ladder: [], templates: {}
+    }
+    const loaded = loadRulePack(pack)
+    if (Result.isFailure(loaded)) throw new Error(loaded.failure.message)
+    const [rule] = loaded.success.escalation
+    expect(rule!.id).toBe("noisy-and-late")
+    expect(loaded.success.warnings.map((w) => w.path)).toEqual(["/escalation/0/id"])
+    const cases = [
+      { petition: { categoryPath: ["ecology", "ecology.noise"], returnCount: 0 }, clocks: { feedback: { elapsedFraction: 0.9 } } },
+      { petition: { categoryPath: ["ecology", "ecology.noise"], returnCount: 0 }, clocks: { feedback: { elapsedFraction: 0.5 } } },
+      { petition: { categoryPath: ["housing"], returnCount: 3 }, clocks: {} }
+    ]
+    const verdicts = cases.map((f) => rule!.test(f))
+    const expected = await Promise.all(cases.map(async (f) => ((await reference([foreign as unknown as Rule], f)) ?? []).length === 1))
+    expect(verdicts).toEqual([true, false, true])
+    expect(verdicts).toEqual(expected)
   })
 })
