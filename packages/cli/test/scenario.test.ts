@@ -48,6 +48,8 @@ describe("the expect matcher", () => {
     const items = [{ type: "notify", rule: "a" }, { type: "escalate", rule: "b" }]
     expect(checkList("/x", [{ rule: "a" }], items)).toEqual([])
     expect(checkList("/x", [{ rule: "a" }, { rule: "c" }], items).map((m) => m.path)).toEqual(["/x/1"])
+    expect(checkList("/x", { where: { type: "notify" }, count: 1 }, items)).toEqual([])
+    expect(checkList("/x", { where: { type: "notify" }, include: [{ rule: "b" }] }, items).map((m) => m.path)).toEqual(["/x/include/0"])
     expect(checkList("/x", { include: [{ rule: "c" }], exclude: [{ type: "escalate" }], count: 3 }, items).map((m) => m.path)).toEqual([
       "/x/include/0",
       "/x/exclude/0",
@@ -105,6 +107,21 @@ describe("minyi scenario test", () => {
     expect(other.code).toBe(tag === "OnlyLeadMayResolve" ? 0 : 1)
     const accepted = await run(["scenario", "test", write("accepted.json", scenario([{ ...first, expect: { refused: "AlreadySubmitted" } }]))], "en")
     expect(accepted.out[0]).toBe('accepted.json: /steps/0/expect/refused: expected "AlreadySubmitted", got null')
+  })
+
+  it("a step without a command is a checkpoint: the clock runs to its instant and its expect is checked there", async () => {
+    const at = (time: string, expect: unknown) => ({ at: `2026-03-02T${time}:00+08:00`, expect })
+    const ok = await run(["scenario", "test", write("checkpoint.json", scenario([
+      first,
+      at("09:09", { petition: "p-1", clocks: { feedback: "running" }, notifications: { count: 0 } }),
+      at("09:10", { petition: "p-1", clocks: { feedback: "breached" }, notifications: { template: "feedback-overdue", count: 2 } })
+    ]))], "en")
+    expect(ok.code, ok.out.join("\n")).toBe(0)
+    const wrong = await run(["scenario", "test", write("checkpoint-wrong.json", scenario([first, at("09:09", { petition: "p-1", clocks: { feedback: "breached" } })]))], "en")
+    expect(wrong.out[0]).toBe('checkpoint-wrong.json: /steps/1/expect/clocks/feedback: expected "breached", got "running"')
+    const unnamed = await run(["scenario", "test", write("checkpoint-unnamed.json", scenario([first, at("09:09", { status: "dispatched" })]))], "en")
+    expect(unnamed.code).toBe(1)
+    expect(unnamed.err).toEqual(["checkpoint-unnamed.json: /steps/1/expect/petition: a step without a command must name the petition its expect block is about"])
   })
 
   it("bad scenarios exit 1 naming the JSON path; usage errors exit 2", async () => {

@@ -31,18 +31,20 @@ export const matches = (pattern: unknown, actual: unknown): boolean => {
 }
 
 type ListExpect = {
+  readonly where?: Readonly<Record<string, unknown>>
   readonly include?: ReadonlyArray<Readonly<Record<string, unknown>>>
   readonly exclude?: ReadonlyArray<Readonly<Record<string, unknown>>>
   readonly count?: number
 }
 
-/** include: each pattern matches some item; exclude: none matches any item; count: how many items. */
+/** Of the items `where` matches: include: each pattern matches some item; exclude: none matches any; count: how many. */
 export const checkList = (
   path: string,
   expected: ListExpect | ReadonlyArray<Readonly<Record<string, unknown>>>,
-  items: ReadonlyArray<unknown>
+  all: ReadonlyArray<unknown>
 ): Array<Mismatch> => {
   const spec: ListExpect = Array.isArray(expected) ? { include: expected } : (expected as ListExpect)
+  const items = spec.where === undefined ? all : all.filter((item) => matches(spec.where, item))
   const out: Array<Mismatch> = []
   const prefix = Array.isArray(expected) ? path : `${path}/include`
   spec.include?.forEach((p, i) => {

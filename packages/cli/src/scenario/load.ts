@@ -35,7 +35,8 @@ export interface ScenarioStep {
   readonly index: number
   readonly at: Instant
   readonly note: string | undefined
-  readonly command: EngineCommand
+  /** Absent for a checkpoint, which only runs the clock to `at` and checks `expect`. */
+  readonly command: EngineCommand | undefined
   readonly expect: StepExpect | undefined
 }
 
@@ -179,6 +180,16 @@ const loadScenario = async (
       })
     }
     const raw = step.command
+    if (raw === undefined) {
+      if (step.expect?.petition === undefined) {
+        problems.push({
+          path: `/steps/${index}/expect/petition`,
+          message: en ? "a step without a command must name the petition its expect block is about" : "没有命令的步骤必须在 expect.petition 中写明核对哪件诉求"
+        })
+      }
+      steps.push({ index, at: step.at, note: step.note, command: undefined, expect: step.expect })
+      return
+    }
     // Submit's rule pack is pinned by the engine, so the scenario leaves it out; `at` defaults to the step's.
     const filled = {
       ...(raw["_tag"] === "Submit" && !("rulePack" in raw) ? { rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } } : {}),

@@ -70,7 +70,8 @@ export interface NotificationReport {
 export interface StepReport {
   readonly step: number
   readonly at: string
-  readonly command: string
+  /** The command's tag; null for a checkpoint. */
+  readonly command: string | null
   readonly petitionId: string
   readonly note?: string
   readonly outcome: "ok" | "failed"
@@ -165,8 +166,8 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
         for (const n of all.slice(notes.length)) notes.push(notificationReport(n, at, format))
       })
 
-    /** Fires each timer at its own due instant, up to `to` (inclusive or not), relaying as it goes. */
-    const advance = (to: Instant, inclusive: boolean) =>
+    /** Fires each timer at its own due instant, up to and including `to`, relaying as it goes. */
+    const advance = (to: Instant) =>
       Effect.gen(function*() {
         let last: Instant | undefined
         let same = 0
@@ -174,7 +175,7 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
           const next = yield* engine.nextDueAt
           if (Option.isNone(next)) return
           const due = next.value
-          if (inclusive ? due > to : due >= to) return
+          if (due > to) return
           same = due === last ? same + 1 : 0
           if (same > 100) return yield* Effect.die(new SimulationStuck({ at: format(due), message: `定时器在 ${format(due)} 反复到期却无进展（a timer keeps coming due at ${format(due)} without effect）` }))
           last = due
@@ -229,7 +230,7 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
         if (expect.refused !== undefined && failure?._tag !== expect.refused) {
           out.push({ path: `${path}/refused`, expected: expect.refused, actual: failure ?? null })
         } else if (expect.refused === undefined && failure !== undefined) out.push(unexpected(step, failure))
-        const id = expect.petition ?? step.command.petitionId
+        const id = expect.petition ?? step.command?.petitionId ?? ""
         const found = yield* Effect.result(petitionReport(id, step.at))
         if (Result.isFailure(found)) {
           const rest = Object.keys(expect).filter((k) => k !== "refused" && k !== "petition")
@@ -245,21 +246,23 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
         return out
       })
 
-    if (scenario.start !== undefined) yield* advance(scenario.start, true)
+    if (scenario.start !== undefined) yield* advance(scenario.start)
     for (const step of scenario.steps) {
-      yield* advance(step.at, false)
-      const id = step.command.petitionId
-      if (step.command._tag === "Submit" && !petitionIds.includes(id)) petitionIds.push(id)
-      const handled = yield* Effect.result(engine.handle(step.command))
-      const failure = Result.isFailure(handled) ? { _tag: tagOf(handled.failure), message: messageOf(handled.failure) } : undefined
-      if (Result.isSuccess(handled)) actions.push(...handled.success.actions)
-      yield* advance(step.at, true)
+      // Timers due at the step's own instant fire first: a command's append reschedules the clock
+      // timer past its own instant, so a wake-up left for later would be recorded late or not at all.
+      yield* advance(step.at)
+      const command = step.command
+      const id = command?.petitionId ?? step.expect?.petition ?? ""
+      if (command?._tag === "Submit" && !petitionIds.includes(id)) petitionIds.push(id)
+      const handled = command === undefined ? undefined : yield* Effect.result(engine.handle(command))
+      const failure = handled !== undefined && Result.isFailure(handled) ? { _tag: tagOf(handled.failure), message: messageOf(handled.failure) } : undefined
+      if (handled !== undefined && Result.isSuccess(handled)) actions.push(...handled.success.actions)
       yield* relay(step.at)
       const mismatches = yield* check(step, failure)
       steps.push({
         step: step.index,
         at: format(step.at),
-        command: step.command._tag,
+        command: command?._tag ?? null,
         petitionId: id,
         ...(step.note === undefined ? {} : { note: step.note }),
         outcome: failure === undefined ? "ok" : "failed",
@@ -268,8 +271,9 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
       })
     }
     const lastStep = scenario.steps[scenario.steps.length - 1]?.at
-    const end = options.until ?? scenario.until ?? lastStep ?? scenario.start ?? 0
-    yield* advance(end, true)
+    // The clock only moves forward: an `until` before the last step leaves the end at that step.
+    const end = Math.max(options.until ?? scenario.until ?? 0, lastStep ?? scenario.start ?? 0)
+    yield* advance(end)
     yield* relay(end)
     const petitions: Array<PetitionReport> = []
     for (const id of petitionIds) {

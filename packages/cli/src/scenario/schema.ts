@@ -26,8 +26,10 @@ export const ClockExpect = Schema.Union([
   })
 ]).annotate({ expected: 'a clock state ("pending", "running", "paused", "met", "breached") or { state?, startedAt?, dueAt?, stoppedAt?, breachedAt? }' })
 
-/** Items that must (include), must not (exclude) be there, and how many there are (count). */
+/** Of the items (those `where` matches), which must (include) and must not (exclude) be there, and how many (count). */
 const ListExpect = Schema.Struct({
+  /** Only the items this pattern matches are considered (by include, exclude and count alike). */
+  where: Schema.optionalKey(Pattern),
   include: Schema.optionalKey(Patterns),
   exclude: Schema.optionalKey(Patterns),
   count: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
@@ -61,7 +63,10 @@ export type StepExpect = typeof StepExpect.Type
 export const ScenarioStep = Schema.Struct({
   at: InstantFromString,
   note: Schema.optionalKey(Schema.String),
-  command: Schema.Record(Schema.String, Schema.Unknown).annotate({ expected: 'a petition command as JSON, e.g. { "_tag": "Accept", "petitionId": "p-1", ... }' }),
+  /** Without a command the step is a checkpoint: the clock runs to `at` and `expect` is checked there. */
+  command: Schema.optionalKey(
+    Schema.Record(Schema.String, Schema.Unknown).annotate({ expected: 'a petition command as JSON, e.g. { "_tag": "Accept", "petitionId": "p-1", ... }' })
+  ),
   expect: Schema.optionalKey(StepExpect)
 })
 
