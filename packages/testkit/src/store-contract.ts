@@ -1,6 +1,7 @@
 import { EventStore, Outbox, Queries, retryDelay, Timers } from "@minyi/core"
 import type { ClaimedTimer, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent } from "@minyi/core"
 import { Effect, Exit, Layer, Option } from "effect"
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { batch, MINUTE, newEvent, outboxMessage, summary, T0, timerSpec } from "./fixtures.js"
 
@@ -380,6 +381,46 @@ export const storeContract = (harness: StoreHarness): void => {
           })
         ))
 
+      it("behaves like the reference model over random sequences of schedule, cancel, claim and complete", () =>
+        fc.assert(
+          fc.asyncProperty(fc.array(timerOp, { minLength: 1, maxLength: 40 }), (ops) =>
+            run(
+              Effect.gen(function* () {
+                const timers = yield* Timers
+                const model = new Map<string, { dueAt: number; token: string | undefined; until: number }>()
+                const claims: Array<ClaimedTimer> = []
+                const id = (streamId: string) => `${streamId}/k`
+                for (const op of ops) {
+                  if (op.op === "schedule") {
+                    yield* timers.schedule([timerSpec(op.streamId, "k", T0 + op.at)])
+                    model.set(id(op.streamId), { dueAt: T0 + op.at, token: undefined, until: T0 + op.at })
+                  } else if (op.op === "cancel") {
+                    yield* timers.cancel({ streamId: op.streamId, key: "k" })
+                    model.delete(id(op.streamId))
+                  } else if (op.op === "claim") {
+                    const now = T0 + op.now
+                    const got = yield* timers.claimDue({ now, limit: 100, leaseMs: op.leaseMs, workerId: "w" })
+                    const expected = [...model.entries()].filter(([, t]) => t.until <= now).map(([k]) => k)
+                    expect(got.map((c) => id(c.streamId)).sort()).toEqual(expected.sort())
+                    expectIncreasingOrEqual(got.map((c) => model.get(id(c.streamId))!.until))
+                    for (const c of got) model.set(id(c.streamId), { dueAt: c.dueAt, token: c.token, until: now + op.leaseMs })
+                    claims.push(...got)
+                  } else if (claims.length > 0) {
+                    const claim = claims[op.pick % claims.length]!
+                    const holds = model.get(id(claim.streamId))?.token === claim.token
+                    const outcome = yield* Effect.exit(timers.complete(claim))
+                    expect(Exit.isSuccess(outcome)).toBe(holds)
+                    if (holds) model.delete(id(claim.streamId))
+                  }
+                  const earliest = Math.min(...[...model.values()].map((t) => t.until))
+                  expect(yield* timers.nextDueAt()).toEqual(model.size === 0 ? Option.none() : Option.some(earliest))
+                }
+              })
+            )
+          ),
+          { numRuns: 25 }
+        ))
+
       it("never hands one timer to two of many concurrent claimers", () =>
         run(
           Effect.gen(function* () {
@@ -674,6 +715,24 @@ const claimUntilEmpty = (timers: Timers["Service"], workerId: string) =>
       yield* Effect.yieldNow
     }
   })
+
+type TimerOp =
+  | { readonly op: "schedule"; readonly streamId: string; readonly at: number }
+  | { readonly op: "cancel"; readonly streamId: string }
+  | { readonly op: "claim"; readonly now: number; readonly leaseMs: number }
+  | { readonly op: "complete"; readonly pick: number }
+
+const streamIds = fc.constantFrom("p1", "p2", "p3", "p4", "p5")
+const timerOp: fc.Arbitrary<TimerOp> = fc.oneof(
+  fc.record({ op: fc.constant("schedule" as const), streamId: streamIds, at: fc.integer({ min: 0, max: 30 }) }),
+  fc.record({ op: fc.constant("cancel" as const), streamId: streamIds }),
+  fc.record({ op: fc.constant("claim" as const), now: fc.integer({ min: 0, max: 40 }), leaseMs: fc.integer({ min: 1, max: 10 }) }),
+  fc.record({ op: fc.constant("complete" as const), pick: fc.nat() })
+)
+
+const expectIncreasingOrEqual = (xs: ReadonlyArray<number>) => {
+  for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeGreaterThanOrEqual(xs[i - 1]!)
+}
 
 const expectIncreasing = (xs: ReadonlyArray<number>) => {
   for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeGreaterThan(xs[i - 1]!)
