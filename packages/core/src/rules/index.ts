@@ -1,5 +1,5 @@
-export { loadRulePack, RulePackInvalid } from "./pack.js"
-export type { LoadOptions, PackDocument, RulePack } from "./pack.js"
+export { loadRulePack, PackProblemSchema, RulePackInvalid } from "./pack.js"
+export type { LoadOptions, PackDocument, PackProblem, RulePack } from "./pack.js"
 export { rulePackJsonSchema } from "./json-schema.js"
 export { compileRules, firstMatchingRule, matchingRules } from "./compile.js"
 export type { CompiledRule, ConditionTrace, FactsBag, Predicate, SharedConditions } from "./compile.js"

@@ -5,6 +5,7 @@
  */
 import { Result, Schema } from "effect"
 import type { Directory } from "../directory/directory.js"
+import { PetitionEvent } from "../petition/schema.js"
 import type { Instant } from "../shared/instant.js"
 import { parseInstant } from "../shared/instant.js"
 import type { InputProblem, InvalidInput } from "../shared/validation.js"
@@ -131,6 +132,8 @@ const checkIds = (ctx: Context, kind: keyof NonNullable<Context["ids"]>, value: 
 }
 
 const factNames = Object.keys(factCatalogue)
+/** What `trigger.type` can be: the petition events (timers arrive as ClockWarned / ClockBreached). */
+const eventTags: ReadonlyArray<string> = Object.keys(PetitionEvent.cases)
 const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位", person: "人员", channel: "渠道" } as const
 
 const unknownFact = (fact: string) =>
@@ -205,6 +208,14 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
   const field = parsed?._tag === "Keys" ? parsed.keys[0] : undefined
   const kind = withinKinds[c.operator] ?? (c.fact === "petition" && field !== undefined ? petitionIdKinds[field] : undefined)
   if (kind !== undefined && idComparisons.has(c.operator)) checkIds(ctx, kind, value, `${at}/value`)
+  if (c.fact === "trigger" && field === "type" && idComparisons.has(c.operator)) {
+    const each = Array.isArray(value) ? value.map((v, i) => [v, `${at}/value/${i}`] as const) : [[value, `${at}/value`] as const]
+    for (const [tag, where] of each) {
+      if (typeof tag === "string" && !eventTags.includes(tag)) {
+        ctx.problems.push({ path: where, ...say(`没有名为 "${tag}" 的事件${didYouMean(tag, eventTags, "zh-CN")}`, `no event is called "${tag}"${didYouMean(tag, eventTags)}`) })
+      }
+    }
+  }
   if (c.fact === "trigger" && field === "clock" && typeof value === "string" && !ctx.clockNames.has(value)) {
     ctx.warnings.push({ path: `${at}/value`, ...neverFires(ctx, ruleLabel, value) })
   }

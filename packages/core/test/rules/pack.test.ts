@@ -71,7 +71,8 @@ describe("loadRulePack", () => {
     ]
     pack.escalation = [
       { id: "e1", conditions: { any: [] }, event: { type: "notify", params: { recipients: ["lead-unit"], template: "helo" } } },
-      { id: "e1", conditions: { any: [] }, event: { type: "escalate", params: { tier: 2 } } }
+      { id: "e1", conditions: { any: [] }, event: { type: "escalate", params: { tier: 2 } } },
+      { id: "e3", conditions: { all: [{ fact: "trigger", path: "$.type", operator: "in", value: ["Returned", "ClockBreach"] }] }, event: { type: "flag", params: { flag: "x" } } }
     ]
     const e = fail(pack)
     expect(messageAt(e, "/verison")).toMatch(/unknown field "verison"; did you mean "version"\?/)
@@ -86,6 +87,7 @@ describe("loadRulePack", () => {
     expect(messageAt(e, "/escalation/0/event/params/template")).toMatch(/no template "helo".*did you mean "hello"\?/)
     expect(messageAt(e, "/escalation/1/id")).toMatch(/rule id "e1" is already used at \/escalation\/0/)
     expect(messageAt(e, "/escalation/1/event/params/tier")).toMatch(/ladder has no tier 2/)
+    expect(messageAt(e, "/escalation/2/conditions/all/0/value/1")).toMatch(/no event is called "ClockBreach"; did you mean "ClockBreached"\?/)
     expect(e.message).toContain("/routing/0/conditions/all/0/fact: unknown fact")
     // in Chinese too, for staff
     const zh = (path: string) => e.problems.find((p) => p.path === path)?.zh
