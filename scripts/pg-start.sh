@@ -39,7 +39,8 @@ bin="$(find_bin)"
 if [ "$(id -u)" = 0 ]; then
   if ! id postgres >/dev/null 2>&1; then
     log "creating the OS user postgres"
-    useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin postgres
+    if getent group postgres >/dev/null 2>&1; then group=(-g postgres); else group=(--user-group); fi
+    useradd --system "${group[@]}" --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin postgres
   fi
   owner=postgres
   as_owner() { runuser -u postgres -- "$@"; }

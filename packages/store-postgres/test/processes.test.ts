@@ -26,14 +26,14 @@ describePg("PostgreSQL with several processes", (url) => {
     expect(open.rows[0].n).toBe(0)
   })
 
-  it("appenders and timer firers killed with SIGKILL 52 times lose nothing and fire nothing twice", { timeout: 300_000 }, async () => {
+  it("appenders, timer firers and outbox relays killed with SIGKILL 54 times lose nothing and fire nothing twice", { timeout: 600_000 }, async () => {
     const { store } = await openStore(url)
     const streams = Array.from({ length: 20 }, (_, i) => `s-${i}`)
     const base = { url, schema: store.schema, streams, leaseMs: 300 }
     const lines: Array<string> = []
     let kills = 0
     let n = 0
-    const life = async (mode: "append" | "fire") => {
+    const life = async (mode: "append" | "fire" | "relay") => {
       const worker = spawnWorker({ ...base, mode, workerId: `${mode}-${++n}` })
       await worker.ready
       await new Promise((r) => setTimeout(r, 30 + Math.random() * 300))
@@ -42,12 +42,13 @@ describePg("PostgreSQL with several processes", (url) => {
       kills++
       lines.push(...worker.lines)
     }
-    while (kills < 52) await Promise.all([life("append"), life("fire")])
+    while (kills < 54) await Promise.all([life("append"), life("fire"), life("relay")])
 
-    // After the crashes: a firer that is not killed drains what is left, leases included.
-    const drain = spawnWorker({ ...base, mode: "fire", workerId: "drain", until: "empty" })
-    expect(await drain.exited).toBe(0)
-    lines.push(...drain.lines)
+    // After the crashes: a firer and a relay that are not killed drain what is left, expired
+    // leases included.
+    const drains = [spawnWorker({ ...base, mode: "fire", workerId: "drain", until: "empty" }), spawnWorker({ ...base, mode: "relay", workerId: "drain-relay", until: "empty" })]
+    expect(await Promise.all(drains.map((d) => d.exited))).toEqual([0, 0])
+    drains.forEach((d) => lines.push(...d.lines))
 
     const acks = lines.filter((l) => l.startsWith("ACK ")).map((l) => l.split(" ").slice(1))
     expect(acks.length).toBeGreaterThan(50)
@@ -74,6 +75,14 @@ describePg("PostgreSQL with several processes", (url) => {
     expect(new Set(fired)).toEqual(new Set(timers.rows.map((t: { stream_id: string; key: string }) => `${t.stream_id} ${t.key}`)))
     const completed = lines.filter((l) => l.startsWith("COMPLETED "))
     expect(new Set(completed).size).toBe(completed.length)
-    console.info(`kills: ${kills}, acknowledged appends: ${acks.length}, events: ${all.length}, timers fired: ${fired.length}`)
+
+    // No notification lost: every acknowledged append's message was delivered (at least once).
+    const delivered = new Set(lines.filter((l) => l.startsWith("DELIVERED ")).map((l) => l.slice("DELIVERED ".length)))
+    for (const [, , firstId] of acks) expect(delivered.has(`${firstId}:notify`)).toBe(true)
+    expect(await run(store.outbox.pendingCount())).toBe(0)
+    expect(await run(store.outbox.deadLetters())).toEqual([])
+    console.info(
+      `kills: ${kills}, acknowledged appends: ${acks.length}, events: ${all.length}, timers fired: ${fired.length}, notifications delivered: ${delivered.size}`
+    )
   })
 })

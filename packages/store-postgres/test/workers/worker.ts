@@ -7,6 +7,7 @@
  *   append — appends to random streams forever; prints "ACK <stream> <version> <eventId>…"
  *   fire   — claims due timers forever, appends a TimerFired event (idempotent per timer) and
  *            completes the timer; prints "FIRED …" / "COMPLETED …"
+ *   relay  — claims outbox messages forever, "delivers" them (prints "DELIVERED <id>") and acks
  */
 import { randomUUID } from "node:crypto"
 import { Effect, Exit, Scope } from "effect"
@@ -14,7 +15,7 @@ import { make } from "../../src/index.js"
 import type { PgStore } from "../../src/index.js"
 
 interface Args {
-  readonly mode: "claim" | "append" | "fire"
+  readonly mode: "claim" | "append" | "fire" | "relay"
   readonly url: string
   readonly schema: string
   readonly workerId: string
@@ -57,7 +58,17 @@ const appendForever = async (store: PgStore) => {
         streamId,
         expectedVersion: version,
         events: ids.map((eventId) => ({ eventId, type: "Noted", at: Date.now(), data: { by: args.workerId } })),
-        outbox: [],
+        outbox: [
+          {
+            id: `${ids[0]}:notify`,
+            streamId,
+            idempotencyKey: `${ids[0]}:notify`,
+            channel: "sms",
+            recipient: "leader.1",
+            payload: { version: version + count },
+            createdAt: 0
+          }
+        ],
         timers: { schedule: [{ streamId, key: `t-${version + count}`, dueAt: 0, payload: null }], cancel: [] }
       })
     )
@@ -105,6 +116,26 @@ const fire = async (store: PgStore) => {
   }
 }
 
+const relay = async (store: PgStore) => {
+  const leaseMs = args.leaseMs ?? 300
+  for (;;) {
+    const exit = await run(store.outbox.claim({ now: Date.now(), limit: 10, leaseMs, workerId: args.workerId }))
+    if (Exit.isFailure(exit)) continue
+    if (exit.value.length === 0) {
+      const pending = await run(store.outbox.pendingCount())
+      if (args.until === "empty" && Exit.isSuccess(pending) && pending.value === 0) return
+      await new Promise((r) => setTimeout(r, 20))
+      continue
+    }
+    for (const claim of exit.value) {
+      // Delivery happens before the ack: a kill in between means a second delivery (at least
+      // once), which the receiver drops by the idempotency key.
+      say(`DELIVERED ${claim.message.id}`)
+      await run(store.outbox.ack(claim.message.id, claim.token))
+    }
+  }
+}
+
 const main = async () => {
   const scope = Effect.runSync(Scope.make())
   const store = await Effect.runPromise(Scope.provide(scope)(make({ connectionString: args.url, schema: args.schema, poolSize: 2 })))
@@ -115,6 +146,7 @@ const main = async () => {
   }
   if (args.mode === "claim") await claimAll(store)
   else if (args.mode === "append") await appendForever(store)
+  else if (args.mode === "relay") await relay(store)
   else await fire(store)
   await Effect.runPromise(Scope.close(scope, Exit.void))
   say("DONE")
