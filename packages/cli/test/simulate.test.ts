@@ -129,6 +129,10 @@ describe("minyi simulate", () => {
     expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/steps\/0\/at: .*ISO 8601/))
     expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/steps\/1\/expect\/tier: /))
     expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/steps\/1\/expect\/clocks\/feedback: /))
+    // A bad shape does not hide the other problems: the pack, the directory and the commands are checked too.
+    expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/rulePack: "futian-10-30-42" is neither a preset/))
+    expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/directory\/\w+: /))
+    expect(r.err).toContainEqual(expect.stringMatching(/^bad\.json: \/steps\/1\/command\/unit: /))
     const later = write("bad-refs.json", {
       rulePack: "futian-10-30-42",
       directory: { id: "x" },

@@ -15,13 +15,13 @@ import {
   loadDirectory,
   loadRulePack,
   makeCalendars,
+  parseInstant,
   presetCalendar,
   publish,
   rulePackPresets,
   sampleDirectory
 } from "@minyi/core"
-import type { StepExpect } from "./schema.js"
-import { ScenarioFile } from "./schema.js"
+import { ScenarioFile, StepExpect } from "./schema.js"
 
 /** The scenario file (or a file it names) is not what it must be. */
 export class ScenarioInvalid extends Schema.TaggedError<ScenarioInvalid>()("ScenarioInvalid", {
@@ -117,11 +117,12 @@ const loadScenario = async (
 ): Promise<Result.Result<Scenario, ScenarioInvalid>> => {
   const en = options.lang === "en"
   const shape = decodeShape(json)
-  if (Result.isFailure(shape)) return fail(shape.failure.problems)
-  const doc = shape.success
+  // A bad shape does not stop the rest: the directory, the pack and the commands are checked
+  // from the raw JSON too, so the author sees every problem in one run.
+  const problems: Array<InputProblem> = Result.isFailure(shape) ? [...shape.failure.problems] : []
+  const doc = lenient(json)
   const base = dirname(options.file)
   const local = (ref: string) => (isAbsolute(ref) ? ref : resolve(base, ref))
-  const problems: Array<InputProblem> = []
 
   let directory: Directory | undefined = sampleDirectory()
   if (doc.directory !== undefined) {
@@ -143,7 +144,9 @@ const loadScenario = async (
   let packs: RulePackRegistry | undefined
   const ref = doc.rulePack
   const packSource: Result.Result<unknown, string> =
-    typeof ref !== "string"
+    ref === undefined
+      ? Result.fail("")
+      : typeof ref !== "string"
       ? Result.succeed(ref)
       : isRulePackPreset(ref)
         ? Result.succeed(rulePackPresets[ref])
@@ -154,7 +157,9 @@ const loadScenario = async (
                 ? `"${ref}" is neither a preset (futian-10-30-24, xinfang-statutory) nor a .json file`
                 : `"${ref}" 既不是预设规则包（futian-10-30-24、xinfang-statutory），也不是 .json 文件`
             )
-  if (Result.isFailure(packSource)) problems.push({ path: "/rulePack", message: packSource.failure })
+  if (Result.isFailure(packSource)) {
+    if (packSource.failure !== "") problems.push({ path: "/rulePack", message: packSource.failure })
+  }
   else if (directory !== undefined) {
     const loaded = loadRulePack(packSource.success, { directory })
     if (Result.isFailure(loaded)) {
@@ -173,7 +178,7 @@ const loadScenario = async (
   const steps: Array<ScenarioStep> = []
   doc.steps.forEach((step, index) => {
     const previous = doc.steps[index - 1]
-    if (previous !== undefined && step.at < previous.at) {
+    if (previous?.at !== undefined && step.at !== undefined && step.at < previous.at) {
       problems.push({
         path: `/steps/${index}/at`,
         message: en ? "a step may not come before the step above it" : "步骤的时间不能早于上一步"
@@ -181,19 +186,19 @@ const loadScenario = async (
     }
     const raw = step.command
     if (raw === undefined) {
-      if (step.expect?.petition === undefined) {
+      if (step.petition === undefined) {
         problems.push({
           path: `/steps/${index}/expect/petition`,
           message: en ? "a step without a command must name the petition its expect block is about" : "没有命令的步骤必须在 expect.petition 中写明核对哪件诉求"
         })
       }
-      steps.push({ index, at: step.at, note: step.note, command: undefined, expect: step.expect })
+      steps.push({ index, at: step.at ?? 0, note: step.note, command: undefined, expect: step.expect })
       return
     }
     // Submit's rule pack is pinned by the engine, so the scenario leaves it out; `at` defaults to the step's.
     const filled = {
       ...(raw["_tag"] === "Submit" && !("rulePack" in raw) ? { rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } } : {}),
-      ...(raw["at"] === undefined ? { at: formatInstant(step.at) } : {}),
+      ...(raw["at"] === undefined ? { at: formatInstant(step.at ?? 0) } : {}),
       ...raw
     }
     const command = decodeCommand(filled)
@@ -201,20 +206,53 @@ const loadScenario = async (
       problems.push(...under(`/steps/${index}/command`, command.failure.problems))
       return
     }
-    steps.push({ index, at: step.at, note: step.note, command: command.success, expect: step.expect })
+    steps.push({ index, at: step.at ?? 0, note: step.note, command: command.success, expect: step.expect })
   })
 
-  if (problems.length > 0 || pack === undefined || packs === undefined || directory === undefined) return fail(problems)
+  if (problems.length > 0 || Result.isFailure(shape) || pack === undefined || packs === undefined || directory === undefined) return fail(problems)
+  const checked = shape.success
   const calendar = zoneCalendar(pack)
   return Result.succeed({
     file: options.file,
-    description: doc.description,
+    description: checked.description,
     directory,
     pack,
     packs,
-    start: doc.start,
-    until: doc.until,
+    start: checked.start,
+    until: checked.until,
     steps,
     format: calendar.format
   })
 }
+
+interface LenientStep {
+  readonly at: Instant | undefined
+  readonly note: string | undefined
+  readonly command: Readonly<Record<string, unknown>> | undefined
+  readonly expect: StepExpect | undefined
+  /** The petition a checkpoint names, read even when the rest of its expect block is wrong. */
+  readonly petition: string | undefined
+}
+
+const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === "object" && v !== null && !Array.isArray(v)
+
+/** The parts of a scenario that can be checked further even when its shape is wrong. */
+const lenient = (json: unknown) => {
+  const doc = isRecord(json) ? json : {}
+  const ref = (v: unknown) => (typeof v === "string" || isRecord(v) ? v : undefined)
+  const steps: Array<LenientStep> = (Array.isArray(doc["steps"]) ? doc["steps"] : []).map((s: unknown) => {
+    const step = isRecord(s) ? s : {}
+    const expect = decodeExpect(step["expect"])
+    return {
+      at: typeof step["at"] === "string" ? parseInstant(step["at"]) : undefined,
+      note: typeof step["note"] === "string" ? step["note"] : undefined,
+      command: isRecord(step["command"]) ? step["command"] : undefined,
+      expect: Result.isSuccess(expect) ? expect.success : undefined,
+      petition: isRecord(step["expect"]) && typeof step["expect"]["petition"] === "string" ? step["expect"]["petition"] : undefined
+    }
+  })
+  return { directory: ref(doc["directory"]), rulePack: ref(doc["rulePack"]), steps }
+}
+
+const decodeExpect = (input: unknown) => (input === undefined ? Result.succeed(undefined) : decodeStepExpect(input))
+const decodeStepExpect = decodeInput(StepExpect, "expect")
