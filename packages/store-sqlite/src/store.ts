@@ -73,7 +73,9 @@ const classify = (location: string, e: unknown): StoreError | OpenError => {
     if (e.code === "SQLITE_NOTADB" || e.code.startsWith("SQLITE_CORRUPT")) return storeCorrupt(location, e.message)
     return storeUnavailable(`${e.code}: ${e.message}`)
   }
+  // better-sqlite3 reports a missing directory as a TypeError before SQLite is involved.
   if (e instanceof TypeError && /directory does not exist|Cannot open/i.test(e.message)) return storeUnavailable(e.message)
+  // Anything else is a bug in this adapter: let it be a defect rather than a misleading error.
   throw e
 }
 
@@ -163,7 +165,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
 
   const sql = {
     findKey: db.prepare("SELECT stream_id, previous_version, version FROM idempotency WHERE key = ?"),
-    insertKey: db.prepare("INSERT INTO idempotency (key, stream_id, previous_version, version) VALUES (?, ?, ?, ?)"),
+    insertIdempotencyKey: db.prepare("INSERT INTO idempotency (key, stream_id, previous_version, version) VALUES (?, ?, ?, ?)"),
     streamVersion: db.prepare("SELECT max(version) AS v FROM events WHERE stream_id = ?"),
     insertEvent: db.prepare("INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
     readStream: db.prepare("SELECT * FROM events WHERE stream_id = ? ORDER BY version"),
@@ -198,7 +200,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
          breached = excluded.breached, body = excluded.body`
     ),
     clearKeys: db.prepare("DELETE FROM summary_keys WHERE petition_id = ?"),
-    insertKey2: db.prepare("INSERT OR IGNORE INTO summary_keys (kind, value, petition_id) VALUES (?, ?, ?)"),
+    insertSummaryKey: db.prepare("INSERT OR IGNORE INTO summary_keys (kind, value, petition_id) VALUES (?, ?, ?)"),
     getSummary: db.prepare("SELECT body FROM summaries WHERE petition_id = ?"),
     byKey: db.prepare(
       `SELECT s.body FROM summary_keys k JOIN summaries s ON s.petition_id = k.petition_id
@@ -251,7 +253,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       ["person", s.leaderPerson],
       ...s.watchers.map((p): [string, string] => ["person", p])
     ]
-    for (const [kind, value] of keys) if (value !== null) sql.insertKey2.run(kind, value, s.petitionId)
+    for (const [kind, value] of keys) if (value !== null) sql.insertSummaryKey.run(kind, value, s.petitionId)
   }
 
   const appendTx = db.transaction((batch: AppendBatch): AppendResult => {
@@ -280,7 +282,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     for (const t of batch.timers.schedule) scheduleTimer(t)
     if (batch.summary !== undefined) writeSummary(batch.summary)
     const result: AppendResult = { streamId: batch.streamId, previousVersion: actual, version, replayed: false }
-    if (batch.idempotencyKey !== undefined) sql.insertKey.run(batch.idempotencyKey, batch.streamId, actual, version)
+    if (batch.idempotencyKey !== undefined) sql.insertIdempotencyKey.run(batch.idempotencyKey, batch.streamId, actual, version)
     return result
   })
 

@@ -38,8 +38,8 @@ interface OutboxRow {
   lease: { token: string; workerId: string; leaseUntil: number } | undefined
 }
 
-// \u0000 cannot occur in a decoded id pair boundary ambiguity-free way otherwise ("a:b"+"c" vs "a"+"b:c").
-const timerId = (k: TimerKey): string => `${k.streamId}\u0000${k.key}`
+// JSON keeps (streamId, key) pairs apart that a separator could confuse ("a:b"+"c" vs "a"+"b:c").
+const timerId = (k: TimerKey): string => JSON.stringify([k.streamId, k.key])
 const timerLabel = (k: TimerKey): string => `${k.streamId}/${k.key}`
 
 const pageOf = (
