@@ -93,9 +93,9 @@ const targets = (recipient: Recipient, facts: RuleFacts, directory: Directory): 
   if (recipient === "linked-leader") return directory.linkedLeaders(p.jurisdiction).map((x) => person(x.id))
   if (recipient === "lead-unit") return p.lead === undefined ? [] : [{ kind: "unit", id: p.lead }]
   if (recipient === "owner") return p.owner === undefined ? [] : [person(p.owner)]
-  if ("role" in recipient) return directory.peopleWithRole(recipient.role, p.jurisdiction).map((x) => person(x.id))
-  if ("unit" in recipient) return [{ kind: "unit", id: recipient.unit }]
-  if ("person" in recipient) return [person(recipient.person)]
+  if (recipient.role !== undefined) return directory.peopleWithRole(recipient.role, p.jurisdiction).map((x) => person(x.id))
+  if (recipient.unit !== undefined) return [{ kind: "unit", id: recipient.unit }]
+  if (recipient.person !== undefined) return [person(recipient.person)]
   const node = directory.jurisdictionPath(p.jurisdiction).find((j) => j.level === recipient.linkedLeader)
   return node === undefined ? [] : node.leaders.map(person)
 }

@@ -43,13 +43,20 @@ export const RouteParams = Schema.Struct({
  * Who receives a notification. `linked-leader`: the leaders linked to the petition's place
  * (分片包联), nearest first; `{ "linkedLeader": "street" }`: those linked to its street.
  */
-export const Recipient = Schema.Union([
-  Schema.Literals(["linked-leader", "lead-unit", "owner"]),
-  Schema.Struct({ role: Role }),
-  Schema.Struct({ unit: Id }),
-  Schema.Struct({ person: Id }),
-  Schema.Struct({ linkedLeader: Schema.Literals(["district", "street", "community", "grid"]) })
-]).annotate({
+const recipientKeys = ["role", "unit", "person", "linkedLeader"] as const
+// One struct with a "name exactly one" check rather than a union of four, so that a mistake in
+// one recipient gives one message, not one per alternative.
+const RecipientObject = Schema.Struct({
+  role: Schema.optionalKey(Role),
+  unit: Schema.optionalKey(Id),
+  person: Schema.optionalKey(Id),
+  linkedLeader: Schema.optionalKey(Schema.Literals(["district", "street", "community", "grid"]))
+}).check(
+  Schema.makeFilter((r) => recipientKeys.filter((k) => r[k] !== undefined).length === 1 || 'name exactly one of "role", "unit", "person" or "linkedLeader"', {
+    expected: '{ "role": "…" }, { "unit": "…" }, { "person": "…" } or { "linkedLeader": "street" }'
+  })
+)
+export const Recipient = Schema.Union([Schema.Literals(["linked-leader", "lead-unit", "owner"]), RecipientObject]).annotate({
   identifier: "Recipient",
   expected: '"linked-leader", "lead-unit", "owner", { "role": "…" }, { "unit": "…" }, { "person": "…" } or { "linkedLeader": "street" }'
 })

@@ -10,7 +10,7 @@ import type { Instant } from "../shared/instant.js"
 import { parseInstant } from "../shared/instant.js"
 import type { InputProblem, InvalidInput } from "../shared/validation.js"
 import { decodeInput } from "../shared/validation.js"
-import type { ActionType } from "./actions.js"
+import type { ActionType, Recipient } from "./actions.js"
 import { actionSchemas, escalationActionTypes, routingActionTypes } from "./actions.js"
 import type { CompiledRule } from "./compile.js"
 import { compileRules } from "./compile.js"
@@ -21,7 +21,7 @@ import { durationMillis, operatorNames, operators } from "./operators.js"
 import { parsePath } from "./path.js"
 import type { RulePackDocument } from "./schema.js"
 import { AllCondition, AnyCondition, ConditionReference, FactCondition as FactConditionSchema, NotCondition, packKeys, ruleKeys, RulePackShape } from "./schema.js"
-import { didYouMean } from "./suggest.js"
+import { closest, didYouMean } from "./suggest.js"
 
 export type PackDocument = Omit<RulePackDocument, "routing" | "escalation" | "conditions"> & {
   readonly routing: ReadonlyArray<Rule>
@@ -83,15 +83,49 @@ const decodeAction = Object.fromEntries(
 const join = (base: string, sub: string): string => (sub === "/" ? base : base + sub)
 const lastKey = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
 
-/** Effect's terse messages, said the way a clerk reads them. */
-const reword = (p: InputProblem, keysHere?: ReadonlyArray<string>): PackProblem => {
+/** Every field name an action's params may have, for "did you mean" on a misspelt one. */
+const paramKeys = [
+  "lead", "coHandlers", "whistle", "summon", "deadline", "reason", "recipients", "template", "tier", "owner",
+  "flag", "priority", "kind", "role", "unit", "person", "linkedLeader", "level"
+]
+
+/** Chinese for the messages minyi's own schemas give. */
+const schemaMessagesZh: Readonly<Record<string, string>> = {
+  'name exactly one of "role", "unit", "person" or "linkedLeader"': '只能写 "role"、"unit"、"person"、"linkedLeader" 中的一个'
+}
+
+/** The value at a JSON Pointer in the raw document, if any. */
+const valueAt = (root: unknown, pointer: string): unknown =>
+  pointer
+    .split("/")
+    .slice(1)
+    .filter((k) => k !== "")
+    .map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), root)
+
+/** Effect's terse messages, said the way a clerk reads them — with "did you mean" for a misspelt choice. */
+const reword = (root: unknown, p: InputProblem, keysHere?: ReadonlyArray<string>): PackProblem => {
   if (p.message === "Missing key") return { path: p.path, ...say(`缺少必填字段 "${lastKey(p.path)}"`, `required field "${lastKey(p.path)}" is missing`) }
   if (p.message === "Expected no excess property") {
     const key = lastKey(p.path)
     const [zh, en] = keysHere === undefined ? ["", ""] : [didYouMean(key, keysHere, "zh-CN"), didYouMean(key, keysHere)]
     return { path: p.path, ...say(`未知字段 "${key}"${zh}`, `unknown field "${key}"${en}`) }
   }
-  return p
+  const choices = /^Expected "[^"]*"( \| "[^"]*")*$/.test(p.message) ? [...p.message.matchAll(/"([^"]*)"/g)].map((m) => m[1]!) : undefined
+  const actual = valueAt(root, p.path)
+  if (choices !== undefined && typeof actual === "string") {
+    const near = closest(actual, choices)
+    const list = choices.map((c) => `"${c}"`)
+    return {
+      path: p.path,
+      ...say(
+        `"${actual}" 不是可用的取值${near === undefined ? `；应为以下之一：${list.join("、")}` : `；是否应为 "${near}"？`}`,
+        `"${actual}" is not allowed${near === undefined ? `; expected one of ${list.join(", ")}` : `; did you mean "${near}"?`}`
+      )
+    }
+  }
+  const zh = schemaMessagesZh[p.message]
+  return zh === undefined ? p : { ...p, zh }
 }
 
 const petitionIdKinds: Readonly<Record<string, "category" | "jurisdiction" | "unit" | "person" | "channel">> = {
@@ -110,6 +144,7 @@ const allowedKeys: Readonly<Record<string, ReadonlyArray<string>>> = {
 }
 
 interface Context {
+  readonly root: unknown
   readonly problems: Array<PackProblem>
   readonly warnings: Array<PackProblem>
   readonly clockNames: ReadonlySet<string>
@@ -236,7 +271,7 @@ const decodeCondition = (ctx: Context, raw: unknown, at: string, ruleLabel: stri
   const kind = conditionKind(raw as Condition)
   const decoded = shallow[kind](raw)
   if (Result.isFailure(decoded)) {
-    for (const p of decoded.failure.problems) ctx.problems.push(reword({ path: join(at, p.path), message: p.message }, allowedKeys[kind]))
+    for (const p of decoded.failure.problems) ctx.problems.push(reword(ctx.root, { path: join(at, p.path), message: p.message }, allowedKeys[kind]))
     return undefined
   }
   const node = decoded.success as any
@@ -281,7 +316,7 @@ const checkAction = (ctx: Context, section: "routing" | "escalation", event: Rul
   const type = event.type as ActionType
   const decoded = decodeAction[type](event.params ?? {})
   if (Result.isFailure(decoded)) {
-    for (const p of decoded.failure.problems) ctx.problems.push(reword({ path: join(`${at}/params`, p.path), message: p.message }))
+    for (const p of decoded.failure.problems) ctx.problems.push(reword(ctx.root, { path: join(`${at}/params`, p.path), message: p.message }, paramKeys))
     return undefined
   }
   const params = decoded.success
@@ -305,9 +340,11 @@ const checkAction = (ctx: Context, section: "routing" | "escalation", event: Rul
           )
         })
       }
-      params.recipients.forEach((r: any, i: number) => {
-        if (typeof r === "object" && "unit" in r) checkId(ctx, "unit", r.unit, `${p}/recipients/${i}/unit`)
-        if (typeof r === "object" && "person" in r) checkId(ctx, "person", r.person, `${p}/recipients/${i}/person`)
+      params.recipients.forEach((r: Recipient, i: number) => {
+        if (typeof r === "object") {
+          checkId(ctx, "unit", r.unit, `${p}/recipients/${i}/unit`)
+          checkId(ctx, "person", r.person, `${p}/recipients/${i}/person`)
+        }
       })
       break
     case "escalate":
@@ -404,10 +441,11 @@ const deepFreeze = <A>(value: A): A => {
  */
 export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.Result<RulePack, RulePackInvalid> => {
   const shape = decodeShape(input)
-  const problems: Array<PackProblem> = Result.isFailure(shape) ? shape.failure.problems.map((p) => reword(p, p.path.split("/").length === 2 ? packKeys : p.path.split("/").length === 4 ? ruleKeys : undefined)) : []
+  const problems: Array<PackProblem> = Result.isFailure(shape) ? shape.failure.problems.map((p) => reword(input, p, p.path.split("/").length === 2 ? packKeys : p.path.split("/").length === 4 ? ruleKeys : undefined)) : []
   const clocks = record(input, "clocks")
   const ladder = record(input, "ladder")
   const ctx: Context = {
+    root: input,
     problems,
     warnings: [],
     clockNames: new Set(Array.isArray(clocks) ? clocks.map((c) => record(c, "name")).filter((n): n is string => typeof n === "string") : []),

@@ -121,6 +121,23 @@ describe("loadRulePack", () => {
     expect(without.problems.filter((p) => /directory/.test(p.message))).toEqual([])
   })
 
+  it("says which choice was meant for a misspelt role, recipient or owner", () => {
+    const pack: any = minimal()
+    pack.ladder = [{ tier: 1, owner: { kind: "role", role: "district_haed" } }]
+    pack.escalation = [
+      { id: "e", conditions: { any: [] }, event: { type: "notify", params: { recipients: ["linked-leadr", { role: "street_secretray" }, { rol: "x" }, { unit: "dept.ecology", person: "person.district-head" }], template: "hello" } } }
+    ]
+    const e = fail(pack)
+    expect(messageAt(e, "/ladder/0/owner/role")).toBe('"district_haed" is not allowed; did you mean "district_head"?')
+    const r = "/escalation/0/event/params/recipients"
+    expect(messageAt(e, `${r}/0`)).toBe('"linked-leadr" is not allowed; did you mean "linked-leader"?')
+    expect(messageAt(e, `${r}/1/role`)).toBe('"street_secretray" is not allowed; did you mean "street_secretary"?')
+    expect(messageAt(e, `${r}/2/rol`)).toBe('unknown field "rol"; did you mean "role"?')
+    expect(messageAt(e, `${r}/3`)).toMatch(/name exactly one of "role", "unit", "person" or "linkedLeader"/)
+    expect(e.problems.find((p) => p.path === `${r}/3`)?.zh).toMatch(/只能写/)
+    expect(e.problems.find((p) => p.path === "/ladder/0/owner/role")?.zh).toBe('"district_haed" 不是可用的取值；是否应为 "district_head"？')
+  })
+
   it("warns about rules that can never fire and routing rules that overlap at one priority", () => {
     const pack: any = minimal()
     pack.routing = [
