@@ -208,10 +208,14 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
          AND (? IS NULL OR s.status IN (SELECT value FROM json_each(?)))
        ORDER BY k.petition_id LIMIT ?`
     ),
+    // Two index ranges (breached; due by now) instead of one OR that would walk every summary;
+    // INDEXED BY keeps the planner on the due-time index rather than walking petition ids in order.
     overdue: db.prepare(
-      `SELECT body FROM summaries WHERE (breached = 1 OR next_due_at <= ?) AND petition_id > ?
-         AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))
-       ORDER BY petition_id LIMIT ?`
+      `SELECT body FROM summaries WHERE petition_id IN (
+           SELECT petition_id FROM summaries WHERE breached = 1 AND petition_id > @after
+           UNION SELECT petition_id FROM summaries INDEXED BY summaries_due WHERE next_due_at <= @now AND petition_id > @after)
+         AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
+       ORDER BY petition_id LIMIT @limit`
     ),
     all: db.prepare(
       `SELECT body FROM summaries WHERE petition_id > ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))
@@ -455,7 +459,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       run(() => {
         const limit = clampPageLimit(page.limit)
         const statuses = statusesOf(page)
-        return pageOf(sql.overdue.all(now, page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
+        return pageOf(sql.overdue.all({ after: page.after ?? "", now, statuses, limit: limit + 1 }) as Array<Row>, limit)
       }),
     all: (page) =>
       run(() => {
