@@ -156,30 +156,29 @@ export const step = (
   const produced: Array<PetitionEvent> = []
   const actions: Array<FiredAction> = []
   const notifications: Array<OutboxMessage> = []
-  const queue: Array<{ readonly command: PetitionCommand; readonly action?: FiredAction }> = []
+  const queue: Array<{ readonly command: PetitionCommand; readonly action?: FiredAction; readonly primary?: boolean }> = []
 
-  if (cause._tag === "Command") {
-    queue.push({ command: cause.command })
-  } else {
+  // Whatever warned or breached before this instant and is not recorded yet is recorded first —
+  // a command that arrives after a deadline, before any timer fired, must not hide the breach.
+  if (state.version > 0) {
     const evaluation = evaluateAt(state, all, context, now)
     if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
     for (const command of clockRecords(state, all, evaluation.success, now)) queue.push({ command })
   }
+  if (cause._tag === "Command") queue.push({ command: cause.command, primary: true })
 
   let followUps = 0
-  let primary = cause._tag === "Command"
   while (queue.length > 0) {
-    const { command, action } = queue.shift()!
+    const { command, action, primary } = queue.shift()!
     const decided = decide(state, command, { directory })
     if (Result.isFailure(decided)) {
       // The caller's own command is refused outright; a rule's follow-up that the petition refuses
       // (say, an escalation below the current tier) is reported, not fatal.
-      if (primary) return Result.fail(decided.failure)
+      if (primary === true) return Result.fail(decided.failure)
       if (action !== undefined) actions.push({ ...action, refused: decided.failure.message })
       continue
     }
     if (action !== undefined) actions.push(action)
-    primary = false
     for (const event of decided.success) {
       state = evolve(state, event)
       all.push(event)

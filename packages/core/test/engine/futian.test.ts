@@ -78,4 +78,21 @@ describe("engine: the Futian story", () => {
     expect(overdue.length).toBeGreaterThan(0)
     expect(new Set(overdue.map((n) => n.recipient)).size).toBe(overdue.length)
   })
+
+  it("records a breach that passed before a late command, even when no timer fired in between", async () => {
+    const history = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handle(submit("p-late", T0))
+        const unit = "dept.urban-management"
+        yield* engine.handle({ _tag: "Accept", petitionId: "p-late", at: T0 + 11 * min, actor: { kind: "unit", id: unit }, unit })
+        yield* engine.tick(T0 + 12 * min)
+        return yield* engine.history("p-late")
+      })
+    )
+    const tags = history.map((e) => (e._tag === "ClockBreached" ? `${e._tag}:${e.clock}` : e._tag))
+    expect(tags.indexOf("ClockBreached:feedback")).toBeGreaterThan(-1)
+    expect(tags.indexOf("ClockBreached:feedback")).toBeLessThan(tags.indexOf("Accepted"))
+    expect(tags.filter((t) => t === "ClockBreached:feedback")).toHaveLength(1)
+  })
 })
