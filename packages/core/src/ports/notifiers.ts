@@ -1,4 +1,5 @@
 import { Console, Context, Effect, Layer } from "effect"
+import { notifyFailed } from "./errors.js"
 import type { NotifyFailed } from "./errors.js"
 import type { Notification } from "./model.js"
 import { Notifier } from "./services.js"
@@ -40,8 +41,23 @@ const consoleNotifier = Notifier.of({
     )
 })
 
+/**
+ * One notifier that hands each notification to the notifier of its `channel`. A channel nobody
+ * serves is a permanent failure (not retryable): retrying cannot make it deliverable.
+ */
+const byChannel = (notifiers: Readonly<Record<string, Notifier["Service"]>>): Notifier["Service"] =>
+  Notifier.of({
+    send: (n) =>
+      Object.hasOwn(notifiers, n.channel)
+        ? notifiers[n.channel]!.send(n)
+        : Effect.fail(notifyFailed(n.channel, false, `no notifier serves channel "${n.channel}" (served: ${Object.keys(notifiers).join(", ") || "none"})`))
+  })
+
 /** The notifiers core ships: recording (tests, simulations) and console (demo, development). */
 export const Notifiers = {
+  byChannel,
+  /** {@link byChannel} as a layer. */
+  layerByChannel: (notifiers: Readonly<Record<string, Notifier["Service"]>>): Layer.Layer<Notifier> => Layer.succeed(Notifier, byChannel(notifiers)),
   /** Records what is sent, in memory; read it through {@link SentNotifications}. */
   layerMemory: Layer.effectContext(recording) as Layer.Layer<Notifier | SentNotifications>,
   /** Prints each notification on the console (through Effect's `Console`, so tests can capture it). */

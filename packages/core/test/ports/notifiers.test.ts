@@ -42,3 +42,21 @@ describe("console notifier", () => {
     expect(lines).toEqual([`[通知 notification] sms → 13800000000 模板 template=feedback {"text":"已受理"}`])
   })
 })
+
+describe("notifiers by channel", () => {
+  it("routes each notification to the notifier of its channel; an unserved channel fails for good", async () => {
+    const seen: Array<string> = []
+    const recorder = (name: string) => Notifier.of({ send: (n) => Effect.sync(() => void seen.push(`${name}:${n.id}`)) })
+    const notifier = Notifiers.byChannel({ sms: recorder("sms"), email: recorder("email") })
+    await Effect.runPromise(notifier.send(notification))
+    await Effect.runPromise(notifier.send({ ...notification, id: "m2", channel: "email" }))
+    const error = await Effect.runPromise(Effect.flip(notifier.send({ ...notification, id: "m3", channel: "fax" })))
+    expect(seen).toEqual(["sms:m1", "email:m2"])
+    expect(error).toMatchObject({ _tag: "NotifyFailed", channel: "fax", retryable: false })
+    expect(error.message).toContain("sms, email")
+    const viaLayer = await Effect.runPromise(
+      Effect.provide(Effect.flip(Notifier.use((n) => n.send({ ...notification, channel: "constructor" }))), Notifiers.layerByChannel({}))
+    )
+    expect(viaLayer).toMatchObject({ _tag: "NotifyFailed", retryable: false })
+  })
+})
