@@ -399,18 +399,19 @@ const intersects = (
 const overlapWarnings = (ctx: Context, rules: ReadonlyArray<Rule>, directory: Directory | undefined): void => {
   const category = (x: string, y: string) => directory?.isWithin(x, y) ?? false
   const place = (x: string, y: string) => directory?.isJurisdictionWithin(x, y) ?? false
-  rules.forEach((a, i) => {
-    rules.forEach((b, j) => {
-      if (j <= i || (a.priority ?? 1) !== (b.priority ?? 1)) return
-      if (intersects(pinned(a, "category"), pinned(b, "category"), category) && intersects(pinned(a, "jurisdiction"), pinned(b, "jurisdiction"), place)) {
-        ctx.warnings.push({
-          path: `/routing/${j}`,
-          ...say(
-            `分拨规则 "${ruleIdOf(a, "routing", i)}" 与 "${ruleIdOf(b, "routing", j)}" 优先级相同（${a.priority ?? 1}）且可能同时满足；先写的一条生效——请提高其中一条的优先级`,
-            `routing rules "${ruleIdOf(a, "routing", i)}" and "${ruleIdOf(b, "routing", j)}" have the same priority (${a.priority ?? 1}) and may both match; the one written first wins — give one a higher priority`
-          )
-        })
-      }
+  // Pinned once per rule: a catalogue-sized pack has thousands of routing rules.
+  const pins = rules.map((r) => [pinned(r, "category"), pinned(r, "jurisdiction")] as const)
+  // One warning per rule, naming the first earlier rule it may collide with.
+  rules.forEach((b, j) => {
+    const i = rules.findIndex((a, k) => k < j && (a.priority ?? 1) === (b.priority ?? 1) && intersects(pins[k]![0], pins[j]![0], category) && intersects(pins[k]![1], pins[j]![1], place))
+    if (i === -1) return
+    const a = rules[i]!
+    ctx.warnings.push({
+      path: `/routing/${j}`,
+      ...say(
+        `分拨规则 "${ruleIdOf(a, "routing", i)}" 与 "${ruleIdOf(b, "routing", j)}" 优先级相同（${a.priority ?? 1}）且可能同时满足；先写的一条生效——请提高其中一条的优先级`,
+        `routing rules "${ruleIdOf(a, "routing", i)}" and "${ruleIdOf(b, "routing", j)}" have the same priority (${a.priority ?? 1}) and may both match; the one written first wins — give one a higher priority`
+      )
     })
   })
 }
