@@ -1,5 +1,5 @@
 import { EventStore, Outbox, Queries, retryDelay, Timers } from "@minyi/core"
-import type { ClaimedTimer, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent } from "@minyi/core"
+import type { ClaimedMessage, ClaimedTimer, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent } from "@minyi/core"
 import { Effect, Exit, Layer, Option } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -513,6 +513,67 @@ export const storeContract = (harness: StoreHarness): void => {
           })
         ))
 
+      it("behaves like the reference model over random sequences of enqueue, claim, ack and fail", () =>
+        fc.assert(
+          fc.asyncProperty(fc.array(outboxOp, { minLength: 1, maxLength: 40 }), (ops) =>
+            run(
+              Effect.gen(function* () {
+                const outbox = yield* Outbox
+                const store = yield* EventStore
+                const model = new Map<string, { failures: number; until: number; token: string | undefined; dead: boolean }>()
+                const claims: Array<ClaimedMessage> = []
+                let enqueued = 0
+                for (const op of ops) {
+                  if (op.op === "enqueue") {
+                    const id = `m${enqueued++}`
+                    yield* store.append(batch("box", 0, [], { outbox: [outboxMessage(id, "box", T0 + op.at)] }))
+                    model.set(id, { failures: 0, until: T0 + op.at, token: undefined, dead: false })
+                  } else if (op.op === "claim") {
+                    const now = T0 + op.now
+                    const got = yield* outbox.claim({ now, limit: 100, leaseMs: op.leaseMs, workerId: "relay" })
+                    const expected = [...model.entries()].filter(([, m]) => !m.dead && m.until <= now).map(([id]) => id)
+                    expect(got.map((c) => c.message.id).sort()).toEqual(expected.sort())
+                    for (const c of got) {
+                      const m = model.get(c.message.id)!
+                      expect(c.attempt).toBe(m.failures + 1)
+                      model.set(c.message.id, { ...m, token: c.token, until: now + op.leaseMs })
+                    }
+                    claims.push(...got)
+                  } else if (claims.length > 0) {
+                    const claim = claims[op.pick % claims.length]!
+                    const id = claim.message.id
+                    const m = model.get(id)
+                    const holds = m !== undefined && !m.dead && m.token === claim.token
+                    if (op.op === "ack") {
+                      expect(Exit.isSuccess(yield* Effect.exit(outbox.ack(id, claim.token)))).toBe(holds)
+                      if (holds) model.delete(id)
+                    } else {
+                      const now = T0 + op.now
+                      const outcome = yield* Effect.exit(outbox.fail(id, claim.token, { retryable: op.retryable, reason: "r" }, now))
+                      expect(Exit.isSuccess(outcome)).toBe(holds)
+                      if (holds && m !== undefined && Exit.isSuccess(outcome)) {
+                        const failures = m.failures + 1
+                        if (!op.retryable || failures >= contractRetryPolicy.maxAttempts) {
+                          expect(outcome.value).toMatchObject({ _tag: "DeadLettered", deadLetter: { attempts: failures, deadAt: now } })
+                          model.set(id, { ...m, failures, token: undefined, dead: true })
+                        } else {
+                          const nextAttemptAt = now + retryDelay(contractRetryPolicy, id, failures)
+                          expect(outcome.value).toEqual({ _tag: "Retrying", attempts: failures, nextAttemptAt })
+                          model.set(id, { failures, until: nextAttemptAt, token: undefined, dead: false })
+                        }
+                      }
+                    }
+                  }
+                  expect(yield* outbox.pendingCount()).toBe([...model.values()].filter((m) => !m.dead).length)
+                }
+                const dead = (yield* outbox.deadLetters()).map((d) => d.message.id).sort()
+                expect(dead).toEqual([...model.entries()].filter(([, m]) => m.dead).map(([id]) => id).sort())
+              })
+            )
+          ),
+          { numRuns: 25 }
+        ))
+
       it("never hands one message to two of many concurrent relays", () =>
         run(
           Effect.gen(function* () {
@@ -728,6 +789,19 @@ const timerOp: fc.Arbitrary<TimerOp> = fc.oneof(
   fc.record({ op: fc.constant("cancel" as const), streamId: streamIds }),
   fc.record({ op: fc.constant("claim" as const), now: fc.integer({ min: 0, max: 40 }), leaseMs: fc.integer({ min: 1, max: 10 }) }),
   fc.record({ op: fc.constant("complete" as const), pick: fc.nat() })
+)
+
+type OutboxOp =
+  | { readonly op: "enqueue"; readonly at: number }
+  | { readonly op: "claim"; readonly now: number; readonly leaseMs: number }
+  | { readonly op: "ack"; readonly pick: number }
+  | { readonly op: "fail"; readonly pick: number; readonly retryable: boolean; readonly now: number }
+
+const outboxOp: fc.Arbitrary<OutboxOp> = fc.oneof(
+  fc.record({ op: fc.constant("enqueue" as const), at: fc.integer({ min: 0, max: 20 }) }),
+  fc.record({ op: fc.constant("claim" as const), now: fc.integer({ min: 0, max: 20_000 }), leaseMs: fc.integer({ min: 1, max: 3_000 }) }),
+  fc.record({ op: fc.constant("ack" as const), pick: fc.nat() }),
+  fc.record({ op: fc.constant("fail" as const), pick: fc.nat(), retryable: fc.boolean(), now: fc.integer({ min: 0, max: 20_000 }) })
 )
 
 const expectIncreasingOrEqual = (xs: ReadonlyArray<number>) => {
