@@ -3,6 +3,7 @@ import { Result } from "effect"
 import fc from "fast-check"
 import { Engine } from "json-rules-engine"
 import { describe, expect, it } from "vitest"
+import type { ConditionTrace } from "../../src/rules/compile.js"
 import { compileRules, matchingRules } from "../../src/rules/compile.js"
 import type { Condition, Rule } from "../../src/rules/format.js"
 import { loadRulePack } from "../../src/rules/pack.js"
@@ -79,6 +80,38 @@ const rules = fc.array(
 // Through JSON: facts arrive as JSON in practice, and fast-check builds null-prototype objects.
 const facts = fc.record({ f1: node, f2: node, f3: node }).map((f) => JSON.parse(JSON.stringify(f)) as Record<string, unknown>)
 
+/** What json-rules-engine recorded per rule: its evaluated condition tree (`result`, `factResult`, `valueResult`). */
+const referenceTraces = async (rs: ReadonlyArray<Rule>, f: Record<string, unknown>): Promise<Map<string, any> | undefined> => {
+  const engine = new Engine([], { allowUndefinedFacts: true })
+  for (const r of rs) engine.addRule(JSON.parse(JSON.stringify(r)))
+  try {
+    const { results, failureResults } = await engine.run(structuredClone(f))
+    return new Map([...results, ...failureResults].map((r) => [String(r.name), r.conditions]))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Walks json-rules-engine's evaluated tree beside minyi's explanation. json-rules-engine skips
+ * conditions after a short-circuit (no `result`); wherever it did evaluate, both must agree on the
+ * verdict, and on the fact value and expected value of every comparison.
+ */
+const sameTrace = (jre: any, trace: ConditionTrace): void => {
+  if (jre.result !== undefined) expect(trace.held).toBe(jre.result)
+  if (Array.isArray(jre.all) || Array.isArray(jre.any)) {
+    const children = (jre.all ?? jre.any) as Array<unknown>
+    expect(trace.kind).toBe(Array.isArray(jre.all) ? "all" : "any")
+    if (trace.kind === "all" || trace.kind === "any") children.forEach((c, i) => sameTrace(c, trace.children[i]!))
+  } else if (jre.not !== undefined) {
+    expect(trace.kind).toBe("not")
+    if (trace.kind === "not") sameTrace(jre.not, trace.child)
+  } else if (jre.result !== undefined && trace.kind === "fact") {
+    expect(trace.factValue).toEqual(jre.factResult)
+    expect(trace.expected).toEqual(jre.valueResult)
+  }
+}
+
 /** Runs json-rules-engine; undefined when it throws (it does for `in` against something that is not a list). */
 const reference = async (rs: ReadonlyArray<Rule>, f: Record<string, unknown>): Promise<Array<string> | undefined> => {
   const engine = new Engine([], { allowUndefinedFacts: true })
@@ -104,13 +137,18 @@ describe("compiled rules agree with json-rules-engine 7.3", () => {
         compared++
         const compiled = compileRules(rs, { section: "test" })
         expect(matchingRules(compiled, f).map((r) => r.id)).toEqual(expected)
-        // explain must reach the same verdict as the fast path
-        for (const r of compiled) expect(r.explain(f).held).toBe(r.test(f))
+        // explain reaches the fast path's verdict, and sees what json-rules-engine saw
+        const traces = await referenceTraces(rs, f)
+        for (const r of compiled) {
+          const trace = r.explain(f)
+          expect(trace.held).toBe(r.test(f))
+          sameTrace(traces!.get(r.id), trace)
+        }
       }),
       { numRuns: 1500 }
     )
     expect(compared).toBeGreaterThan(300)
-  })
+  }, 120_000)
 
   it("edge cases: empty any/all, missing facts and paths, paths into non-objects, numeric strings", async () => {
     const cases: Array<[Rule["conditions"], Record<string, unknown>]> = [
