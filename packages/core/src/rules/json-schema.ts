@@ -21,7 +21,6 @@ export const rulePackJsonSchema = (): Record<string, unknown> => {
   const document = Schema.toJsonSchemaDocument(RulePackSchema, { onExcessProperty: "error" })
   const schema: Record<string, unknown> = {
     $schema: "https://json-schema.org/draft/2020-12/schema",
-    $id: "https://minyi.dev/schemas/rule-pack.json",
     ...(document.schema as Record<string, unknown>),
     $defs: document.definitions
   }
