@@ -154,7 +154,9 @@ BEGIN
   END IF;
 
   IF expected = 0 THEN
-    INSERT INTO minyi_streams (stream_id, version) VALUES (s, n) ON CONFLICT DO NOTHING;
+    -- A stream can exist at version 0 (an append of timers or outbox alone created it).
+    INSERT INTO minyi_streams AS st (stream_id, version) VALUES (s, n)
+      ON CONFLICT (stream_id) DO UPDATE SET version = st.version + n WHERE st.version = 0;
   ELSE
     UPDATE minyi_streams SET version = minyi_streams.version + n WHERE stream_id = s AND minyi_streams.version = expected;
   END IF;

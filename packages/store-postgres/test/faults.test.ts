@@ -1,6 +1,6 @@
 import { batch, newEvent, outboxMessage, summary, timerSpec } from "@minyi/testkit"
 import { Effect, Exit, Option } from "effect"
-import { expect, it } from "vitest"
+import { expect, it, onTestFinished } from "vitest"
 import { isTransient, make, schemaVersion } from "../src/index.js"
 import type { PgStoreConfig } from "../src/index.js"
 import { describePg, dropSchema, failure, freshSchema, openStore, run, sql } from "./support.js"
@@ -52,6 +52,7 @@ describePg("PostgreSQL faults", (url) => {
 
   it("a database migrated by a newer minyi is SchemaTooNew with both versions, and is left untouched", async () => {
     const { store, close } = await openStore(url)
+    onTestFinished(close)
     await run(store.eventStore.append(batch("p1", 0, [newEvent("e1")])))
     await sql(url, `UPDATE ${store.schema}.minyi_meta SET value = '${schemaVersion + 1}' WHERE key = 'schema_version'`)
     const error = await errorOf({ connectionString: url, schema: store.schema })
@@ -59,7 +60,6 @@ describePg("PostgreSQL faults", (url) => {
     expect(error.message).toContain("upgrade minyi")
     const meta = await sql(url, `SELECT value FROM ${store.schema}.minyi_meta WHERE key = 'schema_version'`)
     expect(meta.rows[0].value).toBe(String(schemaVersion + 1))
-    await close()
   })
 
   it("eight instances opening one new schema at once migrate it once", async () => {
@@ -75,7 +75,8 @@ describePg("PostgreSQL faults", (url) => {
   })
 
   it("an append whose connection is terminated mid-transaction leaves nothing visible and fails StoreUnavailable", async () => {
-    const { store } = await openStore(url)
+    const { store, close } = await openStore(url)
+    onTestFinished(close)
     const s = store.schema
     await run(store.eventStore.append(batch("p1", 0, [newEvent("e1")], { summary: summary("p1") })))
 

@@ -1,10 +1,11 @@
-import { expect, it } from "vitest"
+import { expect, it, onTestFinished } from "vitest"
 import { describePg, openStore, run, sql } from "./support.js"
 import { spawnWorker } from "./workers/spawn.js"
 
 describePg("PostgreSQL with several processes", (url) => {
   it("4 claimer processes claim 10k due timers: each exactly once, none lost", { timeout: 180_000 }, async () => {
-    const { store } = await openStore(url)
+    const { store, close } = await openStore(url)
+    onTestFinished(close)
     const specs = Array.from({ length: 10_000 }, (_, i) => ({ streamId: `p-${i % 2_500}`, key: `clock:${i}`, dueAt: i % 97, payload: { i } }))
     for (let i = 0; i < specs.length; i += 2_000) await run(store.timers.schedule(specs.slice(i, i + 2_000)))
 
@@ -27,7 +28,8 @@ describePg("PostgreSQL with several processes", (url) => {
   })
 
   it("appenders, timer firers and outbox relays killed with SIGKILL 54 times lose nothing and fire nothing twice", { timeout: 600_000 }, async () => {
-    const { store } = await openStore(url)
+    const { store, close } = await openStore(url)
+    onTestFinished(close)
     const streams = Array.from({ length: 20 }, (_, i) => `s-${i}`)
     const base = { url, schema: store.schema, streams, leaseMs: 300 }
     const lines: Array<string> = []

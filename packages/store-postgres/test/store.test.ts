@@ -1,12 +1,13 @@
 import { batch, newEvent } from "@minyi/testkit"
 import type { AppendBatch, InvalidInput } from "@minyi/core"
 import { Effect } from "effect"
-import { expect, it } from "vitest"
+import { afterAll, expect, it } from "vitest"
 import { describePg, failure, openStore, run, sql } from "./support.js"
 
 // What the shared contract does not pin down but this adapter promises.
 describePg("PostgreSQL store", (url) => {
   const opened = openStore(url)
+  afterAll(async () => (await opened).close())
 
   it("gives gapless global positions in commit order, even to 8 concurrent writers", async () => {
     const { store } = await opened

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { Effect, Exit, Scope } from "effect"
 import pg from "pg"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { make } from "../src/index.js"
 import type { PgStore, PgStoreConfig } from "../src/index.js"
 
@@ -50,8 +50,8 @@ export const sql = async (url: string, text: string, values: Array<unknown> = []
 export const dropSchema = (url: string, schema: string) => sql(url, `DROP SCHEMA IF EXISTS ${schema} CASCADE`)
 
 /**
- * Opens a store on a fresh schema for the current `describe`, closes it and drops the schema
- * after the tests.
+ * Opens a store on a fresh schema. `close` closes it and drops the schema: register it with
+ * `afterAll` (a store shared by a describe) or `onTestFinished` (a store of one test).
  */
 export const openStore = async (url: string, config: Partial<PgStoreConfig> = {}): Promise<{ store: PgStore; close: () => Promise<void> }> => {
   const schema = config.schema ?? freshSchema()
@@ -64,7 +64,6 @@ export const openStore = async (url: string, config: Partial<PgStoreConfig> = {}
     await Effect.runPromise(Scope.close(scope, Exit.void))
     await dropSchema(url, schema)
   }
-  afterAll(close)
   return { store, close }
 }
 
