@@ -34,11 +34,6 @@ interface Compiled {
   readonly explain: (facts: FactsBag) => ConditionTrace
 }
 
-const never: Compiled = {
-  test: () => false,
-  explain: () => ({ kind: "condition", reference: "", held: false })
-}
-
 const accessor = (fact: string, path: string | undefined): ((facts: FactsBag) => unknown) => {
   const at = compilePath(path)
   return at === undefined ? (facts) => (facts as Record<string, unknown>)[fact] : (facts) => at((facts as Record<string, unknown>)[fact])
@@ -46,10 +41,16 @@ const accessor = (fact: string, path: string | undefined): ((facts: FactsBag) =>
 
 const compileFact = (c: FactCondition): Compiled => {
   const definition = operators[c.operator]
-  if (definition === undefined) return never
-  const test = definition.test
   const left = accessor(c.fact, c.path)
   const pathPart = c.path === undefined ? {} : { path: c.path }
+  // Only reachable when compileRules is called on rules that were not validated: an unknown operator never holds.
+  if (definition === undefined) {
+    return {
+      test: () => false,
+      explain: (facts) => ({ kind: "fact", fact: c.fact, ...pathPart, operator: c.operator, expected: c.value, factValue: left(facts), held: false })
+    }
+  }
+  const test = definition.test
   const reference = isFactReference(c.value) ? c.value : undefined
   // An ISO duration written in the pack is parsed once here rather than on every evaluation.
   const constant =
