@@ -26,7 +26,6 @@ import type {
   DuplicateId,
   FailOutcome,
   InvalidInput,
-  LeaseLost,
   OpenError,
   Page,
   PageRequest,
@@ -228,7 +227,6 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError, S
 
     // ---- EventStore ------------------------------------------------------------------------
 
-    const appendRows = rows(AppendRow, "minyi_append()")
     const idempotencyRows = rows(IdempotencyRow, "minyi_idempotency")
     const eventRows = rows(EventRow, "minyi_events")
     const toEvent = (r: typeof EventRow.Type): StoredEvent => ({
