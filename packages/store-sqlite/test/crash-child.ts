@@ -7,6 +7,7 @@
  *   `fired <firing key>` after the commit, then completes the timer;
  * - outbox delivery: claims messages, prints `deliver <id>` (the "send"), then acks.
  */
+import { writeSync } from "node:fs"
 import { EventStore, Outbox, Timers } from "@minyi/core"
 import type { StoreError } from "@minyi/core"
 import { layer } from "@minyi/store-sqlite"
@@ -14,7 +15,19 @@ import { batch, newEvent, outboxMessage, summary, timerSpec } from "@minyi/testk
 import { Effect } from "effect"
 
 const [path, life] = process.argv.slice(2) as [string, string]
-const say = (line: string) => Effect.sync(() => void process.stdout.write(`${line}\n`))
+// process.stdout may buffer a pipe write that a SIGKILL then drops; a "deliver" line lost that way
+// would look like a lost notification. Write synchronously, waiting out a full pipe.
+const say = (line: string) =>
+  Effect.sync(() => {
+    const bytes = Buffer.from(`${line}\n`)
+    for (let written = 0; written < bytes.length; ) {
+      try {
+        written += writeSync(1, bytes, written)
+      } catch (e) {
+        if ((e as { code?: string }).code !== "EAGAIN") throw e
+      }
+    }
+  })
 const LEASE_MS = 40
 
 const appending = Effect.gen(function* () {
@@ -79,7 +92,6 @@ const delivering = Effect.gen(function* () {
 })
 
 const program: Effect.Effect<void, unknown, EventStore | Timers | Outbox> = Effect.gen(function* () {
-  yield* say("ready")
   yield* Effect.all([appending, ticking, delivering] as Array<Effect.Effect<unknown, StoreError | unknown, EventStore | Timers | Outbox>>, {
     concurrency: "unbounded"
   })

@@ -42,7 +42,7 @@ interface Life {
   readonly delivered: Array<string>
 }
 
-/** Runs one child life: waits until it is working, lets it run a random while, kills it. */
+/** Runs one child life: waits for its first commit, lets it run a random while, kills it. */
 const life = (path: string, name: string, runMs: number): Promise<Life> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childScript, path, name], { stdio: ["ignore", "pipe", "pipe"] })
@@ -54,8 +54,11 @@ const life = (path: string, name: string, runMs: number): Promise<Life> =>
       const lines = buffer.split("\n")
       buffer = lines.pop()!
       for (const line of lines) {
-        if (line === "ready") setTimeout(() => child.kill("SIGKILL"), runMs)
-        else if (line.startsWith("ack ")) seen.acked.push(line.slice(4))
+        if (line.startsWith("ack ")) {
+          // The clock starts at the first commit, so that every life dies while it is working.
+          if (seen.acked.length === 0) setTimeout(() => child.kill("SIGKILL"), runMs)
+          seen.acked.push(line.slice(4))
+        }
         else if (line.startsWith("fired ")) seen.fired.push(line.slice(6))
         else if (line.startsWith("deliver ")) seen.delivered.push(line.slice(8))
       }
@@ -115,7 +118,7 @@ describe("SQLite store under SIGKILL", () => {
     const acked = lives.flatMap((l) => l.acked)
     const fired = lives.flatMap((l) => l.fired)
     const delivered = new Set(lives.flatMap((l) => l.delivered))
-    expect(acked.length).toBeGreaterThan(52)
+    expect(lives.every((l) => l.acked.length > 0)).toBe(true)
     expect(fired.length).toBeGreaterThan(0)
     expect(delivered.size).toBeGreaterThan(0)
 
