@@ -402,9 +402,34 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       return { fired, events, actions }
     }) as never
 
+  /**
+   * A lost notification is itself a fact about the petition, and rules may escalate on it. The
+   * dead letter and its record are two writes; a crash between them is repaired by the first relay
+   * of the next engine instance, which records every dead letter the petitions do not yet show.
+   */
+  const recordDeadLetter = (dead: DeadLetter, now: Instant) =>
+    Effect.gen(function*() {
+      const { events } = yield* load(dead.message.streamId)
+      if (events.length === 0) return
+      if (events.some((e) => e._tag === "NotificationDeadLettered" && e.notificationId === dead.message.id)) return
+      yield* handle({
+        _tag: "RecordDeadLetter",
+        petitionId: dead.message.streamId,
+        at: Math.max(now, events[events.length - 1]!.at),
+        actor: { kind: "system" },
+        notificationId: dead.message.id,
+        reason: dead.reason.length > 0 ? dead.reason : "undeliverable"
+      })
+    })
+  let reconciled = false
+
   const relay = (at?: Instant): Effect.Effect<RelayReport, HandleError> =>
     Effect.gen(function*() {
       const now = at ?? (yield* Clock.currentTimeMillis)
+      if (!reconciled) {
+        for (const dead of yield* outbox.deadLetters()) yield* recordDeadLetter(dead, now)
+        reconciled = true
+      }
       let delivered = 0
       let retrying = 0
       const deadLettered: Array<DeadLetter> = []
@@ -436,15 +461,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
           continue
         }
         deadLettered.push(outcome.deadLetter)
-        // A lost notification is itself a fact about the petition, and rules may escalate on it.
-        yield* handle({
-          _tag: "RecordDeadLetter",
-          petitionId: m.streamId,
-          at: now,
-          actor: { kind: "system" },
-          notificationId: m.id,
-          reason: outcome.deadLetter.reason.length > 0 ? outcome.deadLetter.reason : "undeliverable"
-        })
+        yield* recordDeadLetter(outcome.deadLetter, now)
       }
       return { delivered, retrying, deadLettered }
     }) as never
