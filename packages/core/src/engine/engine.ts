@@ -47,10 +47,8 @@ export interface EngineOptions {
   readonly batchSize?: number
   /** Roles allowed to read petitioners' identities (default: dispatcher, case handler, reception officer). */
   readonly identityRoles?: ReadonlyArray<Role>
-  /** Repeat petitions: same phone, same category subtree at this depth, same community, within the window. */
+  /** Repeat petitions when the rule pack has no `repeats` section: same phone, category subtree at this depth, community, within the window. */
   readonly repeats?: { readonly windowMs: number; readonly categoryDepth: number; readonly merge: boolean }
-  /** The notifier channels messages go out on when a recipient has none of its own. */
-  readonly maxAttempts?: number
 }
 
 /** No petition with this id exists. */
@@ -288,8 +286,15 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
   }
 
   /** Repeat petitions (重复件): the same phone, category subtree and community, within the window. */
-  const findRepeat = Effect.fnUntraced(function*(command: CommandOf<"Submit">) {
-    const policy = options.repeats ?? { windowMs: 30 * 24 * 3600_000, categoryDepth: 2, merge: false }
+  const repeatPolicy = (pack: RulePack) => {
+    const fromPack = pack.document.repeats
+    return fromPack !== undefined
+      ? { windowMs: fromPack.window.days * 86_400_000 + fromPack.window.ms, categoryDepth: fromPack.categoryDepth, merge: fromPack.merge }
+      : (options.repeats ?? { windowMs: 30 * 86_400_000, categoryDepth: 2, merge: false })
+  }
+
+  const findRepeat = Effect.fnUntraced(function*(command: CommandOf<"Submit">, pack: RulePack) {
+    const policy = repeatPolicy(pack)
     const hash = phoneHash(directory, command.petitioner)
     if (hash === null) return undefined
     const place = directory.jurisdictionPath(command.jurisdiction)
@@ -323,13 +328,12 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
         return yield* new NoRulePack({ at: formatInstant(input.at), message: `${formatInstant(input.at)} 没有生效的规则包（no rule pack is in force at ${formatInstant(input.at)}）` })
       }
       const command: CommandOf<"Submit"> = { ...input, rulePack: { id: pack.id, version: pack.version } }
-      const repeatOf = yield* findRepeat(command)
+      const repeatOf = yield* findRepeat(command, pack)
       const causes: Array<StepCause> = [{ _tag: "Command", command }]
       if (repeatOf !== undefined) {
-        causes.push({
-          _tag: "Command",
-          command: { _tag: "LinkRepeat", petitionId: command.petitionId, at: command.at, actor: { kind: "system" }, of: repeatOf }
-        })
+        const system = { petitionId: command.petitionId, at: command.at, actor: { kind: "system" as const } }
+        causes.push({ _tag: "Command", command: { _tag: "LinkRepeat", ...system, of: repeatOf } })
+        if (repeatPolicy(pack).merge) causes.push({ _tag: "Command", command: { _tag: "Merge", ...system, into: repeatOf } })
       }
       const done = yield* withRetry(command.petitionId, attempt(command.petitionId, () => Effect.succeed(causes), key, now))
       return strip(done)

@@ -94,6 +94,17 @@ export type Template = typeof Template.Type
 
 export const WhistleDefaults = Schema.Struct({ deadline: DurationFromString })
 
+/**
+ * Repeat petitions (重复件): a new petition from the same phone, in the same category subtree (the
+ * top `categoryDepth` levels) and the same community within `window` is linked to the earlier one
+ * and counted; with `merge`, it is also merged into it.
+ */
+export const RepeatPolicy = Schema.Struct({
+  window: DurationFromString,
+  categoryDepth: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1, { expected: "a depth of at least 1" })),
+  merge: Schema.Boolean
+}).annotate({ identifier: "RepeatPolicy" })
+
 const makePack = <R extends Schema.Top, C extends Schema.Top>(rule: R, condition: C) =>
   Schema.Struct({
     $schema: Schema.optionalKey(Schema.String),
@@ -109,6 +120,7 @@ const makePack = <R extends Schema.Top, C extends Schema.Top>(rule: R, condition
     escalation: Schema.Array(rule),
     ladder: Schema.Array(LadderRung),
     whistle: Schema.optionalKey(WhistleDefaults),
+    repeats: Schema.optionalKey(RepeatPolicy),
     templates: Schema.Record(Id, Template)
   })
 

@@ -139,4 +139,26 @@ describe("engine: intake", () => {
     )
     expect(err._tag).toBe("PetitionNotFound")
   })
+
+  it("merges a repeat into the earlier petition when the pack's repeat policy says so, within its window only", async () => {
+    const merging = { ...(rulePackPresets["futian-10-30-24"] as object), repeats: { window: "P7D", categoryDepth: 2, merge: true } }
+    const mergePacks = Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(merging, { directory })), { directory }))
+    const out = await Effect.runPromise(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handleJson(submitJson("m-first"))
+        yield* engine.handleJson({ ...submitJson("m-second"), at: "2026-03-05T10:00:00+08:00" })
+        yield* engine.handleJson({ ...submitJson("m-late"), at: "2026-03-20T10:00:00+08:00" })
+        return { second: yield* engine.state("m-second"), late: yield* engine.state("m-late") }
+      }).pipe(
+        Effect.provide(
+          engineLayer({ directory, packs: mergePacks }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)))
+        )
+      )
+    )
+    expect(out.second.status).toBe("merged")
+    expect(out.second.mergedInto).toBe("m-first")
+    expect(out.late.status).not.toBe("merged")
+    expect(out.late.repeatOf).toEqual([])
+  })
 })
