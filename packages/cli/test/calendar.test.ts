@@ -95,6 +95,10 @@ describe("minyi calendar (in process)", () => {
     expect(r.code).toBe(1)
     expect(r.err).toContain("/timeZone")
     expect(r.err).toContain("/hours/mon/0")
+    writeFileSync(join(dir, "closed.json"), JSON.stringify({ kind: "working", hours: {}, holidays: "none" }))
+    const closed = await run(["calendar", "due", "--calendar", "closed.json", "--from", "2026-03-09T10:00:00+08:00", "--add", "PT1H"], "en", dir)
+    expect(closed).toMatchObject({ code: 1, out: "" })
+    expect(closed.err).toContain("/hours: no weekday has working hours")
   })
 })
 

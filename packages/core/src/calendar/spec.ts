@@ -36,7 +36,10 @@ export const DayHours = Schema.Array(WorkingInterval).check(
 export const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const
 export type Weekday = (typeof weekdays)[number]
 
-/** Working hours per weekday; a missing weekday has no working hours. */
+/**
+ * Working hours per weekday; a missing weekday has no working hours. At least one weekday must
+ * have some: a week without working time would leave every deadline unreachable.
+ */
 export const WeeklyHours = Schema.Struct({
   mon: Schema.optionalKey(DayHours),
   tue: Schema.optionalKey(DayHours),
@@ -45,7 +48,14 @@ export const WeeklyHours = Schema.Struct({
   fri: Schema.optionalKey(DayHours),
   sat: Schema.optionalKey(DayHours),
   sun: Schema.optionalKey(DayHours)
-})
+}).check(
+  Schema.makeFilter(
+    (week: { readonly [day: string]: ReadonlyArray<string> | undefined }) =>
+      Object.values(week).some((day) => day !== undefined && day.length > 0) ||
+      'no weekday has working hours; give at least one, e.g. "mon": ["09:00-12:00", "14:00-18:00"]',
+    { expected: 'working hours for at least one weekday, e.g. { "mon": ["09:00-12:00", "14:00-18:00"] }' }
+  )
+)
 export type WeeklyHours = typeof WeeklyHours.Type
 
 const isRealDate = (s: string): boolean => {

@@ -153,6 +153,15 @@ describe("CalendarSpec validation", () => {
     }
   })
 
+  it("refuses weekly hours without any working time, at /hours", () => {
+    for (const hours of [{}, { mon: [], sat: [] }]) {
+      const r = decode({ kind: "working", hours, holidays: "none" })
+      expect(Result.isFailure(r) && r.failure.problems.map((p) => [p.path, p.message])).toEqual([
+        ["/hours", expect.stringContaining("no weekday has working hours")]
+      ])
+    }
+  })
+
   it("says what a calendar is when the kind is wrong", () => {
     const r = decode({ kind: "office" })
     expect(Result.isFailure(r) && r.failure.problems[0]?.message).toContain('"kind": "working"')
