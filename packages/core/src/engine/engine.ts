@@ -16,6 +16,7 @@ import type {
   ClaimedTimer,
   DeadLetter,
   OutboxMessage,
+  Page,
   PageRequest,
   PetitionSummary,
   StoreError
@@ -139,6 +140,28 @@ export class Engine extends Context.Service<Engine, EngineApi>()("@minyi/core/en
 
 const notFound = (petitionId: string) =>
   new PetitionNotFound({ petitionId, message: `找不到诉求 ${petitionId}（no petition ${petitionId}）` })
+
+/**
+ * The first `limit` items of a paged source that `keep` accepts, following its cursors: a filter
+ * applied to one page only would drop what matches on later pages.
+ */
+const firstMatching = Effect.fnUntraced(function*(
+  source: (page: PageRequest) => Effect.Effect<Page<PetitionSummary>, StoreError>,
+  pageAfter: (after: string | undefined) => PageRequest,
+  after: string | undefined,
+  keep: (s: PetitionSummary) => boolean,
+  limit: number
+) {
+  const out: Array<PetitionSummary> = []
+  let cursor = after
+  while (out.length < limit) {
+    const page = yield* source(pageAfter(cursor))
+    for (const s of page.items) if (out.length < limit && keep(s)) out.push(s)
+    if (page.next === null) break
+    cursor = page.next
+  }
+  return out
+})
 
 /** Builds the engine over the storage ports and a notifier. */
 export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
@@ -494,22 +517,28 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       const scope = scopeOf(viewer, directory)
       if (scope instanceof AccessDenied) return yield* scope
       const now = yield* Clock.currentTimeMillis
-      const page = { limit: request.limit, ...(request.after === undefined ? {} : { after: request.after }), ...(request.statuses === undefined ? {} : { statuses: request.statuses }) }
-      const sources = scope.all
-        ? [request.overdue === true ? queries.overdue(now, page) : queries.all(page)]
+      const limit = Math.max(1, request.limit)
+      const pageAfter = (after: string | undefined): PageRequest => ({
+        limit,
+        ...(after === undefined ? {} : { after }),
+        ...(request.statuses === undefined ? {} : { statuses: request.statuses })
+      })
+      const overdue = (s: PetitionSummary) =>
+        request.overdue !== true || s.breachedClocks.length > 0 || (s.nextDueAt !== null && s.nextDueAt <= now)
+      const sources: Array<(page: PageRequest) => Effect.Effect<Page<PetitionSummary>, StoreError>> = scope.all
+        ? [request.overdue === true ? (page) => queries.overdue(now, page) : (page) => queries.all(page)]
         : [
-            ...scope.units.map((u) => queries.byUnit(u, page)),
-            ...scope.jurisdictions.map((j) => queries.byJurisdiction(j, page)),
-            queries.byPerson(scope.person.id, page)
+            ...scope.units.map((u) => (page: PageRequest) => queries.byUnit(u, page)),
+            ...scope.jurisdictions.map((j) => (page: PageRequest) => queries.byJurisdiction(j, page)),
+            (page: PageRequest) => queries.byPerson(scope.person.id, page)
           ]
-      const pages = yield* Effect.all(sources)
+      const found = yield* Effect.all(sources.map((source) => firstMatching(source, pageAfter, request.after, overdue, limit)))
       const seen = new Map<string, PetitionSummary>()
-      for (const p of pages) for (const s of p.items) seen.set(s.petitionId, s)
+      for (const items of found) for (const s of items) seen.set(s.petitionId, s)
       return [...seen.values()]
         .filter((s) => canSee(scope, s))
-        .filter((s) => request.overdue !== true || s.breachedClocks.length > 0 || (s.nextDueAt !== null && s.nextDueAt <= now))
         .sort((a, b) => (a.petitionId < b.petitionId ? -1 : a.petitionId > b.petitionId ? 1 : 0))
-        .slice(0, Math.max(1, request.limit))
+        .slice(0, limit)
         .map((s) => view(scope, s))
     })
 

@@ -93,6 +93,24 @@ describe("engine: viewers and identities", () => {
     expect(out.housing.every((v) => !v.identityVisible)).toBe(true)
     expect(out.read._tag).toBe("AccessDenied")
   })
+
+  it("finds a unit's overdue petitions however many of its earlier ones are on time", async () => {
+    const out = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        // On time (due in 2030) and first in id order, so a first page of the unit's petitions holds only these.
+        for (const n of [1, 2, 3, 4, 5]) {
+          yield* engine.handleJson(submitJson(`p-0${n}`, { at: "2030-03-04T09:00:00+08:00", petitioner: { anonymous: false, name: "王五", phone: `1390000000${n}` } }))
+        }
+        yield* engine.handleJson(submitJson("p-09"))
+        const unit = yield* engine.query({ person: "person.head.urban-management" }, { limit: 2, overdue: true })
+        const all = yield* engine.query({ person: "person.dispatcher.1" }, { limit: 2, overdue: true })
+        return { unit, all }
+      })
+    )
+    expect(out.unit.map((v) => v.summary.petitionId)).toEqual(["p-09"])
+    expect(out.all.map((v) => v.summary.petitionId)).toEqual(["p-09"])
+  })
 })
 
 describe("engine: intake", () => {
