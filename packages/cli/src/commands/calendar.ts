@@ -30,18 +30,28 @@ const help = (io: CliIO): string =>
     ].join("\n")
   )
 
-/** `--key value` and `--key=value`; anything else is a usage error. */
-const parseFlags = (args: ReadonlyArray<string>): Result.Result<Record<string, string>, string> => {
+/**
+ * `--key value` and `--key=value` for the sub-command's own keys; anything else is a usage error,
+ * so a misspelt option (`--form`) is not silently ignored.
+ */
+const parseFlags = (args: ReadonlyArray<string>, known: ReadonlyArray<string>): Result.Result<Record<string, string>, string> => {
   const flags: Record<string, string> = {}
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!
     if (!a.startsWith("--")) return Result.fail(a)
     const eq = a.indexOf("=")
-    if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1)
-    else if (i + 1 < args.length) flags[a.slice(2)] = args[++i]!
+    const key = eq > 0 ? a.slice(2, eq) : a.slice(2)
+    if (!known.includes(key)) return Result.fail(a)
+    if (eq > 0) flags[key] = a.slice(eq + 1)
+    else if (i + 1 < args.length) flags[key] = args[++i]!
     else return Result.fail(a)
   }
   return Result.succeed(flags)
+}
+
+const subCommands: Readonly<Record<string, ReadonlyArray<string>>> = {
+  due: ["calendar", "from", "add", "name"],
+  check: ["calendar", "date", "name"]
 }
 
 const fail = (io: CliIO, zh: string, en: string): number => {
@@ -187,11 +197,18 @@ export const calendarCommand: Command = async (args, io) => {
     io.out(help(io))
     return sub === undefined ? 2 : 0
   }
-  const flags = parseFlags(rest)
-  if (Result.isFailure(flags)) {
-    return usage(io, `无法理解参数 "${flags.failure}"。\n${help(io)}`, `Cannot understand argument "${flags.failure}".\n${help(io)}`)
+  const known = Object.hasOwn(subCommands, sub) ? subCommands[sub] : undefined
+  if (known === undefined) {
+    return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
   }
-  if (sub === "due") return due(io, flags.success)
-  if (sub === "check") return check(io, flags.success)
-  return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
+  const flags = parseFlags(rest, known)
+  if (Result.isFailure(flags)) {
+    const options = known.map((k) => `--${k}`).join(", ")
+    return usage(
+      io,
+      `无法理解参数 "${flags.failure}"（calendar ${sub} 的选项：${options}，每个选项后跟一个值）。\n${help(io)}`,
+      `Cannot understand argument "${flags.failure}" (the options of calendar ${sub} are ${options}, each followed by a value).\n${help(io)}`
+    )
+  }
+  return sub === "due" ? due(io, flags.success) : check(io, flags.success)
 }
