@@ -1,4 +1,4 @@
-export { loadRulePack, PackProblemSchema, RulePackInvalid } from "./pack.js"
+export { loadRulePack, PackProblemSchema, RulePackInvalid, templatePlaceholders } from "./pack.js"
 export type { LoadOptions, PackDocument, PackProblem, RulePack } from "./pack.js"
 export { rulePackJsonSchema } from "./json-schema.js"
 export { compileRules, firstMatchingRule, matchingRules } from "./compile.js"

@@ -82,6 +82,8 @@ const decodeAction = Object.fromEntries(
 
 const join = (base: string, sub: string): string => (sub === "/" ? base : base + sub)
 const lastKey = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
+/** A record key as one JSON Pointer segment. */
+const pointerKey = (key: string): string => key.replace(/~/g, "~0").replace(/\//g, "~1")
 
 /** Every field name an action's params may have, for "did you mean" on a misspelt one. */
 const paramKeys = [
@@ -458,7 +460,7 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
   }
   const shared: Record<string, Condition> = {}
   for (const name of ctx.sharedNames) {
-    const c = decodeCondition(ctx, record(record(input, "conditions"), name), `/conditions/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, `shared condition "${name}"`)
+    const c = decodeCondition(ctx, record(record(input, "conditions"), name), `/conditions/${pointerKey(name)}`, `shared condition "${name}"`)
     if (c !== undefined) shared[name] = c
   }
   checkSharedCycles(ctx, shared)
@@ -517,6 +519,7 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
       if (record(owner, "kind") === "unitLeader") checkId(ctx, "unit", record(owner, "unit"), `/ladder/${i}/owner/unit`)
     })
   }
+  checkTemplatePlaceholders(ctx, record(input, "templates"))
   if (Array.isArray(clocks)) {
     const calendars = keysOf(record(input, "calendars"))
     clocks.forEach((clock, i) => {
@@ -562,6 +565,37 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
       warnings: Object.freeze(ctx.warnings)
     })
   )
+}
+
+/**
+ * The placeholders the engine fills in a template. A misspelt one would otherwise reach the
+ * recipient as literal text, so every `{name}` in a template must be one of these.
+ */
+export const templatePlaceholders: ReadonlyArray<string> = [
+  "petitionId", "category", "jurisdiction", "street", "community", "channel", "lead", "firstHandler",
+  "owner", "tier", "persons", "status", "priority", "trigger", "clock", "unit"
+]
+
+const checkTemplatePlaceholders = (ctx: Context, templates: unknown): void => {
+  for (const id of keysOf(templates)) {
+    for (const lang of ["zh-CN", "en"]) {
+      for (const part of ["subject", "body"]) {
+        const text = record(record(record(templates, id), lang), part)
+        if (typeof text !== "string") continue
+        // Wider than the names the engine fills, so that {petition_id} or {petition.id} is caught too.
+        for (const [, name] of text.matchAll(/\{([A-Za-z_][\w.-]*)\}/g)) {
+          if (templatePlaceholders.includes(name!)) continue
+          ctx.problems.push({
+            path: `/templates/${pointerKey(id)}/${lang}/${part}`,
+            ...say(
+              `模板中没有可填入的 "{${name}}"${didYouMean(name!, templatePlaceholders, "zh-CN")}`,
+              `a template cannot fill "{${name}}"${didYouMean(name!, templatePlaceholders)}`
+            )
+          })
+        }
+      }
+    }
+  }
 }
 
 const checkSharedCycles = (ctx: Context, shared: Readonly<Record<string, Condition>>): void => {

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest"
 import { sampleDirectory } from "../../src/directory/sample.js"
 import { rulePackJsonSchema } from "../../src/rules/json-schema.js"
 import type { RulePack, RulePackInvalid } from "../../src/rules/pack.js"
-import { loadRulePack } from "../../src/rules/pack.js"
+import { loadRulePack, templatePlaceholders } from "../../src/rules/pack.js"
+import { renderTemplate } from "../../src/engine/templates.js"
+import { facts, petition } from "./fixtures.js"
 
 const preset = (name: string): any => JSON.parse(readFileSync(new URL(`../../src/presets/${name}.json`, import.meta.url), "utf8"))
 const directory = sampleDirectory()
@@ -175,6 +177,30 @@ describe("loadRulePack", () => {
     expect(messageAt(e, "/routing/3/event/type")).toMatch(/"escalate" belongs in the escalation section/)
     expect(messageAt(e, "/conditions/loop")).toMatch(/refers back to itself/)
     expect(messageAt(e, "/effectiveTo")).toMatch(/later than effectiveFrom/)
+  })
+
+  it("refuses a template placeholder the engine cannot fill, naming the template, language and part", () => {
+    const pack: any = minimal()
+    pack.templates.hello = {
+      "zh-CN": { subject: "诉求 {petitonId}", body: "{petitionId}（{category}）" },
+      en: { subject: "Petition {petitionId}", body: "Owner: {petition_owner} at {jurisdiction}" }
+    }
+    const e = fail(pack)
+    expect(e.problems.map((p) => p.path)).toEqual(["/templates/hello/zh-CN/subject", "/templates/hello/en/body"])
+    expect(messageAt(e, "/templates/hello/zh-CN/subject")).toBe('a template cannot fill "{petitonId}"; did you mean "petitionId"?')
+    expect(e.problems[0]!.zh).toBe('模板中没有可填入的 "{petitonId}"；是否应为 "petitionId"？')
+    expect(messageAt(e, "/templates/hello/en/body")).toMatch(/cannot fill "\{petition_owner\}"; expected one of "petitionId", .*"owner"/)
+  })
+
+  it("renders every placeholder it accepts (the engine fills the same names)", () => {
+    const pack: any = minimal()
+    const all = templatePlaceholders.map((n) => `{${n}}`).join(" ")
+    pack.templates.hello = { "zh-CN": { subject: all, body: all }, en: { subject: all, body: all } }
+    const p = petition({ category: "city-management.sanitation.refuse-odour", jurisdiction: "community.futian.gangxia", lead: "dept.ecology" })
+    const rendered = renderTemplate(ok(pack), "hello", facts(p, { type: "ClockBreached", key: "k", clock: "feedback", unit: "dept.ecology" }), directory)
+    for (const lang of ["zh-CN", "en"] as const) {
+      expect(rendered[lang].body).not.toMatch(/[{}]/)
+    }
   })
 
   it("says what is wrong with a document that is not a pack at all", () => {
