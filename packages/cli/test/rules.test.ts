@@ -108,6 +108,19 @@ describe("minyi rules (in process)", () => {
     expect((await run(["rules", "explain", "--pack", futianPath])).code).toBe(2)
     expect((await run(["rules", "frobnicate"])).code).toBe(2)
   })
+
+  it("refuses an option or argument a sub-command does not take, instead of ignoring it", async () => {
+    const misspelt = await run(["rules", "validate", futianPath, "--directry", "org.json"], "en")
+    expect(misspelt.code).toBe(2)
+    expect(misspelt.out).toEqual([])
+    expect(misspelt.err[0]).toMatch(/^validate has no option "--directry" \(it takes: --directory\)\./)
+    const zh = await run(["rules", "explain", "--pack", futianPath, "--facts", factsPath])
+    expect(zh.code).toBe(2)
+    expect(zh.err[0]).toMatch(/^explain 没有选项 "--facts"（可用：--pack, --petition, --directory）。/)
+    const extra = await run(["rules", "schema", "pack.json"], "en")
+    expect(extra.code).toBe(2)
+    expect(extra.err[0]).toMatch(/^schema takes no argument "pack\.json"\./)
+  })
 })
 
 describe("minyi rules (real process)", () => {

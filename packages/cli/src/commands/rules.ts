@@ -141,6 +141,13 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>): Promise
   return 0
 }
 
+/** The options each sub-command takes. */
+const flagsOf: Readonly<Record<string, ReadonlyArray<string>>> = {
+  validate: ["directory"],
+  schema: [],
+  explain: ["pack", "petition", "directory"]
+}
+
 export const rulesCommand: Command = async (args, io) => {
   const [sub, ...rest] = args
   if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
@@ -152,6 +159,18 @@ export const rulesCommand: Command = async (args, io) => {
     return usage(io, `无法理解参数 "${parsed.failure}"。\n${help(io)}`, `Cannot understand argument "${parsed.failure}".\n${help(io)}`)
   }
   const { files, flags } = parsed.success
+  const allowed = flagsOf[sub]
+  if (allowed !== undefined) {
+    // A misspelt option must not be ignored: `--directry org.json` would validate against the wrong directory.
+    const unknown = Object.keys(flags).find((f) => !allowed.includes(f))
+    if (unknown !== undefined) {
+      const known = allowed.map((f) => `--${f}`).join(", ") || say(io, "无", "none")
+      return usage(io, `${sub} 没有选项 "--${unknown}"（可用：${known}）。\n${help(io)}`, `${sub} has no option "--${unknown}" (it takes: ${known}).\n${help(io)}`)
+    }
+    if (sub !== "validate" && files.length > 0) {
+      return usage(io, `${sub} 不接受参数 "${files[0]}"。\n${help(io)}`, `${sub} takes no argument "${files[0]}".\n${help(io)}`)
+    }
+  }
   if (sub === "validate") return validate(io, files, flags)
   if (sub === "schema") {
     io.out(JSON.stringify(rulePackJsonSchema(), null, 2))
