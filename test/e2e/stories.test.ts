@@ -156,7 +156,7 @@ describe("the six stories through the runner, in process", () => {
     expect(p).toMatchObject({ tier: 1, owner: "person.head.dispatch-centre" })
   })
 
-  it("6. Spring Festival: the handling clock pauses while suspended; its due instant moves by exactly the suspended working time", async () => {
+  it("6. Spring Festival: the handling clock pauses while suspended; its due instant moves by exactly the suspended working time; a clock without a pause does not", async () => {
     const scenario = await load(stories.festival)
     const beforeSuspension = await runScenario({ ...scenario, steps: scenario.steps.slice(0, 3) })
     const report = await simulate(stories.festival)
@@ -170,6 +170,9 @@ describe("the six stories through the runner, in process", () => {
     // 12 Feb 6 h, 13 Feb 7 h, make-up Saturday 14 Feb 7 h, 15–23 Feb holiday, 24–27 Feb 28 h, make-up 28 Feb 7 h, 2 Mar 1 h.
     expect(suspended).toBe(56 * 3600_000)
     expect(Result.getOrThrow(calendar.between(at(dueBefore), at(dueAfter)))).toBe(suspended)
+    // A clock without a pause runs on through the suspension: its due instant does not move.
+    expect(clock(petition(beforeSuspension, "p-6"), "supervision")).toMatchObject({ state: "running", dueAt: "2026-03-13T10:00:00+08:00" })
+    expect(clock(after, "supervision")).toMatchObject({ state: "running", dueAt: "2026-03-13T10:00:00+08:00", stoppedAt: null })
     // The acceptance clock had stopped before the suspension and did not move.
     expect(clock(after, "acceptance")).toMatchObject({ state: "met", stoppedAt: "2026-02-11T10:00:00+08:00" })
     expect(events(after, "Suspended")[0]?.at).toBe("2026-02-12T10:00:00+08:00")
