@@ -59,6 +59,21 @@ export interface SqliteStoreConfig {
   readonly retry?: RetryPolicy
 }
 
+// A plain-JavaScript caller, or a config read from a file, can pass anything: an empty path would
+// open an anonymous temporary database (silently not durable), and a bad timeout or pragma value
+// would surface as a defect deep inside better-sqlite3.
+const decodeConfig = decodeInput(
+  Schema.Struct({
+    path: Schema.String.check(Schema.isNonEmpty({ expected: 'a file path, or ":memory:"' })),
+    synchronous: Schema.optional(Schema.Literals(["FULL", "NORMAL"])),
+    busyTimeoutMs: Schema.optional(
+      Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 2_147_483_647 }, { expected: "a whole number of milliseconds ≥ 0" }))
+    ),
+    retry: Schema.optional(Schema.Unknown)
+  }),
+  "SQLite store configuration"
+)
+
 type Row = Record<string, unknown>
 
 const isSqliteError = (e: unknown): e is Error & { code: string } => e instanceof Database.SqliteError
@@ -130,9 +145,13 @@ const openDatabase = (config: SqliteStoreConfig): Database.Database => {
 
 /**
  * Opens a SQLite store and returns every storage port over it; the database closes with the scope.
- * Fails with StoreCorrupt (not a minyi store, damaged), SchemaTooNew, or StoreUnavailable.
+ * Fails with InvalidInput (a bad configuration, before any file is touched), StoreCorrupt (not a
+ * minyi store, damaged), SchemaTooNew, or StoreUnavailable.
  */
-export const make = (config: SqliteStoreConfig): Effect.Effect<Context.Context<Storage>, OpenError, Scope.Scope> =>
+export const make = (config: SqliteStoreConfig): Effect.Effect<Context.Context<Storage>, OpenError | InvalidInput, Scope.Scope> =>
+  Effect.flatMap(Effect.fromResult(decodeConfig(config)), () => open(config))
+
+const open = (config: SqliteStoreConfig): Effect.Effect<Context.Context<Storage>, OpenError, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.suspend(() => {
       try {

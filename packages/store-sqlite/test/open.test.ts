@@ -1,8 +1,9 @@
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs"
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { EventStore, Queries } from "@minyi/core"
-import { layer, layerConfig, SCHEMA_VERSION } from "@minyi/store-sqlite"
+import { layer, layerConfig, make, SCHEMA_VERSION } from "@minyi/store-sqlite"
+import type { SqliteStoreConfig } from "@minyi/store-sqlite"
 import { batch, newEvent, summary } from "@minyi/testkit"
 import Database from "better-sqlite3"
 import { ConfigProvider, Effect, Layer } from "effect"
@@ -102,6 +103,39 @@ describe("opening a SQLite store", () => {
   it("reports a path it cannot open as StoreUnavailable", async () => {
     const error = await attempt(join(dir, "no-such-dir", "x.db"), EventStore.use((s) => s.readStream("p1")))
     expect(error).toMatchObject({ _tag: "StoreUnavailable" })
+  })
+})
+
+describe("a bad configuration", () => {
+  const refusal = (config: unknown) =>
+    Effect.runPromise(Effect.flip(Effect.scoped(make(config as SqliteStoreConfig)))) as Promise<{ _tag: string; problems: unknown; message: string }>
+
+  it("is InvalidInput naming each bad field, before any file is created", async () => {
+    const path = fresh()
+    const error = await refusal({ path, synchronous: "OFF", busyTimeoutMs: -1 })
+    expect(error._tag).toBe("InvalidInput")
+    expect(error.problems).toEqual([
+      { path: "/synchronous", message: expect.stringContaining("FULL") },
+      { path: "/busyTimeoutMs", message: expect.stringContaining("≥ 0") }
+    ])
+    expect(error.message).toContain("SQLite store configuration")
+    expect(existsSync(path)).toBe(false)
+  })
+
+  it("refuses an empty path, which SQLite would open as a temporary database that is not durable", async () => {
+    expect(await refusal({ path: "" })).toMatchObject({ _tag: "InvalidInput", problems: [{ path: "/path", message: expect.stringContaining(":memory:") }] })
+  })
+
+  it("refuses a path that is not a string, a fractional timeout and an unknown option", async () => {
+    const error = await refusal({ path: 42, busyTimeoutMs: 1.5, synchronus: "NORMAL" })
+    expect(error.problems).toHaveLength(3)
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        { path: "/path", message: "Expected string" },
+        { path: "/busyTimeoutMs", message: "Expected an integer" },
+        { path: "/synchronus", message: "Expected no excess property" }
+      ])
+    )
   })
 })
 

@@ -1,5 +1,5 @@
 import { EventStore, Outbox, Queries, retryDelay, Timers } from "@minyi/core"
-import type { ClaimedMessage, ClaimedTimer, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent } from "@minyi/core"
+import type { ClaimedMessage, ClaimedTimer, InvalidInput, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent } from "@minyi/core"
 import { Effect, Exit, Layer, Option } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -22,7 +22,7 @@ export interface StoreHarness {
   /** A location no test has used yet: a temporary file, a fresh schema; anything for memory stores. */
   readonly newLocation: () => string | Promise<string>
   /** Opens the store at a location; closing the layer's scope closes the store. */
-  readonly open: (location: string, options: { readonly retry: RetryPolicy }) => Layer.Layer<Storage, OpenError>
+  readonly open: (location: string, options: { readonly retry: RetryPolicy }) => Layer.Layer<Storage, OpenError | InvalidInput>
 }
 
 /** The retry policy every store opened by the suite gets, so backoff can be checked exactly. */
