@@ -3,7 +3,7 @@
  * database: the EventStore, Timers, Outbox and Queries ports of @minyi/core over a `pg` pool.
  * @packageDocumentation
  */
-import type { OpenError, Storage } from "@minyi/core"
+import type { InvalidInput, OpenError, Storage } from "@minyi/core"
 import { Config, Effect, Layer } from "effect"
 import { make } from "./store.js"
 import type { PgStoreConfig } from "./store.js"
@@ -16,7 +16,7 @@ export { latestVersion as schemaVersion } from "./migrations.js"
 export { isTransient } from "./errorsFrom.js"
 
 /** The storage ports on PostgreSQL; the pool closes when the layer is released. */
-export const layer = (config: PgStoreConfig): Layer.Layer<Storage, OpenError> =>
+export const layer = (config: PgStoreConfig): Layer.Layer<Storage, OpenError | InvalidInput> =>
   Layer.effectContext(Effect.map(make(config), (store) => store.context))
 
 /**
@@ -30,4 +30,4 @@ export const config: Config.Config<PgStoreConfig> = Config.all({
 })
 
 /** {@link layer} configured from the environment (see {@link config}). */
-export const layerConfig: Layer.Layer<Storage, OpenError | ConfigError> = Layer.unwrap(Effect.map(config, layer))
+export const layerConfig: Layer.Layer<Storage, OpenError | InvalidInput | ConfigError> = Layer.unwrap(Effect.map(config, layer))

@@ -84,7 +84,30 @@ export interface PgStore {
   readonly location: string
 }
 
-const identifier = /^[a-z_][a-z0-9_]{0,62}$/
+const milliseconds = Schema.optional(
+  Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 2_147_483_647 }, { expected: "a whole number of milliseconds ≥ 0" }))
+)
+
+// Callers in plain JavaScript, or with settings read from a file, can pass anything: a pool size
+// of -3 made every query wait forever, and the schema name is spliced into SQL.
+const decodeConfig = decodeInput(
+  Schema.Struct({
+    connectionString: Schema.String.check(Schema.isNonEmpty({ expected: "a postgres:// connection string" })),
+    schema: Schema.optional(
+      Schema.String.check(
+        Schema.isPattern(/^[a-z_][a-z0-9_]{0,62}$/, {
+          expected: "a schema name of lower-case letters, digits and _, starting with a letter or _ (at most 63)"
+        })
+      )
+    ),
+    poolSize: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1_000 }, { expected: "a whole number of connections from 1 to 1000" }))),
+    connectTimeoutMs: milliseconds,
+    statementTimeoutMs: milliseconds,
+    retry: Schema.optional(Schema.Unknown),
+    synchronousCommit: Schema.optional(Schema.Boolean)
+  }),
+  "PostgreSQL store configuration"
+)
 
 const describeLocation = (connectionString: string, schema: string): string => {
   try {
@@ -178,17 +201,14 @@ const summaryMatches = (column: string) => `${column} @> ARRAY[$1::text]`
 
 /**
  * Opens the store: a pool, the schema (created if missing) and its migrations. The pool is
- * closed when the scope closes.
+ * closed when the scope closes. A bad configuration fails with InvalidInput naming each field
+ * before anything is sent.
  */
-export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError, Scope.Scope> =>
+export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | InvalidInput, Scope.Scope> =>
   Effect.gen(function*() {
+    yield* Effect.fromResult(decodeConfig(config))
     const schema = config.schema ?? "public"
     const location = describeLocation(config.connectionString, schema)
-    if (!identifier.test(schema)) {
-      return yield* Effect.fail(
-        storeCorrupt(location, `"${schema}" is not a usable schema name: use lower-case letters, digits and _, starting with a letter or _`)
-      )
-    }
     const retry = config.retry ?? defaultRetryPolicy
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() => {

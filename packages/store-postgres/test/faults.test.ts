@@ -140,10 +140,29 @@ describePg("PostgreSQL faults", (url) => {
     expect(isTransient({ code: "23505", message: "duplicate key value" })).toBe(false)
   })
 
-  it("an unusable schema name is refused before anything is sent", async () => {
-    const error = await failure(Effect.scoped(make({ connectionString: url, schema: "Robert'); DROP TABLE x;--" })))
-    expect(error).toMatchObject({ _tag: "StoreCorrupt" })
-    expect(error.message).toContain("schema name")
+  it("an unusable schema name is InvalidInput naming /schema, refused before anything is sent", async () => {
+    const schema = "Robert'); DROP TABLE x;--"
+    const error = await failure(Effect.scoped(make({ connectionString: url, schema })))
+    expect(error).toMatchObject({ _tag: "InvalidInput", problems: [{ path: "/schema", message: expect.stringContaining("schema name") }] })
+    expect((await sql(url, "SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = $1", [schema])).rows[0].n).toBe(0)
+  })
+
+  it("a bad pool size, timeout or option is InvalidInput naming each field, not a hang or a crash", async () => {
+    const error = await failure(
+      Effect.scoped(
+        make({ connectionString: url, schema: freshSchema(), poolSize: -3, statementTimeoutMs: 1.5, synchronousCommit: "no", pool: 4 } as unknown as PgStoreConfig)
+      )
+    )
+    expect(error).toMatchObject({ _tag: "InvalidInput", message: expect.stringContaining("PostgreSQL store configuration") })
+    expect(error._tag === "InvalidInput" ? error.problems : []).toEqual(
+      expect.arrayContaining([
+        { path: "/poolSize", message: expect.stringContaining("1 to 1000") },
+        { path: "/statementTimeoutMs", message: "Expected an integer" },
+        { path: "/synchronousCommit", message: expect.stringContaining("boolean") },
+        { path: "/pool", message: "Expected no excess property" }
+      ])
+    )
+    expect(await failure(Effect.scoped(make({ connectionString: "" })))).toMatchObject({ problems: [{ path: "/connectionString" }] })
   })
 
 })
