@@ -22,6 +22,11 @@ export interface Calendar {
   readonly timeZone: string
   /** Is this local date (`YYYY-MM-DD`) a working day, and why (weekend, holiday name, make-up day). */
   readonly day: (date: string) => Result.Result<DayStatus, CalendarYearUnknown | InvalidDate>
+  /**
+   * The status of the local day `at` falls on, in the calendar's zone: why an instant is not
+   * working time on a day off. An instant of a working day outside its `minutes` is after hours.
+   */
+  readonly dayOf: (at: Instant) => Result.Result<DayStatus, CalendarYearUnknown>
   readonly isWorking: (at: Instant) => Result.Result<boolean, CalendarYearUnknown>
   /** `at` itself if it is working time, otherwise the start of the next working interval. */
   readonly nextWorking: (at: Instant) => Result.Result<Instant, CalendarYearUnknown>
@@ -304,6 +309,10 @@ export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
   const zone = rules.timeZone
   const format = (at: Instant) => DateTime.fromMillis(at, { zone }).toISO({ suppressMilliseconds: true })!
   const day = (date: string) => dayOfDate(rules, date)
+  const dayOf = (at: Instant) => {
+    const local = DateTime.fromMillis(at, { zone })
+    return attempt(() => rules.status(local.toISODate()!, local.weekday))
+  }
   if (rules.natural) {
     return {
       name,
@@ -311,6 +320,7 @@ export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
       kind: "natural",
       timeZone: zone,
       day,
+      dayOf,
       isWorking: () => Result.succeed(true),
       nextWorking: (at) => Result.succeed(at),
       add: (at, d) =>
@@ -326,6 +336,7 @@ export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
     kind: "working",
     timeZone: zone,
     day,
+    dayOf,
     isWorking: (at) => attempt(() => nextWorkingIndexed(engine, at) === at),
     nextWorking: (at) => attempt(() => nextWorkingIndexed(engine, at)),
     add: (at, d) => attempt(() => addWorkingMsIndexed(engine, addWorkingDaysIndexed(engine, at, d.days), d.ms)),

@@ -76,6 +76,20 @@ describe("the china calendar", () => {
     expect(Result.getOrThrow(china.between(Date.parse("2026-04-09T15:00:00+08:00"), Date.parse("2026-04-03T10:00:00+08:00")))).toBe(-between)
   })
 
+  it("says why an instant is not working time: the day it falls on, in the calendar's zone", () => {
+    // 23:30 UTC on 30 September is 07:30 on 1 October in Shanghai: National Day, not a Wednesday.
+    const night = Date.parse("2026-09-30T23:30:00Z")
+    expect(Result.getOrThrow(china.isWorking(night))).toBe(false)
+    expect(Result.getOrThrow(china.dayOf(night))).toMatchObject({ date: "2026-10-01", working: false, reason: "holiday", name: "国庆节" })
+    expect(Result.getOrThrow(china.dayOf(Date.parse("2026-02-14T10:00:00+08:00")))).toMatchObject({ working: true, reason: "makeUpWorkday", name: "春节" })
+    // A working day, but after hours: the day's minutes say when it works.
+    const evening = Result.getOrThrow(china.dayOf(Date.parse("2026-04-07T19:00:00+08:00")))
+    expect(evening).toMatchObject({ working: true, reason: "weekday", minutes: [[540, 720], [840, 1080]] })
+    expect(Result.getOrThrow(natural.dayOf(night))).toMatchObject({ date: "2026-10-01", working: true, reason: "natural" })
+    const unknown = china.dayOf(Date.parse("2027-03-01T10:00:00+08:00"))
+    expect(Result.isFailure(unknown) && unknown.failure.year).toBe(2027)
+  })
+
   it("refuses to run past the last year with data", () => {
     const r = china.add(Date.parse("2026-12-30T10:00:00+08:00"), dur("P5D"))
     expect(Result.isFailure(r) && r.failure._tag).toBe("CalendarYearUnknown")
