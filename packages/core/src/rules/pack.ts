@@ -10,7 +10,7 @@ import type { Instant } from "../shared/instant.js"
 import { parseInstant } from "../shared/instant.js"
 import type { InputProblem, InvalidInput } from "../shared/validation.js"
 import { decodeInput } from "../shared/validation.js"
-import type { ActionType, Recipient } from "./actions.js"
+import type { ActionType } from "./actions.js"
 import { actionSchemas, escalationActionTypes, routingActionTypes } from "./actions.js"
 import type { CompiledRule } from "./compile.js"
 import { compileRules } from "./compile.js"
@@ -316,54 +316,70 @@ const checkAction = (ctx: Context, section: "routing" | "escalation", event: Rul
     return undefined
   }
   const type = event.type as ActionType
-  const decoded = decodeAction[type](event.params ?? {})
+  const raw = event.params ?? {}
+  // References are checked on the raw params, so that a mistake elsewhere in the same action does not hide them.
+  checkReferences(ctx, type, raw, `${at}/params`)
+  const decoded = decodeAction[type](raw)
   if (Result.isFailure(decoded)) {
     for (const p of decoded.failure.problems) ctx.problems.push(reword(ctx.root, { path: join(`${at}/params`, p.path), message: p.message }, paramKeys))
     return undefined
   }
-  const params = decoded.success
-  const p = `${at}/params`
+  return decoded.success
+}
+
+/** What an action's params name: units and people in the directory, templates, ladder tiers, a whistle's deadline. */
+const checkReferences = (ctx: Context, type: ActionType, params: unknown, p: string): void => {
   switch (type) {
-    case "route":
-      checkId(ctx, "unit", params.lead, `${p}/lead`)
-      checkIds(ctx, "unit", params.coHandlers ?? [], `${p}/coHandlers`)
-      if (params.whistle !== undefined) checkWhistle(ctx, params.whistle, `${p}/whistle`)
+    case "route": {
+      checkId(ctx, "unit", record(params, "lead"), `${p}/lead`)
+      const coHandlers = record(params, "coHandlers")
+      if (Array.isArray(coHandlers)) checkIds(ctx, "unit", coHandlers, `${p}/coHandlers`)
+      const whistle = record(params, "whistle")
+      if (whistle !== undefined) checkWhistle(ctx, whistle, `${p}/whistle`)
       break
+    }
     case "whistle":
       checkWhistle(ctx, params, p)
       break
-    case "notify":
-      if (!ctx.templates.has(params.template)) {
+    case "notify": {
+      const template = record(params, "template")
+      if (typeof template === "string" && !ctx.templates.has(template)) {
         ctx.problems.push({
           path: `${p}/template`,
           ...say(
-            `"templates" 中没有模板 "${params.template}"${didYouMean(params.template, ctx.templates, "zh-CN")}`,
-            `no template "${params.template}" in "templates"${didYouMean(params.template, ctx.templates)}`
+            `"templates" 中没有模板 "${template}"${didYouMean(template, ctx.templates, "zh-CN")}`,
+            `no template "${template}" in "templates"${didYouMean(template, ctx.templates)}`
           )
         })
       }
-      params.recipients.forEach((r: Recipient, i: number) => {
-        if (typeof r === "object") {
-          checkId(ctx, "unit", r.unit, `${p}/recipients/${i}/unit`)
-          checkId(ctx, "person", r.person, `${p}/recipients/${i}/person`)
-        }
-      })
-      break
-    case "escalate":
-      if (params.owner !== undefined) checkOwner(ctx, params.owner, `${p}/owner`)
-      else if (!ctx.tiers.has(params.tier)) {
-        ctx.problems.push({ path: `${p}/tier`, ...say(`提级阶梯中没有第 ${params.tier} 级；请在 "ladder" 中补上，或在此写明 "owner"`, `the ladder has no tier ${params.tier}; add it to "ladder" or name an "owner"`) })
+      const recipients = record(params, "recipients")
+      if (Array.isArray(recipients)) {
+        recipients.forEach((r: unknown, i: number) => {
+          checkId(ctx, "unit", record(r, "unit"), `${p}/recipients/${i}/unit`)
+          checkId(ctx, "person", record(r, "person"), `${p}/recipients/${i}/person`)
+        })
       }
       break
+    }
+    case "escalate": {
+      const owner = record(params, "owner")
+      const tier = record(params, "tier")
+      if (owner !== undefined) checkOwner(ctx, owner, `${p}/owner`)
+      else if ((tier === 1 || tier === 2 || tier === 3) && !ctx.tiers.has(tier)) {
+        ctx.problems.push({ path: `${p}/tier`, ...say(`提级阶梯中没有第 ${tier} 级；请在 "ladder" 中补上，或在此写明 "owner"`, `the ladder has no tier ${tier}; add it to "ladder" or name an "owner"`) })
+      }
+      break
+    }
     default:
       break
   }
-  return params
 }
 
-const checkWhistle = (ctx: Context, whistle: { readonly summon: ReadonlyArray<string>; readonly deadline?: unknown }, at: string): void => {
-  checkIds(ctx, "unit", whistle.summon, `${at}/summon`)
-  if (whistle.deadline === undefined && !ctx.hasWhistleDefault) {
+const checkWhistle = (ctx: Context, whistle: unknown, at: string): void => {
+  if (whistle === null || typeof whistle !== "object" || Array.isArray(whistle)) return
+  const summon = record(whistle, "summon")
+  if (Array.isArray(summon)) checkIds(ctx, "unit", summon, `${at}/summon`)
+  if (record(whistle, "deadline") === undefined && !ctx.hasWhistleDefault) {
     ctx.problems.push({
       path: `${at}/deadline`,
       ...say('规则包没有默认的 "whistle": { "deadline" } 时，吹哨须写明 "deadline"（如 PT2H）', 'a whistle needs a "deadline" (such as PT2H) when the pack has no "whistle": { "deadline" } default')
@@ -371,8 +387,8 @@ const checkWhistle = (ctx: Context, whistle: { readonly summon: ReadonlyArray<st
   }
 }
 
-const checkOwner = (ctx: Context, owner: { readonly kind: string; readonly unit?: string }, at: string): void => {
-  if (owner.kind === "unitLeader") checkId(ctx, "unit", owner.unit, `${at}/unit`)
+const checkOwner = (ctx: Context, owner: unknown, at: string): void => {
+  if (record(owner, "kind") === "unitLeader") checkId(ctx, "unit", record(owner, "unit"), `${at}/unit`)
 }
 
 /** Coarse "could both match" test for routing rules: what their top-level `all` pins the category and place to. */
@@ -515,8 +531,7 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
       if (ladder.findIndex((r) => record(r, "tier") === tier) !== i) {
         problems.push({ path: `/ladder/${i}/tier`, ...say(`提级阶梯中第 ${String(tier)} 级重复出现`, `tier ${String(tier)} appears twice in the ladder`) })
       }
-      const owner = record(rung, "owner")
-      if (record(owner, "kind") === "unitLeader") checkId(ctx, "unit", record(owner, "unit"), `/ladder/${i}/owner/unit`)
+      checkOwner(ctx, record(rung, "owner"), `/ladder/${i}/owner`)
     })
   }
   checkTemplatePlaceholders(ctx, record(input, "templates"))

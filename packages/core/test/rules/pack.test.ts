@@ -179,6 +179,24 @@ describe("loadRulePack", () => {
     expect(messageAt(e, "/effectiveTo")).toMatch(/later than effectiveFrom/)
   })
 
+  it("still checks an action's template, units and tier when another of its params is wrong", () => {
+    const pack: any = minimal()
+    pack.escalation = [
+      { id: "n", conditions: { any: [] }, event: { type: "notify", params: { recipients: [{ role: "street_secretray" }, { unit: "dept.ecolgy" }], template: "helo" } } },
+      { id: "e", conditions: { any: [] }, event: { type: "escalate", params: { tier: 2, reason: 7 } } },
+      { id: "w", conditions: { any: [] }, event: { type: "whistle", params: { summon: ["dept.ecolgy"], reason: 7 } } }
+    ]
+    const e = fail(pack)
+    const n = "/escalation/0/event/params"
+    expect(messageAt(e, `${n}/recipients/0/role`)).toMatch(/did you mean "street_secretary"/)
+    expect(messageAt(e, `${n}/recipients/1/unit`)).toMatch(/no unit "dept.ecolgy" in the directory; did you mean "dept.ecology"/)
+    expect(messageAt(e, `${n}/template`)).toBe('no template "helo" in "templates"; did you mean "hello"?')
+    expect(messageAt(e, "/escalation/1/event/params/reason")).not.toBe("")
+    expect(messageAt(e, "/escalation/1/event/params/tier")).toMatch(/the ladder has no tier 2/)
+    expect(messageAt(e, "/escalation/2/event/params/summon/0")).toMatch(/no unit "dept.ecolgy"/)
+    expect(messageAt(e, "/escalation/2/event/params/deadline")).toMatch(/a whistle needs a "deadline"/)
+  })
+
   it("refuses a template placeholder the engine cannot fill, naming the template, language and part", () => {
     const pack: any = minimal()
     pack.templates.hello = {
