@@ -1,4 +1,5 @@
 import {
+  clampPageLimit,
   decodeAppendBatch,
   decodeInput,
   decodeTimerSpecs,
@@ -117,9 +118,6 @@ const describeLocation = (connectionString: string, schema: string): string => {
     return `PostgreSQL (schema ${schema})`
   }
 }
-
-/** Clamps a requested page size as the in-memory store does. */
-const pageLimit = (limit: number): number => Math.max(1, Math.min(10_000, Math.floor(limit) || 1))
 
 const closePool = (pool: pg.Pool) => Effect.promise(() => pool.end().catch(() => undefined))
 
@@ -365,7 +363,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
         eventRows(
           "reading all events",
           "SELECT position, event_id, stream_id, version, type, at, data FROM minyi_events WHERE position > $1 ORDER BY position LIMIT $2",
-          [Math.max(0, Math.floor(afterPosition)), pageLimit(limit)]
+          [Math.max(0, Math.floor(afterPosition)), clampPageLimit(limit)]
         ).pipe(Effect.map((rs) => rs.map(toEvent))),
       findByIdempotencyKey
     })
@@ -397,7 +395,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
             alsoSet: "claims = t.claims + 1",
             returning: "stream_id, key, due_at, payload, token, worker_id, lease_until"
           }),
-          [now, pageLimit(limit), leaseMs, workerId]
+          [now, clampPageLimit(limit), leaseMs, workerId]
         ).pipe(
           Effect.map((rs) =>
             rs
@@ -453,7 +451,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
             open: "NOT dead",
             returning: "message, failures, token, worker_id, lease_until, dead_at, reason"
           }),
-          [now, pageLimit(limit), leaseMs, workerId]
+          [now, clampPageLimit(limit), leaseMs, workerId]
         ).pipe(
           Effect.flatMap((rs) => toMessages(rs)),
           Effect.map((claims) => claims.sort((a, b) => a.message.createdAt - b.message.createdAt))
@@ -478,7 +476,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
 
     const summaryRows = rows(SummaryRow, "minyi_petitions")
     const page = (operation: string, condition: string, value: unknown, request: PageRequest) => {
-      const limit = pageLimit(request.limit)
+      const limit = clampPageLimit(request.limit)
       const values: Array<unknown> = [value, limit + 1]
       const where = [condition]
       if (request.after !== undefined) {
