@@ -98,6 +98,13 @@ describe("minyi calendar (in process)", () => {
     expect(r.code).toBe(1)
     expect(r.err).toContain("/timeZone")
     expect(r.err).toContain("/hours/mon/0")
+    for (const calendars of ["china", ["china"], null]) {
+      writeFileSync(join(dir, "pack.json"), JSON.stringify({ id: "p", calendars }))
+      const pack = await run(["calendar", "check", "--calendar", "pack.json", "--date", "2026-03-09"], "en", dir)
+      expect({ calendars, code: pack.code, out: pack.out }).toEqual({ calendars, code: 1, out: "" })
+      expect(pack.err).toMatch(/\/calendars: Expected (object|record)/i)
+      expect(pack.err).not.toContain("/id")
+    }
     writeFileSync(join(dir, "closed.json"), JSON.stringify({ kind: "working", hours: {}, holidays: "none" }))
     const closed = await run(["calendar", "due", "--calendar", "closed.json", "--from", "2026-03-09T10:00:00+08:00", "--add", "PT1H"], "en", dir)
     expect(closed).toMatchObject({ code: 1, out: "" })

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path"
-import { Result } from "effect"
-import type { Calendar, DayStatus } from "@minyi/core"
+import { Result, Schema } from "effect"
+import type { Calendar, DayStatus, InvalidInput } from "@minyi/core"
 import { CalendarSpec, decodeInput, makeCalendar, parseDuration, parseInstant, presetCalendar } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
@@ -82,7 +82,9 @@ const loadCalendar = async (io: CliIO, ref: string, name: string | undefined): P
   let spec: unknown = json
   let calName = name ?? ref
   if (typeof json === "object" && json !== null && "calendars" in json) {
-    const cals = (json as { calendars: Record<string, unknown> }).calendars ?? {}
+    const pack = decodePackCalendars({ calendars: json.calendars })
+    if (Result.isFailure(pack)) return Result.fail(invalidFile(io, path, pack.failure))
+    const cals = pack.success.calendars
     const names = Object.keys(cals)
     const pick = name ?? (names.length === 1 ? names[0] : undefined)
     if (pick === undefined || !Object.hasOwn(cals, pick)) {
@@ -98,17 +100,15 @@ const loadCalendar = async (io: CliIO, ref: string, name: string | undefined): P
     calName = pick
   }
   const decoded = decodeInput(CalendarSpec, `calendar ${calName}`)(spec)
-  if (Result.isFailure(decoded)) {
-    return Result.fail(
-      fail(
-        io,
-        `日历文件 ${path} 有误：\n${decoded.failure.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`,
-        decoded.failure.message
-      )
-    )
-  }
+  if (Result.isFailure(decoded)) return Result.fail(invalidFile(io, path, decoded.failure))
   return Result.succeed(makeCalendar(calName, decoded.success))
 }
+
+// A rule pack is recognised by its `calendars` key; only that section is read here.
+const decodePackCalendars = decodeInput(Schema.Struct({ calendars: Schema.Record(Schema.String, Schema.Unknown) }), "rule pack")
+
+const invalidFile = (io: CliIO, path: string, e: InvalidInput): number =>
+  fail(io, `日历文件 ${path} 有误：\n${e.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, e.message)
 
 const reasonText = (io: CliIO, d: DayStatus): string => {
   const zhName = d.name ?? ""
