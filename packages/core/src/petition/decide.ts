@@ -1,5 +1,7 @@
 import { Result } from "effect"
 import type { Directory } from "../directory/directory.js"
+import type { Instant } from "../shared/instant.js"
+import { formatInstantWithOffset } from "../shared/instant.js"
 import { seal } from "./chain.js"
 import { commandLabels, statusLabels } from "./labels.js"
 import type { PetitionRefusal } from "./refusals.js"
@@ -17,6 +19,8 @@ type Check = () => Refusal | undefined
 type Decision = Result.Result<ReadonlyArray<UnsealedEvent>, Refusal>
 
 const bi = (zh: string, en: string): string => `${zh}（${en}）`
+/** Instants in refusals are read by clerks in China: Beijing time, to the minute. */
+const beijing = (at: Instant): string => formatInstantWithOffset(at, 480).replace("T", " ").slice(0, 16)
 
 const ACTIVE: ReadonlyArray<PetitionStatus> = ["received", "dispatched", "in_progress", "suspended"]
 const OPEN: ReadonlyArray<PetitionStatus> = [...ACTIVE, "resolved"]
@@ -178,6 +182,22 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
         petitionId,
         command: cmd._tag,
         message: bi(`信访件 ${petitionId} 尚未登记，不能${label.zh}`, `petition ${petitionId} has not been submitted; cannot ${label.en}`)
+      })
+    )
+  }
+  // Clocks and reports measure the gaps between events; a history that runs backwards would
+  // make a breach vanish or a reply look faster than it was.
+  if (s.lastAt !== undefined && cmd.at < s.lastAt) {
+    return Result.fail(
+      new R.BeforeLastEvent({
+        petitionId,
+        command: cmd._tag,
+        at: cmd.at,
+        lastAt: s.lastAt,
+        message: bi(
+          `${label.zh}的时间 ${beijing(cmd.at)} 早于信访件 ${petitionId} 最近一次记录的时间 ${beijing(s.lastAt)}，办理记录不能倒序`,
+          `cannot ${label.en} at ${formatInstantWithOffset(cmd.at, 480)}: petition ${petitionId} already has an event at ${formatInstantWithOffset(s.lastAt, 480)}, and its history never runs backwards`
+        )
       })
     )
   }
@@ -554,6 +574,18 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
                   message: bi(`只有街道或社区可以吹哨，“${unitName(cmd.unit)}”不能吹哨`, `only street offices and communities blow the whistle; ${cmd.unit} cannot`)
                 })
           },
+          () =>
+            cmd.deadline > cmd.at
+              ? undefined
+              : new R.DeadlineNotAfter({
+                  petitionId,
+                  deadline: cmd.deadline,
+                  at: cmd.at,
+                  message: bi(
+                    `报到期限 ${beijing(cmd.deadline)} 须晚于吹哨时间 ${beijing(cmd.at)}`,
+                    `the deadline to report for duty (${formatInstantWithOffset(cmd.deadline, 480)}) must be after the whistle is blown (${formatInstantWithOffset(cmd.at, 480)})`
+                  )
+                }),
           ...units(cmd.summoned, "summoned"),
           () =>
             !cmd.summoned.includes(cmd.unit)

@@ -61,6 +61,11 @@ export class AccusedUnitExcluded extends Schema.TaggedError<AccusedUnitExcluded>
 /** A transfer must go to another unit than the current lead. */
 export class SameLead extends Schema.TaggedError<SameLead>()("SameLead", { petitionId, unit: Schema.String, message }) {}
 
+/** A command dated before the petition's latest event: the history would run backwards in time. */
+export class BeforeLastEvent extends Schema.TaggedError<BeforeLastEvent>()("BeforeLastEvent", { petitionId, command: Schema.String, at: Schema.Number, lastAt: Schema.Number, message }) {}
+/** A whistle's deadline must lie after the moment it is blown. */
+export class DeadlineNotAfter extends Schema.TaggedError<DeadlineNotAfter>()("DeadlineNotAfter", { petitionId, deadline: Schema.Number, at: Schema.Number, message }) {}
+
 /** Every way `decide` can refuse a command. */
 export type PetitionRefusal =
   | NotSubmitted
@@ -93,3 +98,5 @@ export type PetitionRefusal =
   | SelfReference
   | AccusedUnitExcluded
   | SameLead
+  | BeforeLastEvent
+  | DeadlineNotAfter

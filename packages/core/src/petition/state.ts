@@ -55,6 +55,8 @@ export interface PetitionState {
   readonly id: string
   readonly version: number
   readonly lastHash: string
+  /** When the latest event happened: a history never runs backwards in time. */
+  readonly lastAt: Instant | undefined
   readonly status: PetitionStatus
   /** Where a suspended petition resumes. */
   readonly resumeTo: PetitionStatus | undefined
@@ -131,6 +133,7 @@ export const initialState = (petitionId: string): PetitionState => ({
   id: petitionId,
   version: 0,
   lastHash: GENESIS_HASH,
+  lastAt: undefined,
   status: "received",
   resumeTo: undefined,
   tier: 0,
@@ -320,7 +323,8 @@ export const evolve = (state: PetitionState, event: PetitionEvent): PetitionStat
   ...state,
   ...apply(state, event),
   version: event.version,
-  lastHash: event.hash
+  lastHash: event.hash,
+  lastAt: event.at
 })
 
 /** Rebuilds a petition's state from its full history. */

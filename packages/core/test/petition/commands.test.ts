@@ -57,6 +57,24 @@ describe("Submit", () => {
     expectRefused(when([], submit({ actor: { kind: "person", id: "person.ghost" } })).result, "UnknownPerson"))
 })
 
+describe("time", () => {
+  it("a command dated before the latest event is refused: a history never runs backwards", () => {
+    const history = stages.dispatched()
+    const last = history[history.length - 1]!.at
+    const refusal = expectRefused(when(history, { ...accept(), at: last - 60_000 }).result, "BeforeLastEvent")
+    expect(refusal).toMatchObject({ command: "Accept", at: last - 60_000, lastAt: last })
+    expect(refusal.message).toContain("不能倒序")
+  })
+  it("a command at the same instant as the latest event is accepted (rules follow up at once), and the state keeps that instant", () => {
+    const history = stages.dispatched()
+    const last = history[history.length - 1]!.at
+    const r = when(history, { ...accept(), at: last })
+    expectEvents(r.result, ["Accepted"])
+    expect(r.before.lastAt).toBe(last)
+    expect(r.after.lastAt).toBe(last)
+  })
+})
+
 describe("any command before Submit", () => {
   it("is refused: the petition does not exist", () => expectRefused(when([], dispatch()).result, "NotSubmitted"))
 })
@@ -342,7 +360,7 @@ describe("RecordVisit and RequireVisit", () => {
 })
 
 describe("BlowWhistle and ReportForDuty", () => {
-  const blow = (unit = CO, summoned = [LEAD, CO2]) => cmd("BlowWhistle", { whistleId: "w1", unit, summoned, deadline: T0 + DAY })
+  const blow = (unit = CO, summoned = [LEAD, CO2]) => cmd("BlowWhistle", { whistleId: "w1", unit, summoned, deadline: T0 + 365 * DAY })
   it("a street summons departments, which report for duty", () => {
     const { after } = when(stages.accepted(), blow())
     expect(after.whistles["w1"]).toMatchObject({ unit: CO, summoned: [LEAD, CO2], reported: [] })
@@ -354,6 +372,14 @@ describe("BlowWhistle and ReportForDuty", () => {
     expectRefused(when(stages.accepted(), blow(LEAD, [CO2])).result, "WhistleNotAllowed")
     expectRefused(when([...stages.accepted(), blow()], blow()).result, "DuplicateWhistle")
     expectRefused(when(stages.accepted(), blow(CO, [CO, LEAD])).result, "SelfReference")
+  })
+  it("needs a deadline after the moment it is blown", () => {
+    const history = stages.accepted()
+    const last = history[history.length - 1]!.at
+    const late = cmd("BlowWhistle", { whistleId: "w1", unit: CO, summoned: [LEAD], deadline: last + 60_000, at: last + 60_000 })
+    const refusal = expectRefused(when(history, late).result, "DeadlineNotAfter")
+    expect(refusal.message).toContain("报到期限")
+    expectEvents(when(history, { ...late, deadline: late.at + 1 }).result, ["WhistleBlown"])
   })
   it("reporting needs the whistle, a summons, and only once", () => {
     expectRefused(when(stages.accepted(), cmd("ReportForDuty", { whistleId: "w9", unit: LEAD })).result, "UnknownWhistle")

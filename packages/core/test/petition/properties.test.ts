@@ -78,7 +78,8 @@ const command: fc.Arbitrary<Make> = fc.oneof(
   c(fc.tuple(reason, person), ([r, p]) => ({ _tag: "Extend", clock: "handling", amount: "P30D", reason: r, approver: p })),
   c(fc.tuple(fc.constantFrom(1, 2, 3), person, reason), ([tier, owner, r]) => ({ _tag: "Escalate", tier, owner, reason: r })),
   c(fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 9 })), ([batches, persons]) => ({ _tag: "RecordVisit", kind: "home", batches, persons })),
-  c(fc.tuple(fc.constantFrom("w1", "w2"), unit, units), ([whistleId, u, summoned]) => ({ _tag: "BlowWhistle", whistleId, unit: u, summoned: summoned.length === 0 ? [LEAD] : summoned, deadline: T0 })),
+  fc.tuple(fc.constantFrom("w1", "w2"), unit, units).map(([whistleId, u, summoned]) => (at: number) =>
+    ({ petitionId: PID, at, actor: { kind: "system" }, _tag: "BlowWhistle", whistleId, unit: u, summoned: summoned.length === 0 ? [LEAD] : summoned, deadline: at + 86_400_000 }) as unknown as PetitionCommand),
   c(fc.tuple(fc.constantFrom("w1", "w2"), unit), ([whistleId, u]) => ({ _tag: "ReportForDuty", whistleId, unit: u })),
   c(other, (of) => ({ _tag: "MarkDuplicate", of })),
   c(other, (into) => ({ _tag: "Merge", into })),
@@ -94,7 +95,9 @@ const command: fc.Arbitrary<Make> = fc.oneof(
   c(fc.constant(0), () => ({ ...submit(), petitionId: PID }))
 )
 
-const history = fc.array(fc.tuple(command, fc.integer({ min: 0, max: 20 * 86_400_000 })), { maxLength: 30 })
+// Now and then a step goes back in time (a late or misdated command), which must be refused.
+const gap = fc.oneof({ weight: 19, arbitrary: fc.integer({ min: 0, max: 20 * 86_400_000 }) }, { weight: 1, arbitrary: fc.integer({ min: -3_600_000, max: -1 }) })
+const history = fc.array(fc.tuple(command, gap), { maxLength: 30 })
 
 interface Run {
   readonly state: PetitionState
@@ -145,6 +148,8 @@ it("random command sequences keep the responsibility chain, versions and replay 
       const { state, events } = runHistory(steps)
       expect(events.filter((e) => e._tag === "Submitted")).toHaveLength(1)
       expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1))
+      // Time never runs backwards in a history.
+      events.forEach((e, i) => expect(e.at).toBeGreaterThanOrEqual(events[i - 1]?.at ?? e.at))
       expect(replay(events)).toEqual(state)
       expect(verifyChain(events, { version: state.version, hash: state.lastHash })).toEqual(Result.void)
       if (events.some((e) => e._tag === "Closed")) reachedClosed++
