@@ -1,18 +1,40 @@
 import { Result, Schema } from "effect"
 import type { InvalidInput } from "../shared/validation.js"
-import { decodeInput } from "../shared/validation.js"
+import { decodeInput, invalidInput } from "../shared/validation.js"
 import type { PetitionEventJson } from "./schema.js"
 import { PetitionCommand, PetitionEvent } from "./schema.js"
 
+/**
+ * Decodes a tagged union, first checking the `_tag`: without it the schema can only say that the
+ * input matches none of the dozens of cases, which names neither the field nor the choices.
+ */
+const decodeTagged = <S extends Schema.Decoder<unknown>>(schema: S, tags: ReadonlyArray<string>, what: string) => {
+  const decode = decodeInput(schema, what)
+  const choices = tags.join(", ")
+  return (input: unknown): Result.Result<S["Type"], InvalidInput> => {
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      return Result.fail(invalidInput(what, [{ path: "/", message: `Expected a ${what}: an object whose "_tag" is one of ${choices}` }]))
+    }
+    const tag = "_tag" in input ? input._tag : undefined
+    if (typeof tag !== "string" || !tags.includes(tag)) {
+      const got = tag === undefined ? "it is missing" : `got ${JSON.stringify(tag)}`
+      return Result.fail(invalidInput(what, [{ path: "/_tag", message: `Expected one of ${choices}; ${got}` }]))
+    }
+    return decode(input)
+  }
+}
+
 /** Decodes a command from JSON (instants as ISO 8601 strings); every problem is named by its JSON path. */
-export const decodeCommand: (input: unknown) => Result.Result<PetitionCommand, InvalidInput> = decodeInput(
+export const decodeCommand: (input: unknown) => Result.Result<PetitionCommand, InvalidInput> = decodeTagged(
   PetitionCommand,
+  Object.keys(PetitionCommand.cases),
   "command"
 )
 
 /** Decodes a stored event (JSON) back into the model; identity fields come back as `Redacted`. */
-export const decodeEvent: (input: unknown) => Result.Result<PetitionEvent, InvalidInput> = decodeInput(
+export const decodeEvent: (input: unknown) => Result.Result<PetitionEvent, InvalidInput> = decodeTagged(
   PetitionEvent,
+  Object.keys(PetitionEvent.cases),
   "event"
 )
 

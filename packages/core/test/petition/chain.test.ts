@@ -95,4 +95,10 @@ describe("events as stored JSON", () => {
     expect(r.failure._tag).toBe("InvalidInput")
     expect(r.failure.problems.map((p) => p.path).sort()).toEqual(["/at", "/version"])
   })
+  it("a stored event of an unknown kind is named at /_tag, with the known kinds", () => {
+    const r = decodeEvent({ ...(stored[1] as object), _tag: "Teleported" })
+    if (Result.isSuccess(r)) throw new Error("expected a decode failure")
+    expect(r.failure.problems).toEqual([{ path: "/_tag", message: expect.stringContaining('Submitted, Acknowledged') }])
+    expect(r.failure.problems[0]?.message).toContain('got "Teleported"')
+  })
 })

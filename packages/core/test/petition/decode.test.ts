@@ -38,8 +38,18 @@ describe("decodeCommand", () => {
     const bad = { ...encodeCommand(submit()), persons: 0, petitioner: { anonymous: "no", phone: 138 }, rulePack: { id: "x" } }
     expect(problemsOf(bad).map((p) => p.path).sort()).toEqual(["/persons", "/petitioner/anonymous", "/petitioner/phone", "/rulePack/version"])
   })
-  it("reports an unknown command", () => {
-    expect(problemsOf({ ...json, _tag: "Teleport" }).length).toBeGreaterThan(0)
+  it("reports an unknown or missing command name at /_tag, listing the commands", () => {
+    const [unknown] = problemsOf({ ...json, _tag: "Teleport" })
+    expect(unknown?.path).toBe("/_tag")
+    expect(unknown?.message).toContain('got "Teleport"')
+    expect(unknown?.message).toContain("Submit, Acknowledge, Contact, Dispatch")
+    const { _tag: _, ...untagged } = json
+    expect(problemsOf(untagged)).toEqual([{ path: "/_tag", message: expect.stringContaining("it is missing") }])
+  })
+  it("reports input that is not an object at the root", () => {
+    for (const input of [null, "Dispatch", [json], 42]) {
+      expect(problemsOf(input)).toEqual([{ path: "/", message: expect.stringContaining('an object whose "_tag" is one of Submit') }])
+    }
   })
   it("rejects bad durations, tiers and ratings", () => {
     const base = { petitionId: "P-1", at: "2026-03-02T09:00:00Z", actor: { kind: "system" } }
