@@ -26,7 +26,12 @@ export interface MinyiOptions {
   readonly rulePack: RulePackRegistry | RulePack | string | unknown
   /** Storage ports; default in memory. Durable: `layer({ path })` from @minyi/store-sqlite, or @minyi/store-postgres. */
   readonly store?: Layer.Layer<StoragePorts, unknown>
-  /** Where notifications go; default the console. */
+  /**
+   * Where notifications go; default the console. One notifier layer, or one notifier per outbox
+   * channel (see `Notifiers.byChannel`; the rules' notifications use the channel "default").
+   */
+  readonly notifiers?: Layer.Layer<Notifier, unknown> | Readonly<Record<string, Notifier["Service"]>>
+  /** The same as `notifiers` given one layer (the name of the first releases). */
   readonly notifier?: Layer.Layer<Notifier, unknown>
   /** Run the scheduler (timers and outbox) in the background; default false — call `tick`/`relay` yourself. */
   readonly scheduler?: boolean | SchedulerOptions
@@ -60,6 +65,8 @@ const isDirectory = (d: unknown): d is Directory =>
 const isRegistry = (r: unknown): r is RulePackRegistry =>
   typeof r === "object" && r !== null && Array.isArray((r as RulePackRegistry).versions) && "packId" in r
 
+const isNotifierLayer = (n: NonNullable<MinyiOptions["notifiers"]>): n is Layer.Layer<Notifier, unknown> => Layer.isLayer(n)
+
 const isPack = (r: unknown): r is RulePack =>
   typeof r === "object" && r !== null && Array.isArray((r as RulePack).routing) && "document" in r
 
@@ -76,7 +83,9 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     ? source
     : orThrow(publish(emptyRegistry, isPack(source) ? source : orThrow(loadRulePack(source, { directory })), { directory }))
 
-  const ports = Layer.merge(options.store ?? Storage.layerMemory(), options.notifier ?? Notifiers.layerConsole)
+  const given = options.notifiers
+  const notifiers = given === undefined || isNotifierLayer(given) ? given : Notifiers.layerByChannel(given)
+  const ports = Layer.merge(options.store ?? Storage.layerMemory(), notifiers ?? options.notifier ?? Notifiers.layerConsole)
   const layer = engineLayer({ ...options.engine, directory, packs }).pipe(Layer.provideMerge(ports))
   const runtime = ManagedRuntime.make(layer as Layer.Layer<Engine | Outbox, never>)
   const run = <A, E>(f: (engine: Engine["Service"]) => Effect.Effect<A, E>): Promise<A> =>

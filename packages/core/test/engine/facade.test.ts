@@ -7,6 +7,7 @@ import {
   engineLayer,
   emptyRegistry,
   loadRulePack,
+  Notifier,
   Notifiers,
   notifyFailed,
   Outbox,
@@ -45,6 +46,24 @@ describe("the Promise facade", () => {
     } finally {
       await minyi.dispose()
     }
+  })
+
+  it("delivers through the notifiers it is given: one layer, or one notifier per channel", async () => {
+    const delivered: Array<string> = []
+    const recorder = (name: string) => Notifier.of({ send: (n) => Effect.sync(() => void delivered.push(`${name}:${n.recipient}`)) })
+    const overdue = Date.parse("2026-03-02T09:11:00+08:00")
+    for (const notifiers of [Layer.succeed(Notifier, recorder("layer")), { default: recorder("channel") }]) {
+      const minyi = createMinyi({ directory, rulePack: "futian-10-30-24", notifiers })
+      try {
+        await minyi.handle(submit("p-1", "2026-03-02T09:00:00+08:00"))
+        await minyi.tick(overdue)
+        const relayed = await minyi.relay(overdue)
+        expect(relayed.delivered).toBeGreaterThan(0)
+      } finally {
+        await minyi.dispose()
+      }
+    }
+    expect(delivered).toEqual(expect.arrayContaining(["layer:person:person.deputy-head.1", "channel:person:person.deputy-head.1"]))
   })
 
   it("rejects with real Error instances that carry _tag and a readable message", async () => {
