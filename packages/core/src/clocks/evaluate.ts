@@ -230,6 +230,9 @@ const apply = (run: Run, e: ClockEvent, responsible: string | undefined): void =
     run.open = "running"
   } else if (e._tag === "Extended" && (e["clock"] === p.name || e["clock"] === run.key)) {
     const amount = unwrap(parseDuration(String(e["amount"])))
+    // The policy's limits hold whatever the history says: an extension it does not allow never
+    // moves the due instant, even if the command that recorded it skipped checkExtension.
+    if (extensionRefusal(p, run.extCount, run.extTotal, amount) !== undefined) return
     const due = unwrap(run.calendar.add(run.dueAt, amount))
     run.totalMs += unwrap(run.calendar.between(run.dueAt, due))
     run.dueAt = due
@@ -379,30 +382,43 @@ export const checkExtension = (
 ): Result.Result<{ readonly count: number; readonly total: Duration }, ExtensionRefused> => {
   const refuse = (reason: ExtensionRefused["reason"], zh: string, en: string) =>
     Result.fail(new ExtensionRefused({ clock: clock.key, reason, message: `${zh} (${en})` }))
-  const rule = policy.extensions
-  if (rule === undefined || rule.maxCount === 0) {
+  const before = unwrapDuration(clock.extensions.total)
+  const count = clock.extensions.count + 1
+  const total = addDurations(before, amount)
+  const refusal = extensionRefusal(policy, clock.extensions.count, before, amount)
+  if (refusal === "notExtendable") {
     return refuse("notExtendable", `时限"${policy.name}"不允许延期。`, `Clock "${policy.name}" cannot be extended.`)
   }
   if (clock.state !== "running" && clock.state !== "paused") {
     return refuse("notRunning", `时限"${clock.key}"未在计时（${clock.state}），不能延期。`, `Clock "${clock.key}" is ${clock.state}, not running; it cannot be extended.`)
   }
-  const count = clock.extensions.count + 1
-  if (count > rule.maxCount) {
+  const maxCount = policy.extensions?.maxCount ?? 0
+  if (refusal === "tooMany") {
     return refuse(
       "tooMany",
-      `时限"${clock.key}"已延期 ${clock.extensions.count} 次，最多 ${rule.maxCount} 次。`,
-      `Clock "${clock.key}" has been extended ${clock.extensions.count} time(s); at most ${rule.maxCount} allowed.`
+      `时限"${clock.key}"已延期 ${clock.extensions.count} 次，最多 ${maxCount} 次。`,
+      `Clock "${clock.key}" has been extended ${clock.extensions.count} time(s); at most ${maxCount} allowed.`
     )
   }
-  const total = addDurations(unwrapDuration(clock.extensions.total), amount)
-  if (durationExceeds(total, rule.maxTotal)) {
-    return refuse(
-      "tooLong",
-      `延期合计 ${total.iso} 超过上限 ${rule.maxTotal.iso}。`,
-      `Extensions would total ${total.iso}, more than the ${rule.maxTotal.iso} allowed.`
-    )
+  if (refusal === "tooLong") {
+    const maxTotal = policy.extensions?.maxTotal.iso ?? "PT0S"
+    return refuse("tooLong", `延期合计 ${total.iso} 超过上限 ${maxTotal}。`, `Extensions would total ${total.iso}, more than the ${maxTotal} allowed.`)
   }
   return Result.succeed({ count, total })
+}
+
+/** Why the policy does not allow one more extension by `amount` after `count` totalling `total`. */
+const extensionRefusal = (
+  policy: ClockPolicy,
+  count: number,
+  total: Duration,
+  amount: Duration
+): "notExtendable" | "tooMany" | "tooLong" | undefined => {
+  const rule = policy.extensions
+  if (rule === undefined || rule.maxCount === 0) return "notExtendable"
+  if (count + 1 > rule.maxCount) return "tooMany"
+  if (durationExceeds(addDurations(total, amount), rule.maxTotal)) return "tooLong"
+  return undefined
 }
 
 const unwrapDuration = (iso: string): Duration => Result.getOrElse(parseDuration(iso), () => zero)

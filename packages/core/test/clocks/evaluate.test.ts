@@ -119,6 +119,20 @@ describe("a working-day clock with pauses and extensions (handling in 60 days)",
     expect(clock(r, "handling").remainingMs).toBe(33 * HOUR)
   })
 
+  it("an Extended event the policy does not allow never moves the due instant", () => {
+    const extended = (amount: string) => ev("Extended", T + HOUR, { clock: "handling", amount })
+    const dueAfter = (p: ClockPolicy, events: ReadonlyArray<ClockEvent>) => clock(run([p], [accepted, ...events], T + 2 * HOUR), "handling")
+    const threeDays = Date.parse("2026-03-05T10:00:00+08:00")
+    // Over the total (P2D), a second one (maxCount 1), and any on a clock without an extension rule.
+    expect(dueAfter(handling, [extended("P3D")])).toMatchObject({ dueAt: threeDays, extensions: { count: 0, total: "PT0S" } })
+    expect(dueAfter(handling, [extended("P1D"), extended("P1D")])).toMatchObject({
+      dueAt: Date.parse("2026-03-06T10:00:00+08:00"),
+      extensions: { count: 1, total: "P1D" }
+    })
+    const { extensions: _, ...rest } = handling
+    expect(dueAfter(rest, [extended("P1D")]).dueAt).toBe(threeDays)
+  })
+
   it("checkExtension refuses too many, too long, not extendable and not running", () => {
     const fresh = clock(run([handling], [accepted], T), "handling")
     const once = clock(run([handling], [accepted, ev("Extended", T, { clock: "handling", amount: "P1D" })], T), "handling")
