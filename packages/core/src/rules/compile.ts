@@ -5,7 +5,7 @@
  */
 import type { Condition, FactCondition, Rule } from "./format.js"
 import { conditionKind, isFactReference, ruleIdOf } from "./format.js"
-import { durationMillis, operators } from "./operators.js"
+import { durationMillis, operatorFor } from "./operators.js"
 import { compilePath } from "./path.js"
 
 /** The facts a rule sees, by name (`petition`, `clocks`, `trigger`, `now` in minyi: see `RuleFacts`). */
@@ -40,7 +40,7 @@ const accessor = (fact: string, path: string | undefined): ((facts: FactsBag) =>
 }
 
 const compileFact = (c: FactCondition): Compiled => {
-  const definition = operators[c.operator]
+  const definition = operatorFor(c.operator)
   const left = accessor(c.fact, c.path)
   const pathPart = c.path === undefined ? {} : { path: c.path }
   // Only reachable when compileRules is called on rules that were not validated: an unknown operator never holds.

@@ -1,7 +1,7 @@
 /** Why rules fired or not, condition by condition, in words staff read. */
 import type { ConditionTrace } from "./compile.js"
 import type { RuleFacts } from "./facts.js"
-import { operators } from "./operators.js"
+import { operatorFor } from "./operators.js"
 import type { RulePack } from "./pack.js"
 
 export interface RuleExplanation {
@@ -54,7 +54,7 @@ export const describeTrace = (trace: ConditionTrace, lang: "zh-CN" | "en", inden
   const zh = lang === "zh-CN"
   switch (trace.kind) {
     case "fact": {
-      const op = operators[trace.operator]
+      const op = operatorFor(trace.operator)
       const verb = op === undefined ? trace.operator : zh ? op.zh : op.en
       const where = `${trace.fact}${trace.path === undefined ? "" : ` ${trace.path}`}`
       return [zh ? `${indent}${mark} ${where} = ${show(trace.factValue)}，${verb} ${show(trace.expected)}` : `${indent}${mark} ${where} = ${show(trace.factValue)}, ${verb} ${show(trace.expected)}`]

@@ -1,6 +1,6 @@
 /** The rule pack's JSON Schema, for editors (`"$schema"` in a pack gives completion and inline errors). */
 import { Schema } from "effect"
-import { operatorNames } from "./operators.js"
+import { decoratorNames, operatorNames } from "./operators.js"
 import { factCatalogue } from "./facts.js"
 import { RulePackSchema } from "./schema.js"
 
@@ -28,7 +28,10 @@ export const rulePackJsonSchema = (): Record<string, unknown> => {
   const fact = definitions["FactCondition"]?.["properties"] as Record<string, Record<string, unknown>> | undefined
   if (fact !== undefined) {
     fact["fact"] = { ...fact["fact"], enum: Object.keys(factCatalogue) }
-    fact["operator"] = { ...fact["operator"], enum: operatorNames }
+    fact["operator"] = {
+      ...fact["operator"],
+      anyOf: [{ enum: operatorNames }, { pattern: `^((${decoratorNames.join("|")}):)+(${operatorNames.join("|")})$` }]
+    }
   }
   // Effect writes local references as "#/$defs/…"; make sure they point inside this document.
   walk(schema, (o) => {

@@ -77,3 +77,39 @@ export const operators: Readonly<Record<string, OperatorDefinition>> = Object.fr
 )
 
 export const operatorNames: ReadonlyArray<string> = Object.keys(operators)
+
+type Test = OperatorDefinition["test"]
+
+/**
+ * json-rules-engine 7 registers these operator decorators by default, so rules written for it may
+ * say `not:equal`, `someFact:in` or `not:everyValue:lessThan`. Each wraps the operator after it,
+ * with json-rules-engine's semantics (a "fact" decorator needs a list fact); where json-rules-engine
+ * throws (someValue over a value that is not a list) the condition does not hold.
+ */
+const decorators: Readonly<Record<string, { readonly wrap: (next: Test) => Test; readonly value?: ValueKind; readonly zh: string; readonly en: string }>> = {
+  someFact: { wrap: (next) => (a, b) => Array.isArray(a) && a.some((x) => next(x, b)), zh: "有一项", en: "has an item that" },
+  someValue: { wrap: (next) => (a, b) => Array.isArray(b) && b.some((y) => next(a, y)), value: "list", zh: "对其中一个", en: "for some of the values" },
+  everyFact: { wrap: (next) => (a, b) => Array.isArray(a) && a.every((x) => next(x, b)), zh: "每一项都", en: "has only items that" },
+  everyValue: { wrap: (next) => (a, b) => Array.isArray(b) && b.every((y) => next(a, y)), value: "list", zh: "对其中每一个", en: "for each of the values" },
+  swap: { wrap: (next) => (a, b) => next(b, a), value: "any", zh: "（左右互换）", en: "(swapped)" },
+  not: { wrap: (next) => (a, b) => !next(a, b), zh: "并非", en: "not" }
+}
+export const decoratorNames: ReadonlyArray<string> = Object.keys(decorators)
+
+const decorated = new Map<string, OperatorDefinition>()
+
+/** The operator a condition names: a plain one, or one behind json-rules-engine decorators. */
+export const operatorFor = (name: string): OperatorDefinition | undefined => {
+  const plain = operators[name]
+  if (plain !== undefined) return plain
+  const colon = name.indexOf(":")
+  if (colon <= 0) return undefined
+  const decorator = decorators[name.slice(0, colon)]
+  const inner = decorator === undefined ? undefined : operatorFor(name.slice(colon + 1))
+  if (decorator === undefined || inner === undefined) return undefined
+  const known = decorated.get(name)
+  if (known !== undefined) return known
+  const definition = op(name, decorator.value ?? inner.value, inner.standard, `${decorator.zh}${inner.zh}`, `${decorator.en} ${inner.en}`, decorator.wrap(inner.test))
+  decorated.set(name, definition)
+  return definition
+}

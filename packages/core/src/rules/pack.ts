@@ -17,7 +17,7 @@ import { compileRules } from "./compile.js"
 import { clockFields, factCatalogue } from "./facts.js"
 import type { Condition, FactCondition, Rule } from "./format.js"
 import { conditionKind, isFactReference, ruleIdOf } from "./format.js"
-import { durationMillis, operatorNames, operators } from "./operators.js"
+import { decoratorNames, durationMillis, operatorFor, operatorNames } from "./operators.js"
 import { parsePath } from "./path.js"
 import type { RulePackDocument } from "./schema.js"
 import { AllCondition, AnyCondition, ConditionReference, FactCondition as FactConditionSchema, NotCondition, packKeys, ruleKeys, RulePackShape } from "./schema.js"
@@ -204,15 +204,31 @@ const checkFactPath = (ctx: Context, fact: string, path: string | undefined, at:
   }
 }
 
+/** The operator a misspelt one was probably meant to be, decorators (`not:`, `someFact:` …) corrected one by one. */
+const nearOperator = (name: string): string | undefined => {
+  const parts = name.split(":")
+  const fixed = parts.map((part, i) => {
+    const known = i === parts.length - 1 ? operatorNames : decoratorNames
+    return known.includes(part) ? part : closest(part, known)
+  })
+  return fixed.every((f) => f !== undefined) ? fixed.join(":") : undefined
+}
+
 const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabel: string): void => {
   if (!(c.fact in factCatalogue)) {
     ctx.problems.push({ path: `${at}/fact`, ...unknownFact(c.fact) })
   } else {
     checkFactPath(ctx, c.fact, c.path, `${at}/path`, ruleLabel)
   }
-  const definition = operators[c.operator]
+  const definition = operatorFor(c.operator)
   if (definition === undefined) {
-    ctx.problems.push({ path: `${at}/operator`, ...say(`未知的运算符 "${c.operator}"${didYouMean(c.operator, operatorNames, "zh-CN")}`, `unknown operator "${c.operator}"${didYouMean(c.operator, operatorNames)}`) })
+    const near = nearOperator(c.operator)
+    ctx.problems.push({
+      path: `${at}/operator`,
+      ...(near === undefined
+        ? say(`未知的运算符 "${c.operator}"${didYouMean(c.operator, operatorNames, "zh-CN")}`, `unknown operator "${c.operator}"${didYouMean(c.operator, operatorNames)}`)
+        : say(`未知的运算符 "${c.operator}"；是否应为 "${near}"？`, `unknown operator "${c.operator}"; did you mean "${near}"?`))
+    })
     return
   }
   const value = c.value

@@ -27,7 +27,7 @@ export const FactReference = Schema.Struct({
 
 export const FactCondition = Schema.Struct({
   fact: Schema.String.annotate({ description: "petition, clocks, trigger or now" }),
-  operator: Schema.String.annotate({ description: "equal, notEqual, in, notIn, contains, doesNotContain, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, categoryWithin, jurisdictionWithin, durationAtLeast, durationAtMost" }),
+  operator: Schema.String.annotate({ description: "equal, notEqual, in, notIn, contains, doesNotContain, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, categoryWithin, jurisdictionWithin, durationAtLeast, durationAtMost; json-rules-engine's decorators too, e.g. not:equal, someFact:in" }),
   value: Schema.Unknown,
   path: Schema.optionalKey(Schema.String.annotate({ description: "where in the fact, e.g. $.returnCount or $.feedback.state" })),
   params: Schema.optionalKey(Params),

@@ -28,11 +28,17 @@ const standardOperators = [
   "lessThan", "lessThanInclusive", "greaterThan", "greaterThanInclusive"
 ]
 
+// json-rules-engine 7 registers these decorators by default: "not:equal", "someFact:in", chained as "not:everyValue:lessThan".
+const decorators = ["someFact", "someValue", "everyFact", "everyValue", "swap", "not"]
+const operator = fc
+  .tuple(fc.array(fc.constantFrom(...decorators), { maxLength: 2 }), fc.constantFrom(...standardOperators))
+  .map(([prefix, base]) => [...prefix, base].join(":"))
+
 const optionalPath = fc.constantFrom(...paths)
 const factCondition: fc.Arbitrary<Condition> = fc
   .record({
     fact: fc.constantFrom(...factNames),
-    operator: fc.constantFrom(...standardOperators),
+    operator: fc.oneof(fc.constantFrom(...standardOperators), operator),
     path: optionalPath,
     literal: fc.oneof(leaf, fc.array(scalar, { maxLength: 4 })),
     reference: fc.option(fc.record({ fact: fc.constantFrom(...factNames), path: optionalPath }), { freq: 4 }),
@@ -42,7 +48,7 @@ const factCondition: fc.Arbitrary<Condition> = fc
     const value =
       reference !== null
         ? reference.path === undefined ? { fact: reference.fact } : { fact: reference.fact, path: reference.path }
-        : (operator === "in" || operator === "notIn") && !Array.isArray(literal) && typeof literal !== "string"
+        : /(^|:)(in|notIn)$/.test(operator) && !Array.isArray(literal) && typeof literal !== "string"
           ? [literal]
           : literal
     return {

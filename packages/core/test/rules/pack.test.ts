@@ -197,6 +197,20 @@ describe("loadRulePack", () => {
     expect(messageAt(e, "/escalation/2/event/params/deadline")).toMatch(/a whistle needs a "deadline"/)
   })
 
+  it("loads json-rules-engine's operator decorators and corrects a misspelt one part by part", () => {
+    const pack: any = minimal()
+    const rule = (id: string, operator: string) => ({
+      id, priority: id === "ok" ? 2 : 1, conditions: { all: [{ fact: "petition", path: "$.flags", operator, value: "urgent" }] }, event: { type: "route", params: { lead: "dept.ecology" } }
+    })
+    pack.routing = [rule("ok", "someFact:equal")]
+    expect(ok(pack).routing).toHaveLength(1)
+    pack.routing = [rule("ok", "not:someFact:equal"), rule("bad", "nto:someFact:equl")]
+    const e = fail(pack)
+    expect(e.problems.map((p) => p.path)).toEqual(["/routing/1/conditions/all/0/operator"])
+    expect(e.problems[0]!.message).toBe('unknown operator "nto:someFact:equl"; did you mean "not:someFact:equal"?')
+    expect(e.problems[0]!.zh).toBe('未知的运算符 "nto:someFact:equl"；是否应为 "not:someFact:equal"？')
+  })
+
   it("refuses a template placeholder the engine cannot fill, naming the template, language and part", () => {
     const pack: any = minimal()
     pack.templates.hello = {
@@ -237,7 +251,11 @@ describe("rulePackJsonSchema", () => {
     expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema")
     const defs = schema.$defs
     expect(defs.RulePack.required).toEqual(expect.arrayContaining(["id", "version", "effectiveFrom", "routing", "escalation"]))
-    expect(defs.FactCondition.properties.operator.enum).toContain("categoryWithin")
+    const [plain, decorated] = defs.FactCondition.properties.operator.anyOf
+    expect(plain.enum).toContain("categoryWithin")
+    const pattern = new RegExp(decorated.pattern)
+    for (const name of ["not:equal", "someFact:in", "not:everyValue:lessThan"]) expect(name).toMatch(pattern)
+    for (const name of ["equal", "not:", "nott:equal", "not:equl"]) expect(name).not.toMatch(pattern)
     expect(defs.FactCondition.properties.fact.enum).toEqual(["petition", "clocks", "trigger", "now"])
     const actions = JSON.stringify(defs.Action)
     for (const type of ["route", "notify", "escalate", "whistle", "flag", "setPriority", "requireVisit"]) expect(actions).toContain(`"${type}"`)
