@@ -70,8 +70,14 @@ const referentialProblems = (d: DirectoryData): Array<InputProblem> => {
   const ref = (path: string, id: string | undefined, known: ReadonlySet<string>, what: string) => {
     if (id !== undefined && !known.has(id)) problems.push({ path, message: `dangling reference: no ${what} with id "${id}"` })
   }
+  const pIndex = indexBy(d.people)
   d.units.forEach((u, i) => {
     ref(`/units/${i}/leader`, u.leader, people, "person")
+    // Escalation's first rung is the lead unit's leader: one from elsewhere would own the wrong cases.
+    const leader = pIndex.get(u.leader)
+    if (leader !== undefined && leader.unit !== u.id) {
+      problems.push({ path: `/units/${i}/leader`, message: `the leader "${leader.id}" works in unit "${leader.unit}", not in "${u.id}"` })
+    }
     ref(`/units/${i}/jurisdiction`, u.jurisdiction, jurisdictions, "jurisdiction")
     ref(`/units/${i}/parent`, u.parent, units, "unit")
   })
@@ -121,6 +127,13 @@ const referentialProblems = (d: DirectoryData): Array<InputProblem> => {
   cycles("units", d.units)
   cycles("jurisdictions", d.jurisdictions)
   cycles("categories/nodes", d.categories.nodes)
+
+  // One district is the root every path, scope and linked-leader walk ends at.
+  const districts = d.jurisdictions.flatMap((j, i) => (j.level === "district" ? [i] : []))
+  if (districts.length === 0) problems.push({ path: "/jurisdictions", message: "expected exactly one jurisdiction of level \"district\" (the root), found none" })
+  districts.slice(1).forEach((i) =>
+    problems.push({ path: `/jurisdictions/${i}/level`, message: `expected exactly one jurisdiction of level "district" (the root; first at /jurisdictions/${districts[0]})` })
+  )
 
   const centres = d.units.flatMap((u, i) => (u.kind === "dispatch_centre" ? [i] : []))
   if (centres.length === 0) problems.push({ path: "/units", message: "expected exactly one unit of kind \"dispatch_centre\", found none" })
@@ -174,8 +187,8 @@ const decodeDirectory = decodeInput(DirectoryDataSchema, "directory")
 
 /**
  * Loads a directory from JSON-shaped input. Shape errors and referential problems (dangling
- * reference, cycle, duplicate id, misplaced tree level, missing dispatch centre) are all
- * reported at once, each with its JSON path.
+ * reference, cycle, duplicate id, misplaced tree level, not exactly one district, a unit led from
+ * another unit, missing dispatch centre) are all reported at once, each with its JSON path.
  */
 export const loadDirectory = (input: unknown): Result.Result<Directory, InvalidInput> =>
   Result.flatMap(decodeDirectory(input), (data) => {

@@ -118,6 +118,22 @@ describe("loadDirectory refuses bad directories with JSON paths", () => {
     const paths = problems(bad).map((p) => p.path)
     expect(paths).toEqual(expect.arrayContaining([`/jurisdictions/${g}/parent`, "/units"]))
   })
+  it("exactly one district at the root", () => {
+    const two = clone()
+    two.jurisdictions.push({ id: "district.luohu", name: "罗湖区", nameEn: "Luohu District", level: "district", leaders: [] })
+    expect(problems(two)).toEqual([
+      { path: `/jurisdictions/${two.jurisdictions.length - 1}/level`, message: expect.stringContaining("exactly one jurisdiction of level \"district\"") }
+    ])
+    const none = clone()
+    none.jurisdictions = none.jurisdictions.filter((j: { level: string }) => j.level === "grid")
+    expect(problems(none).map((p) => p.path)).toContain("/jurisdictions")
+  })
+  it("a unit led by someone who works elsewhere", () => {
+    const bad = clone()
+    const i = bad.units.findIndex((u: { id: string }) => u.id === "dept.ecology")
+    bad.units[i].leader = "person.district-head"
+    expect(problems(bad)).toEqual([{ path: `/units/${i}/leader`, message: expect.stringContaining('works in unit "') }])
+  })
   it("never throws, whatever it is given", () =>
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), fc.constant(null)), fc.nat(), (junk, i) => {
