@@ -133,6 +133,14 @@ describePg("PostgreSQL faults", (url) => {
     expect(retried).toMatchObject({ previousVersion: 1, version: 3, replayed: false })
   })
 
+  it("a call after the store closed, and an append queued as it closed, is StoreUnavailable", async () => {
+    const { store, close } = await openStore(url)
+    const queued = failure(store.eventStore.append(batch("p1", 0, [newEvent("e1")])))
+    await close()
+    expect(await queued).toMatchObject({ _tag: "StoreUnavailable" })
+    expect(await failure(store.eventStore.readStream("p1"))).toMatchObject({ _tag: "StoreUnavailable" })
+  })
+
   it("classifies dropped and refused connections as transient, a constraint violation as not", () => {
     expect(isTransient({ code: "57P01", message: "terminating connection due to administrator command" })).toBe(true)
     expect(isTransient({ code: "ECONNREFUSED" })).toBe(true)

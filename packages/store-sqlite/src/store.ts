@@ -90,6 +90,8 @@ const classify = (location: string, e: unknown): StoreError | OpenError => {
   }
   // better-sqlite3 reports a missing directory as a TypeError before SQLite is involved.
   if (e instanceof TypeError && /directory does not exist|Cannot open/i.test(e.message)) return storeUnavailable(e.message)
+  // A call after the scope closed the store, or an append queued just before it closed.
+  if (e instanceof TypeError && /connection is not open/.test(e.message)) return storeUnavailable(`the store ${location} is closed`)
   // Anything else is a bug in this adapter: let it be a defect rather than a misleading error.
   throw e
 }

@@ -6,7 +6,7 @@ import { layer, layerConfig, make, SCHEMA_VERSION } from "@minyi/store-sqlite"
 import type { SqliteStoreConfig } from "@minyi/store-sqlite"
 import { batch, newEvent, summary } from "@minyi/testkit"
 import Database from "better-sqlite3"
-import { ConfigProvider, Effect, Layer } from "effect"
+import { ConfigProvider, Context, Effect, Exit, Layer, Scope } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 
 const dir = mkdtempSync(join(tmpdir(), "minyi-sqlite-open-"))
@@ -103,6 +103,18 @@ describe("opening a SQLite store", () => {
   it("reports a path it cannot open as StoreUnavailable", async () => {
     const error = await attempt(join(dir, "no-such-dir", "x.db"), EventStore.use((s) => s.readStream("p1")))
     expect(error).toMatchObject({ _tag: "StoreUnavailable" })
+  })
+})
+
+describe("a closed store", () => {
+  it("answers calls made after closing, and an append queued as it closed, with StoreUnavailable", async () => {
+    const scope = Effect.runSync(Scope.make())
+    const ports = await Effect.runPromise(Scope.provide(scope)(make({ path: fresh() })))
+    const store = Context.get(ports, EventStore)
+    const queued = Effect.runPromise(Effect.flip(store.append(batch("p1", 0, [newEvent("e1")]))))
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+    expect(await queued).toMatchObject({ _tag: "StoreUnavailable", reason: expect.stringContaining("closed") })
+    expect(await Effect.runPromise(Effect.flip(store.readStream("p1")))).toMatchObject({ _tag: "StoreUnavailable", reason: expect.stringContaining("closed") })
   })
 })
 
