@@ -142,12 +142,11 @@ const notFound = (petitionId: string) =>
   new PetitionNotFound({ petitionId, message: `找不到诉求 ${petitionId}（no petition ${petitionId}）` })
 
 /**
- * The first `limit` items of a paged source that `keep` accepts, following its cursors: a filter
- * applied to one page only would drop what matches on later pages.
+ * The first `limit` items of a paged source that `keep` accepts, following its cursors from
+ * `after`: a filter applied to one page only would drop what matches on later pages.
  */
 const firstMatching = Effect.fnUntraced(function*(
-  source: (page: PageRequest) => Effect.Effect<Page<PetitionSummary>, StoreError>,
-  pageAfter: (after: string | undefined) => PageRequest,
+  source: (after: string | undefined) => Effect.Effect<Page<PetitionSummary>, StoreError>,
   after: string | undefined,
   keep: (s: PetitionSummary) => boolean,
   limit: number
@@ -155,7 +154,7 @@ const firstMatching = Effect.fnUntraced(function*(
   const out: Array<PetitionSummary> = []
   let cursor = after
   while (out.length < limit) {
-    const page = yield* source(pageAfter(cursor))
+    const page = yield* source(cursor)
     for (const s of page.items) if (out.length < limit && keep(s)) out.push(s)
     if (page.next === null) break
     cursor = page.next
@@ -324,14 +323,17 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     const community = place.find((j) => j.level === "community") ?? place[place.length - 1]
     if (community === undefined) return undefined
     const subtree = directory.categoryPath(command.category).slice(0, policy.categoryDepth).map((c) => c.id)
-    const candidates = yield* queries.byJurisdiction(community.id, { limit: 10_000 })
-    const matches = candidates.items.filter(
+    // Every page: a busy community holds more petitions than one page, in id order, not by age.
+    const matches = yield* firstMatching(
+      (after) => queries.byJurisdiction(community.id, { limit: 10_000, ...(after === undefined ? {} : { after }) }),
+      undefined,
       (s) =>
         s.petitionId !== command.petitionId &&
         (s.data as { phoneHash?: unknown }).phoneHash === hash &&
         subtree.every((c, i) => s.categoryPath[i] === c) &&
         command.at - s.receivedAt <= policy.windowMs &&
-        s.receivedAt <= command.at
+        s.receivedAt <= command.at,
+      Number.POSITIVE_INFINITY
     )
     return matches.sort((a, b) => b.receivedAt - a.receivedAt)[0]?.petitionId
   })
@@ -532,7 +534,9 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
             ...scope.jurisdictions.map((j) => (page: PageRequest) => queries.byJurisdiction(j, page)),
             (page: PageRequest) => queries.byPerson(scope.person.id, page)
           ]
-      const found = yield* Effect.all(sources.map((source) => firstMatching(source, pageAfter, request.after, overdue, limit)))
+      const found = yield* Effect.all(
+        sources.map((source) => firstMatching((after) => source(pageAfter(after)), request.after, overdue, limit))
+      )
       const seen = new Map<string, PetitionSummary>()
       for (const items of found) for (const s of items) seen.set(s.petitionId, s)
       return [...seen.values()]

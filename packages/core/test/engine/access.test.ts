@@ -1,6 +1,18 @@
-import { Effect, Layer, Result } from "effect"
+import { Effect, Layer, Option, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { Engine, engineLayer, emptyRegistry, loadRulePack, Notifiers, publish, rulePackPresets, sampleDirectory, Storage } from "../../src/index.js"
+import {
+  Engine,
+  engineLayer,
+  emptyRegistry,
+  EventStore,
+  loadRulePack,
+  Notifiers,
+  publish,
+  Queries,
+  rulePackPresets,
+  sampleDirectory,
+  Storage
+} from "../../src/index.js"
 
 const directory = sampleDirectory()
 const packs = Result.getOrThrow(
@@ -144,6 +156,29 @@ describe("engine: intake", () => {
     expect(out.second.repeatOf).toEqual(["p-first"])
     expect(out.second.counters.repeats).toBe(1)
     expect(out.other.repeatOf).toEqual([])
+  })
+
+  it("finds the earlier petition however many of its community's petitions come before it in id order", async () => {
+    const out = await Effect.runPromise(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const store = yield* EventStore
+        const queries = yield* Queries
+        // More read-model rows in the community than one page holds (10,000), all before "p-…" in id order.
+        yield* engine.handleJson(submitJson("a-template", { petitioner: { anonymous: false, phone: "13700000000" } }))
+        const row = Option.getOrThrow(yield* queries.get("a-template"))
+        for (let i = 0; i < 10_000; i++) {
+          const petitionId = `a-${String(i).padStart(5, "0")}`
+          yield* store.append({ streamId: petitionId, expectedVersion: 0, events: [], outbox: [], timers: { schedule: [], cancel: [] }, summary: { ...row, petitionId } })
+        }
+        yield* engine.handleJson(submitJson("p-first"))
+        yield* engine.handleJson({ ...submitJson("p-second"), at: "2026-03-05T10:00:00+08:00" })
+        return yield* engine.state("p-second")
+      }).pipe(
+        Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+      )
+    )
+    expect(out.repeatOf).toEqual(["p-first"])
   })
 
   it("refuses commands for petitions that do not exist", async () => {
