@@ -1,4 +1,4 @@
-import type { PetitionCommandTag, PetitionEventTag } from "./schema.js"
+import type { PetitionCommandTag, PetitionEventTag, Rating } from "./schema.js"
 import type { PetitionStatus } from "./state.js"
 
 /** A label for staff: Simplified Chinese first, English alongside. */
@@ -16,6 +16,13 @@ export const statusLabels: Readonly<Record<PetitionStatus, Label>> = {
   closed: { zh: "已结案", en: "closed" },
   declined: { zh: "不予受理", en: "declined" },
   merged: { zh: "已合并", en: "merged" }
+}
+
+/** The petitioner's rating (回访满意度), as a clerk reads it out. */
+export const ratingLabels: Readonly<Record<Rating, Label>> = {
+  satisfied: { zh: "满意", en: "satisfied" },
+  basically_satisfied: { zh: "基本满意", en: "basically satisfied" },
+  unsatisfied: { zh: "不满意", en: "unsatisfied" }
 }
 
 export const eventLabels: Readonly<Record<PetitionEventTag, Label>> = {
