@@ -6,8 +6,8 @@
  *   pnpm demo                      in memory
  *   pnpm demo -- --db demo.sqlite  durable, on SQLite (run it twice: the second run finds the first's petitions)
  */
-import { createMinyi, eventLabels, formatInstantWithOffset, Notifiers, parseInstant, sampleDirectory, statusLabels, verifyChain } from "@minyi/core"
-import type { PetitionEvent } from "@minyi/core"
+import { createMinyi, eventLabels, formatInstantWithOffset, Notifiers, parseInstant, ratingLabels, sampleDirectory, statusLabels, verifyChain } from "@minyi/core"
+import type { ClockState, PetitionEvent } from "@minyi/core"
 import * as SqliteStore from "@minyi/store-sqlite"
 import { Result } from "effect"
 
@@ -32,6 +32,14 @@ const named = (id: string | undefined): string => {
   if (id === undefined) return "—"
   const e = directory.unit(id) ?? directory.person(id) ?? directory.channel(id) ?? directory.jurisdiction(id) ?? directory.category(id)
   return e === undefined ? id : `${e.name} (${e.nameEn})`
+}
+
+const clockStates: Readonly<Record<ClockState, string>> = {
+  pending: "未开始 pending",
+  running: "计时中 running",
+  paused: "暂停 paused",
+  met: "按时 met",
+  breached: "超时 breached"
 }
 
 const run = `${Date.now().toString(36)}`
@@ -74,8 +82,12 @@ const details = (e: PetitionEvent): string => {
       return `${named(e.unit)}：${e.summary}`
     case "ClockBreached":
       return `时钟 clock ${e.clock} 到期 due ${clock(e.dueAt)}`
+    case "ClockWarned":
+      return `时钟 clock ${e.clock} 已过 passed ${e.threshold} · 到期 due ${clock(e.dueAt)}`
+    case "Escalated":
+      return `第 ${e.tier} 级 tier ${e.tier} · 包案人 owner ${named(e.owner)}：${e.reason}`
     case "SatisfactionRated":
-      return e.rating
+      return `${ratingLabels[e.rating].zh} ${ratingLabels[e.rating].en}`
     case "Closed":
       return e.reason
     case "RepeatLinked":
@@ -107,11 +119,14 @@ const main = async () => {
   await minyi.handle({ _tag: "AssignHandler", petitionId: A, at: at("2026-03-02T09:20"), actor: as(unit), unit, person: "person.handler.urban-management" })
   await minyi.handle({ _tag: "CompleteFirstRound", petitionId: A, at: at("2026-03-02T16:30"), actor: as(unit), unit, summary: "现场核查：除臭设备故障，当日加密清运两次。" })
 
-  // B: nobody gives feedback within 10 minutes — the pack escalates to the street's linked leader.
+  // B: nobody gives feedback within 10 minutes — the pack notifies the street's linked leader.
   await submit(B, "2026-03-02T09:30", "红荔社区垃圾站夜间清运噪声")
   const tick = await minyi.tick(at("2026-03-02T09:41"))
   const relay = await minyi.relay(at("2026-03-02T09:41"))
   console.log(`② ${B} 10分钟未反馈 no feedback in 10 minutes: ${tick.actions.map((x) => `${x.type}(${x.rule})`).join(", ")}; 已发送通知 notifications sent: ${relay.delivered}`)
+  // Still untouched a day later: the first round is overdue and the case goes up to the lead unit's leader.
+  const dayLater = await minyi.tick(at("2026-03-03T10:00"))
+  console.log(`③ ${B} 24小时首轮未办结 first round overdue: ${dayLater.actions.map((x) => `${x.type}(${x.rule})`).join(", ")}`)
 
   await minyi.handle({
     _tag: "ReportPart", petitionId: A, at: at("2026-03-03T11:00"), actor: as("dept.ecology"), unit: "dept.ecology",
@@ -135,7 +150,7 @@ const main = async () => {
     const clocks = await minyi.clocks(id, at("2026-03-05T12:00"))
     console.log(`\n信访件 ${id}「${state.title ?? ""}」 ${statusLabels[state.status].zh} ${statusLabels[state.status].en} · 提级 tier ${state.tier}`)
     print(history)
-    console.log(`  时钟 clocks: ${clocks.clocks.map((c) => `${c.name}=${c.state}`).join(" · ")}`)
+    console.log(`  时钟 clocks: ${clocks.clocks.map((c) => `${c.name} ${clockStates[c.state]}`).join(" · ")}`)
     const chain = verifyChain(history, { version: state.version, hash: state.lastHash })
     console.log(`  哈希链 hash chain: ${Result.isSuccess(chain) ? "完整 intact" : chain.failure.message}`)
   }
