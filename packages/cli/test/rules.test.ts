@@ -109,6 +109,33 @@ describe("minyi rules (in process)", () => {
     expect((await run(["rules", "frobnicate"])).code).toBe(2)
   })
 
+  it("explain checks the facts' ids and paths against the directory, and fills in a street left out", async () => {
+    const { street: _street, ...withoutStreet } = facts.petition
+    const filled = await run(["rules", "explain", "--pack", futianPath, "--petition", write("no-street.json", { ...facts, petition: withoutStreet })], "en")
+    expect(filled.code).toBe(0)
+    const streetOnly = write("street-pack.json", {
+      ...futian,
+      routing: [{ id: "futian-street", priority: 99, conditions: { all: [{ fact: "petition", path: "$.street", operator: "equal", value: "street.futian" }] }, event: { type: "route", params: { lead: "dept.ecology" } } }]
+    })
+    const byStreet = await run(["rules", "explain", "--pack", streetOnly, "--petition", "no-street.json"], "en")
+    expect(byStreet.out).toContainEqual(expect.stringMatching(/^FIRES  futian-street .*← routes the petition$/))
+    write("wrong-facts.json", {
+      ...facts,
+      petition: { ...facts.petition, category: "city-management.sanitation.refuse-odor", jurisdictionPath: ["district.futian", "community.futian.gangxia"], street: "street.shatou", lead: "dept.urban-managment", coHandlers: ["dept.ecology", "dept.x"] }
+    })
+    const wrong = await run(["rules", "explain", "--pack", futianPath, "--petition", "wrong-facts.json"], "en")
+    expect(wrong.code).toBe(1)
+    expect(wrong.out).toEqual([
+      'wrong-facts.json: /petition/category: no category "city-management.sanitation.refuse-odor" in the directory',
+      'wrong-facts.json: /petition/jurisdictionPath: should be ["district.futian","street.futian","community.futian.gangxia"] (the path of community.futian.gangxia)',
+      'wrong-facts.json: /petition/street: should be "street.futian" (the street of community.futian.gangxia)',
+      'wrong-facts.json: /petition/lead: no unit "dept.urban-managment" in the directory',
+      'wrong-facts.json: /petition/coHandlers/1: no unit "dept.x" in the directory'
+    ])
+    const zh = await run(["rules", "explain", "--pack", futianPath, "--petition", "wrong-facts.json"])
+    expect(zh.out[3]).toBe('wrong-facts.json: /petition/lead: 机构目录中没有单位 "dept.urban-managment"')
+  })
+
   it("refuses an option or argument a sub-command does not take, instead of ignoring it", async () => {
     const misspelt = await run(["rules", "validate", futianPath, "--directry", "org.json"], "en")
     expect(misspelt.code).toBe(2)

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path"
 import { Result } from "effect"
-import type { Directory, InputProblem } from "@minyi/core"
+import type { Directory, InputProblem, RuleFacts } from "@minyi/core"
 import { decodeInput, describeExplanation, explain, loadDirectory, loadRulePack, RuleFactsJson, rulePackJsonSchema, sampleDirectory } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
@@ -110,6 +110,51 @@ const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Record<s
 
 const decodeFacts = decodeInput(RuleFactsJson, "facts")
 
+type Located = InputProblem & { readonly zh: string }
+const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位", person: "人员", channel: "渠道" } as const
+
+/**
+ * The facts file is written by hand, so its ids and paths are checked against the directory: a
+ * category path that does not belong to its category would explain rules against a petition that
+ * cannot exist. A street or community left out is filled in, as the engine does.
+ */
+const factsAgainstDirectory = (facts: RuleFacts, directory: Directory): Result.Result<RuleFacts, Array<Located>> => {
+  const problems: Array<Located> = []
+  const p = facts.petition
+  const lookups = { category: directory.category, jurisdiction: directory.jurisdiction, unit: directory.unit, person: directory.person, channel: directory.channel }
+  const known = (path: string, kind: keyof typeof kindZh, id: string | undefined): boolean => {
+    if (id === undefined || lookups[kind](id) !== undefined) return true
+    problems.push({ path, zh: `机构目录中没有${kindZh[kind]} "${id}"`, message: `no ${kind} "${id}" in the directory` })
+    return false
+  }
+  const same = (path: string, actual: unknown, expected: unknown, zhOf: string, enOf: string) => {
+    if (actual === undefined || JSON.stringify(actual) === JSON.stringify(expected)) return
+    const [zh, en] = expected === undefined ? ["应不填", "should be absent"] : [`应为 ${JSON.stringify(expected)}`, `should be ${JSON.stringify(expected)}`]
+    problems.push({ path, zh: `${zh}（${zhOf}）`, message: `${en} (${enOf})` })
+  }
+  if (known("/petition/category", "category", p.category)) {
+    same("/petition/categoryPath", p.categoryPath, directory.categoryPath(p.category).map((c) => c.id), `${p.category} 的路径`, `the path of ${p.category}`)
+  }
+  const place = known("/petition/jurisdiction", "jurisdiction", p.jurisdiction) ? directory.jurisdictionPath(p.jurisdiction) : []
+  const street = place.find((j) => j.level === "street")?.id
+  const community = place.find((j) => j.level === "community")?.id
+  if (place.length > 0) {
+    same("/petition/jurisdictionPath", p.jurisdictionPath, place.map((j) => j.id), `${p.jurisdiction} 的路径`, `the path of ${p.jurisdiction}`)
+    same("/petition/street", p.street, street, `${p.jurisdiction} 所在街道`, `the street of ${p.jurisdiction}`)
+    same("/petition/community", p.community, community, `${p.jurisdiction} 所在社区`, `the community of ${p.jurisdiction}`)
+  }
+  known("/petition/channel", "channel", p.channel)
+  known("/petition/channelLeader", "person", p.channelLeader)
+  known("/petition/owner", "person", p.owner)
+  for (const field of ["lead", "firstHandler", "accusedUnit"] as const) known(`/petition/${field}`, "unit", p[field])
+  p.coHandlers.forEach((u, i) => known(`/petition/coHandlers/${i}`, "unit", u))
+  if (problems.length > 0) return Result.fail(problems)
+  return Result.succeed({
+    ...facts,
+    petition: { ...p, ...(street === undefined ? {} : { street }), ...(community === undefined ? {} : { community }) }
+  })
+}
+
 const explainCommand = async (io: CliIO, flags: Record<string, string>): Promise<number> => {
   const [packFile, factsFile] = [flags["pack"], flags["petition"]]
   if (packFile === undefined || factsFile === undefined) {
@@ -132,12 +177,15 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>): Promise
     failed = true
   }
   const facts = decodeFacts(factsJson.success)
-  if (Result.isFailure(facts)) {
-    for (const line of problemLines(io, factsFile, facts.failure.problems)) io.out(line)
+  const checked: Result.Result<RuleFacts, ReadonlyArray<InputProblem>> = Result.isFailure(facts)
+    ? Result.fail(facts.failure.problems)
+    : factsAgainstDirectory(facts.success, directory.success)
+  if (Result.isFailure(checked)) {
+    for (const line of problemLines(io, factsFile, checked.failure)) io.out(line)
     failed = true
   }
-  if (failed || Result.isFailure(pack) || Result.isFailure(facts)) return 1
-  for (const line of describeExplanation(explain(pack.success, facts.success), io.lang)) io.out(line)
+  if (failed || Result.isFailure(pack) || Result.isFailure(checked)) return 1
+  for (const line of describeExplanation(explain(pack.success, checked.success), io.lang)) io.out(line)
   return 0
 }
 
