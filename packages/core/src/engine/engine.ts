@@ -9,8 +9,8 @@ import type { Calendars } from "../calendar/index.js"
 import { makeCalendars } from "../calendar/index.js"
 import type { ClockEvaluation } from "../clocks/index.js"
 import type { Directory, Role } from "../directory/index.js"
-import type { CommandOf, PetitionCommand, PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
-import { decodeCommand, decodeEvent, encodeEvent, initialState, replay } from "../petition/index.js"
+import type { CommandOf, PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
+import { decodeCommand, decodeEvent, encodeEvent, initialState, PetitionCommand, replay } from "../petition/index.js"
 import type {
   AppendBatch,
   ClaimedTimer,
@@ -27,6 +27,7 @@ import { packFor, pinnedPack } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
 import type { InvalidInput } from "../shared/validation.js"
+import { decodeInput } from "../shared/validation.js"
 import type { FiredAction, StepCause, StepError, StepOutcome } from "./step.js"
 import { evaluateAt, step } from "./step.js"
 import { maskedPetitioner, phoneHash, toSummary } from "./summary.js"
@@ -161,6 +162,24 @@ const firstMatching = Effect.fnUntraced(function*(
   }
   return out
 })
+
+const decodeTypedCommand = decodeInput(Schema.toType(PetitionCommand), "command")
+
+/**
+ * Decodes a command from JSON (instants as ISO 8601 strings) or checks a typed one (instants as
+ * epoch ms) that comes from where the type system does not reach, such as JavaScript callers of
+ * the Promise facade. The engine pins the rule pack; a caller's Submit need not name one.
+ */
+export const decodeEngineCommand = (input: unknown, form: "json" | "typed"): Result.Result<PetitionCommand, InvalidInput> => {
+  const pinned =
+    typeof input === "object" && input !== null && (input as { _tag?: unknown })._tag === "Submit" && !("rulePack" in input)
+      ? { ...input, rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } }
+      : input
+  // An unknown tag is explained by the JSON decoder, which names the tags it knows.
+  const tag = typeof pinned === "object" && pinned !== null ? (pinned as { _tag?: unknown })._tag : undefined
+  const known = typeof tag === "string" && Object.hasOwn(PetitionCommand.cases, tag)
+  return form === "json" || !known ? decodeCommand(pinned) : decodeTypedCommand(pinned)
+}
 
 /** Builds the engine over the storage ports and a notifier. */
 export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
@@ -386,14 +405,8 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
 
   const handle = (command: EngineCommand): Effect.Effect<Handled, HandleError> => handleDecoded(command) as never
 
-  const handleJson = (input: unknown): Effect.Effect<Handled, HandleError> => {
-    // The engine pins the rule pack; a caller's Submit need not (and should not) name one.
-    const pinned =
-      typeof input === "object" && input !== null && (input as { _tag?: unknown })._tag === "Submit" && !("rulePack" in input)
-        ? { ...input, rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } }
-        : input
-    return Effect.fromResult(decodeCommand(pinned)).pipe(Effect.flatMap(handle))
-  }
+  const handleJson = (input: unknown): Effect.Effect<Handled, HandleError> =>
+    Effect.fromResult(decodeEngineCommand(input, "json")).pipe(Effect.flatMap(handle))
 
   /** Fires one claimed timer; a second worker firing the same instant finds the records and does nothing. */
   const fire = (claim: ClaimedTimer, now: Instant) =>

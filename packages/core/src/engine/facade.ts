@@ -14,7 +14,7 @@ import { emptyRegistry, loadRulePack, publish } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import type { ClockEvaluation } from "../clocks/index.js"
 import type { EngineCommand, EngineOptions, Handled, PetitionView, RelayReport, TickReport } from "./engine.js"
-import { Engine, layer as engineLayer } from "./engine.js"
+import { decodeEngineCommand, Engine, layer as engineLayer } from "./engine.js"
 import type { SchedulerOptions } from "./scheduler.js"
 import { runScheduler } from "./scheduler.js"
 import type { Viewer } from "./viewer.js"
@@ -100,9 +100,10 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
   return {
     directory,
     handle: (command) =>
-      run((e) => (typeof command === "object" && command !== null && typeof (command as { at?: unknown }).at === "number"
-        ? e.handle(command as EngineCommand)
-        : e.handleJson(command))),
+      run((e) => {
+        const typed = typeof command === "object" && command !== null && typeof (command as { at?: unknown }).at === "number"
+        return Effect.fromResult(decodeEngineCommand(command, typed ? "typed" : "json")).pipe(Effect.flatMap(e.handle))
+      }),
     tick: (at) => run((e) => e.tick(at)),
     relay: (at) => run((e) => e.relay(at)),
     state: (id) => run((e) => e.state(id)),

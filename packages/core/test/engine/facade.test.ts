@@ -77,6 +77,13 @@ describe("the Promise facade", () => {
       expect(bad).toBeInstanceOf(Error)
       expect(bad).toMatchObject({ _tag: "InvalidInput" })
       expect((bad as Error).message).toContain("/channel")
+      // A typed command (instants as epoch ms) from JavaScript is checked as well, not trusted.
+      const typed = await minyi.handle({ _tag: "Accept", at: Date.parse("2026-03-02T09:05:00+08:00"), unit: "dept.urban-management" }).catch((e: unknown) => e)
+      expect(typed).toBeInstanceOf(Error)
+      expect(typed).toMatchObject({ _tag: "InvalidInput" })
+      expect((typed as { problems: ReadonlyArray<{ path: string }> }).problems.map((p) => p.path)).toEqual(["/petitionId", "/actor"])
+      const unknownTag = await minyi.handle({ _tag: "Approve", at: 1 }).catch((e: unknown) => e)
+      expect(unknownTag).toMatchObject({ _tag: "InvalidInput", problems: [{ path: "/_tag" }] })
     } finally {
       await minyi.dispose()
     }
