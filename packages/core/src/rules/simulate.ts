@@ -57,7 +57,7 @@ export interface PetitionDifference {
     readonly onlyBefore: ReadonlyArray<ActionSummary>
     readonly onlyAfter: ReadonlyArray<ActionSummary>
   }>
-  /** Things that could not be evaluated (a clock whose calendar has no data for the year…). */
+  /** Things that could not be evaluated (a clock whose calendar has no data for the year, an escalation with no owner…). */
   readonly problems: ReadonlyArray<string>
 }
 
@@ -188,7 +188,11 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
   const actionsOn = (side: Side, t: { trigger: TriggerFacts; at: Instant } | undefined): Array<ActionSummary> => {
     if (t === undefined) return []
     const facts = factsFor(side, t.at, t.trigger)
-    return facts === undefined ? [] : escalate(side.pack, facts, directory).actions.map(summarise)
+    if (facts === undefined) return []
+    const result = escalate(side.pack, facts, directory)
+    // A rule that fires but cannot act (no owner at that tier) must say so, not look like a rule that did not fire.
+    for (const p of result.problems) problems.push(`${side.pack.id}@${side.pack.version}: ${p.ruleId}: ${p.error.message}`)
+    return result.actions.map(summarise)
   }
   for (const key of new Set([...shared.keys(), ...own[0].keys(), ...own[1].keys()])) {
     const ab = actionsOn(before, shared.get(key) ?? own[0].get(key))

@@ -85,4 +85,14 @@ describe("simulatePacks", () => {
     ])
     expect(of("P-wages")!.routing).toBeUndefined()
   })
+
+  it("an escalation that would fire but finds no owner is reported as a problem, naming the rule", () => {
+    const ownerless = presetJson("futian-10-30-24")
+    ownerless.version = "2026.2"
+    ownerless.escalation.find((r: { id: string }) => r.id === "returned-twice").event.params.owner = { kind: "linkedLeader", level: "grid" }
+    const r = simulatePacks({ before, after: loaded(ownerless), histories: [wages], directory })
+    const wagesDiff = r.differences.find((d) => d.petitionId === "P-wages")!
+    expect(wagesDiff.escalation[0]!.onlyBefore.map((a) => a.ruleId)).toEqual(["returned-twice"])
+    expect(wagesDiff.problems).toEqual([expect.stringMatching(/^futian-10-30-24@2026\.2: returned-twice: .*No owner for petition P-wages at tier 1/)])
+  })
 })
