@@ -108,7 +108,8 @@ describe("minyi calendar (in process)", () => {
     writeFileSync(join(dir, "closed.json"), JSON.stringify({ kind: "working", hours: {}, holidays: "none" }))
     const closed = await run(["calendar", "due", "--calendar", "closed.json", "--from", "2026-03-09T10:00:00+08:00", "--add", "PT1H"], "en", dir)
     expect(closed).toMatchObject({ code: 1, out: "" })
-    expect(closed.err).toContain("/hours: no weekday has working hours")
+    expect(closed.err).toContain("/hours: 没有任何一天有工作时间")
+    expect(closed.err).toContain("(no weekday has working hours")
   })
 })
 

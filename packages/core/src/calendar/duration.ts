@@ -1,5 +1,5 @@
 import { Result, Schema, SchemaGetter } from "effect"
-import { InvalidDuration } from "./errors.js"
+import { bilingual, InvalidDuration } from "./errors.js"
 
 /**
  * A deadline length. `days` are counted as days of the clock's calendar (calendar days on a
@@ -29,13 +29,18 @@ const formatDuration = (days: number, ms: number): string => {
   return "P" + (days > 0 ? `${days}D` : "") + (time !== "" ? `T${time}` : "")
 }
 
-/** Why a text is not an acceptable duration, or undefined when it is. */
-const problemWith = (text: string): string | undefined => {
+/** Why a text is not an acceptable duration (Chinese, English), or undefined when it is. */
+const problemWith = (text: string): readonly [string, string] | undefined => {
   if (/^P.*[YW]|^P[^T]*\d+M/.test(text)) {
-    return `"${text}" uses years, months or weeks, whose length depends on the date; write the deadline in days (P30D) or hours (PT24H)`
+    return [
+      `"${text}" 用了年、月或周，其长度随日期而变；请按天（P30D）或小时（PT24H）写时限`,
+      `"${text}" uses years, months or weeks, whose length depends on the date; write the deadline in days (P30D) or hours (PT24H)`
+    ]
   }
   const m = pattern.exec(text)
-  if (m === null || text === "P" || text.endsWith("T")) return `"${text}" is not ${expected}`
+  if (m === null || text === "P" || text.endsWith("T")) {
+    return [`"${text}" 不是 ISO 8601 时长，例如 PT10M、PT24H、P15D 或 P1DT2H`, `"${text}" is not ${expected}`]
+  }
   return undefined
 }
 
@@ -43,7 +48,7 @@ const problemWith = (text: string): string | undefined => {
 export const parseDuration = (text: string): Result.Result<Duration, InvalidDuration> => {
   const problem = problemWith(text)
   if (problem !== undefined) {
-    return Result.fail(new InvalidDuration({ input: text, message: `无效的时限 "${text}"。 (Invalid duration: ${problem}.)` }))
+    return Result.fail(new InvalidDuration({ input: text, message: `无效的时限：${problem[0]}。 (Invalid duration: ${problem[1]}.)` }))
   }
   const [, d, h, min, s] = pattern.exec(text)!
   const days = Number(d ?? 0)
@@ -53,7 +58,10 @@ export const parseDuration = (text: string): Result.Result<Duration, InvalidDura
 
 /** A duration in JSON: an ISO 8601 string such as `PT24H`; decodes to {@link Duration}. */
 export const DurationFromString = Schema.String.check(
-  Schema.makeFilter((s: string) => problemWith(s) ?? true, { expected })
+  Schema.makeFilter((s: string) => {
+    const problem = problemWith(s)
+    return problem === undefined || bilingual(...problem)
+  }, { expected })
 ).pipe(
   Schema.decodeTo(
     Schema.Struct({ days: Schema.Number, ms: Schema.Number, iso: Schema.String }),

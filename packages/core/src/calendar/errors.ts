@@ -1,5 +1,8 @@
 import { Schema } from "effect"
 
+/** Staff read validation problems and refusals in Chinese first, with the English after it. */
+export const bilingual = (zh: string, en: string): string => `${zh} (${en})`
+
 /**
  * A working calendar was asked about a year for which it has no holiday data. Guessing would
  * silently move deadlines, so it is an error unless the calendar opted in to `fallback: "weekends"`.

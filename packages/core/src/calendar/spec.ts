@@ -1,5 +1,6 @@
 import { IANAZone } from "luxon"
 import { Schema } from "effect"
+import { bilingual } from "./errors.js"
 
 const hhmm = "([01]\\d|2[0-3]):[0-5]\\d"
 const intervalPattern = new RegExp(`^${hhmm}-(${hhmm}|24:00)$`)
@@ -13,9 +14,9 @@ export const parseInterval = (text: string): readonly [number, number] => [minut
 export const WorkingInterval = Schema.String.check(
   Schema.makeFilter(
     (s: string) => {
-      if (!intervalPattern.test(s)) return `"${s}" is not a time range like "09:00-12:00"`
+      if (!intervalPattern.test(s)) return bilingual(`"${s}" 不是 "09:00-12:00" 这样的时间段`, `"${s}" is not a time range like "09:00-12:00"`)
       const [from, to] = parseInterval(s)
-      return from < to || `"${s}" ends before it starts`
+      return from < to || bilingual(`"${s}" 的结束早于开始`, `"${s}" ends before it starts`)
     },
     { expected: 'a time range "HH:MM-HH:MM" such as "09:00-12:00"' }
   )
@@ -26,7 +27,13 @@ export const DayHours = Schema.Array(WorkingInterval).check(
   Schema.makeFilter((list: ReadonlyArray<string>) => {
     for (let i = 1; i < list.length; i++) {
       if (parseInterval(list[i]!)[0] < parseInterval(list[i - 1]!)[1]) {
-        return { path: [i], issue: `"${list[i]}" starts before "${list[i - 1]}" ends; list intervals in order without overlap` }
+        return {
+          path: [i],
+          issue: bilingual(
+            `"${list[i]}" 在 "${list[i - 1]}" 结束前开始；时间段须按先后排列、不得重叠`,
+            `"${list[i]}" starts before "${list[i - 1]}" ends; list intervals in order without overlap`
+          )
+        }
       }
     }
     return true
@@ -52,7 +59,10 @@ export const WeeklyHours = Schema.Struct({
   Schema.makeFilter(
     (week: { readonly [day: string]: ReadonlyArray<string> | undefined }) =>
       Object.values(week).some((day) => day !== undefined && day.length > 0) ||
-      'no weekday has working hours; give at least one, e.g. "mon": ["09:00-12:00", "14:00-18:00"]',
+      bilingual(
+        '没有任何一天有工作时间；至少给出一天，例如 "mon": ["09:00-12:00", "14:00-18:00"]',
+        'no weekday has working hours; give at least one, e.g. "mon": ["09:00-12:00", "14:00-18:00"]'
+      ),
     { expected: 'working hours for at least one weekday, e.g. { "mon": ["09:00-12:00", "14:00-18:00"] }' }
   )
 )
@@ -66,7 +76,7 @@ const isRealDate = (s: string): boolean => {
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 export const LocalDate = Schema.String.check(
-  Schema.makeFilter((s: string) => isRealDate(s) || `"${s}" is not a date YYYY-MM-DD that exists`, {
+  Schema.makeFilter((s: string) => isRealDate(s) || bilingual(`"${s}" 不是存在的日期（YYYY-MM-DD）`, `"${s}" is not a date YYYY-MM-DD that exists`), {
     expected: "a date YYYY-MM-DD such as 2026-10-01"
   })
 )
@@ -77,7 +87,7 @@ export type DayEntry = typeof DayEntry.Type
 
 /** A time zone name from the IANA database, such as `Asia/Shanghai`. */
 export const TimeZoneName = Schema.String.check(
-  Schema.makeFilter((s: string) => IANAZone.isValidZone(s) || `"${s}" is not an IANA time zone`, {
+  Schema.makeFilter((s: string) => IANAZone.isValidZone(s) || bilingual(`"${s}" 不是 IANA 时区（例如 Asia/Shanghai）`, `"${s}" is not an IANA time zone`), {
     expected: "an IANA time zone such as Asia/Shanghai"
   })
 )

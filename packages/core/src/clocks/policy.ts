@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { DurationFromString } from "../calendar/duration.js"
+import { bilingual } from "../calendar/errors.js"
 
 /**
  * Which events a clock reacts to: an event `_tag` (`"Contacted"`), or a tag with payload fields
@@ -32,7 +33,7 @@ export const AppliesWhen = Schema.Struct({
 export type AppliesWhen = typeof AppliesWhen.Type
 
 const Fraction = Schema.Number.check(
-  Schema.makeFilter((n: number) => (n > 0 && n < 1) || `${n} is not a fraction between 0 and 1 (exclusive)`, {
+  Schema.makeFilter((n: number) => (n > 0 && n < 1) || bilingual(`${n} 不是 0 与 1 之间（不含）的比例`, `${n} is not a fraction between 0 and 1 (exclusive)`), {
     expected: "a fraction of the limit between 0 and 1, such as 0.8"
   })
 )
@@ -41,7 +42,11 @@ const Fraction = Schema.Number.check(
 // (which day's hours?), so day-scale warnings are written as fractions.
 const Offset = DurationFromString.check(
   Schema.makeFilter((d: { readonly days: number; readonly ms: number; readonly iso: string }) =>
-    (d.days === 0 && d.ms > 0) || `"${d.iso}" is not a time before due in hours or minutes (use a fraction such as 0.8 for longer warnings)`
+    (d.days === 0 && d.ms > 0) ||
+    bilingual(
+      `"${d.iso}" 不是以小时或分钟计的到期前时间（更长的预警请用比例，如 0.8）`,
+      `"${d.iso}" is not a time before due in hours or minutes (use a fraction such as 0.8 for longer warnings)`
+    )
   )
 )
 
@@ -74,7 +79,8 @@ const EventList = Schema.Array(EventMatch)
  */
 export const ClockPolicy = Schema.Struct({
   name: Schema.String.check(
-    Schema.makeFilter((s: string) => /^[a-z][a-z0-9_-]*$/.test(s) || `"${s}" is not a clock name`, {
+    Schema.makeFilter((s: string) => /^[a-z][a-z0-9_-]*$/.test(s) ||
+      bilingual(`"${s}" 不是时钟名（小写字母开头，只用小写字母、数字、- 和 _）`, `"${s}" is not a clock name`), {
       expected: "a clock name of lower-case letters, digits, - and _, such as first-contact"
     })
   ),

@@ -33,6 +33,7 @@ describe("ISO durations", () => {
       expect(r.failure._tag).toBe("InvalidDuration")
       expect(r.failure.input).toBe(text)
       expect(r.failure.message).toContain(`"${text}"`)
+      expect(r.failure.message).toMatch(/^无效的时限：.*\(Invalid duration: .*\.\)$/)
     }
   })
 })
@@ -164,6 +165,11 @@ describe("CalendarSpec validation", () => {
         expect.arrayContaining(["/timeZone", "/hours/mon/1", "/hours/tue/0", "/hours/xyz", "/holidays", "/extraHolidays/0/date"])
       )
       expect(r.failure.problems.find((p) => p.path === "/hours/mon/1")?.message).toContain("starts before")
+      // Staff read Chinese first, with the English after it.
+      expect(r.failure.problems.find((p) => p.path === "/timeZone")?.message).toBe(
+        '"Mars/Olympus" 不是 IANA 时区（例如 Asia/Shanghai） ("Mars/Olympus" is not an IANA time zone)'
+      )
+      expect(r.failure.problems.find((p) => p.path === "/extraHolidays/0/date")?.message).toMatch(/^"2026-02-30" 不是存在的日期.*\(".*that exists\)$/)
     }
   })
 

@@ -278,6 +278,13 @@ describe("errors", () => {
         ["/calendar", "/extensions/maxCount", "/limit", "/name", "/overrides/0/limit", "/per", "/stop/1/where/stage", "/warnings/0", "/warnings/1"].sort()
       )
       expect(r.failure.problems.find((p) => p.path === "/warnings/1")?.message).toContain("fraction")
+      // Chinese first, then the English, for each problem minyi words itself.
+      for (const path of ["/name", "/limit", "/warnings/0", "/warnings/1", "/overrides/0/limit"]) {
+        expect({ path, message: r.failure.problems.find((p) => p.path === path)?.message }).toEqual({
+          path,
+          message: expect.stringMatching(/^[^()]*[\u4e00-\u9fff].* \(.*[a-z].*\)$/)
+        })
+      }
     }
   })
 })
