@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { describe, expect, it } from "vitest"
+import { rulePackPresets, sampleDirectory } from "@minyi/core"
 import type { CliIO, Lang } from "../src/index.js"
 import { runCli } from "../src/index.js"
 
@@ -158,6 +159,46 @@ describe("minyi simulate", () => {
     expect(r.err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: /))
     expect((await run(["simulate", "missing.json"])).err).toContainEqual(expect.stringMatching(/^missing\.json: \/: 无法读取/))
     expect((await run(["simulate", write("not-json.json", "{ steps: ")], "en")).err).toContainEqual(expect.stringMatching(/^not-json\.json: \/: .*not valid JSON/))
+  })
+
+  it("takes its directory from a file or inline; a bad one is named by file#/path or /directory/path", async () => {
+    const data = sampleDirectory().data
+    // A community only this directory has: a Submit there is accepted only if the scenario's directory is used.
+    const extended = {
+      ...data,
+      jurisdictions: [...data.jurisdictions, { id: "community.yuanling.xinzhou", name: "新洲社区", nameEn: "Xinzhou Community", level: "community", parent: "street.yuanling", leaders: [] }]
+    }
+    const steps = [{ at: "2026-03-02T09:00:00+08:00", command: submit("p-1", { jurisdiction: "community.yuanling.xinzhou" }) }]
+    write("extended-directory.json", extended)
+    for (const directory of ["extended-directory.json", extended]) {
+      const r = await run(["simulate", write("own-directory.json", { directory, rulePack: "futian-10-30-24", steps })])
+      expect(r.code).toBe(0)
+      expect(r.json().steps[0]).toMatchObject({ outcome: "ok" })
+      expect(r.json().petitions[0]).toMatchObject({ id: "p-1", responsibility: { lead: "dept.urban-management" } })
+    }
+    const sample = await run(["simulate", write("sample-directory.json", { rulePack: "futian-10-30-24", steps })])
+    expect(sample.json().steps[0]).toMatchObject({ outcome: "failed", failure: { _tag: "UnknownReference" } })
+    const broken = { ...data, units: [{ ...data.units[0], parent: 7 }, ...data.units.slice(1)] }
+    write("broken-directory.json", broken)
+    const fromFile = await run(["simulate", write("bad-directory-file.json", { directory: "broken-directory.json", rulePack: "futian-10-30-24", steps: [] })])
+    expect(fromFile.code).toBe(1)
+    expect(fromFile.err).toContainEqual(expect.stringMatching(/^bad-directory-file\.json: broken-directory\.json#\/units\/0\/parent: /))
+    const inline = await run(["simulate", write("bad-directory-inline.json", { directory: broken, rulePack: "futian-10-30-24", steps: [] })])
+    expect(inline.err).toContainEqual(expect.stringMatching(/^bad-directory-inline\.json: \/directory\/units\/0\/parent: /))
+  })
+
+  it("takes its rule pack inline too; a bad inline pack is named by /rulePack/path", async () => {
+    const preset = rulePackPresets["futian-10-30-24"] as { readonly clocks: ReadonlyArray<{ readonly name: string }> }
+    const fiveMinutes = { ...preset, clocks: preset.clocks.map((c) => (c.name === "feedback" ? { ...c, limit: "PT5M" } : c)) }
+    const steps = [{ at: "2026-03-02T09:00:00+08:00", command: submit("p-1") }]
+    const r = await run(["simulate", write("inline-pack.json", { rulePack: fiveMinutes, steps })])
+    expect(r.code).toBe(0)
+    const feedback = r.json().petitions[0].clocks.find((c: { name: string }) => c.name === "feedback")
+    expect(feedback).toMatchObject({ dueAt: "2026-03-02T09:05:00+08:00" })
+    const broken = { ...preset, clocks: preset.clocks.map((c, i) => (i === 0 ? { ...c, calendar: "nowhere" } : c)) }
+    const bad = await run(["simulate", write("bad-inline-pack.json", { rulePack: broken, steps })], "en")
+    expect(bad.code).toBe(1)
+    expect(bad.err).toContainEqual(expect.stringMatching(/^bad-inline-pack\.json: \/rulePack\/clocks\/0\/calendar: /))
   })
 
   it("usage errors exit 2", async () => {
