@@ -3,7 +3,7 @@ import type { Calendar, Calendars } from "../calendar/calendar.js"
 import { lookupCalendar } from "../calendar/calendar.js"
 import type { Duration } from "../calendar/duration.js"
 import { addDurations, durationExceeds, makeDuration, parseDuration } from "../calendar/duration.js"
-import type { CalendarYearUnknown, InvalidDuration, UnknownCalendar } from "../calendar/errors.js"
+import type { CalendarYearUnknown, UnknownCalendar } from "../calendar/errors.js"
 import type { Instant } from "../shared/instant.js"
 import { ExtensionRefused } from "./errors.js"
 import type { AppliesWhen, ClockPolicy, EventMatch, Warning } from "./policy.js"
@@ -72,7 +72,7 @@ export interface EvaluateClocksInput {
   readonly now: Instant
 }
 
-export type ClockError = UnknownCalendar | CalendarYearUnknown | InvalidDuration
+export type ClockError = UnknownCalendar | CalendarYearUnknown
 
 const matches = (list: ReadonlyArray<EventMatch> | undefined, event: ClockEvent): boolean =>
   list !== undefined &&
@@ -229,9 +229,12 @@ const apply = (run: Run, e: ClockEvent, responsible: string | undefined): void =
     run.segStart = e.at
     run.open = "running"
   } else if (e._tag === "Extended" && (e["clock"] === p.name || e["clock"] === run.key)) {
-    const amount = unwrap(parseDuration(String(e["amount"])))
-    // The policy's limits hold whatever the history says: an extension it does not allow never
-    // moves the due instant, even if the command that recorded it skipped checkExtension.
+    // The policy's limits hold whatever the history says: an extension it does not allow, or by an
+    // amount no calendar can count (P1M), never moves the due instant — and never stops the other
+    // clocks of the petition from being evaluated.
+    const parsed = parseDuration(String(e["amount"]))
+    if (Result.isFailure(parsed)) return
+    const amount = parsed.success
     if (extensionRefusal(p, run.extCount, run.extTotal, amount) !== undefined) return
     const due = unwrap(run.calendar.add(run.dueAt, amount))
     run.totalMs += unwrap(run.calendar.between(run.dueAt, due))

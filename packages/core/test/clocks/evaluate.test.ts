@@ -131,6 +131,8 @@ describe("a working-day clock with pauses and extensions (handling in 60 days)",
     })
     const { extensions: _, ...rest } = handling
     expect(dueAfter(rest, [extended("P1D")]).dueAt).toBe(threeDays)
+    // An amount in months (which the Extend command's schema lets through) cannot be counted: ignored.
+    expect(dueAfter(handling, [extended("P1M")])).toMatchObject({ dueAt: threeDays, extensions: { count: 0 } })
   })
 
   it("checkExtension refuses too many, too long, not extendable and not running", () => {
