@@ -7,7 +7,7 @@ import type { SqliteStoreConfig } from "@minyi/store-sqlite"
 import { batch, newEvent, summary } from "@minyi/testkit"
 import Database from "better-sqlite3"
 import { ConfigProvider, Context, Effect, Exit, Layer, Scope } from "effect"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it, onTestFinished } from "vitest"
 
 const dir = mkdtempSync(join(tmpdir(), "minyi-sqlite-open-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -115,6 +115,23 @@ describe("a closed store", () => {
     await Effect.runPromise(Scope.close(scope, Exit.void))
     expect(await queued).toMatchObject({ _tag: "StoreUnavailable", reason: expect.stringContaining("closed") })
     expect(await Effect.runPromise(Effect.flip(store.readStream("p1")))).toMatchObject({ _tag: "StoreUnavailable", reason: expect.stringContaining("closed") })
+  })
+})
+
+describe("a write lock held by another process", () => {
+  it("makes an append fail StoreUnavailable (database is locked) once busyTimeoutMs ran out, with nothing written; the retry goes through", async () => {
+    const path = fresh()
+    const scope = Effect.runSync(Scope.make())
+    onTestFinished(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+    const store = Context.get(await Effect.runPromise(Scope.provide(scope)(make({ path, busyTimeoutMs: 200 }))), EventStore)
+    const other = new Database(path)
+    other.exec("BEGIN IMMEDIATE")
+    const error = await Effect.runPromise(Effect.flip(store.append(batch("p1", 0, [newEvent("e1")]))))
+    expect(error).toMatchObject({ _tag: "StoreUnavailable", reason: expect.stringContaining("locked") })
+    other.exec("ROLLBACK")
+    other.close()
+    expect(await Effect.runPromise(store.readStream("p1"))).toEqual([])
+    expect(await Effect.runPromise(store.append(batch("p1", 0, [newEvent("e1")])))).toMatchObject({ version: 1 })
   })
 })
 
