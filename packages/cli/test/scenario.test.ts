@@ -131,5 +131,8 @@ describe("minyi scenario test", () => {
     expect((await run(["scenario", "test"])).code).toBe(2)
     expect((await run(["scenario", "run", "x.json"])).code).toBe(2)
     expect((await run(["scenario"])).code).toBe(2)
+    const flag = await run(["scenario", "test", "x.json", "--until", "2026-03-02T09:00:00+08:00"], "en")
+    expect(flag.code).toBe(2)
+    expect(flag.err[0]).toMatch(/^scenario test has no option "--until" \(it takes: none\)\./)
   })
 })

@@ -1,7 +1,7 @@
 import { Result } from "effect"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
-import { loadForCli, splitArgs } from "../scenario/cli.js"
+import { argsProblem, loadForCli, splitArgs } from "../scenario/cli.js"
 import type { Mismatch } from "../scenario/expect.js"
 import { runScenario } from "../scenario/runner.js"
 
@@ -63,10 +63,9 @@ export const scenarioCommand: Command = async (args, io) => {
     return sub === undefined ? 2 : 0
   }
   if (sub !== "test") return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
+  const problem = argsProblem(io, "scenario test", rest, { allowed: [], files: "some" })
   const parsed = splitArgs(rest)
-  if (parsed === undefined || parsed.files.length === 0 || Object.keys(parsed.flags).length > 0) {
-    return usage(io, `请给出至少一个情景文件。\n${help(io)}`, `Give at least one scenario file.\n${help(io)}`)
-  }
+  if (problem !== undefined || parsed === undefined) return usage(io, `${problem}。\n${help(io)}`, `${problem}.\n${help(io)}`)
   let code = 0
   for (const file of parsed.files) code = Math.max(code, await testOne(io, file))
   return code

@@ -2,7 +2,7 @@ import { Result } from "effect"
 import { parseInstant } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
-import { describeFailure, loadForCli, splitArgs } from "../scenario/cli.js"
+import { argsProblem, describeFailure, loadForCli, splitArgs } from "../scenario/cli.js"
 import { runScenario } from "../scenario/runner.js"
 
 const help = (io: CliIO): string =>
@@ -31,11 +31,9 @@ export const simulateCommand: Command = async (args, io) => {
     io.out(help(io))
     return 0
   }
+  const problem = argsProblem(io, "simulate", args, { allowed: ["until"], files: "one" })
   const parsed = splitArgs(args)
-  const unknown = parsed === undefined ? [] : Object.keys(parsed.flags).filter((f) => f !== "until")
-  if (parsed === undefined || parsed.files.length !== 1 || unknown.length > 0) {
-    return usage(io, `请给出一个情景文件。\n${help(io)}`, `Give one scenario file.\n${help(io)}`)
-  }
+  if (problem !== undefined || parsed === undefined) return usage(io, `${problem}。\n${help(io)}`, `${problem}.\n${help(io)}`)
   const untilText = parsed.flags["until"]
   const until = untilText === undefined ? undefined : parseInstant(untilText)
   if (untilText !== undefined && until === undefined) {

@@ -39,3 +39,32 @@ export const splitArgs = (
   }
   return { files, flags }
 }
+
+/**
+ * What is wrong with a command line, in words that name the culprit (a missing value, an unknown
+ * option, the files expected), or undefined when it is fine.
+ */
+export const argsProblem = (
+  io: CliIO,
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { readonly allowed: ReadonlyArray<string>; readonly files: "one" | "some" }
+): string | undefined => {
+  const last = args[args.length - 1]
+  const parsed = splitArgs(args)
+  if (parsed === undefined) {
+    return say(io, `${command}：选项 "${last}" 缺少取值`, `${command}: the option "${last}" needs a value`)
+  }
+  const unknown = Object.keys(parsed.flags).find((f) => !options.allowed.includes(f))
+  if (unknown !== undefined) {
+    const known = options.allowed.map((f) => `--${f}`).join(", ") || say(io, "无", "none")
+    return say(io, `${command} 没有选项 "--${unknown}"（可用：${known}）`, `${command} has no option "--${unknown}" (it takes: ${known})`)
+  }
+  if (options.files === "one" && parsed.files.length !== 1) {
+    return parsed.files.length === 0
+      ? say(io, `${command}：请给出一个情景文件`, `${command}: give one scenario file`)
+      : say(io, `${command} 一次只运行一个情景文件，收到 ${parsed.files.length} 个`, `${command} runs one scenario file at a time; got ${parsed.files.length}`)
+  }
+  if (parsed.files.length === 0) return say(io, `${command}：请给出至少一个情景文件`, `${command}: give at least one scenario file`)
+  return undefined
+}
