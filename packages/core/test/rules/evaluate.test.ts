@@ -88,6 +88,32 @@ describe("escalation (futian-10-30-24)", () => {
   })
 })
 
+describe("the shipped presets tell people and escalate", () => {
+  const statutory = loaded(presetJson("xinfang-statutory"))
+  const escalated = (owner: string) =>
+    triggerFromEvent({ _tag: "Escalated", petitionId: "p-1", at: T0, tier: 1, owner, version: 9 })
+
+  it("futian: the new case owner is told, with the escalated template", () => {
+    const owned = { ...odour, lead: "dept.ecology", tier: 1, owner: "person.head.ecology" }
+    const { actions } = escalate(futian, facts(owned, escalated("person.head.ecology")), directory)
+    expect(actions).toMatchObject([{ type: "notify", template: "escalated", recipients: [{ kind: "person", id: "person.head.ecology" }], provenance: { ruleId: "escalated-owner" } }])
+  })
+
+  it("xinfang-statutory: a warning reminds the lead unit; a handling breach tells the linked leaders and escalates to tier 1", () => {
+    const led = { ...odour, lead: "dept.ecology" }
+    const warned = escalate(statutory, facts(led, triggerFromTimer("ClockWarned", "acceptance", T0, 0.8)), directory)
+    expect(warned.actions).toMatchObject([{ type: "notify", template: "statutory-warning", recipients: [{ kind: "unit", id: "dept.ecology" }] }])
+    const breached = escalate(statutory, facts(led, triggerFromTimer("ClockBreached", "handling", T0)), directory)
+    expect(breached.problems).toEqual([])
+    expect(breached.actions.map((a) => a.provenance.ruleId)).toEqual(["statutory-overdue", "handling-overdue"])
+    expect(breached.actions[0]).toMatchObject({ template: "statutory-overdue", recipients: expect.arrayContaining([{ kind: "unit", id: "dept.ecology" }]) })
+    expect((breached.actions[0] as { recipients: ReadonlyArray<unknown> }).recipients.length).toBeGreaterThan(1)
+    expect(breached.actions[1]).toMatchObject({ type: "escalate", tier: 1, owner: "person.head.ecology" })
+    const owned = { ...led, tier: 1, owner: "person.head.ecology" }
+    expect(escalate(statutory, facts(owned, escalated("person.head.ecology")), directory).actions).toMatchObject([{ template: "escalated", recipients: [{ id: "person.head.ecology" }] }])
+  })
+})
+
 describe("the ladder", () => {
   it("tier 1 the lead unit's leader, tier 2 the street's linked deputy, tier 3 the district head", () => {
     const led = { ...odour, lead: "dept.ecology" }
