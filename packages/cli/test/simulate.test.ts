@@ -156,7 +156,9 @@ describe("minyi simulate", () => {
     const file = write("with-pack.json", { rulePack: "pack.json", steps: [] })
     const r = await run(["simulate", file], "en")
     expect(r.code).toBe(1)
-    expect(r.err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: /))
+    expect(r.err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: no calendar "nowhere"/))
+    // The pack's problems are printed in the scenario's language: Chinese by default.
+    expect((await run(["simulate", file])).err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: "calendars" 中没有日历 "nowhere"/))
     expect((await run(["simulate", "missing.json"])).err).toContainEqual(expect.stringMatching(/^missing\.json: \/: 无法读取/))
     expect((await run(["simulate", write("not-json.json", "{ steps: ")], "en")).err).toContainEqual(expect.stringMatching(/^not-json\.json: \/: .*not valid JSON/))
   })

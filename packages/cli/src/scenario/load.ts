@@ -163,7 +163,8 @@ const loadScenario = async (
   else if (directory !== undefined) {
     const loaded = loadRulePack(packSource.success, { directory })
     if (Result.isFailure(loaded)) {
-      const inner = loaded.failure.problems
+      // Rule-pack problems come in both languages: print the scenario's.
+      const inner = loaded.failure.problems.map((p) => ({ path: p.path, message: en ? p.message : p.zh ?? p.message }))
       problems.push(...(typeof ref === "string" ? (isRulePackPreset(ref) ? under("/rulePack", inner) : inFile(ref, inner)) : under("/rulePack", inner)))
     } else {
       const published = publish(emptyRegistry, loaded.success, { directory })
