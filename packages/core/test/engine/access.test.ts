@@ -106,6 +106,34 @@ describe("engine: viewers and identities", () => {
     expect(out.read._tag).toBe("AccessDenied")
   })
 
+  it("shows a leader their jurisdiction, their leader channel's petitions and the cases they own — nothing else", async () => {
+    const seen = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handleJson(submitJson("p-yuanling"))
+        // Elsewhere in the district, but through the Yuanling street secretary's own channel.
+        yield* engine.handleJson(submitJson("p-channel", { jurisdiction: "community.fubao.fubao", channel: "channel.street-secretary-online.yuanling" }))
+        yield* engine.handleJson(submitJson("p-owned", { jurisdiction: "community.meilin.meilin-yicun", category: "labour.unpaid-wages", petitioner: { anonymous: true } }))
+        yield* engine.handle({
+          _tag: "Escalate", petitionId: "p-owned", at: T0 + 60_000, actor: { kind: "person", id: "person.head.dispatch-centre" },
+          tier: 1, owner: "person.head.housing", reason: "包案"
+        })
+        yield* engine.handleJson(submitJson("p-shatou", { jurisdiction: "community.shatou.shatou", category: "labour.unpaid-wages", petitioner: { anonymous: true } }))
+        const ids = (views: ReadonlyArray<{ readonly summary: { readonly petitionId: string } }>) => views.map((v) => v.summary.petitionId)
+        return {
+          street: ids(yield* engine.query({ person: "person.secretary.yuanling" }, { limit: 50 })),
+          community: ids(yield* engine.query({ person: "person.community-secretary.yuanling.baihua" }, { limit: 50 })),
+          owner: ids(yield* engine.query({ person: "person.head.housing" }, { limit: 50 })),
+          district: ids(yield* engine.query({ person: "person.district-secretary" }, { limit: 50 }))
+        }
+      })
+    )
+    expect(seen.street).toEqual(["p-channel", "p-yuanling"])
+    expect(seen.community).toEqual([])
+    expect(seen.owner).toEqual(["p-owned"])
+    expect(seen.district).toEqual(["p-channel", "p-owned", "p-shatou", "p-yuanling"])
+  })
+
   it("finds a unit's overdue petitions however many of its earlier ones are on time", async () => {
     const out = await run(
       Effect.gen(function*() {
