@@ -99,3 +99,18 @@ describe("preset xinfang-statutory", () => {
     expect(state).toEqual({ acceptance: "met", handling: "met", "review-decision": "met", "re-review-decision": "running" })
   })
 })
+
+describe("the presets' calendars and clocks", () => {
+  it("describe themselves in Chinese first, with the English after it", () => {
+    for (const pack of [load(futian), load(xinfang)]) {
+      const described = [...Object.entries(pack.calendars), ...pack.clocks.map((c) => [c.name, c] as const)]
+      for (const [name, item] of described) {
+        expect({ pack: pack.id, name, description: item.description }).toEqual({
+          pack: pack.id,
+          name,
+          description: expect.stringMatching(/^[^(]*[\u4e00-\u9fff][^(]* \([a-z0-9].*\)$/)
+        })
+      }
+    }
+  })
+})
