@@ -217,7 +217,10 @@ export const step = (
   return Result.succeed({ events: produced, state, actions, notifications, clocks: clocks.success, nextWakeAt })
 }
 
-/** Deadlines that rules set (whistles) run in natural time unless the pack names a calendar for them. */
+/**
+ * Deadlines that rules set (whistles) run in natural time — a summoned unit must be on site within
+ * hours, nights and holidays included; the pack gives a whistle a duration, never a calendar.
+ */
 const addDuration = (context: StepContext, at: Instant, duration: Duration): Instant => {
   const calendar = context.calendars.get("natural")
   const result = calendar === undefined ? undefined : calendar.add(at, duration)
