@@ -152,6 +152,8 @@ interface Context {
   readonly clockNames: ReadonlySet<string>
   readonly sharedNames: ReadonlySet<string>
   readonly templates: ReadonlySet<string>
+  /** Templates some notify names, to warn about the ones nothing sends. */
+  readonly usedTemplates: Set<string>
   readonly tiers: ReadonlySet<number>
   readonly hasWhistleDefault: boolean
   readonly ids: Readonly<Record<"category" | "jurisdiction" | "unit" | "person" | "channel", ReadonlySet<string>>> | undefined
@@ -359,6 +361,7 @@ const checkReferences = (ctx: Context, type: ActionType, params: unknown, p: str
       break
     case "notify": {
       const template = record(params, "template")
+      if (typeof template === "string") ctx.usedTemplates.add(template)
       if (typeof template === "string" && !ctx.templates.has(template)) {
         ctx.problems.push({
           path: `${p}/template`,
@@ -486,6 +489,7 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
     clockNames: new Set(Array.isArray(clocks) ? clocks.map((c) => record(c, "name")).filter((n): n is string => typeof n === "string") : []),
     sharedNames: new Set(keysOf(record(input, "conditions"))),
     templates: new Set(keysOf(record(input, "templates"))),
+    usedTemplates: new Set(),
     tiers: new Set(Array.isArray(ladder) ? ladder.map((r) => record(r, "tier")).filter((t): t is number => typeof t === "number") : []),
     hasWhistleDefault: record(record(input, "whistle"), "deadline") !== undefined,
     ids: options.directory === undefined ? undefined : idSets(options.directory)
@@ -551,6 +555,11 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
     })
   }
   checkTemplatePlaceholders(ctx, record(input, "templates"))
+  for (const id of ctx.templates) {
+    if (!ctx.usedTemplates.has(id)) {
+      ctx.warnings.push({ path: `/templates/${pointerKey(id)}`, ...say(`没有 notify 规则使用模板 "${id}"，它不会被发送`, `no notify rule uses template "${id}", so it is never sent`) })
+    }
+  }
   if (Array.isArray(clocks)) {
     const calendars = keysOf(record(input, "calendars"))
     clocks.forEach((clock, i) => {

@@ -158,6 +158,8 @@ describe("loadRulePack", () => {
     expect(texts).toContainEqual(expect.stringMatching(/^\/escalation\/1\/id: rule has no "id"/))
     expect(texts).toContainEqual(expect.stringMatching(/^\/routing\/1: routing rules "a" and "b" have the same priority/))
     expect(texts.filter((t) => t.includes('"c"'))).toEqual([])
+    expect(texts).toContain('/templates/hello: no notify rule uses template "hello", so it is never sent')
+    expect(p.warnings.find((w) => w.path === "/templates/hello")?.zh).toBe('没有 notify 规则使用模板 "hello"，它不会被发送')
   })
 
   it("refuses what json-rules-engine would reject or misread", () => {
