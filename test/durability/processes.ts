@@ -3,7 +3,7 @@ import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
+import { basename, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { ChildArgs } from "./support.js"
 
@@ -12,11 +12,12 @@ export const tempDir = (name: string): string => mkdtempSync(join(tmpdir(), `min
 const here = dirname(fileURLToPath(import.meta.url))
 
 /**
- * Bundles child.ts once into `dir`: loading the sources through tsx costs ~2 s per process, which
- * dozens of short child lives cannot afford. The native and driver packages stay external,
- * imported by absolute path so the bundle resolves them from anywhere.
+ * Bundles a child-process script (`entry`, TypeScript) once into `dir` and returns the bundle's
+ * path: loading the sources through tsx costs ~2 s per process, which dozens of short child lives
+ * cannot afford. The native and driver packages stay external, imported by absolute path so the
+ * bundle resolves them from anywhere. The adapters' own process tests use it too.
  */
-export const bundleChild = async (dir: string): Promise<string> => {
+export const bundleScript = async (entry: string, dir: string): Promise<string> => {
   const fromRoot = createRequire(join(here, "..", "..", "package.json"))
   const esbuild = (await import(createRequire(fromRoot.resolve("tsx")).resolve("esbuild"))) as {
     build(options: Record<string, unknown>): Promise<unknown>
@@ -27,9 +28,9 @@ export const bundleChild = async (dir: string): Promise<string> => {
     "better-sqlite3": fromPackage("store-sqlite", "better-sqlite3"),
     pg: fromPackage("store-postgres", "pg")
   }
-  const outfile = join(dir, "child.mjs")
+  const outfile = join(dir, `${basename(entry, ".ts")}.mjs`)
   await esbuild.build({
-    entryPoints: [join(here, "child.ts")],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
@@ -48,6 +49,9 @@ export const bundleChild = async (dir: string): Promise<string> => {
   })
   return outfile
 }
+
+/** Bundles child.ts, the engine worker of these tests. */
+export const bundleChild = (dir: string): Promise<string> => bundleScript(join(here, "child.ts"), dir)
 
 export interface Child {
   readonly lines: Array<string>

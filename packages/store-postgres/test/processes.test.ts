@@ -1,8 +1,19 @@
-import { expect, it, onTestFinished } from "vitest"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest"
 import { describePg, openStore, run, sql } from "./support.js"
-import { spawnWorker } from "./workers/spawn.js"
+import { bundleWorker, spawnWorker as spawnScript } from "./workers/spawn.js"
 
 describePg("PostgreSQL with several processes", (url) => {
+  const dir = mkdtempSync(join(tmpdir(), "minyi-pg-processes-"))
+  let script = ""
+  beforeAll(async () => {
+    script = await bundleWorker(dir)
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const spawnWorker = (args: Record<string, unknown>) => spawnScript(script, args)
+
   it("4 claimer processes claim 10k due timers: each exactly once, none lost", { timeout: 180_000 }, async () => {
     const { store, close } = await openStore(url)
     onTestFinished(close)

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -9,32 +8,17 @@ import type { StoredEvent } from "@minyi/core"
 import { layer } from "@minyi/store-sqlite"
 import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { bundleScript } from "../../../test/durability/processes.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), "minyi-sqlite-crash-"))
 // The child is bundled once: loading the sources through a TypeScript loader takes ~2 s per
-// process, which 50+ lives cannot afford. It sits under node_modules to resolve better-sqlite3.
-const childDir = join(here, "..", "node_modules", ".crash-child")
-const childScript = join(childDir, "child.mjs")
+// process, which 50+ lives cannot afford.
+let childScript = ""
 beforeAll(async () => {
-  const require = createRequire(join(here, "..", "..", "..", "package.json"))
-  const esbuild = (await import(createRequire(require.resolve("tsx")).resolve("esbuild"))) as { build(options: Record<string, unknown>): Promise<unknown> }
-  await esbuild.build({
-    entryPoints: [join(here, "crash-child.ts")],
-    outfile: childScript,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    conditions: ["@minyi/source"],
-    external: ["better-sqlite3"],
-    logLevel: "error"
-  })
+  childScript = await bundleScript(join(here, "crash-child.ts"), dir)
 })
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true })
-  rmSync(childDir, { recursive: true, force: true })
-})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 interface Life {
   readonly acked: Array<string>

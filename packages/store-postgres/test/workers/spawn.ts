@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
-const workerPath = fileURLToPath(new URL("./worker.ts", import.meta.url))
+import { bundleScript } from "../../../../test/durability/processes.js"
+
+/** Bundles worker.ts once into `dir`; pass the result to {@link spawnWorker}. */
+export const bundleWorker = (dir: string): Promise<string> => bundleScript(fileURLToPath(new URL("./worker.ts", import.meta.url)), dir)
 
 export interface Worker {
   readonly lines: Array<string>
@@ -11,9 +14,9 @@ export interface Worker {
   readonly kill: () => void
 }
 
-/** Starts test/workers/worker.ts in a process of its own (sources through tsx). */
-export const spawnWorker = (args: Record<string, unknown>): Worker => {
-  const child = spawn(process.execPath, ["--conditions=@minyi/source", "--import", "tsx", workerPath, JSON.stringify(args)], {
+/** Starts the bundled worker (see {@link bundleWorker}) in a process of its own. */
+export const spawnWorker = (script: string, args: Record<string, unknown>): Worker => {
+  const child = spawn(process.execPath, [script, JSON.stringify(args)], {
     stdio: ["pipe", "pipe", "pipe"]
   })
   const lines: Array<string> = []
