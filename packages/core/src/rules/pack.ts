@@ -4,6 +4,7 @@
  * problem at once, and only then compile and freeze it.
  */
 import { Result, Schema } from "effect"
+import { calendarPresets } from "../calendar/spec.js"
 import type { Directory } from "../directory/directory.js"
 import { PetitionEvent } from "../petition/schema.js"
 import type { Instant } from "../shared/instant.js"
@@ -561,7 +562,8 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
     }
   }
   if (Array.isArray(clocks)) {
-    const calendars = keysOf(record(input, "calendars"))
+    // The engine always has the preset calendars ("natural", "china") beside the pack's own.
+    const calendars = [...new Set([...keysOf(record(input, "calendars")), ...Object.keys(calendarPresets)])]
     clocks.forEach((clock, i) => {
       const calendar = record(clock, "calendar")
       if (typeof calendar === "string" && calendar !== "" && !calendars.includes(calendar)) {

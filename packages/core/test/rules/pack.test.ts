@@ -213,6 +213,18 @@ describe("loadRulePack", () => {
     expect(e.problems[0]!.zh).toBe('未知的运算符 "nto:someFact:equl"；是否应为 "not:someFact:equal"？')
   })
 
+  it("lets a clock use a preset calendar by name, as the engine does, and suggests one for a typo", () => {
+    const pack: any = minimal()
+    delete pack.calendars.natural
+    pack.clocks = [
+      { name: "feedback", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "natural" },
+      { name: "handling", start: ["Accepted"], stop: ["Resolved"], limit: "P15D", calendar: "china" }
+    ]
+    expect(ok(pack).document.clocks.map((c) => c.calendar)).toEqual(["natural", "china"])
+    pack.clocks[1].calendar = "chna"
+    expect(messageAt(fail(pack), "/clocks/1/calendar")).toBe('no calendar "chna" in "calendars"; did you mean "china"?')
+  })
+
   it("refuses a template placeholder the engine cannot fill, naming the template, language and part", () => {
     const pack: any = minimal()
     pack.templates.hello = {
