@@ -14,6 +14,13 @@ describePg("PostgreSQL with several processes", (url) => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const spawnWorker = (args: Record<string, unknown>) => spawnScript(script, args)
 
+  it("a worker that cannot start fails its test at once, saying why, instead of waiting for READY", async () => {
+    const refused = new URL(url)
+    refused.port = "1"
+    const worker = spawnWorker({ mode: "claim", url: refused.toString(), schema: "minyi_unused", workerId: "doomed" })
+    await expect(worker.ready).rejects.toThrow(/before it was ready: .*StoreUnavailable|before it was ready: .*unreachable/)
+  })
+
   it("4 claimer processes claim 10k due timers: each exactly once, none lost", { timeout: 180_000 }, async () => {
     const { store, close } = await openStore(url)
     onTestFinished(close)

@@ -22,7 +22,17 @@ export const spawnWorker = (script: string, args: Record<string, unknown>): Work
   const lines: Array<string> = []
   let buffer = ""
   let markReady: () => void = () => undefined
-  const ready = new Promise<void>((resolve) => (markReady = resolve))
+  let failReady: (error: Error) => void = () => undefined
+  let isReady = false
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = () => {
+      isReady = true
+      resolve()
+    }
+    failReady = reject
+  })
+  // Callers that never wait for READY (drains) must not see an unhandled rejection.
+  ready.catch(() => undefined)
   child.stdout.setEncoding("utf8")
   child.stdout.on("data", (chunk: string) => {
     buffer += chunk
@@ -37,8 +47,10 @@ export const spawnWorker = (script: string, args: Record<string, unknown>): Work
   child.stderr.setEncoding("utf8")
   child.stderr.on("data", (chunk: string) => (stderr += chunk))
   const exited = new Promise<number | null>((resolve) =>
-    child.on("exit", (code) => {
+    child.on("exit", (code, signal) => {
       if (code !== 0 && code !== null) process.stderr.write(`worker exited with ${code}: ${stderr}\n`)
+      // A worker that dies before READY would otherwise leave its test waiting until the timeout.
+      if (!isReady) failReady(new Error(`the worker exited (${code ?? signal}) before it was ready: ${stderr.trim()}`))
       resolve(code)
     })
   )
