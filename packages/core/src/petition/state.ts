@@ -265,8 +265,12 @@ const apply = (s: PetitionState, e: PetitionEvent): Partial<PetitionState> => {
       return e.rating === "unsatisfied" ? rework(s) : { rating: e.rating }
     case "Closed":
       return { status: "closed", closedAt: e.at }
-    case "Reopened":
-      return { ...rework(s), review: { stage: s.review.stage, outcome: undefined } }
+    case "Reopened": {
+      // A decline overturned on review goes back to where handling stopped: never accepted means
+      // no one is handling it yet, so it waits for (re)dispatch or for the lead's acceptance.
+      const status: PetitionStatus = s.accepted ? "in_progress" : s.lead !== undefined ? "dispatched" : "received"
+      return { ...rework(s), status, review: { stage: s.review.stage, outcome: undefined } }
+    }
     case "ReviewRequested":
       return { review: { stage: "review_requested", outcome: undefined } }
     case "ReReviewRequested":

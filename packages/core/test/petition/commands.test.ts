@@ -11,6 +11,7 @@ import {
   dispatch,
   expectEvents,
   expectRefused,
+  given,
   LEAD,
   LEAD_HANDLER,
   PID,
@@ -198,11 +199,12 @@ describe("ReportPart and CompleteFirstRound", () => {
   })
   it("the lead does not report a part", () => expectRefused(when(stages.accepted(), reportPart(LEAD)).result, "NotCoHandler"))
   it("the lead completes the first round once", () => {
+    const accepted = stages.accepted()
     const first = cmd("CompleteFirstRound", { unit: LEAD, summary: "已现场核查" })
-    const { result, after } = when(stages.accepted(), first)
+    const { result, after } = when(accepted, first)
     expectEvents(result, ["FirstRoundCompleted"])
     expect(after.firstRoundCompletedAt).toBe(first.at)
-    expectRefused(when([...stages.accepted(), first], cmd("CompleteFirstRound", { unit: LEAD, summary: "again" })).result, "InvalidTransition")
+    expectRefused(when([...accepted, first], cmd("CompleteFirstRound", { unit: LEAD, summary: "again" })).result, "InvalidTransition")
   })
   it("a co-handler cannot complete the first round", () =>
     expectRefused(when(stages.accepted(), cmd("CompleteFirstRound", { unit: CO, summary: "x" })).result, "NotLead"))
@@ -320,6 +322,25 @@ describe("RequestReview, DecideReview, RequestReReview, Reopen", () => {
     expectRefused(when(stages.closed(), cmd("DecideReview", { stage: "review", outcome: "upheld" })).result, "InvalidTransition")
     expectRefused(when([...stages.closed(), review()], cmd("DecideReview", { stage: "re_review", outcome: "upheld" })).result, "InvalidTransition")
   })
+  it("a decline overturned on review reopens where handling stopped: to be dispatched, or for the lead to accept", () => {
+    // Built in order, since each command takes the next instant.
+    const declinedAndReopened = (history: ReadonlyArray<PetitionCommand>, unit: string) => [
+      ...history,
+      cmd("Decline", { unit, reason: "不属于受理范围" }),
+      close(),
+      review(),
+      cmd("DecideReview", { stage: "review", outcome: "overturned" }),
+      cmd("Reopen", { reason: "复查认为应予受理" })
+    ]
+    const beforeDispatch = declinedAndReopened(stages.submitted(), CENTRE)
+    expect([given(beforeDispatch).state.status, given(beforeDispatch).state.lead]).toEqual(["received", undefined])
+    expectEvents(when(beforeDispatch, dispatch()).result, ["Dispatched"])
+    const afterDispatch = declinedAndReopened(stages.dispatched(), LEAD)
+    const s = given(afterDispatch).state
+    expect([s.status, s.lead, s.accepted, s.accountable]).toEqual(["dispatched", LEAD, false, CENTRE])
+    expectRefused(when(afterDispatch, resolve()).result, "InvalidTransition")
+    expectEvents(when(afterDispatch, accept()).result, ["Accepted"])
+  })
   it("an overturned review lets the petition reopen, once", () => {
     const overturned = [...stages.closed(), review(), cmd("DecideReview", { stage: "review", outcome: "overturned" })]
     const { result, after } = when(overturned, cmd("Reopen", { reason: "复查撤销原处理意见" }))
@@ -338,8 +359,9 @@ describe("Escalate", () => {
     expect([after.tier, after.owner]).toEqual([2, "person.deputy-head.1"])
   })
   it("never down or sideways", () => {
+    const accepted = stages.accepted()
     const up = cmd("Escalate", { tier: 2, owner: "person.deputy-head.1", reason: "x" })
-    expectRefused(when([...stages.accepted(), up], cmd("Escalate", { tier: 2, owner: "person.district-head", reason: "x" })).result, "TierNotHigher")
+    expectRefused(when([...accepted, up], cmd("Escalate", { tier: 2, owner: "person.district-head", reason: "x" })).result, "TierNotHigher")
   })
   it("needs a known owner", () =>
     expectRefused(when(stages.accepted(), cmd("Escalate", { tier: 1, owner: "person.ghost", reason: "x" })).result, "UnknownPerson"))
