@@ -688,7 +688,7 @@ export const storeContract = (harness: StoreHarness): void => {
       describe("durability", () => {
         it("keeps events, timers, outbox, dead letters, summaries and idempotency keys across reopening", async () => {
           const location = await harness.newLocation()
-          await runAt(
+          const buried = await runAt(
             location,
             Effect.gen(function* () {
               yield* (yield* EventStore).append(
@@ -701,6 +701,7 @@ export const storeContract = (harness: StoreHarness): void => {
               )
               const [c] = yield* (yield* Outbox).claim({ now: T0, limit: 1, leaseMs: MINUTE, workerId: "r" })
               yield* (yield* Outbox).fail(c!.message.id, c!.token, { retryable: false, reason: "gone" }, T0)
+              return c!.message
             })
           )
           await runAt(
@@ -712,7 +713,10 @@ export const storeContract = (harness: StoreHarness): void => {
               expect(yield* store.findByIdempotencyKey("k1")).toEqual(Option.some({ streamId: "p1", previousVersion: 0, version: 2, replayed: false }))
               expect(yield* (yield* Timers).get({ streamId: "p1", key: "clock:a" })).toEqual(Option.some(timerSpec("p1", "clock:a", T0 + MINUTE)))
               expect(yield* (yield* Outbox).pendingCount()).toBe(1)
-              expect((yield* (yield* Outbox).deadLetters()).map((d) => d.message.id)).toHaveLength(1)
+              expect(yield* (yield* Outbox).deadLetters()).toEqual([{ message: buried, attempts: 1, reason: "gone", deadAt: T0 }])
+              const survivor = buried.id === "m1" ? outboxMessage("m2", "p1") : outboxMessage("m1", "p1")
+              const [again] = yield* (yield* Outbox).claim({ now: T0 + 2 * MINUTE, limit: 10, leaseMs: MINUTE, workerId: "r2" })
+              expect(again).toMatchObject({ message: survivor, attempt: 1 })
               expect(yield* (yield* Queries).get("p1")).toEqual(Option.some(summary("p1", { lead: "unit.env" })))
               const next = yield* store.append(batch("p1", 2, [newEvent("e3")]))
               expect(next.version).toBe(3)
