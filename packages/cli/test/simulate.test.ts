@@ -1,13 +1,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { rulePackPresets, sampleDirectory } from "@minyi/core"
 import type { CliIO, Lang } from "../src/index.js"
 import { runCli } from "../src/index.js"
 
-const root = resolve(import.meta.dirname, "../../..")
 const dir = mkdtempSync(join(tmpdir(), "minyi-simulate-"))
 const write = (name: string, value: unknown): string => {
   const path = join(dir, name)
@@ -152,13 +151,13 @@ describe("minyi simulate", () => {
   })
 
   it("names problems inside a referenced pack file as file#/path; a missing file or bad JSON at /", async () => {
-    const pack = write("pack.json", { id: "p", version: "1", effectiveFrom: "2026-01-01T00:00:00+08:00", calendars: {}, clocks: [{ name: "c", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "nowhere" }] })
+    write("pack.json", { id: "p", version: "1", effectiveFrom: "2026-01-01T00:00:00+08:00", calendars: {}, clocks: [{ name: "c", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "nowhere" }] })
     const file = write("with-pack.json", { rulePack: "pack.json", steps: [] })
     const r = await run(["simulate", file], "en")
     expect(r.code).toBe(1)
-    expect(r.err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: no calendar "nowhere"/))
+    expect(r.err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: [^\u4e00-\u9fff]*"nowhere"[^\u4e00-\u9fff]*$/))
     // The pack's problems are printed in the scenario's language: Chinese by default.
-    expect((await run(["simulate", file])).err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: "calendars" 中没有日历 "nowhere"/))
+    expect((await run(["simulate", file])).err).toContainEqual(expect.stringMatching(/^with-pack\.json: pack\.json#\/clocks\/0\/calendar: .*[\u4e00-\u9fff].*"nowhere"/))
     expect((await run(["simulate", "missing.json"])).err).toContainEqual(expect.stringMatching(/^missing\.json: \/: 无法读取/))
     expect((await run(["simulate", write("not-json.json", "{ steps: ")], "en")).err).toContainEqual(expect.stringMatching(/^not-json\.json: \/: .*not valid JSON/))
   })

@@ -10,7 +10,7 @@ import { makeCalendars } from "../calendar/index.js"
 import type { ClockEvaluation } from "../clocks/index.js"
 import type { Directory, Role } from "../directory/index.js"
 import type { CommandOf, PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
-import { decodeCommand, decodeEvent, encodeEvent, initialState, PetitionCommand, replay } from "../petition/index.js"
+import { decodeCommand, decodeEvent, encodeEvent, PetitionCommand, replay } from "../petition/index.js"
 import type {
   AppendBatch,
   ClaimedTimer,
@@ -271,10 +271,8 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     now: Instant
   ) {
     const { events: history, state } = yield* load(petitionId)
-    const at = state.receivedAt ?? now
-    const pack = yield* Effect.fromResult(
-      packOf(state, causes === undefined ? at : state.receivedAt ?? at)
-    )
+    // A petition stays with the pack in force when it was received; a new one takes today's.
+    const pack = yield* Effect.fromResult(packOf(state, state.receivedAt ?? now))
     const context = { directory, pack, calendars: calendarsOf(pack) }
     const all: Array<PetitionEvent> = [...history]
     let current = state
