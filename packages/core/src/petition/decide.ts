@@ -33,6 +33,12 @@ const stillAccepted: Partial<Record<PetitionStatus, ReadonlySet<PetitionCommandT
   merged: new Set(["RecordDeadLetter", "RecordIdentityRead"])
 }
 
+// Commands whose `unit` is the unit acting (not a unit acted upon, like a breach's or a recommendation's).
+const actingUnit: ReadonlySet<PetitionCommandTag> = new Set([
+  "Acknowledge", "Contact", "Accept", "Decline", "Return", "AssignHandler", "ReportPart", "CompleteFirstRound", "Resolve",
+  "BlowWhistle", "ReportForDuty"
+])
+
 const run = (checks: ReadonlyArray<Check>, events: () => ReadonlyArray<UnsealedEvent>): Decision => {
   for (const check of checks) {
     const refusal = check()
@@ -208,6 +214,25 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
     : cmd.actor.kind === "unit" ? unit(actorId, "actor/id")()
     : undefined
   if (actorRefusal !== undefined) return Result.fail(actorRefusal)
+  // The responsibility chain means nothing if one unit can accept, return or resolve in another's
+  // name: a person acts for their own unit, a unit for itself. Rules (system) act for anyone.
+  if (actingUnit.has(cmd._tag) && "unit" in cmd && cmd.unit !== undefined && cmd.actor.kind !== "system") {
+    const actorUnit = cmd.actor.kind === "person" ? dir.person(actorId ?? "")?.unit : cmd.actor.kind === "unit" ? actorId : undefined
+    if (actorUnit !== cmd.unit) {
+      const who = cmd.actor.kind === "person" ? (dir.person(actorId ?? "")?.name ?? actorId ?? "—") : cmd.actor.kind === "unit" ? unitName(actorId) : "信访人"
+      return Result.fail(
+        new R.ActorNotOfUnit({
+          petitionId,
+          actor: actorId ?? cmd.actor.kind,
+          unit: cmd.unit,
+          message: bi(
+            `${who}不属于“${unitName(cmd.unit)}”，不能以其名义${label.zh}`,
+            `${actorId ?? cmd.actor.kind} does not belong to ${cmd.unit} and cannot ${label.en} in its name`
+          )
+        })
+      )
+    }
+  }
   const accepted = stillAccepted[s.status]
   if (s.version > 0 && accepted !== undefined && !accepted.has(cmd._tag)) {
     return Result.fail(

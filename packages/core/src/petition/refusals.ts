@@ -66,6 +66,9 @@ export class BeforeLastEvent extends Schema.TaggedError<BeforeLastEvent>()("Befo
 /** A whistle's deadline must lie after the moment it is blown. */
 export class DeadlineNotAfter extends Schema.TaggedError<DeadlineNotAfter>()("DeadlineNotAfter", { petitionId, deadline: Schema.Number, at: Schema.Number, message }) {}
 
+/** A person or unit acting in the name of a unit it does not belong to. */
+export class ActorNotOfUnit extends Schema.TaggedError<ActorNotOfUnit>()("ActorNotOfUnit", { petitionId, actor: Schema.String, unit: Schema.String, message }) {}
+
 /** Every way `decide` can refuse a command. */
 export type PetitionRefusal =
   | NotSubmitted
@@ -100,3 +103,4 @@ export type PetitionRefusal =
   | SameLead
   | BeforeLastEvent
   | DeadlineNotAfter
+  | ActorNotOfUnit

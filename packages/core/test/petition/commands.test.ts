@@ -76,6 +76,21 @@ describe("time", () => {
   })
 })
 
+describe("acting in a unit's name", () => {
+  it("a unit acts for itself and a person for their own unit", () => {
+    expectEvents(when(stages.dispatched(), { ...accept(), actor: { kind: "unit", id: LEAD } }).result, ["Accepted"])
+    expectEvents(when(stages.dispatched(), { ...accept(), actor: { kind: "person", id: LEAD_HANDLER } }).result, ["Accepted"])
+  })
+  it("another unit, a person of another unit or the petitioner cannot act in the lead's name", () => {
+    const byCo = expectRefused(when(stages.dispatched(), { ...accept(), actor: { kind: "unit", id: CO } }).result, "ActorNotOfUnit")
+    expect(byCo).toMatchObject({ actor: CO, unit: LEAD })
+    expect(byCo.message).toContain("不能以其名义签收")
+    expectRefused(when(stages.dispatched(), { ...accept(), actor: { kind: "person", id: "person.handler.ecology" } }).result, "ActorNotOfUnit")
+    expectRefused(when([...stages.accepted(), reportPart()], { ...resolve(), actor: { kind: "person", id: "person.handler.ecology" } }).result, "ActorNotOfUnit")
+    expectRefused(when(stages.dispatched(), { ...cmd("Return", { unit: LEAD, reason: "非本单位职责" }), actor: { kind: "petitioner" } }).result, "ActorNotOfUnit")
+  })
+})
+
 describe("any command before Submit", () => {
   it("is refused: the petition does not exist", () => expectRefused(when([], dispatch()).result, "NotSubmitted"))
 })
