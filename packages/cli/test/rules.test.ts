@@ -147,6 +147,9 @@ describe("minyi rules (in process)", () => {
     const extra = await run(["rules", "schema", "pack.json"], "en")
     expect(extra.code).toBe(2)
     expect(extra.err[0]).toMatch(/^schema takes no argument "pack\.json"\./)
+    const valueless = await run(["rules", "validate", futianPath, "--directory"], "en")
+    expect(valueless.code).toBe(2)
+    expect(valueless.err[0]).toMatch(/^Cannot understand argument "--directory"\./)
   })
 })
 

@@ -4,6 +4,7 @@ import type { Directory, InputProblem, RuleFacts } from "@minyi/core"
 import { decodeInput, describeExplanation, explain, loadDirectory, loadRulePack, RuleFactsJson, rulePackJsonSchema, sampleDirectory } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
+import { splitArgs } from "../scenario/cli.js"
 
 const help = (io: CliIO): string =>
   say(
@@ -66,20 +67,6 @@ const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<R
     return Result.fail(1)
   }
   return Result.succeed(directory.success)
-}
-
-/** Positional arguments and `--key value` / `--key=value` flags. */
-const split = (args: ReadonlyArray<string>): Result.Result<{ files: Array<string>; flags: Record<string, string> }, string> => {
-  const files: Array<string> = []
-  const flags: Record<string, string> = {}
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    if (!a.startsWith("--")) files.push(a)
-    else if (a.includes("=")) flags[a.slice(2, a.indexOf("="))] = a.slice(a.indexOf("=") + 1)
-    else if (i + 1 < args.length) flags[a.slice(2)] = args[++i]!
-    else return Result.fail(a)
-  }
-  return Result.succeed({ files, flags })
 }
 
 const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Record<string, string>): Promise<number> => {
@@ -202,11 +189,13 @@ export const rulesCommand: Command = async (args, io) => {
     io.out(help(io))
     return sub === undefined ? 2 : 0
   }
-  const parsed = split(rest)
-  if (Result.isFailure(parsed)) {
-    return usage(io, `无法理解参数 "${parsed.failure}"。\n${help(io)}`, `Cannot understand argument "${parsed.failure}".\n${help(io)}`)
+  const parsed = splitArgs(rest)
+  if (parsed === undefined) {
+    // splitArgs fails only on a last flag with no value.
+    const last = rest[rest.length - 1]
+    return usage(io, `无法理解参数 "${last}"。\n${help(io)}`, `Cannot understand argument "${last}".\n${help(io)}`)
   }
-  const { files, flags } = parsed.success
+  const { files, flags } = parsed
   const allowed = flagsOf[sub]
   if (allowed !== undefined) {
     // A misspelt option must not be ignored: `--directry org.json` would validate against the wrong directory.
