@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from "node:path"
 import { Result, Schema } from "effect"
 import type { Calendar, Directory, EngineCommand, InputProblem, Instant, RulePack, RulePackRegistry } from "@minyi/core"
 import {
-  decodeCommand,
+  decodeEngineCommand,
   decodeInput,
   emptyRegistry,
   formatInstant,
@@ -196,13 +196,9 @@ const loadScenario = async (
       steps.push({ index, at: step.at ?? 0, note: step.note, command: undefined, expect: step.expect })
       return
     }
-    // Submit's rule pack is pinned by the engine, so the scenario leaves it out; `at` defaults to the step's.
-    const filled = {
-      ...(raw["_tag"] === "Submit" && !("rulePack" in raw) ? { rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } } : {}),
-      ...(raw["at"] === undefined ? { at: formatInstant(step.at ?? 0) } : {}),
-      ...raw
-    }
-    const command = decodeCommand(filled)
+    // The engine pins Submit's rule pack, so the scenario leaves it out; `at` defaults to the step's.
+    const filled = { ...(raw["at"] === undefined ? { at: formatInstant(step.at ?? 0) } : {}), ...raw }
+    const command = decodeEngineCommand(filled, "json")
     if (Result.isFailure(command)) {
       problems.push(...under(`/steps/${index}/command`, command.failure.problems))
       return
