@@ -1,9 +1,7 @@
 export { loadRulePack, PackProblemSchema, RulePackInvalid, templatePlaceholders } from "./pack.js"
 export type { LoadOptions, PackDocument, PackProblem, RulePack } from "./pack.js"
 export { rulePackJsonSchema } from "./json-schema.js"
-export { compileRules, firstMatchingRule, matchingRules } from "./compile.js"
-export type { CompiledRule, ConditionTrace, FactsBag, Predicate, SharedConditions } from "./compile.js"
-export { conditionKind, ruleIdOf } from "./format.js"
+export type { CompiledRule, ConditionTrace, FactsBag, Predicate } from "./compile.js"
 export type {
   AllCondition,
   AnyCondition,
@@ -39,7 +37,7 @@ export type { EscalationResult, NotificationTarget, Provenance, RoutingDecision,
 export { OwnerNotFound, resolveOwner, resolveOwnerSpec } from "./ladder.js"
 export { emptyRegistry, packFor, pinnedPack, publish, PublishRefused } from "./registry.js"
 export type { RulePackRegistry } from "./registry.js"
-export { describeExplanation, describeTrace, explain } from "./explain.js"
+export { describeExplanation, explain } from "./explain.js"
 export type { Explanation, RuleExplanation } from "./explain.js"
 export { simulatePacks } from "./simulate.js"
 export type { ActionSummary, ClockSummary, PetitionDifference, RouteSummary, SimulationInput, SimulationReport } from "./simulate.js"

@@ -50,3 +50,15 @@ describe("RulePackRegistry", () => {
     expect((refused as any).problems.map((p: { path: string }) => p.path)).toContain("/routing/0/event/params/coHandlers/0")
   })
 })
+
+describe("the rules module's public surface", () => {
+  it("offers loading, evaluation, explain and simulation — not the compiler's helpers", async () => {
+    const surface = await import("../../src/rules/index.js")
+    for (const name of ["loadRulePack", "route", "escalate", "explain", "describeExplanation", "simulatePacks", "publish", "rulePackJsonSchema", "templatePlaceholders"]) {
+      expect(surface, name).toHaveProperty(name)
+    }
+    for (const name of ["compileRules", "firstMatchingRule", "matchingRules", "conditionKind", "ruleIdOf", "describeTrace", "operatorFor"]) {
+      expect(surface, name).not.toHaveProperty(name)
+    }
+  })
+})
