@@ -166,6 +166,23 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           message: bi(`“${unitName(id)}”不是本件的首办、牵头或协办单位`, `${id} is neither first handler, lead nor co-handler of this petition`)
         })
 
+  // Dispatching and transferring are the first handler's or the dispatch centre's call, whether a
+  // unit acts or one of its people; rules (system) dispatch too.
+  const byDispatcher: Check = () => {
+    const dispatcher = cmd.actor.kind === "unit" ? cmd.actor.id : cmd.actor.kind === "person" ? dir.person(cmd.actor.id ?? "")?.unit : undefined
+    if (cmd.actor.kind === "system" || dispatcher === s.firstHandler || dispatcher === dir.dispatchCentre.id) return undefined
+    const who = cmd.actor.kind === "person" ? (dir.person(cmd.actor.id ?? "")?.name ?? cmd.actor.id ?? "—") : cmd.actor.kind === "unit" ? unitName(dispatcher) : "信访人"
+    return new R.NotFirstHandler({
+      petitionId,
+      unit: dispatcher ?? cmd.actor.kind,
+      firstHandler: s.firstHandler ?? "—",
+      message: bi(
+        `${label.zh}须由首办单位“${unitName(s.firstHandler)}”或分拨中心作出，“${who}”无权${label.zh}`,
+        `only the first handler ${s.firstHandler ?? "—"} or the dispatch centre may ${label.en}; ${cmd.actor.id ?? cmd.actor.kind} may not`
+      )
+    })
+  }
+
   // Common to every command: the right petition, an existing one (except Submit), known actors,
   // and — once closed, declined or merged — only what such a petition still accepts.
   if (cmd.petitionId !== petitionId) {
@@ -296,23 +313,11 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
       return run([statusIn(ACTIVE), unit(cmd.unit, "unit"), involved(cmd.unit)], () => [
         { _tag: "Contacted", ...base, unit: cmd.unit, method: cmd.method }
       ])
-    case "Dispatch": {
-      const dispatcher = cmd.actor.kind === "unit" ? cmd.actor.id : undefined
+    case "Dispatch":
       return run(
         [
           statusIn(["received"]),
-          () =>
-            dispatcher === undefined || dispatcher === s.firstHandler || dispatcher === dir.dispatchCentre.id
-              ? undefined
-              : new R.NotFirstHandler({
-                  petitionId,
-                  unit: dispatcher,
-                  firstHandler: s.firstHandler ?? "—",
-                  message: bi(
-                    `派单须由首办单位“${unitName(s.firstHandler)}”或分拨中心作出，“${unitName(dispatcher)}”无权派单`,
-                    `only the first handler ${s.firstHandler ?? "—"} or the dispatch centre may dispatch; ${dispatcher} may not`
-                  )
-                }),
+          byDispatcher,
           unit(cmd.lead, "lead"),
           ...units(cmd.coHandlers, "coHandlers"),
           leadNotCo(cmd.lead, cmd.coHandlers),
@@ -320,7 +325,6 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
         ],
         () => [{ _tag: "Dispatched", ...base, lead: cmd.lead, coHandlers: cmd.coHandlers }]
       )
-    }
     case "Accept":
       return run([statusIn(["dispatched"]), unit(cmd.unit, "unit"), isLead(cmd.unit, "NotLead")], () => [
         { _tag: "Accepted", ...base, unit: cmd.unit }
@@ -369,6 +373,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
       return run(
         [
           statusIn(["dispatched", "in_progress"]),
+          byDispatcher,
           reason(cmd.reason),
           unit(cmd.lead, "lead"),
           ...units(cmd.coHandlers, "coHandlers"),

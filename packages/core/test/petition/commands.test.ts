@@ -122,6 +122,12 @@ describe("Dispatch", () => {
     expect(expectRefused(when(stages.submitted(), dispatch(LEAD, [CO, "dept.ghost"])).result, "UnknownUnit")).toMatchObject({ field: "coHandlers/1" }))
   it("refuses a dispatching unit that is neither first handler nor dispatch centre", () =>
     expectRefused(when(stages.submitted(), cmd("Dispatch", { lead: LEAD, coHandlers: [], actor: { kind: "unit", id: CO2 } })).result, "NotFirstHandler"))
+  it("takes a dispatcher of the dispatch centre; refuses a person of another unit or the petitioner", () => {
+    expectEvents(when(stages.submitted(), { ...dispatch(), actor: { kind: "person", id: "person.dispatcher.1" } }).result, ["Dispatched"])
+    const r = expectRefused(when(stages.submitted(), { ...dispatch(), actor: { kind: "person", id: LEAD_HANDLER } }).result, "NotFirstHandler")
+    expect(r.message).toContain("派单须由首办单位")
+    expectRefused(when(stages.submitted(), { ...dispatch(), actor: { kind: "petitioner" } }).result, "NotFirstHandler")
+  })
   it("refuses sending an accusation to the accused unit", () =>
     expectRefused(when([submit({ category: "accusation.misconduct", accusedUnit: LEAD })], dispatch()).result, "AccusedUnitExcluded"))
   it("refuses a second dispatch before the first is answered", () =>
@@ -183,6 +189,11 @@ describe("Transfer", () => {
     const [e] = expectEvents(result, ["Transferred"])
     expect(e).toMatchObject({ from: LEAD, lead: CO2 })
     expect([after.status, after.lead, after.accepted, after.counters.transfers]).toEqual(["dispatched", CO2, false, 1])
+  })
+  it("is the dispatch centre's or the first handler's call, not the lead's", () => {
+    expectEvents(when(stages.accepted(), cmd("Transfer", { lead: CO2, coHandlers: [], reason: "职责调整", actor: { kind: "unit", id: CENTRE } })).result, ["Transferred"])
+    const r = expectRefused(when(stages.accepted(), cmd("Transfer", { lead: CO2, coHandlers: [], reason: "不归我管", actor: { kind: "unit", id: LEAD } })).result, "NotFirstHandler")
+    expect(r.message).toContain("转办须由首办单位")
   })
   it("to the current lead is refused", () =>
     expectRefused(when(stages.accepted(), cmd("Transfer", { lead: LEAD, coHandlers: [], reason: "x" })).result, "SameLead"))
