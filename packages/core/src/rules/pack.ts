@@ -275,6 +275,18 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
   if (c.fact === "trigger" && field === "clock" && typeof value === "string" && !ctx.clockNames.has(value)) {
     ctx.warnings.push({ path: `${at}/value`, ...neverFires(ctx, ruleLabel, value) })
   }
+  if (c.fact === "trigger" && field === "clock" && Array.isArray(value)) {
+    value.forEach((clock, i) => {
+      if (typeof clock !== "string" || ctx.clockNames.has(clock)) return
+      ctx.warnings.push({
+        path: `${at}/value/${i}`,
+        ...say(
+          `${ruleLabel} 列出的时钟 "${clock}" 不存在${didYouMean(clock, ctx.clockNames, "zh-CN")}`,
+          `${ruleLabel} lists clock "${clock}", which no clock policy defines${didYouMean(clock, ctx.clockNames)}`
+        )
+      })
+    })
+  }
 }
 
 /** Decodes a condition node by the key it has (any, all, not, condition, else fact), then its children. */

@@ -42,6 +42,7 @@ describe("loadRulePack", () => {
     for (const name of ["futian-10-30-24", "xinfang-statutory"]) {
       const pack = ok(preset(name))
       expect(pack.id).toBe(name)
+      expect(pack.warnings, name).toEqual([])
       expect(Object.isFrozen(pack)).toBe(true)
       expect(Object.isFrozen(pack.document.routing)).toBe(true)
       expect(() => {
@@ -149,13 +150,16 @@ describe("loadRulePack", () => {
     ]
     pack.escalation = [
       { id: "e", conditions: { all: [{ fact: "clocks", path: "$.feedbak.state", operator: "equal", value: "breached" }] }, event: { type: "flag", params: { flag: "late" } } },
-      { conditions: { all: [{ fact: "trigger", path: "$.clock", operator: "equal", value: "contact" }] }, event: { type: "flag", params: { flag: "late" } } }
+      { conditions: { all: [{ fact: "trigger", path: "$.clock", operator: "equal", value: "contact" }] }, event: { type: "flag", params: { flag: "late" } } },
+      { id: "l", conditions: { all: [{ fact: "trigger", path: "$.clock", operator: "in", value: ["feedback", "feedbak"] }] }, event: { type: "flag", params: { flag: "late" } } }
     ]
     const p = ok(pack)
     const texts = p.warnings.map((w) => `${w.path}: ${w.message}`)
     expect(texts).toContainEqual(expect.stringMatching(/^\/escalation\/0\/conditions\/all\/0\/path: rule "e" can never fire: no clock policy is named "feedbak"; did you mean "feedback"\?/))
     expect(texts).toContainEqual(expect.stringMatching(/^\/escalation\/1\/conditions\/all\/0\/value: rule "escalation#2" can never fire/))
     expect(texts).toContainEqual(expect.stringMatching(/^\/escalation\/1\/id: rule has no "id"/))
+    expect(texts).toContain('/escalation/2/conditions/all/0/value/1: rule "l" lists clock "feedbak", which no clock policy defines; did you mean "feedback"?')
+    expect(texts.filter((t) => t.startsWith("/escalation/2/conditions/all/0/value/0"))).toEqual([])
     expect(texts).toContainEqual(expect.stringMatching(/^\/routing\/1: routing rules "a" and "b" have the same priority/))
     expect(texts.filter((t) => t.includes('"c"'))).toEqual([])
     expect(texts).toContain('/templates/hello: no notify rule uses template "hello", so it is never sent')
