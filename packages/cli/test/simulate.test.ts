@@ -202,6 +202,31 @@ describe("minyi simulate", () => {
     expect(bad.err).toContainEqual(expect.stringMatching(/^bad-inline-pack\.json: \/rulePack\/clocks\/0\/calendar: /))
   })
 
+  it("a timer firing that fails (rules triggering each other without end) ends the run with exit 1 and a line saying why, not a stack trace", async () => {
+    const preset = rulePackPresets["futian-10-30-24"] as object
+    const on = (type: string, priority?: string) => ({
+      all: [
+        { fact: "trigger", path: "$.type", operator: "equal", value: type },
+        ...(priority === undefined ? [] : [{ fact: "petition", path: "$.priority", operator: "equal", value: priority }])
+      ]
+    })
+    const pingPong = {
+      ...preset,
+      escalation: [
+        { name: "breach-urgent", conditions: on("ClockBreached"), event: { type: "setPriority", params: { priority: "urgent" } } },
+        { name: "ping", conditions: on("PriorityChanged", "urgent"), event: { type: "setPriority", params: { priority: "normal" } } },
+        { name: "pong", conditions: on("PriorityChanged", "normal"), event: { type: "setPriority", params: { priority: "urgent" } } }
+      ]
+    }
+    const file = write("ping-pong.json", { rulePack: pingPong, steps: [{ at: "2026-03-02T09:00:00+08:00", command: submit("p-1") }], until: "2026-03-02T10:00:00+08:00" })
+    for (const args of [["simulate", file], ["scenario", "test", file]]) {
+      const r = await run(args)
+      expect(r.code).toBe(1)
+      expect(r.err).toHaveLength(1)
+      expect(r.err[0]).toMatch(/^ping-pong\.json: 2026-03-02T09:10:00\+08:00 定时器触发失败，情景无法继续：RuleLoop：/)
+    }
+  })
+
   it("usage errors exit 2", async () => {
     expect((await run(["simulate"])).code).toBe(2)
     expect((await run(["simulate", quiet, "--until", "tomorrow"])).code).toBe(2)

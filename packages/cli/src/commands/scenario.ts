@@ -1,9 +1,8 @@
 import { Result } from "effect"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
-import { argsProblem, loadForCli, splitArgs } from "../scenario/cli.js"
+import { argsProblem, loadForCli, runForCli, splitArgs } from "../scenario/cli.js"
 import type { Mismatch } from "../scenario/expect.js"
-import { runScenario } from "../scenario/runner.js"
 
 const help = (io: CliIO): string =>
   say(
@@ -32,7 +31,9 @@ const describe = (io: CliIO, file: string, m: Mismatch): string =>
 const testOne = async (io: CliIO, file: string): Promise<number> => {
   const scenario = await loadForCli(io, file)
   if (Result.isFailure(scenario)) return scenario.failure
-  const report = await runScenario(scenario.success)
+  const ran = await runForCli(io, file, scenario.success)
+  if (Result.isFailure(ran)) return ran.failure
+  const report = ran.success
   const mismatches = report.steps.flatMap((s) => s.mismatches ?? [])
   const checked = scenario.success.steps.filter((s) => s.expect !== undefined).length
   if (mismatches.length > 0) {

@@ -2,8 +2,7 @@ import { Result } from "effect"
 import { parseInstant } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
-import { argsProblem, describeFailure, loadForCli, splitArgs } from "../scenario/cli.js"
-import { runScenario } from "../scenario/runner.js"
+import { argsProblem, describeFailure, loadForCli, runForCli, splitArgs } from "../scenario/cli.js"
 
 const help = (io: CliIO): string =>
   say(
@@ -45,7 +44,9 @@ export const simulateCommand: Command = async (args, io) => {
   }
   const scenario = await loadForCli(io, parsed.files[0]!)
   if (Result.isFailure(scenario)) return scenario.failure
-  const report = await runScenario(scenario.success, until === undefined ? {} : { until })
+  const ran = await runForCli(io, parsed.files[0]!, scenario.success, until === undefined ? {} : { until })
+  if (Result.isFailure(ran)) return ran.failure
+  const report = ran.success
   for (const step of report.steps) if (step.failure !== undefined) io.err(describeFailure(io, step))
   io.out(JSON.stringify(report, null, 2))
   return 0

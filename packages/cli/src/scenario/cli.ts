@@ -5,7 +5,9 @@ import type { CliIO } from "../io.js"
 import { say } from "../io.js"
 import type { Scenario } from "./load.js"
 import { loadScenarioFile } from "./load.js"
-import type { StepReport } from "./runner.js"
+import type { Instant } from "@minyi/core"
+import type { SimulationReport, StepReport } from "./runner.js"
+import { runScenario, SimulationFailed, SimulationStuck } from "./runner.js"
 
 /** Loads the scenario; on bad input prints one line per problem (`<file>: /json/path: message`) and gives exit code 1. */
 export const loadForCli = async (io: CliIO, file: string): Promise<Result.Result<Scenario, number>> => {
@@ -14,6 +16,25 @@ export const loadForCli = async (io: CliIO, file: string): Promise<Result.Result
   if (Result.isSuccess(loaded)) return Result.succeed(loaded.success)
   for (const p of loaded.failure.problems) io.err(`${file}: ${p.path}: ${p.message}`)
   return Result.fail(1)
+}
+
+/**
+ * Runs a loaded scenario; when the story cannot go on (a timer firing failed, the clock stuck)
+ * prints `<file>: <message>` and gives exit code 1 instead of a stack trace.
+ */
+export const runForCli = async (
+  io: CliIO,
+  file: string,
+  scenario: Scenario,
+  options: { readonly until?: Instant } = {}
+): Promise<Result.Result<SimulationReport, number>> => {
+  try {
+    return Result.succeed(await runScenario(scenario, options))
+  } catch (error) {
+    if (!(error instanceof SimulationFailed || error instanceof SimulationStuck)) throw error
+    io.err(`${file}: ${error.message}`)
+    return Result.fail(1)
+  }
 }
 
 /** A refused (or failed) command, in a clerk's words. */

@@ -93,6 +93,16 @@ export interface SimulationReport {
   readonly steps: ReadonlyArray<StepReport>
 }
 
+/**
+ * A timer firing failed, so the story cannot go on — typically rules of the pack that trigger each
+ * other without end (`RuleLoop`) or a clock the pack's calendar cannot compute.
+ */
+export class SimulationFailed extends Schema.TaggedError<SimulationFailed>()("SimulationFailed", {
+  at: Schema.String,
+  cause: Schema.Struct({ _tag: Schema.String, message: Schema.String }),
+  message: Schema.String
+}) {}
+
 /** The virtual clock stopped moving: a timer kept coming due at the same instant without effect. */
 export class SimulationStuck extends Schema.TaggedError<SimulationStuck>()("SimulationStuck", {
   at: Schema.String,
@@ -148,7 +158,11 @@ const notificationReport = (n: Notification, at: Instant, format: (at: Instant) 
 
 const storage = Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)
 
-/** Runs every step (and the timers between them) up to `until`, checking `expect` blocks as it goes. */
+/**
+ * Runs every step (and the timers between them) up to `until`, checking `expect` blocks as it goes.
+ * Rejects with {@link SimulationFailed} when a timer firing fails and with {@link SimulationStuck}
+ * when the clock stops moving.
+ */
 export const runScenario = (scenario: Scenario, options: { readonly until?: Instant } = {}): Promise<SimulationReport> => {
   const { format } = scenario
   const program = Effect.gen(function*() {
@@ -177,9 +191,18 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
           const due = next.value
           if (due > to) return
           same = due === last ? same + 1 : 0
-          if (same > 100) return yield* Effect.die(new SimulationStuck({ at: format(due), message: `定时器在 ${format(due)} 反复到期却无进展（a timer keeps coming due at ${format(due)} without effect）` }))
+          if (same > 100) return yield* new SimulationStuck({ at: format(due), message: `定时器在 ${format(due)} 反复到期却无进展（a timer keeps coming due at ${format(due)} without effect）` })
           last = due
-          const report = yield* engine.tick(due)
+          const report = yield* engine.tick(due).pipe(
+            Effect.mapError((e) => {
+              const cause = { _tag: tagOf(e), message: messageOf(e) }
+              return new SimulationFailed({
+                at: format(due),
+                cause,
+                message: `${format(due)} 定时器触发失败，情景无法继续：${cause._tag}：${cause.message}（a timer firing at ${format(due)} failed; the scenario cannot go on）`
+              })
+            })
+          )
           actions.push(...report.actions)
           yield* relay(due)
         }
@@ -292,7 +315,11 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
     } satisfies SimulationReport
   })
   const layer = engineLayer({ directory: scenario.directory, packs: scenario.packs }).pipe(Layer.provideMerge(storage))
-  return Effect.runPromise(Effect.orDie(program).pipe(Effect.provide(layer)) as Effect.Effect<SimulationReport>)
+  // A story that cannot go on rejects with SimulationFailed or SimulationStuck; anything else is a defect.
+  const typed = program.pipe(
+    Effect.catch((e) => (e instanceof SimulationFailed || e instanceof SimulationStuck ? Effect.fail(e) : Effect.die(e)))
+  )
+  return Effect.runPromise(typed.pipe(Effect.provide(layer)) as Effect.Effect<SimulationReport, SimulationFailed | SimulationStuck>)
 }
 
 const tagOf = (e: unknown): string =>
