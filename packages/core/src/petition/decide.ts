@@ -479,11 +479,28 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
         () => [{ _tag: "Resolved", ...base, unit: cmd.unit, checklist: cmd.checklist, summary: cmd.summary }]
       )
     }
-    case "RateSatisfaction":
+    case "RateSatisfaction": {
+      const raterUnit = cmd.actor.kind === "unit" ? cmd.actor.id : cmd.actor.kind === "person" ? dir.person(cmd.actor.id ?? "")?.unit : undefined
       return run(
-        [statusIn(["resolved"]), () => (s.rating === undefined ? undefined : invalid("本次办理结果已评价", "this resolution is already rated"))],
+        [
+          statusIn(["resolved"]),
+          () => (s.rating === undefined ? undefined : invalid("本次办理结果已评价", "this resolution is already rated")),
+          // A satisfied rating closes the case; the units judged by it cannot give it.
+          () =>
+            raterUnit === undefined || (raterUnit !== s.lead && !s.coHandlers.includes(raterUnit))
+              ? undefined
+              : new R.RatedByHandler({
+                  petitionId,
+                  unit: raterUnit,
+                  message: bi(
+                    `“${unitName(raterUnit)}”是本件的办理单位，不能评价自己的办理结果；满意度须由信访人或回访人员评价`,
+                    `${raterUnit} handled this petition and cannot rate its own work; the petitioner or the callback staff rate it`
+                  )
+                })
+        ],
         () => [{ _tag: "SatisfactionRated", ...base, rating: cmd.rating }]
       )
+    }
     case "Close":
       return run(
         [

@@ -69,6 +69,9 @@ export class DeadlineNotAfter extends Schema.TaggedError<DeadlineNotAfter>()("De
 /** A person or unit acting in the name of a unit it does not belong to. */
 export class ActorNotOfUnit extends Schema.TaggedError<ActorNotOfUnit>()("ActorNotOfUnit", { petitionId, actor: Schema.String, unit: Schema.String, message }) {}
 
+/** The lead or a co-handler rating its own work: the rating comes from the petitioner or the callback. */
+export class RatedByHandler extends Schema.TaggedError<RatedByHandler>()("RatedByHandler", { petitionId, unit: Schema.String, message }) {}
+
 /** Every way `decide` can refuse a command. */
 export type PetitionRefusal =
   | NotSubmitted
@@ -104,3 +107,4 @@ export type PetitionRefusal =
   | BeforeLastEvent
   | DeadlineNotAfter
   | ActorNotOfUnit
+  | RatedByHandler

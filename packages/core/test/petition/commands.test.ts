@@ -287,6 +287,14 @@ describe("RateSatisfaction", () => {
     const { after } = when(stages.resolved(), rate("unsatisfied"))
     expect([after.status, after.counters.reworks, after.rating, after.partsReported]).toEqual(["in_progress", 1, undefined, []])
   })
+  it("comes from the petitioner or the callback staff, never from a unit that handled it", () => {
+    expectEvents(when(stages.resolved(), { ...rate(), actor: { kind: "petitioner" } }).result, ["SatisfactionRated"])
+    expectEvents(when(stages.resolved(), { ...rate(), actor: { kind: "person", id: "person.dispatcher.1" } }).result, ["SatisfactionRated"])
+    const byLead = expectRefused(when(stages.resolved(), { ...rate(), actor: { kind: "person", id: LEAD_HANDLER } }).result, "RatedByHandler")
+    expect(byLead).toMatchObject({ unit: LEAD })
+    expect(byLead.message).toContain("不能评价自己的办理结果")
+    expectRefused(when(stages.resolved(), { ...rate(), actor: { kind: "unit", id: CO } }).result, "RatedByHandler")
+  })
   it("only once per resolution and only after resolving", () => {
     expectRefused(when(stages.rated(), rate("unsatisfied")).result, "InvalidTransition")
     expectRefused(when(stages.accepted(), rate()).result, "InvalidTransition")
