@@ -1,2 +1,4 @@
-export * from "./instant.js"
-export * from "./validation.js"
+export { formatInstant, formatInstantWithOffset, InstantFromString, parseInstant } from "./instant.js"
+export type { Instant } from "./instant.js"
+export { decodeInput, InvalidInput, invalidInput } from "./validation.js"
+export type { InputProblem } from "./validation.js"
