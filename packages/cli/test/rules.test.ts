@@ -100,11 +100,12 @@ describe("minyi rules (in process)", () => {
   })
 
   it("explain reports bad facts by JSON path, and usage errors exit 2", async () => {
-    write("bad-facts.json", { ...facts, petition: { ...facts.petition, persons: -1 }, now: "yesterday" })
+    write("bad-facts.json", { ...facts, petition: { ...facts.petition, persons: -1, status: "dispachted" }, now: "yesterday" })
     const r = await run(["rules", "explain", "--pack", futianPath, "--petition", "bad-facts.json"])
     expect(r.code).toBe(1)
     expect(r.out).toContainEqual(expect.stringMatching(/^bad-facts\.json: \/petition\/persons: /))
     expect(r.out).toContainEqual(expect.stringMatching(/^bad-facts\.json: \/now: .*ISO 8601/))
+    expect(r.out).toContainEqual(expect.stringMatching(/^bad-facts\.json: \/petition\/status: .*"dispatched"/))
     expect((await run(["rules", "explain", "--pack", futianPath])).code).toBe(2)
     expect((await run(["rules", "frobnicate"])).code).toBe(2)
   })

@@ -3,6 +3,10 @@
  * them from the petition state and the clock evaluation; rules read them with `fact` + `path`.
  */
 import { Schema } from "effect"
+import type { ClockState } from "../clocks/evaluate.js"
+import type { ChannelKind } from "../directory/schema.js"
+import { Priority } from "../petition/schema.js"
+import type { PetitionStatus } from "../petition/state.js"
 import type { Instant } from "../shared/instant.js"
 import { InstantFromString } from "../shared/instant.js"
 
@@ -86,6 +90,25 @@ export const factCatalogue: Readonly<Record<string, ReadonlyArray<string> | "clo
 
 export const clockFields: ReadonlyArray<string> = ["state", "remaining", "elapsed", "elapsedFraction", "dueAt", "breachedAt"]
 
+// Records keyed by the union, so that a value added to it must be added here too.
+const statuses: Record<PetitionStatus, true> = {
+  received: true, dispatched: true, in_progress: true, suspended: true, resolved: true, closed: true, declined: true, merged: true
+}
+const clockStates: Record<ClockState, true> = { pending: true, running: true, paused: true, met: true, breached: true }
+const channelKinds: Record<ChannelKind, true> = {
+  hotline: true, web: true, wechat_qr: true, letter: true, walk_in: true, field_stall: true, leader_channel: true, proactive: true
+}
+
+/**
+ * The values a fact field can take where they are a fixed set: a comparison with any other value
+ * could never hold, so validation names the mistake. Keyed by fact, then field.
+ */
+export const fixedValues: Readonly<Record<"petition" | "clocks", Readonly<Record<string, ReadonlyArray<string>>>>> = {
+  petition: { status: Object.keys(statuses), priority: Priority.literals, channelKind: Object.keys(channelKinds) },
+  clocks: { state: Object.keys(clockStates) }
+}
+const oneOf = (values: ReadonlyArray<string>) => Schema.Literals(values as [string, ...Array<string>])
+
 /**
  * The trigger for a petition event (`{ _tag, petitionId, at, ... }`). Its key tells occurrences
  * apart: a clock warning or breach by clock, threshold and due instant (so the timer firing and
@@ -127,7 +150,7 @@ export const PetitionFactsJson = Schema.Struct({
   category: Schema.String,
   categoryPath: Ids,
   channel: Schema.String,
-  channelKind: Schema.String,
+  channelKind: oneOf(fixedValues.petition.channelKind!),
   channelLeader: Schema.optionalKey(Schema.String),
   jurisdiction: Schema.String,
   jurisdictionPath: Ids,
@@ -136,8 +159,8 @@ export const PetitionFactsJson = Schema.Struct({
   persons: Count,
   flags: Ids,
   tier: Count,
-  status: Schema.String,
-  priority: Schema.String,
+  status: oneOf(fixedValues.petition.status!),
+  priority: Priority,
   returnCount: Count,
   transferCount: Count,
   declineCount: Count,
@@ -152,7 +175,7 @@ export const PetitionFactsJson = Schema.Struct({
 })
 
 export const ClockFactsJson = Schema.Struct({
-  state: Schema.String,
+  state: oneOf(fixedValues.clocks.state!),
   remaining: Schema.Number,
   elapsed: Schema.Number,
   elapsedFraction: Schema.Number,

@@ -15,7 +15,7 @@ import type { ActionType } from "./actions.js"
 import { actionSchemas, escalationActionTypes, routingActionTypes } from "./actions.js"
 import type { CompiledRule } from "./compile.js"
 import { compileRules } from "./compile.js"
-import { clockFields, factCatalogue } from "./facts.js"
+import { clockFields, factCatalogue, fixedValues } from "./facts.js"
 import type { Condition, FactCondition, Rule } from "./format.js"
 import { conditionKind, isFactReference, ruleIdOf } from "./format.js"
 import { decoratorNames, durationMillis, operatorFor, operatorNames } from "./operators.js"
@@ -270,6 +270,21 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
       if (typeof tag === "string" && !eventTags.includes(tag)) {
         ctx.problems.push({ path: where, ...say(`没有名为 "${tag}" 的事件${didYouMean(tag, eventTags, "zh-CN")}`, `no event is called "${tag}"${didYouMean(tag, eventTags)}`) })
       }
+    }
+  }
+  const fixedField = c.fact === "clocks" ? (parsed?._tag === "Keys" ? parsed.keys[1] : undefined) : field
+  const fixed = fixedField === undefined ? undefined : fixedValues[c.fact as keyof typeof fixedValues]?.[fixedField]
+  if (fixed !== undefined && ["equal", "notEqual", "in", "notIn"].includes(c.operator)) {
+    const each = Array.isArray(value) ? value.map((v, i) => [v, `${at}/value/${i}`] as const) : [[value, `${at}/value`] as const]
+    for (const [v, where] of each) {
+      if (typeof v === "string" && fixed.includes(v)) continue
+      ctx.problems.push({
+        path: where,
+        ...say(
+          `${c.fact} ${c.path} 不会是 ${JSON.stringify(v)}${typeof v === "string" ? didYouMean(v, fixed, "zh-CN") : `；应为以下之一：${fixed.map((x) => `"${x}"`).join("、")}`}`,
+          `${c.fact} ${c.path} is never ${JSON.stringify(v)}${typeof v === "string" ? didYouMean(v, fixed) : `; expected one of ${fixed.map((x) => `"${x}"`).join(", ")}`}`
+        )
+      })
     }
   }
   if (c.fact === "trigger" && field === "clock" && typeof value === "string" && !ctx.clockNames.has(value)) {

@@ -229,6 +229,33 @@ describe("loadRulePack", () => {
     expect(messageAt(fail(pack), "/clocks/1/calendar")).toBe('no calendar "chna" in "calendars"; did you mean "china"?')
   })
 
+  it("refuses a comparison with a status, priority, channel kind or clock state that does not exist", () => {
+    const pack: any = minimal()
+    const c = (fact: string, path: string, operator: string, value: unknown) => ({ fact, path, operator, value })
+    pack.escalation = [{
+      id: "e",
+      conditions: { all: [
+        c("petition", "$.status", "equal", "dispachted"),
+        c("petition", "$.priority", "in", ["urgent", "hgh"]),
+        c("petition", "$.channelKind", "notEqual", "leader-channel"),
+        c("clocks", "$.feedback.state", "equal", "breach"),
+        c("petition", "$.status", "equal", 3),
+        c("petition", "$.status", "in", ["resolved", "closed"]),
+        c("petition", "$.status", "equal", { fact: "trigger", path: "$.status" })
+      ] },
+      event: { type: "flag", params: { flag: "x" } }
+    }]
+    const e = fail(pack)
+    const at = "/escalation/0/conditions/all"
+    expect(e.problems.map((p) => p.path)).toEqual([`${at}/0/value`, `${at}/1/value/1`, `${at}/2/value`, `${at}/3/value`, `${at}/4/value`])
+    expect(messageAt(e, `${at}/0/value`)).toBe('petition $.status is never "dispachted"; did you mean "dispatched"?')
+    expect(e.problems[0]!.zh).toBe('petition $.status 不会是 "dispachted"；是否应为 "dispatched"？')
+    expect(messageAt(e, `${at}/1/value/1`)).toBe('petition $.priority is never "hgh"; did you mean "high"?')
+    expect(messageAt(e, `${at}/2/value`)).toBe('petition $.channelKind is never "leader-channel"; did you mean "leader_channel"?')
+    expect(messageAt(e, `${at}/3/value`)).toBe('clocks $.feedback.state is never "breach"; did you mean "breached"?')
+    expect(messageAt(e, `${at}/4/value`)).toMatch(/^petition \$\.status is never 3; expected one of "received", "dispatched", /)
+  })
+
   it("refuses a template placeholder the engine cannot fill, naming the template, language and part", () => {
     const pack: any = minimal()
     pack.templates.hello = {
