@@ -89,7 +89,12 @@ const p = {
   assign: { unit: Id, person: Id },
   summary: { unit: Id, summary: Text },
   reason: { reason: Reason },
-  extend: { clock: Id, amount: IsoDuration, reason: Reason, approver: Id },
+  extend: {
+    clock: Id,
+    amount: IsoDuration.check(Schema.makeFilter((d: string) => /[1-9]/.test(d), { expected: "a duration longer than zero, such as P30D" })),
+    reason: Reason,
+    approver: Id
+  },
   resolve: { unit: Id, checklist: Checklist, summary: Text },
   rate: { rating: Rating },
   decideReview: { stage: ReviewStageName, outcome: ReviewOutcome },

@@ -54,6 +54,10 @@ describe("decodeCommand", () => {
   it("rejects bad durations, tiers and ratings", () => {
     const base = { petitionId: "P-1", at: "2026-03-02T09:00:00Z", actor: { kind: "system" } }
     expect(problemsOf({ ...base, _tag: "Extend", clock: "c", amount: "30 days", reason: "r", approver: "p" })[0]?.path).toBe("/amount")
+    expect(problemsOf({ ...base, _tag: "Extend", clock: "c", amount: "P0DT0H", reason: "r", approver: "p" })).toEqual([
+      { path: "/amount", message: expect.stringContaining("longer than zero") }
+    ])
+    expect(Result.isSuccess(decodeCommand({ ...base, _tag: "Extend", clock: "c", amount: "PT0.5S", reason: "r", approver: "p" }))).toBe(true)
     expect(problemsOf({ ...base, _tag: "Escalate", tier: 4, owner: "p", reason: "r" })[0]?.path).toBe("/tier")
     expect(problemsOf({ ...base, _tag: "RateSatisfaction", rating: "meh" })[0]?.path).toBe("/rating")
   })
