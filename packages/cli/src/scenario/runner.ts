@@ -193,16 +193,18 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
           same = due === last ? same + 1 : 0
           if (same > 100) return yield* new SimulationStuck({ at: format(due), message: `定时器在 ${format(due)} 反复到期却无进展（a timer keeps coming due at ${format(due)} without effect）` })
           last = due
-          const report = yield* engine.tick(due).pipe(
-            Effect.mapError((e) => {
-              const cause = { _tag: tagOf(e), message: messageOf(e) }
-              return new SimulationFailed({
-                at: format(due),
-                cause,
-                message: `${format(due)} 定时器触发失败，情景无法继续：${cause._tag}：${cause.message}（a timer firing at ${format(due)} failed; the scenario cannot go on）`
-              })
+          const failedAt = (e: unknown) => {
+            const cause = { _tag: tagOf(e), message: messageOf(e) }
+            return new SimulationFailed({
+              at: format(due),
+              cause,
+              message: `${format(due)} 定时器触发失败，情景无法继续：${cause._tag}：${cause.message}（a timer firing at ${format(due)} failed; the scenario cannot go on）`
             })
-          )
+          }
+          const report = yield* engine.tick(due).pipe(Effect.mapError(failedAt))
+          // The engine goes on past a failed firing; a story cannot, since the petition is stuck.
+          const failure = report.failed[0]
+          if (failure !== undefined) return yield* failedAt(failure.error)
           actions.push(...report.actions)
           yield* relay(due)
         }

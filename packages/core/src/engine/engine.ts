@@ -15,11 +15,13 @@ import type {
   AppendBatch,
   ClaimedTimer,
   DeadLetter,
+  DuplicateId,
   OutboxMessage,
   Page,
   PageRequest,
   PetitionSummary,
-  StoreError
+  StoreError,
+  StoreUnavailable
 } from "../ports/index.js"
 import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
 import type { RulePack, RulePackRegistry } from "../rules/index.js"
@@ -90,6 +92,18 @@ export interface TickReport {
   readonly fired: number
   readonly events: number
   readonly actions: ReadonlyArray<FiredAction>
+  /**
+   * Timers whose firing failed (say, a `RuleLoop` in the pack, or a petition's unreadable history).
+   * One petition's failure does not hold up the others' timers; a failed timer stays claimed until
+   * its lease runs out and is then tried again.
+   */
+  readonly failed: ReadonlyArray<TimerFailure>
+}
+
+export interface TimerFailure {
+  readonly petitionId: string
+  readonly dueAt: Instant
+  readonly error: Exclude<HandleError, StoreUnavailable> | DuplicateId
 }
 
 export interface RelayReport {
@@ -428,18 +442,25 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       let fired = 0
       let events = 0
       const actions: Array<FiredAction> = []
+      const failed: Array<TimerFailure> = []
       while (true) {
         const claims = yield* timers.claimDue({ now, limit: batchSize, leaseMs, workerId })
         if (claims.length === 0) break
         for (const claim of claims) {
-          const done = yield* fire(claim, now)
+          const done = yield* Effect.result(fire(claim, now))
+          if (Result.isFailure(done)) {
+            // A store that is down fails every firing alike: stop and let the caller retry.
+            if (done.failure._tag === "StoreUnavailable") return yield* Effect.fail(done.failure)
+            failed.push({ petitionId: claim.streamId, dueAt: claim.dueAt, error: done.failure })
+            continue
+          }
           fired++
-          events += done.events.length
-          actions.push(...done.actions)
+          events += done.success.events.length
+          actions.push(...done.success.actions)
         }
         if (claims.length < batchSize) break
       }
-      return { fired, events, actions }
+      return { fired, events, actions, failed }
     }) as never
 
   /**

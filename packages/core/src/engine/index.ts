@@ -1,5 +1,5 @@
 export { CLOCK_TIMER, decodeEngineCommand, Engine, layer as engineLayer, makeEngine, NoRulePack, PetitionNotFound, TooMuchContention } from "./engine.js"
-export type { EngineApi, EngineCommand, EngineOptions, Handled, HandleError, PetitionView, RelayReport, SubmitInput, TickReport } from "./engine.js"
+export type { EngineApi, EngineCommand, EngineOptions, Handled, HandleError, PetitionView, RelayReport, SubmitInput, TickReport, TimerFailure } from "./engine.js"
 export { RuleLoop, step } from "./step.js"
 export type { FiredAction, StepCause, StepContext, StepOutcome } from "./step.js"
 export { AccessDenied, defaultIdentityRoles } from "./viewer.js"

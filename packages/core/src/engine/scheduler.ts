@@ -17,7 +17,12 @@ export const runScheduler = (options: SchedulerOptions = {}) =>
     const pollMs = options.pollMs ?? 1_000
     while (true) {
       const now = yield* Clock.currentTimeMillis
-      yield* engine.tick(now).pipe(Effect.catch((e) => Effect.logError("minyi scheduler: tick failed", e)))
+      yield* engine.tick(now).pipe(
+        Effect.flatMap((report) =>
+          Effect.forEach(report.failed, (f) => Effect.logError(`minyi scheduler: the timer of ${f.petitionId} failed`, f.error), { discard: true })
+        ),
+        Effect.catch((e) => Effect.logError("minyi scheduler: tick failed", e))
+      )
       yield* engine.relay(now).pipe(Effect.catch((e) => Effect.logError("minyi scheduler: relay failed", e)))
       const next = yield* engine.nextDueAt.pipe(Effect.orElseSucceed(() => Option.none<number>()))
       const wait = Option.match(next, {
