@@ -272,6 +272,17 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
       }
     }
   }
+  const pathField = c.operator === "categoryWithin" ? "categoryPath" : c.operator === "jurisdictionWithin" ? "jurisdictionPath" : undefined
+  if (pathField !== undefined && c.fact === "petition" && field !== undefined && field !== pathField) {
+    // The operator sees a subtree only in a path; on a single id it could match nothing but that id.
+    ctx.problems.push({
+      path: `${at}/path`,
+      ...say(
+        `"${c.operator}" 要判断下级，须读取路径：请用 "$.${pathField}"（"${c.path}" 只能匹配该编号本身）`,
+        `"${c.operator}" sees a subtree only in a path: use "$.${pathField}" ("${c.path}" would match only that exact id)`
+      )
+    })
+  }
   const fixedField = c.fact === "clocks" ? (parsed?._tag === "Keys" ? parsed.keys[1] : undefined) : field
   const fixed = fixedField === undefined ? undefined : fixedValues[c.fact as keyof typeof fixedValues]?.[fixedField]
   if (fixed !== undefined && ["equal", "notEqual", "in", "notIn"].includes(c.operator)) {

@@ -256,6 +256,26 @@ describe("loadRulePack", () => {
     expect(messageAt(e, `${at}/4/value`)).toMatch(/^petition \$\.status is never 3; expected one of "received", "dispatched", /)
   })
 
+  it("refuses categoryWithin / jurisdictionWithin on a single id, which would never see a subtree", () => {
+    const pack: any = minimal()
+    const c = (path: string, operator: string, value: string) => ({ fact: "petition", path, operator, value })
+    pack.routing = [{
+      id: "r",
+      conditions: { any: [
+        c("$.category", "categoryWithin", "ecology"),
+        c("$.street", "jurisdictionWithin", "street.futian"),
+        c("$.categoryPath", "categoryWithin", "ecology"),
+        c("$.jurisdictionPath", "jurisdictionWithin", "street.futian")
+      ] },
+      event: { type: "route", params: { lead: "dept.ecology" } }
+    }]
+    const e = fail(pack)
+    const at = "/routing/0/conditions/any"
+    expect(e.problems.map((p) => p.path)).toEqual([`${at}/0/path`, `${at}/1/path`])
+    expect(messageAt(e, `${at}/0/path`)).toBe('"categoryWithin" sees a subtree only in a path: use "$.categoryPath" ("$.category" would match only that exact id)')
+    expect(messageAt(e, `${at}/1/path`)).toMatch(/use "\$\.jurisdictionPath"/)
+  })
+
   it("refuses a template placeholder the engine cannot fill, naming the template, language and part", () => {
     const pack: any = minimal()
     pack.templates.hello = {
