@@ -48,6 +48,7 @@ const pathOf = <A extends { readonly id: string; readonly parent?: string }>(
 }
 
 const levelRank = { district: 0, street: 1, community: 2, grid: 3 } as const
+const servesLevel: Partial<Record<Unit["kind"], Jurisdiction["level"]>> = { street_office: "street", community: "community" }
 
 /** Referential checks the schema cannot express: duplicates, dangling references, cycles, tree shape. */
 const referentialProblems = (d: DirectoryData): Array<InputProblem> => {
@@ -71,7 +72,15 @@ const referentialProblems = (d: DirectoryData): Array<InputProblem> => {
     if (id !== undefined && !known.has(id)) problems.push({ path, message: `dangling reference: no ${what} with id "${id}"` })
   }
   const pIndex = indexBy(d.people)
+  const jIndex = indexBy(d.jurisdictions)
   d.units.forEach((u, i) => {
+    // A street office answers for a street, a community workstation for a community: scopes and
+    // linked leaders are looked up from there.
+    const level = servesLevel[u.kind]
+    const served = jIndex.get(u.jurisdiction)
+    if (level !== undefined && served !== undefined && served.level !== level) {
+      problems.push({ path: `/units/${i}/jurisdiction`, message: `a ${u.kind} serves a ${level}, but "${served.id}" is a ${served.level}` })
+    }
     ref(`/units/${i}/leader`, u.leader, people, "person")
     // Escalation's first rung is the lead unit's leader: one from elsewhere would own the wrong cases.
     const leader = pIndex.get(u.leader)
@@ -85,7 +94,6 @@ const referentialProblems = (d: DirectoryData): Array<InputProblem> => {
     ref(`/people/${i}/unit`, p.unit, units, "unit")
     ref(`/people/${i}/jurisdiction`, p.jurisdiction, jurisdictions, "jurisdiction")
   })
-  const jIndex = indexBy(d.jurisdictions)
   d.jurisdictions.forEach((j, i) => {
     ref(`/jurisdictions/${i}/parent`, j.parent, jurisdictions, "jurisdiction")
     j.leaders.forEach((l, k) => ref(`/jurisdictions/${i}/leaders/${k}`, l, people, "person"))

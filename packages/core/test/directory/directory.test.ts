@@ -128,6 +128,17 @@ describe("loadDirectory refuses bad directories with JSON paths", () => {
     none.jurisdictions = none.jurisdictions.filter((j: { level: string }) => j.level === "grid")
     expect(problems(none).map((p) => p.path)).toContain("/jurisdictions")
   })
+  it("a street office serving anything but a street, a community workstation anything but a community", () => {
+    const bad = clone()
+    const street = bad.units.findIndex((u: { id: string }) => u.id === "street-office.yuanling")
+    const community = bad.units.findIndex((u: { kind: string }) => u.kind === "community")
+    bad.units[street].jurisdiction = "community.yuanling.hongli"
+    bad.units[community].jurisdiction = "street.yuanling"
+    expect(problems(bad)).toEqual([
+      { path: `/units/${street}/jurisdiction`, message: 'a street_office serves a street, but "community.yuanling.hongli" is a community' },
+      { path: `/units/${community}/jurisdiction`, message: 'a community serves a community, but "street.yuanling" is a street' }
+    ])
+  })
   it("a unit led by someone who works elsewhere", () => {
     const bad = clone()
     const i = bad.units.findIndex((u: { id: string }) => u.id === "dept.ecology")
