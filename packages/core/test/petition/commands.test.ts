@@ -490,6 +490,21 @@ describe("engine commands", () => {
     expect(when(stages.submitted(), cmd("SetPriority", { priority: "urgent" })).after.priority).toBe("urgent")
     expectEvents(when(stages.submitted(), cmd("SetPriority", { priority: "normal" })).result, [])
   })
+  it("RecordIdentityRead records who read the identity and why, in any status; needs a known person and a reason", () => {
+    const read = (person: string, reason: string) => cmd("RecordIdentityRead", { person, reason })
+    const r = when(stages.closed(), read("person.dispatcher.1", "回访核实"))
+    const [e] = expectEvents(r.result, ["IdentityRead"])
+    expect(e).toMatchObject({ person: "person.dispatcher.1", reason: "回访核实" })
+    expect(r.after.counters.identityReads).toBe(1)
+    expectEvents(when([...stages.submitted(), cmd("Merge", { into: "P-0" })], read("person.dispatcher.1", "核对重复件")).result, ["IdentityRead"])
+    expect(expectRefused(when(stages.submitted(), read("person.ghost", "x")).result, "UnknownPerson")).toMatchObject({ field: "person" })
+    expectRefused(when(stages.submitted(), read("person.dispatcher.1", " ")).result, "ReasonRequired")
+  })
+  it("clock records are refused once the petition is no longer open", () => {
+    const declined = [...stages.submitted(), cmd("Decline", { unit: CENTRE, reason: "不属于受理范围" })]
+    expectRefused(when(declined, cmd("RecordClockWarning", { clock: "handling", threshold: "80%", dueAt: T0 + DAY })).result, "InvalidTransition")
+    expectRefused(when(declined, cmd("RecordClockBreach", { clock: "handling", dueAt: T0 })).result, "InvalidTransition")
+  })
   it("RecordDeadLetter is accepted in any status, even merged or closed", () => {
     const dl = () => cmd("RecordDeadLetter", { notificationId: "n-1", reason: "SMTP 550" })
     expect(when(stages.closed(), dl()).after.counters.deadLetters).toBe(1)
