@@ -2,7 +2,7 @@
  * Evaluating a pack for one petition: routing on submit (the first matching rule), escalation
  * on events and timers (every matching rule). Pure and synchronous; actions are data.
  */
-import { Result } from "effect"
+import { Result, Schema } from "effect"
 import type { Duration } from "../calendar/duration.js"
 import type { Directory } from "../directory/directory.js"
 import type { ActionParams, Recipient } from "./actions.js"
@@ -51,10 +51,17 @@ export type RuleAction = {
   | { readonly type: "requireVisit"; readonly reason: string; readonly kind?: "home" | "reception" }
 )
 
+/** A notify whose recipients resolve to nobody for this petition (no lead unit yet, no leader linked to its place…). */
+export class NoRecipients extends Schema.TaggedError<NoRecipients>()("NoRecipients", {
+  petitionId: Schema.String,
+  template: Schema.String,
+  message: Schema.String
+}) {}
+
 export interface EscalationResult {
   readonly actions: ReadonlyArray<RuleAction>
-  /** Rules that matched but whose action cannot be carried out (e.g. no owner at that tier). */
-  readonly problems: ReadonlyArray<{ readonly ruleId: string; readonly error: OwnerNotFound }>
+  /** Rules that matched but whose action cannot be carried out (no owner at that tier, nobody to notify). */
+  readonly problems: ReadonlyArray<{ readonly ruleId: string; readonly error: OwnerNotFound | NoRecipients }>
 }
 
 const provenanceOf = (pack: RulePack, rule: CompiledRule): Provenance => ({ packId: pack.id, packVersion: pack.version, ruleId: rule.id })
@@ -109,14 +116,26 @@ const unique = (ts: ReadonlyArray<NotificationTarget>): ReadonlyArray<Notificati
  */
 export const escalate = (pack: RulePack, facts: RuleFacts, directory: Directory): EscalationResult => {
   const actions: Array<RuleAction> = []
-  const problems: Array<{ ruleId: string; error: OwnerNotFound }> = []
+  const problems: Array<EscalationResult["problems"][number]> = []
   for (const rule of matchingRules(pack.escalation, facts)) {
     const common = { key: `${rule.id}|${facts.petition.id}|${facts.trigger.key}`, provenance: provenanceOf(pack, rule) }
     const params = rule.rule.event.params as any
     switch (rule.rule.event.type) {
       case "notify": {
         const p = params as ActionParams["notify"]
-        actions.push({ ...common, type: "notify", template: p.template, recipients: unique(p.recipients.flatMap((r) => targets(r, facts, directory))) })
+        const recipients = unique(p.recipients.flatMap((r) => targets(r, facts, directory)))
+        if (recipients.length === 0) {
+          const id = facts.petition.id
+          problems.push({
+            ruleId: rule.id,
+            error: new NoRecipients({
+              petitionId: id,
+              template: p.template,
+              message: `规则 ${rule.id} 的通知（模板 ${p.template}）对诉求 ${id} 没有收件人。(Rule ${rule.id}'s notice (template ${p.template}) has no recipient for petition ${id}.)`
+            })
+          })
+        }
+        actions.push({ ...common, type: "notify", template: p.template, recipients })
         break
       }
       case "escalate": {

@@ -32,7 +32,7 @@ export {
 } from "./actions.js"
 export type { ActionParams, ActionType } from "./actions.js"
 export { LadderRung, RepeatPolicy, RulePackSchema, Template } from "./schema.js"
-export { escalate, route } from "./actions-eval.js"
+export { escalate, NoRecipients, route } from "./actions-eval.js"
 export type { EscalationResult, NotificationTarget, Provenance, RoutingDecision, RuleAction, WhistleOrder } from "./actions-eval.js"
 export { OwnerNotFound, resolveOwner, resolveOwnerSpec } from "./ladder.js"
 export { emptyRegistry, packFor, pinnedPack, publish, PublishRefused } from "./registry.js"

@@ -78,6 +78,14 @@ describe("escalation (futian-10-30-24)", () => {
     expect(new Set(actions.map((a) => a.key)).size).toBe(2)
   })
 
+  it("a notice that resolves to nobody is reported, naming the rule and template", () => {
+    const unled = petition({ category: "city-management.sanitation.refuse-odour", jurisdiction: "district.futian" })
+    const result = escalate(futian, facts(unled, triggerFromTimer("ClockBreached", "feedback", T0)), directory)
+    expect(result.actions).toMatchObject([{ type: "notify", recipients: [] }])
+    expect(result.problems.map((p) => [p.ruleId, p.error._tag])).toEqual([["feedback-overdue", "NoRecipients"]])
+    expect(result.problems[0]!.error.message).toMatch(/没有收件人.*has no recipient for petition p-1/)
+  })
+
   it("an owner that cannot be resolved is reported, not invented", () => {
     const noLead = { ...odour, tier: 0 }
     const trigger = triggerFromTimer("ClockBreached", "first-round", T0)
