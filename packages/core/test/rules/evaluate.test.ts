@@ -122,6 +122,43 @@ describe("the shipped presets tell people and escalate", () => {
   })
 })
 
+describe("minyi's operators", () => {
+  const HOUR = 3_600_000
+  // One flag rule per condition, so each operator's verdict shows on its own.
+  const pack = (conditions: ReadonlyArray<Record<string, unknown>>) =>
+    loaded({
+      ...presetJson("futian-10-30-24"),
+      routing: [],
+      escalation: conditions.map((c, i) => ({ id: `c${i}`, conditions: { all: [c] }, event: { type: "flag", params: { flag: `c${i}` } } }))
+    })
+  const fired = (p: ReturnType<typeof pack>, f: ReturnType<typeof facts>) => escalate(p, f, directory).actions.map((a) => a.provenance.ruleId)
+
+  it("durationAtLeast / durationAtMost compare milliseconds with an ISO duration (a day = 24 h) or a number", () => {
+    const p = pack([
+      { fact: "petition", path: "$.age", operator: "durationAtLeast", value: "P3D" },
+      { fact: "petition", path: "$.age", operator: "durationAtMost", value: "PT72H" },
+      { fact: "clocks", path: "$.feedback.elapsed", operator: "durationAtLeast", value: "PT10M" },
+      { fact: "petition", path: "$.age", operator: "durationAtLeast", value: 72 * HOUR + 1 }
+    ])
+    const clocks = { feedback: { state: "running", remaining: 0, elapsed: 10 * 60_000, elapsedFraction: 1 } }
+    expect(fired(p, facts({ ...odour, age: 72 * HOUR }, undefined, clocks))).toEqual(["c0", "c1", "c2"])
+    expect(fired(p, facts({ ...odour, age: 72 * HOUR - 1 }, undefined, { feedback: { ...clocks.feedback, elapsed: 10 * 60_000 - 1 } }))).toEqual(["c1"])
+    expect(fired(p, facts({ ...odour, age: 72 * HOUR + 1 }))).toEqual(["c0", "c3"])
+  })
+
+  it("categoryWithin / jurisdictionWithin hold for the node itself and everything below it, given one id or a list", () => {
+    const p = pack([
+      { fact: "petition", path: "$.categoryPath", operator: "categoryWithin", value: "city-management" },
+      { fact: "petition", path: "$.categoryPath", operator: "categoryWithin", value: ["ecology", "city-management.sanitation.refuse-odour"] },
+      { fact: "petition", path: "$.jurisdictionPath", operator: "jurisdictionWithin", value: "street.futian" },
+      { fact: "petition", path: "$.jurisdictionPath", operator: "jurisdictionWithin", value: ["street.shatou"] }
+    ])
+    expect(fired(p, facts(odour))).toEqual(["c0", "c1", "c2"])
+    const elsewhere = petition({ category: "ecology", jurisdiction: "community.shatou.xinzhou" })
+    expect(fired(p, facts(elsewhere))).toEqual(["c1", "c3"])
+  })
+})
+
 describe("the ladder", () => {
   it("tier 1 the lead unit's leader, tier 2 the street's linked deputy, tier 3 the district head", () => {
     const led = { ...odour, lead: "dept.ecology" }
