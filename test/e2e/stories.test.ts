@@ -1,5 +1,5 @@
 /**
- * The six stories of issue 5, each an example scenario in examples/scenarios/: run through the
+ * The six stories of issue 5 and the escalation ladder, each an example scenario in examples/scenarios/: run through the
  * real `minyi` process (scenario test, simulate, rules validate) and through the runner in process.
  */
 import { execFile } from "node:child_process"
@@ -32,7 +32,8 @@ const stories = {
   whistle: "03-whistle-no-show.json",
   group: "04-group-petition.json",
   returned: "05-returned-twice.json",
-  festival: "06-spring-festival-suspension.json"
+  festival: "06-spring-festival-suspension.json",
+  ladder: "07-escalation-ladder.json"
 } as const
 
 const load = async (name: string): Promise<Scenario> =>
@@ -54,13 +55,13 @@ const petition = (report: SimulationReport, id: string): PetitionReport => {
 const clock = (p: PetitionReport, key: string) => p.clocks.find((c) => c.key === key)
 const events = (p: PetitionReport, type: string) => p.events.filter((e) => e.type === type)
 
-describe("the six stories through the real CLI", () => {
+describe("the stories through the real CLI", () => {
   it("minyi scenario test passes every example scenario, with a summary per file", async () => {
     const files = Object.values(stories).map((f) => join("examples/scenarios", f))
     const r = await minyi("scenario", "test", ...files)
     expect(r.code, r.stdout + r.stderr).toBe(0)
     const lines = r.stdout.trim().split("\n")
-    expect(lines).toHaveLength(6)
+    expect(lines).toHaveLength(files.length)
     for (const [i, f] of files.entries()) expect(lines[i]).toMatch(new RegExp(`^${f.replace(/\./g, "\\.")}: 通过 — \\d+ 步，\\d+ 个 expect 全部相符`))
   }, 60_000)
 
@@ -89,7 +90,7 @@ describe("the six stories through the real CLI", () => {
   }, 60_000)
 })
 
-describe("the six stories through the runner, in process", () => {
+describe("the stories through the runner, in process", () => {
   it("1. Futian: phoned at minute 8, on site within 30 minutes, first round the same day — all 10-30-24 clocks met", async () => {
     const report = await simulate(stories.futian, "2026-03-03T12:00:00+08:00")
     const p = petition(report, "p-1")
@@ -177,5 +178,16 @@ describe("the six stories through the runner, in process", () => {
     expect(clock(after, "acceptance")).toMatchObject({ state: "met", stoppedAt: "2026-02-11T10:00:00+08:00" })
     expect(events(after, "Suspended")[0]?.at).toBe("2026-02-12T10:00:00+08:00")
     expect(events(after, "Resumed")[0]?.at).toBe("2026-03-02T10:00:00+08:00")
+  })
+
+  it("7. The escalation ladder: one petition climbs from tier 1 (the lead unit's head) to tier 2 (the deputy linked to its street)", async () => {
+    const report = await simulate(stories.ladder)
+    const p = petition(report, "p-7")
+    expect(events(p, "Escalated").map((e) => [e.at, e["tier"], e["owner"]])).toEqual([
+      ["2026-03-10T09:00:00+08:00", 1, "person.head.urban-management"],
+      ["2026-03-10T12:00:00+08:00", 2, "person.deputy-head.1"]
+    ])
+    expect(p).toMatchObject({ tier: 2, owner: "person.deputy-head.1" })
+    expect(report.actions.filter((a) => a.type === "escalate").map((a) => a.rule)).toEqual(["first-round-overdue", "whistle-no-show"])
   })
 })
