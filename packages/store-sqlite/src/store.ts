@@ -163,7 +163,20 @@ const open = (config: SqliteStoreConfig): Effect.Effect<Context.Context<Storage>
       }
     }),
     (db) => Effect.sync(() => db.close())
-  ).pipe(Effect.map((db) => storage(db, config)))
+  ).pipe(
+    Effect.flatMap((db) => {
+      try {
+        return Effect.succeed(storage(db, config))
+      } catch (e) {
+        // Statements are prepared against the tables the schema version promises: a missing
+        // table or column means the file was altered behind minyi's back.
+        if (isSqliteError(e) && e.code === "SQLITE_ERROR") {
+          return Effect.fail(storeCorrupt(config.path, `its tables do not match schema version ${SCHEMA_VERSION} (${e.message})`))
+        }
+        return Effect.fail(classify(config.path, e) as OpenError)
+      }
+    })
+  )
 
 const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Context<Storage> => {
   const location = config.path

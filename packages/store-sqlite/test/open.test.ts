@@ -87,6 +87,16 @@ describe("opening a SQLite store", () => {
     expect(error).toMatchObject({ _tag: "StoreCorrupt" })
   })
 
+  it("reports a minyi store whose tables were altered (one dropped) as StoreCorrupt, not a defect", async () => {
+    const path = fresh()
+    await writeOne(path)
+    const db = new Database(path)
+    db.exec("DROP TABLE timers")
+    db.close()
+    const error = await attempt(path, EventStore.use((s) => s.readStream("p1")))
+    expect(error).toMatchObject({ _tag: "StoreCorrupt", location: path, reason: expect.stringContaining("no such table: timers") })
+  })
+
   it("reports a stored row that no longer decodes as StoreCorrupt, naming what is wrong", async () => {
     const path = fresh()
     await writeOne(path)
