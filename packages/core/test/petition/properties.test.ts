@@ -2,7 +2,8 @@ import { Result } from "effect"
 import fc from "fast-check"
 import { expect, it } from "vitest"
 import type { PetitionCommand, PetitionEvent, PetitionState } from "../../src/petition/index.js"
-import { decide, evolve, initialState, replay, verifyChain } from "../../src/petition/index.js"
+import { decide, decodeEvent, encodeEvent, evolve, initialState, replay, verifyChain } from "../../src/petition/index.js"
+import { formatInstant, parseInstant } from "../../src/shared/index.js"
 import { CENTRE, CO, CO2, context, LEAD, LEAD_HANDLER, PID, submit, T0 } from "./fixtures.js"
 
 // Small pools, so random sequences often hit the right unit (and sometimes a wrong or unknown one).
@@ -186,4 +187,43 @@ it("any single edit, swap or removal breaks the hash chain", () => {
     }),
     { numRuns: 1500 }
   )
+})
+
+type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [k: string]: Json }
+
+/** One small change to a stored value, at the first leaf on the way down: what a forger would do. */
+const tweak = (v: Json): Json => {
+  if (typeof v === "string") {
+    const instant = parseInstant(v)
+    return instant === undefined ? v + "x" : formatInstant(instant + 1000)
+  }
+  if (typeof v === "number") return v + 1
+  if (typeof v === "boolean") return !v
+  if (v === null) return "x"
+  if (Array.isArray(v)) return v.length === 0 ? ["x"] : [tweak(v[0]!), ...v.slice(1)]
+  const entries = Object.entries(v)
+  const [key, inner] = entries[0]!
+  return { ...v, [key]: tweak(inner) }
+}
+
+it("editing any stored field of any event (as a row in the database) breaks the hash chain", () => {
+  let edits = 0
+  fc.assert(
+    fc.property(history, fc.nat(), fc.nat(), (steps, pickEvent, pickField) => {
+      const { state, events } = runHistory(steps)
+      const i = pickEvent % events.length
+      const row = JSON.parse(JSON.stringify(encodeEvent(events[i]!))) as { readonly [k: string]: Json }
+      const fields = Object.keys(row).filter((k) => k !== "hash" && k !== "_tag")
+      const field = fields[pickField % fields.length]!
+      // Only edits that still decode are a forger's edits; the rest the store's decoding refuses.
+      const forged = decodeEvent({ ...row, [field]: tweak(row[field]!) })
+      if (Result.isFailure(forged)) return
+      edits++
+      const tampered = events.map((e, j) => (j === i ? forged.success : e))
+      const r = verifyChain(tampered, { version: state.version, hash: state.lastHash })
+      expect(Result.isFailure(r), `edit of ${field} in event ${i + 1}`).toBe(true)
+    }),
+    { numRuns: 1500 }
+  )
+  expect(edits).toBeGreaterThan(1000)
 })
