@@ -326,7 +326,16 @@ describe("a closed petition", () => {
     () => cmd("Reopen", { reason: "x" }),
     () => cmd("Escalate", { tier: 1, owner: "person.head.urban-management", reason: "x" }),
     () => cmd("AddWatcher", { person: "person.district-head" }),
-    () => cmd("RecordClockBreach", { clock: "handling", dueAt: T0 })
+    () => cmd("RecordClockBreach", { clock: "handling", dueAt: T0 }),
+    () => cmd("Flag", { flag: "media" }),
+    () => cmd("SetPriority", { priority: "urgent" }),
+    () => cmd("RequireVisit", { reason: "领导约访" }),
+    () => cmd("LinkRepeat", { of: "P-0" }),
+    () => cmd("MarkDuplicate", { of: "P-0" }),
+    () => cmd("Merge", { into: "P-0" }),
+    () => cmd("RecordVisit", { kind: "home", batches: 1, persons: 2 }),
+    () => cmd("Suspend", { reason: "等待材料" }),
+    () => cmd("Extend", { clock: "handling", amount: "P30D", reason: "案情复杂", approver: "person.district-head" })
   ]
   it("refuses everything but review", () => {
     for (const other of others) expectRefused(when(stages.closed(), other()).result, "PetitionClosed")
