@@ -28,6 +28,16 @@ const writeOne = (path: string) =>
     )
   )
 
+/** A store with one committed append, then changed behind its back through a raw connection. */
+const tampered = async (alter: (db: Database.Database) => void): Promise<string> => {
+  const path = fresh()
+  await writeOne(path)
+  const db = new Database(path)
+  alter(db)
+  db.close()
+  return path
+}
+
 describe("opening a SQLite store", () => {
   it("creates a new file in WAL mode at the current schema version, marked as a minyi store", async () => {
     const path = fresh()
@@ -62,23 +72,15 @@ describe("opening a SQLite store", () => {
   })
 
   it("refuses a store written by a newer schema version with SchemaTooNew", async () => {
-    const path = fresh()
-    await writeOne(path)
-    const db = new Database(path)
-    db.pragma(`user_version = ${SCHEMA_VERSION + 3}`)
-    db.close()
+    const path = await tampered((db) => db.pragma(`user_version = ${SCHEMA_VERSION + 3}`))
     const error = await attempt(path, EventStore.use((s) => s.readStream("p1")))
     expect(error).toMatchObject({ _tag: "SchemaTooNew", found: SCHEMA_VERSION + 3, supported: SCHEMA_VERSION })
     expect(error.message).toContain("upgrade minyi")
   })
 
   it("reports a damaged file as StoreCorrupt", async () => {
-    const path = fresh()
-    await writeOne(path)
     // Fold the WAL into the main file, then overwrite everything after the header page.
-    const db = new Database(path)
-    db.pragma("wal_checkpoint(TRUNCATE)")
-    db.close()
+    const path = await tampered((db) => db.pragma("wal_checkpoint(TRUNCATE)"))
     const size = statSync(path).size
     const fd = openSync(path, "r+")
     writeSync(fd, Buffer.alloc(size - 100, 0xa5), 0, size - 100, 100)
@@ -88,22 +90,16 @@ describe("opening a SQLite store", () => {
   })
 
   it("reports a minyi store whose tables were altered (one dropped) as StoreCorrupt, not a defect", async () => {
-    const path = fresh()
-    await writeOne(path)
-    const db = new Database(path)
-    db.exec("DROP TABLE timers")
-    db.close()
+    const path = await tampered((db) => db.exec("DROP TABLE timers"))
     const error = await attempt(path, EventStore.use((s) => s.readStream("p1")))
     expect(error).toMatchObject({ _tag: "StoreCorrupt", location: path, reason: expect.stringContaining("no such table: timers") })
   })
 
   it("reports a stored row that no longer decodes as StoreCorrupt, naming what is wrong", async () => {
-    const path = fresh()
-    await writeOne(path)
-    const db = new Database(path)
-    db.prepare("UPDATE events SET data = '{not json' WHERE event_id = 'e2'").run()
-    db.prepare("UPDATE summaries SET body = json_set(body, '$.tier', 'high')").run()
-    db.close()
+    const path = await tampered((db) => {
+      db.prepare("UPDATE events SET data = '{not json' WHERE event_id = 'e2'").run()
+      db.prepare("UPDATE summaries SET body = json_set(body, '$.tier', 'high')").run()
+    })
     const events = await attempt(path, EventStore.use((s) => s.readStream("p1")))
     expect(events).toMatchObject({ _tag: "StoreCorrupt", reason: expect.stringContaining("event data is not valid JSON") })
     const row = await attempt(path, Queries.use((q) => q.get("p1")))
