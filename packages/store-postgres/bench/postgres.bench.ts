@@ -2,7 +2,7 @@
 // Appends/s = hz × callers (concurrent appends share a commit: see src/groupCommit.ts). Due timers among 1M open: the adapter's indexed claim against a
 // sequential scan of the same table, in the same process.
 import { batch, newEvent, T0 } from "@minyi/testkit"
-import { Effect, Scope } from "effect"
+import { Effect, Exit, Scope } from "effect"
 import pg from "pg"
 import { afterAll, bench, describe } from "vitest"
 import { make } from "../src/index.js"
@@ -29,7 +29,7 @@ const openAsync = (name: string, poolSize: number, synchronousCommit = true): Pr
 }
 
 afterAll(async () => {
-  await Effect.runPromise(Scope.close(scope, { _tag: "Success", value: undefined } as never))
+  await Effect.runPromise(Scope.close(scope, Exit.void))
   for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
   await admin.end()
 })
