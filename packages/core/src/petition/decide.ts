@@ -691,10 +691,27 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
       return run([statusIn(ACTIVE), notSelf(cmd.of, "of")], () => [{ _tag: "MarkedDuplicate", ...base, of: cmd.of }])
     case "Merge":
       return run([statusIn(ACTIVE), notSelf(cmd.into, "into")], () => [{ _tag: "Merged", ...base, into: cmd.into }])
-    case "IssueRecommendation":
-      return run([unit(cmd.to, "to")], () => [
+    case "IssueRecommendation": {
+      const supervisors = dir.peopleWithRole("supervisor")
+      const { kind, id } = cmd.actor
+      const bySupervision =
+        kind === "system" ||
+        (kind === "person" && supervisors.some((p) => p.id === id)) ||
+        (kind === "unit" && supervisors.some((p) => p.unit === id))
+      return run([
+        unit(cmd.to, "to"),
+        () =>
+          bySupervision
+            ? undefined
+            : new R.NotSupervisor({
+                petitionId,
+                actor: id ?? kind,
+                message: bi(`督查建议须由督查人员或督查部门提出，${id === undefined ? "信访人" : `“${dir.person(id)?.name ?? unitName(id)}”`}无权提出`, `only supervisors and their unit issue recommendations; ${id ?? kind} may not`)
+              })
+      ], () => [
         { _tag: "RecommendationIssued", ...base, kind: cmd.kind, to: cmd.to, text: cmd.text }
       ])
+    }
     case "RecordClockWarning":
       return run([statusIn(OPEN)], () => [
         { _tag: "ClockWarned", ...base, clock: cmd.clock, threshold: cmd.threshold, dueAt: cmd.dueAt }

@@ -72,6 +72,9 @@ export class ActorNotOfUnit extends Schema.TaggedError<ActorNotOfUnit>()("ActorN
 /** The lead or a co-handler rating its own work: the rating comes from the petitioner or the callback. */
 export class RatedByHandler extends Schema.TaggedError<RatedByHandler>()("RatedByHandler", { petitionId, unit: Schema.String, message }) {}
 
+/** Supervision's three rights (督查建议) belong to supervisors and their unit. */
+export class NotSupervisor extends Schema.TaggedError<NotSupervisor>()("NotSupervisor", { petitionId, actor: Schema.String, message }) {}
+
 /** Every way `decide` can refuse a command. */
 export type PetitionRefusal =
   | NotSubmitted
@@ -108,3 +111,4 @@ export type PetitionRefusal =
   | DeadlineNotAfter
   | ActorNotOfUnit
   | RatedByHandler
+  | NotSupervisor

@@ -479,6 +479,15 @@ describe("IssueRecommendation", () => {
     expectEvents(when(stages.closed(), rec()).result, ["RecommendationIssued"])
     expectRefused(when(stages.accepted(), cmd("IssueRecommendation", { kind: "hold_to_account", to: "dept.ghost", text: "x" })).result, "UnknownUnit")
   })
+  it("comes from a supervisor or the supervision unit, not from a handling unit or the petitioner", () => {
+    const rec = (actor: PetitionCommand["actor"]) => cmd("IssueRecommendation", { kind: "hold_to_account", to: LEAD, text: "超期未办结，建议问责", actor })
+    expectEvents(when(stages.accepted(), rec({ kind: "person", id: "person.supervisor" })).result, ["RecommendationIssued"])
+    expectEvents(when(stages.accepted(), rec({ kind: "unit", id: "dept.supervision" })).result, ["RecommendationIssued"])
+    const byLead = expectRefused(when(stages.accepted(), rec({ kind: "unit", id: LEAD })).result, "NotSupervisor")
+    expect(byLead.message).toContain("督查建议须由督查人员或督查部门提出")
+    expectRefused(when(stages.accepted(), rec({ kind: "person", id: LEAD_HANDLER })).result, "NotSupervisor")
+    expectRefused(when(stages.accepted(), rec({ kind: "petitioner" })).result, "NotSupervisor")
+  })
 })
 
 describe("engine commands", () => {
