@@ -349,10 +349,10 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
   const findRepeat = Effect.fnUntraced(function*(command: CommandOf<"Submit">, pack: RulePack) {
     const policy = repeatPolicy(pack)
     const hash = phoneHash(directory, command.petitioner)
-    if (hash === null) return undefined
+    if (hash === null) return []
     const place = directory.jurisdictionPath(command.jurisdiction)
     const community = place.find((j) => j.level === "community") ?? place[place.length - 1]
-    if (community === undefined) return undefined
+    if (community === undefined) return []
     const subtree = directory.categoryPath(command.category).slice(0, policy.categoryDepth).map((c) => c.id)
     // Every page: a busy community holds more petitions than one page, in id order, not by age.
     const matches = yield* firstMatching(
@@ -366,7 +366,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
         s.receivedAt <= command.at,
       Number.POSITIVE_INFINITY
     )
-    return matches.sort((a, b) => b.receivedAt - a.receivedAt)[0]?.petitionId
+    return matches.sort((a, b) => b.receivedAt - a.receivedAt)
   })
 
   const handleDecoded = Effect.fnUntraced(function*(input: EngineCommand) {
@@ -384,13 +384,14 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
         return yield* new NoRulePack({ at: formatInstant(input.at), message: `${formatInstant(input.at)} 没有生效的规则包（no rule pack is in force at ${formatInstant(input.at)}）` })
       }
       const command: CommandOf<"Submit"> = { ...input, rulePack: { id: pack.id, version: pack.version } }
+      // Linked to every earlier petition in the window, newest first, so the count says how often
+      // the matter was raised before; merged (when the policy says so) into the newest not itself merged.
       const repeatOf = yield* findRepeat(command, pack)
       const causes: Array<StepCause> = [{ _tag: "Command", command }]
-      if (repeatOf !== undefined) {
-        const system = { petitionId: command.petitionId, at: command.at, actor: { kind: "system" as const } }
-        causes.push({ _tag: "Command", command: { _tag: "LinkRepeat", ...system, of: repeatOf } })
-        if (repeatPolicy(pack).merge) causes.push({ _tag: "Command", command: { _tag: "Merge", ...system, into: repeatOf } })
-      }
+      const system = { petitionId: command.petitionId, at: command.at, actor: { kind: "system" as const } }
+      for (const earlier of repeatOf) causes.push({ _tag: "Command", command: { _tag: "LinkRepeat", ...system, of: earlier.petitionId } })
+      const into = repeatOf.find((earlier) => earlier.status !== "merged")
+      if (into !== undefined && repeatPolicy(pack).merge) causes.push({ _tag: "Command", command: { _tag: "Merge", ...system, into: into.petitionId } })
       const done = yield* withRetry(command.petitionId, attempt(command.petitionId, () => Effect.succeed(causes), key, now))
       return strip(done)
     }

@@ -186,6 +186,24 @@ describe("engine: intake", () => {
     expect(out.other.repeatOf).toEqual([])
   })
 
+  it("counts every earlier petition a repeat repeats, so the pack's 'raised three times before' rule can fire", async () => {
+    const out = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const days = ["02", "04", "06", "08"]
+        for (const [i, day] of days.entries()) yield* engine.handleJson({ ...submitJson(`p-${i + 1}`), at: `2026-03-${day}T10:00:00+08:00` })
+        return { third: yield* engine.state("p-3"), fourth: yield* engine.state("p-4") }
+      })
+    )
+    expect(out.third.repeatOf).toEqual(["p-2", "p-1"])
+    expect(out.third.counters.repeats).toBe(2)
+    expect(out.third.priority).toBe("normal")
+    expect(out.fourth.repeatOf).toEqual(["p-3", "p-2", "p-1"])
+    expect(out.fourth.counters.repeats).toBe(3)
+    // futian-10-30-24: repeatCount >= 3 → urgent.
+    expect(out.fourth.priority).toBe("urgent")
+  })
+
   it("finds the earlier petition however many of its community's petitions come before it in id order", async () => {
     const out = await Effect.runPromise(
       Effect.gen(function*() {
@@ -229,8 +247,9 @@ describe("engine: intake", () => {
         const engine = yield* Engine
         yield* engine.handleJson(submitJson("m-first"))
         yield* engine.handleJson({ ...submitJson("m-second"), at: "2026-03-05T10:00:00+08:00" })
+        yield* engine.handleJson({ ...submitJson("m-third"), at: "2026-03-06T10:00:00+08:00" })
         yield* engine.handleJson({ ...submitJson("m-late"), at: "2026-03-20T10:00:00+08:00" })
-        return { second: yield* engine.state("m-second"), late: yield* engine.state("m-late") }
+        return { second: yield* engine.state("m-second"), third: yield* engine.state("m-third"), late: yield* engine.state("m-late") }
       }).pipe(
         Effect.provide(
           engineLayer({ directory, packs: mergePacks }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)))
@@ -239,6 +258,9 @@ describe("engine: intake", () => {
     )
     expect(out.second.status).toBe("merged")
     expect(out.second.mergedInto).toBe("m-first")
+    // Linked to both earlier petitions; merged into the newest one not itself merged away.
+    expect(out.third.repeatOf).toEqual(["m-second", "m-first"])
+    expect(out.third.mergedInto).toBe("m-first")
     expect(out.late.status).not.toBe("merged")
     expect(out.late.repeatOf).toEqual([])
   })
