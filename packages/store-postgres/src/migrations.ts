@@ -260,3 +260,6 @@ $fn$;
 ]
 
 export const latestVersion: number = migrations[migrations.length - 1]?.version ?? 0
+
+/** The tables the migrations create: a schema migrated to the latest version has every one. */
+export const tables: ReadonlyArray<string> = [...new Set(migrations.flatMap((m) => [...m.sql.matchAll(/CREATE TABLE (\w+)/g)].map((c) => c[1]!)))]

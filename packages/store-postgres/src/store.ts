@@ -44,7 +44,7 @@ import type { Scope } from "effect"
 import pg from "pg"
 import { unavailable } from "./errorsFrom.js"
 import { GroupCommitter } from "./groupCommit.js"
-import { latestVersion, migrations } from "./migrations.js"
+import { latestVersion, migrations, tables as minyiTables } from "./migrations.js"
 import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, SummaryRow, TimerRow } from "./rows.js"
 
 /** How to reach the database and how the store behaves. */
@@ -160,6 +160,17 @@ const migrate = (pool: pg.Pool, schema: string, location: string) =>
             yield* run(m.sql)
             version = m.version
           }
+        }
+        // A table dropped behind minyi's back would otherwise surface at first use, as a refused
+        // statement, far from the cause.
+        const present = new Set(
+          (yield* run("SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = $1", [schema])).rows.map(
+            (r: { name: string }) => r.name
+          )
+        )
+        const missing = minyiTables.filter((t) => !present.has(t))
+        if (missing.length > 0) {
+          return yield* Effect.fail(storeCorrupt(location, `minyi's tables ${missing.join(", ")} are missing: the schema was altered outside minyi`))
         }
         yield* run(
           "INSERT INTO minyi_meta (key, value) VALUES ('app', 'minyi'), ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

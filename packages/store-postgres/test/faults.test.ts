@@ -50,6 +50,14 @@ describePg("PostgreSQL faults", (url) => {
     }
   })
 
+  it("a minyi schema with a table dropped behind its back is StoreCorrupt on open, naming the table", async () => {
+    const { store, close } = await openStore(url)
+    onTestFinished(close)
+    await sql(url, `DROP TABLE ${store.schema}.minyi_timers`)
+    const error = await errorOf({ connectionString: url, schema: store.schema })
+    expect(error).toMatchObject({ _tag: "StoreCorrupt", reason: expect.stringContaining("minyi_timers are missing") })
+  })
+
   it("a database migrated by a newer minyi is SchemaTooNew with both versions, and is left untouched", async () => {
     const { store, close } = await openStore(url)
     onTestFinished(close)
