@@ -110,6 +110,11 @@ export interface RelayReport {
   readonly delivered: number
   readonly retrying: number
   readonly deadLettered: ReadonlyArray<DeadLetter>
+  /**
+   * Dead letters that could not be recorded on their petition (say, a `RuleLoop` in the rules that
+   * react to it). The relay goes on delivering; the next engine instance's first relay tries again.
+   */
+  readonly unrecorded: ReadonlyArray<{ readonly deadLetter: DeadLetter; readonly error: Exclude<HandleError, StoreUnavailable> | DuplicateId }>
 }
 
 /** A petition as a viewer sees it: the summary, with the petitioner masked unless allowed. */
@@ -488,8 +493,17 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
   const relay = (at?: Instant): Effect.Effect<RelayReport, HandleError> =>
     Effect.gen(function*() {
       const now = at ?? (yield* Clock.currentTimeMillis)
+      const unrecorded: Array<RelayReport["unrecorded"][number]> = []
+      // One dead letter that cannot be recorded must not stop the deliveries of everyone else.
+      const record = (dead: DeadLetter) =>
+        Effect.gen(function*() {
+          const done = yield* Effect.result(recordDeadLetter(dead, now))
+          if (Result.isSuccess(done)) return
+          if (done.failure._tag === "StoreUnavailable") return yield* Effect.fail(done.failure)
+          unrecorded.push({ deadLetter: dead, error: done.failure })
+        })
       if (!reconciled) {
-        for (const dead of yield* outbox.deadLetters()) yield* recordDeadLetter(dead, now)
+        for (const dead of yield* outbox.deadLetters()) yield* record(dead)
         reconciled = true
       }
       let delivered = 0
@@ -523,9 +537,9 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
           continue
         }
         deadLettered.push(outcome.deadLetter)
-        yield* recordDeadLetter(outcome.deadLetter, now)
+        yield* record(outcome.deadLetter)
       }
-      return { delivered, retrying, deadLettered }
+      return { delivered, retrying, deadLettered, unrecorded }
     }) as never
 
   const loaded = (petitionId: string) =>

@@ -23,7 +23,12 @@ export const runScheduler = (options: SchedulerOptions = {}) =>
         ),
         Effect.catch((e) => Effect.logError("minyi scheduler: tick failed", e))
       )
-      yield* engine.relay(now).pipe(Effect.catch((e) => Effect.logError("minyi scheduler: relay failed", e)))
+      yield* engine.relay(now).pipe(
+        Effect.flatMap((report) =>
+          Effect.forEach(report.unrecorded, (u) => Effect.logError(`minyi scheduler: the dead letter ${u.deadLetter.message.id} could not be recorded`, u.error), { discard: true })
+        ),
+        Effect.catch((e) => Effect.logError("minyi scheduler: relay failed", e))
+      )
       const next = yield* engine.nextDueAt.pipe(Effect.orElseSucceed(() => Option.none<number>()))
       const wait = Option.match(next, {
         onNone: () => pollMs,

@@ -1,6 +1,18 @@
 import { Effect, Layer, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { Engine, engineLayer, emptyRegistry, loadRulePack, Notifiers, publish, rulePackPresets, sampleDirectory, Storage } from "../../src/index.js"
+import {
+  Engine,
+  engineLayer,
+  emptyRegistry,
+  loadRulePack,
+  Notifiers,
+  notifyFailed,
+  publish,
+  rulePackPresets,
+  sampleDirectory,
+  SentNotifications,
+  Storage
+} from "../../src/index.js"
 
 const directory = sampleDirectory()
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
@@ -56,5 +68,42 @@ describe("engine: tick", () => {
     // Still claimed within its lease; claimed and failing again once the lease has run out.
     expect(out.within.failed).toEqual([])
     expect(out.afterLease.failed.map((f) => f.petitionId)).toEqual(["a-bad"])
+  })
+})
+
+describe("engine: relay", () => {
+  it("a dead letter that cannot be recorded on its petition does not stop the other deliveries", async () => {
+    const preset = rulePackPresets["futian-10-30-24"] as { readonly escalation: ReadonlyArray<unknown> }
+    // Rules that feed each other without end once a notification is dead-lettered.
+    const loopOnDeadLetter = {
+      ...preset,
+      escalation: [
+        ...preset.escalation,
+        { name: "dead-urgent", conditions: { all: [fact("trigger", "$.type", "NotificationDeadLettered")] }, event: { type: "setPriority", params: { priority: "urgent" } } },
+        { name: "ping", conditions: { all: [fact("trigger", "$.type", "PriorityChanged"), fact("petition", "$.priority", "urgent")] }, event: { type: "setPriority", params: { priority: "normal" } } },
+        { name: "pong", conditions: { all: [fact("trigger", "$.type", "PriorityChanged"), fact("petition", "$.priority", "normal")] }, event: { type: "setPriority", params: { priority: "urgent" } } }
+      ]
+    }
+    const loopPacks = Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(loopOnDeadLetter, { directory })), { directory }))
+    const at = T0 + 11 * 60_000
+    const out = await Effect.runPromise(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const sent = yield* SentNotifications
+        yield* engine.handleJson(submit("p-a", "community.yuanling.hongli"))
+        yield* engine.handleJson(submit("p-b", "community.yuanling.hongli"))
+        yield* engine.tick(at)
+        yield* sent.failNext(notifyFailed("default", false, "mailbox does not exist"), 1)
+        const relayed = yield* engine.relay(at)
+        return { relayed, delivered: yield* sent.all }
+      }).pipe(
+        Effect.provide(engineLayer({ directory, packs: loopPacks }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+      )
+    )
+    expect(out.relayed.deadLettered).toHaveLength(1)
+    expect(out.relayed.unrecorded.map((u) => [u.deadLetter.message.id, u.error._tag])).toEqual([[out.relayed.deadLettered[0]!.message.id, "RuleLoop"]])
+    // Two feedback-overdue notifications per petition; all but the dead one were delivered.
+    expect(out.relayed.delivered).toBe(3)
+    expect(out.delivered).toHaveLength(3)
   })
 })
