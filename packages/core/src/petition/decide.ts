@@ -33,6 +33,11 @@ const stillAccepted: Partial<Record<PetitionStatus, ReadonlySet<PetitionCommandT
   merged: new Set(["RecordDeadLetter", "RecordIdentityRead"])
 }
 
+// Records the shell makes of facts that happened by themselves (a deadline passed, a delivery
+// failed), stamped by the engine's clock. That clock may lag a caller's by a little; refusing the
+// record would lose the breach, so these may sit slightly before the latest event.
+const shellRecords: ReadonlySet<PetitionCommandTag> = new Set(["RecordClockWarning", "RecordClockBreach", "RecordDeadLetter"])
+
 // Commands whose `unit` is the unit acting (not a unit acted upon, like a breach's or a recommendation's).
 const actingUnit: ReadonlySet<PetitionCommandTag> = new Set([
   "Acknowledge", "Contact", "Accept", "Decline", "Return", "AssignHandler", "ReportPart", "CompleteFirstRound", "Resolve",
@@ -210,7 +215,7 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
   }
   // Clocks and reports measure the gaps between events; a history that runs backwards would
   // make a breach vanish or a reply look faster than it was.
-  if (s.lastAt !== undefined && cmd.at < s.lastAt) {
+  if (s.lastAt !== undefined && cmd.at < s.lastAt && !shellRecords.has(cmd._tag)) {
     return Result.fail(
       new R.BeforeLastEvent({
         petitionId,

@@ -55,7 +55,7 @@ export interface PetitionState {
   readonly id: string
   readonly version: number
   readonly lastHash: string
-  /** When the latest event happened: a history never runs backwards in time. */
+  /** The latest instant in the history (a shell's record may carry an earlier one; this never goes back). */
   readonly lastAt: Instant | undefined
   readonly status: PetitionStatus
   /** Where a suspended petition resumes. */
@@ -328,7 +328,7 @@ export const evolve = (state: PetitionState, event: PetitionEvent): PetitionStat
   ...apply(state, event),
   version: event.version,
   lastHash: event.hash,
-  lastAt: event.at
+  lastAt: state.lastAt === undefined ? event.at : Math.max(state.lastAt, event.at)
 })
 
 /** Rebuilds a petition's state from its full history. */

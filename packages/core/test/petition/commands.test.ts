@@ -66,6 +66,17 @@ describe("time", () => {
     expect(refusal).toMatchObject({ command: "Accept", at: last - 60_000, lastAt: last })
     expect(refusal.message).toContain("不能倒序")
   })
+  it("the shell's records of a passed deadline or a failed delivery are kept even if its clock lags a little; the history's latest instant stays", () => {
+    const history = stages.dispatched()
+    const last = history[history.length - 1]!.at
+    const breach = when(history, cmd("RecordClockBreach", { clock: "feedback", dueAt: last - 120_000, at: last - 1_000 }))
+    expectEvents(breach.result, ["ClockBreached"])
+    expect(breach.after.lastAt).toBe(last)
+    expectEvents(when(history, cmd("RecordDeadLetter", { notificationId: "n-1", reason: "timeout", at: last - 1_000 })).result, ["NotificationDeadLettered"])
+    // …and a command after such a record is still measured against the latest instant.
+    const recorded = [...history, cmd("RecordClockBreach", { clock: "feedback", dueAt: last - 120_000, at: last - 1_000 })]
+    expectRefused(when(recorded, { ...accept(), at: last - 500 }).result, "BeforeLastEvent")
+  })
   it("a command at the same instant as the latest event is accepted (rules follow up at once), and the state keeps that instant", () => {
     const history = stages.dispatched()
     const last = history[history.length - 1]!.at

@@ -152,8 +152,11 @@ it("random command sequences keep the responsibility chain, versions and replay 
       const { state, events } = runHistory(steps)
       expect(events.filter((e) => e._tag === "Submitted")).toHaveLength(1)
       expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1))
-      // Time never runs backwards in a history.
-      events.forEach((e, i) => expect(e.at).toBeGreaterThanOrEqual(events[i - 1]?.at ?? e.at))
+      // Time never runs backwards in a history, but for the shell's records of passed deadlines and failed deliveries.
+      const shellRecords = ["ClockWarned", "ClockBreached", "NotificationDeadLettered"]
+      events.forEach((e, i) => {
+        if (!shellRecords.includes(e._tag)) expect(e.at).toBeGreaterThanOrEqual(Math.max(...events.slice(0, i).map((p) => p.at), e.at - 1))
+      })
       expect(replay(events)).toEqual(state)
       expect(verifyChain(events, { version: state.version, hash: state.lastHash })).toEqual(Result.void)
       if (events.some((e) => e._tag === "Closed")) reachedClosed++
