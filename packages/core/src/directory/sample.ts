@@ -7,7 +7,7 @@ let cached: Directory | undefined
 
 /**
  * The sample directory of a Futian-like district: ten streets with communities and grids, a
- * dispatch centre, sixteen departments, district and street leaders, the leader channels and a
+ * dispatch centre, eighteen departments, district and street leaders, the leader channels and a
  * small category tree. For demos and tests; real deployments load their own with `loadDirectory`.
  */
 export const sampleDirectory = (): Directory => {
