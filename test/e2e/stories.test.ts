@@ -87,6 +87,8 @@ describe("the stories through the real CLI", () => {
     const validated = await minyi("rules", "validate", ...packs)
     expect(validated.code, validated.stdout).toBe(0)
     expect(validated.stdout.trim().split("\n")).toEqual(packs.map((p) => `${p}: ok`))
+    // Not even a warning: a scenario pack that drifted from its preset (a template no rule sends) shows here.
+    expect(validated.stderr).toBe("")
   }, 60_000)
 })
 
@@ -189,5 +191,10 @@ describe("the stories through the runner, in process", () => {
     ])
     expect(p).toMatchObject({ tier: 2, owner: "person.deputy-head.1" })
     expect(report.actions.filter((a) => a.type === "escalate").map((a) => a.rule)).toEqual(["first-round-overdue", "whistle-no-show"])
+    // Each new owner is told, at the instant they take the case over.
+    expect(report.notifications.filter((n) => n.template === "escalated").map((n) => [n.at, n.to])).toEqual([
+      ["2026-03-10T09:00:00+08:00", "person:person.head.urban-management"],
+      ["2026-03-10T12:00:00+08:00", "person:person.deputy-head.1"]
+    ])
   })
 })
