@@ -40,6 +40,25 @@ export const Petitioner = Schema.Struct({
 })
 export type Petitioner = typeof Petitioner.Type
 
+/**
+ * The petitioner as a command gives it: a phone someone can call back and a non-empty name. Stored
+ * events keep the lenient {@link Petitioner}, so tightening this never makes a history unreadable.
+ */
+const PetitionerInput = Schema.Struct({
+  anonymous: Schema.Boolean,
+  name: Schema.optionalKey(Schema.RedactedFromValue(Schema.String.check(Schema.isNonEmpty({ expected: "a non-empty name" })))),
+  phone: Schema.optionalKey(
+    Schema.RedactedFromValue(
+      Schema.String.check(
+        Schema.isPattern(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\+\d{7,15})$/, {
+          expected: "a phone number: a mobile such as 13912345678, a landline such as 0755-83001234, or an international number such as +85291234567"
+        })
+      )
+    )
+  ),
+  idNumber: Schema.optionalKey(Secret)
+})
+
 export const Priority = Schema.Literals(["normal", "high", "urgent"])
 export type Priority = typeof Priority.Type
 
@@ -134,6 +153,7 @@ const withCommon = <F extends Schema.Struct.Fields>(fields: F) => ({ ...common, 
 export const PetitionCommand = Schema.TaggedUnion({
   Submit: withCommon({
     ...submitted,
+    petitioner: PetitionerInput,
     persons: Schema.optionalKey(Count.check(Schema.isGreaterThanOrEqualTo(1, { expected: "at least 1 person" }))),
     flags: Schema.optionalKey(Schema.Array(Id)),
     priority: Schema.optionalKey(Priority),

@@ -51,6 +51,20 @@ describe("decodeCommand", () => {
       expect(problemsOf(input)).toEqual([{ path: "/", message: expect.stringContaining('an object whose "_tag" is one of Submit') }])
     }
   })
+  it("wants a phone someone can call back and a non-empty name, without echoing them in the error", () => {
+    const submitJson = (petitioner: object) => ({ ...encodeCommand(submit()), petitioner: { anonymous: false, ...petitioner } })
+    for (const phone of ["13912345678", "0755-83001234", "075583001234", "+85291234567", "010-12345678-801"]) {
+      expect(Result.isSuccess(decodeCommand(submitJson({ phone }))), phone).toBe(true)
+    }
+    for (const phone of ["12345", "1391234567", "phone: 139", "23912345678", ""]) {
+      const problems = problemsOf(submitJson({ phone, name: "" }))
+      expect(problems.map((p) => p.path).sort(), phone).toEqual(["/petitioner/name", "/petitioner/phone"])
+      // The whole message is the expectation: the bad number itself is personal data and is not echoed.
+      expect(problems.find((p) => p.path === "/petitioner/phone")?.message).toBe(
+        "Expected a phone number: a mobile such as 13912345678, a landline such as 0755-83001234, or an international number such as +85291234567"
+      )
+    }
+  })
   it("rejects bad durations, tiers and ratings", () => {
     const base = { petitionId: "P-1", at: "2026-03-02T09:00:00Z", actor: { kind: "system" } }
     expect(problemsOf({ ...base, _tag: "Extend", clock: "c", amount: "30 days", reason: "r", approver: "p" })[0]?.path).toBe("/amount")
