@@ -288,6 +288,17 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
           reference("category", cmd.category, dir.category(cmd.category) !== undefined),
           reference("jurisdiction", cmd.jurisdiction, dir.jurisdiction(cmd.jurisdiction) !== undefined),
           unit(firstHandler, "firstHandler"),
+          () => {
+            if (channel?.kind !== "proactive" || cmd.actor.kind === "system") return undefined
+            const opener = cmd.actor.kind === "person" ? dir.person(cmd.actor.id ?? "") : undefined
+            if (opener !== undefined && (channel.by === "staff" || opener.roles.includes("grid_member"))) return undefined
+            const who = channel.by === "grid_member" ? { zh: "网格员", en: "a grid member" } : { zh: "工作人员", en: "a member of staff" }
+            return new R.ProactiveNeedsStaff({
+              petitionId,
+              channel: channel.id,
+              message: bi(`“${channel.name}”是未诉先办渠道，须由${who.zh}本人登记`, `${channel.id} is for proactive cases, opened by ${who.en} in person`)
+            })
+          },
           unit(cmd.accusedUnit, "accusedUnit"),
           notAccused([firstHandler], cmd.accusedUnit)
         ],

@@ -75,6 +75,9 @@ export class RatedByHandler extends Schema.TaggedError<RatedByHandler>()("RatedB
 /** Supervision's three rights (督查建议) belong to supervisors and their unit. */
 export class NotSupervisor extends Schema.TaggedError<NotSupervisor>()("NotSupervisor", { petitionId, actor: Schema.String, message }) {}
 
+/** A proactive case (未诉先办) is opened by staff or, on a grid channel, by a grid member — not by a petitioner. */
+export class ProactiveNeedsStaff extends Schema.TaggedError<ProactiveNeedsStaff>()("ProactiveNeedsStaff", { petitionId, channel: Schema.String, message }) {}
+
 /** Every way `decide` can refuse a command. */
 export type PetitionRefusal =
   | NotSubmitted
@@ -112,3 +115,4 @@ export type PetitionRefusal =
   | ActorNotOfUnit
   | RatedByHandler
   | NotSupervisor
+  | ProactiveNeedsStaff

@@ -42,6 +42,14 @@ describe("Submit", () => {
     const { after } = when([], submit({ firstHandler: CO, persons: 12, flags: ["group"], priority: "urgent" }))
     expect([after.firstHandler, after.persons, after.flags, after.priority]).toEqual([CO, 12, ["group"], "urgent"])
   })
+  it("on a proactive channel (未诉先办) is opened by staff, or by a grid member on the grid channel — never by a petitioner", () => {
+    const proactive = (channel: string, actor: PetitionCommand["actor"]) => submit({ channel, actor })
+    expectEvents(when([], proactive("channel.proactive.grid", { kind: "person", id: "person.grid.yuanling.hongli.01" })).result, ["Submitted"])
+    expectEvents(when([], proactive("channel.proactive.staff", { kind: "person", id: LEAD_HANDLER })).result, ["Submitted"])
+    const r = expectRefused(when([], proactive("channel.proactive.grid", { kind: "person", id: LEAD_HANDLER })).result, "ProactiveNeedsStaff")
+    expect(r.message).toContain("须由网格员本人登记")
+    expectRefused(when([], proactive("channel.proactive.staff", { kind: "petitioner" })).result, "ProactiveNeedsStaff")
+  })
   it("is refused twice", () => expectRefused(when(stages.submitted(), submit()).result, "AlreadySubmitted"))
   it("is refused for an unknown channel, category or jurisdiction", () => {
     expect(expectRefused(when([], submit({ channel: "channel.fax" })).result, "UnknownReference")).toMatchObject({ kind: "channel" })
