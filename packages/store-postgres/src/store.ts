@@ -187,6 +187,7 @@ const migrate = (pool: pg.Pool, schema: string, location: string) =>
  * The claim statement shared by timers and the outbox ($1 now, $2 limit, $3 lease ms, $4 worker).
  * SKIP LOCKED: concurrent claimers take disjoint rows instead of queueing behind each other;
  * ready_at moves to the lease end, so a claimed row is not due again before the lease expires.
+ * UPDATE … RETURNING keeps no order, so the rows are sorted again by the ready_at they had.
  */
 const leaseSql = (claim: {
   readonly table: string
@@ -195,16 +196,18 @@ const leaseSql = (claim: {
   readonly alsoSet?: string
   readonly returning: string
 }) => `WITH due AS (
-     SELECT ${claim.key.join(", ")} FROM ${claim.table}
+     SELECT ${claim.key.join(", ")}, ready_at FROM ${claim.table}
       WHERE ${claim.open} AND ready_at <= $1
       ORDER BY ready_at
       LIMIT $2
-      FOR UPDATE SKIP LOCKED)
+      FOR UPDATE SKIP LOCKED),
+   claimed AS (
    UPDATE ${claim.table} t
       SET token = gen_random_uuid()::text, worker_id = $4, lease_until = $1::bigint + $3::bigint,
           ready_at = $1::bigint + $3::bigint${claim.alsoSet === undefined ? "" : `, ${claim.alsoSet}`}
      FROM due WHERE ${claim.key.map((k) => `t.${k} = due.${k}`).join(" AND ")}
-   RETURNING ${claim.returning.split(", ").map((c) => `t.${c}`).join(", ")}`
+   RETURNING ${claim.returning.split(", ").map((c) => `t.${c}`).join(", ")}, due.ready_at AS was_ready)
+   SELECT ${claim.returning} FROM claimed ORDER BY was_ready`
 
 const summaryMatches = (column: string) => `${column} @> ARRAY[$1::text]`
 

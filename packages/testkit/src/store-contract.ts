@@ -307,6 +307,28 @@ export const storeContract = (harness: StoreHarness): void => {
           })
         ))
 
+      it("hands out timers and messages in the order they became claimable: one due since T0 before one whose lease lapsed at T0 + 1", () =>
+        run(
+          Effect.gen(function* () {
+            // Found by the reference-model test: PostgreSQL's UPDATE … RETURNING does not keep the
+            // order in which the rows were picked.
+            const timers = yield* Timers
+            yield* timers.schedule([timerSpec("p1", "k", T0)])
+            expect((yield* timers.claimDue({ now: T0, limit: 10, leaseMs: 1, workerId: "w1" })).map((t) => t.streamId)).toEqual(["p1"])
+            yield* timers.schedule([timerSpec("p4", "k", T0)])
+            const timersAgain = yield* timers.claimDue({ now: T0 + 1, limit: 10, leaseMs: MINUTE, workerId: "w2" })
+            expect(timersAgain.map((t) => t.streamId)).toEqual(["p4", "p1"])
+
+            const outbox = yield* Outbox
+            const store = yield* EventStore
+            yield* store.append(batch("p9", 0, [newEvent("e1")], { outbox: [outboxMessage("m1", "p9", T0)] }))
+            expect((yield* outbox.claim({ now: T0, limit: 10, leaseMs: 1, workerId: "r1" })).map((c) => c.message.id)).toEqual(["m1"])
+            yield* store.append(batch("p9", 1, [newEvent("e2")], { outbox: [outboxMessage("m2", "p9", T0)] }))
+            const messagesAgain = yield* outbox.claim({ now: T0 + 1, limit: 10, leaseMs: MINUTE, workerId: "r2" })
+            expect(messagesAgain.map((c) => c.message.id)).toEqual(["m2", "m1"])
+          })
+        ))
+
       it("never re-hands a leased timer before its lease expires; a stale token cannot complete", () =>
         run(
           Effect.gen(function* () {
