@@ -7,10 +7,12 @@
 import { Result, Schema } from "effect"
 import type { Calendars } from "../calendar/index.js"
 import type { ClockEvaluation, ClockStatus } from "../clocks/index.js"
-import { evaluateClocks } from "../clocks/index.js"
+import { checkExtension, evaluateClocks, ExtensionRefused } from "../clocks/index.js"
 import type { ClockError } from "../clocks/index.js"
+import type { InvalidDuration } from "../calendar/index.js"
+import { parseDuration } from "../calendar/index.js"
 import type { Directory } from "../directory/index.js"
-import type { PetitionCommand, PetitionEvent, PetitionRefusal, PetitionState } from "../petition/index.js"
+import type { CommandOf, PetitionCommand, PetitionEvent, PetitionRefusal, PetitionState } from "../petition/index.js"
 import { decide, evolve } from "../petition/index.js"
 import type { OutboxMessage } from "../ports/index.js"
 import type { RuleAction } from "../rules/actions-eval.js"
@@ -66,7 +68,7 @@ export class RuleLoop extends Schema.TaggedError<RuleLoop>()("RuleLoop", {
   message: Schema.String
 }) {}
 
-export type StepError = PetitionRefusal | ClockError | RuleLoop
+export type StepError = PetitionRefusal | ClockError | RuleLoop | ExtensionRefused | InvalidDuration
 
 const system = { kind: "system" } as const
 
@@ -165,7 +167,13 @@ export const step = (
     if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
     for (const command of clockRecords(state, all, evaluation.success, now)) queue.push({ command })
   }
-  if (cause._tag === "Command") queue.push({ command: cause.command, primary: true })
+  if (cause._tag === "Command") {
+    if (cause.command._tag === "Extend") {
+      const refused = extensionRefusal(state, all, context, cause.command)
+      if (refused !== undefined) return Result.fail(refused)
+    }
+    queue.push({ command: cause.command, primary: true })
+  }
 
   let followUps = 0
   while (queue.length > 0) {
@@ -215,6 +223,35 @@ export const step = (
     undefined
   )
   return Result.succeed({ events: produced, state, actions, notifications, clocks: clocks.success, nextWakeAt })
+}
+
+/**
+ * An extension must be one the clock's policy allows (at most so many, at most so long in total),
+ * on a clock that is running — the petition itself cannot know the policy, so the engine asks.
+ */
+const extensionRefusal = (
+  state: PetitionState,
+  history: ReadonlyArray<PetitionEvent>,
+  context: StepContext,
+  command: CommandOf<"Extend">
+): ExtensionRefused | InvalidDuration | ClockError | undefined => {
+  const amount = parseDuration(command.amount)
+  if (Result.isFailure(amount)) return amount.failure
+  const evaluation = evaluateAt(state, history, context, command.at)
+  if (Result.isFailure(evaluation)) return evaluation.failure
+  const clock = evaluation.success.clocks.find((c) => c.key === command.clock) ??
+    evaluation.success.clocks.find((c) => c.name === command.clock)
+  const policy = clock === undefined ? undefined : context.pack.document.clocks.find((p) => p.name === clock.name)
+  if (clock === undefined || policy === undefined) {
+    const known = evaluation.success.clocks.map((c) => c.key).join(", ") || "—"
+    return new ExtensionRefused({
+      clock: command.clock,
+      reason: "notExtendable",
+      message: `诉求 ${state.id} 没有名为"${command.clock}"的时限（现有：${known}）。(Petition ${state.id} has no clock "${command.clock}"; it has: ${known}.)`
+    })
+  }
+  const checked = checkExtension(clock, policy, amount.success)
+  return Result.isFailure(checked) ? checked.failure : undefined
 }
 
 /**
