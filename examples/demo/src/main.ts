@@ -142,7 +142,7 @@ const main = async () => {
 
   // Identity: masked for the department, readable (and recorded) for the dispatcher.
   const seenByDept = await minyi.query({ person: "person.head.urban-management" }, { limit: 10 })
-  const identity = await minyi.readIdentity({ person: "person.dispatcher.1" }, A, "回访核实满意度")
+  const identity = await minyi.readIdentity({ person: "person.dispatcher.1" }, A, "回访核实满意度", at("2026-03-05T11:00"))
 
   for (const id of [A, B]) {
     const state = await minyi.state(id)

@@ -150,7 +150,9 @@ export interface EngineApi {
   readonly readIdentity: (
     viewer: Viewer,
     petitionId: string,
-    reason: string
+    reason: string,
+    /** When the read happens (default: now, but never before the petition's last event). */
+    at?: Instant
   ) => Effect.Effect<Petitioner, AccessDenied | HandleError>
   /** When the next timer is due, for the scheduler. */
   readonly nextDueAt: Effect.Effect<Option.Option<Instant>, StoreError>
@@ -593,7 +595,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
         .map((s) => view(scope, s))
     })
 
-  const readIdentity = (viewer: Viewer, petitionId: string, reason: string) =>
+  const readIdentity = (viewer: Viewer, petitionId: string, reason: string, at?: Instant) =>
     Effect.gen(function*() {
       const scope = scopeOf(viewer, directory)
       if (scope instanceof AccessDenied) return yield* scope
@@ -607,7 +609,9 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
           petitionId
         )
       }
-      const now = yield* Clock.currentTimeMillis
+      const { state: before } = yield* loaded(petitionId)
+      // The read happens now; a history never runs backwards, so a clock behind the last event waits for it.
+      const now = at ?? Math.max(yield* Clock.currentTimeMillis, before.lastAt ?? 0)
       yield* handle({
         _tag: "RecordIdentityRead",
         petitionId,
@@ -629,7 +633,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     history: (id) => loaded(id).pipe(Effect.map((l) => l.events)),
     clocks,
     query,
-    readIdentity: readIdentity as never,
+    readIdentity,
     nextDueAt: timers.nextDueAt()
   })
 })

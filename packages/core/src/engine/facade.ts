@@ -48,7 +48,7 @@ export interface Minyi {
   history(petitionId: string): Promise<ReadonlyArray<PetitionEvent>>
   clocks(petitionId: string, at?: Instant): Promise<ClockEvaluation>
   query(viewer: Viewer, request: PageRequest & { readonly overdue?: boolean }): Promise<ReadonlyArray<PetitionView>>
-  readIdentity(viewer: Viewer, petitionId: string, reason: string): Promise<Petitioner>
+  readIdentity(viewer: Viewer, petitionId: string, reason: string, at?: Instant): Promise<Petitioner>
   deadLetters(): Promise<ReadonlyArray<DeadLetter>>
   /** Stops the scheduler and releases the store. */
   dispose(): Promise<void>
@@ -110,7 +110,7 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     history: (id) => run((e) => e.history(id)),
     clocks: (id, at) => run((e) => e.clocks(id, at)),
     query: (viewer, request) => run((e) => e.query(viewer, request)),
-    readIdentity: (viewer, id, reason) => run((e) => e.readIdentity(viewer, id, reason)),
+    readIdentity: (viewer, id, reason, at) => run((e) => e.readIdentity(viewer, id, reason, at)),
     deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
     dispose: async () => {
       if (scheduler !== undefined) await runtime.runPromise(Fiber.interrupt(scheduler))

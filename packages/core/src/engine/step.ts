@@ -40,7 +40,7 @@ export interface FiredAction {
   readonly rule: string
   readonly packId: string
   readonly packVersion: string
-  readonly type: RuleAction["type"] | "route" | "watch"
+  readonly type: RuleAction["type"] | "route" | "watch" | "problem"
   readonly params: Readonly<Record<string, unknown>>
   /** Why the action was not carried out, when it was refused (e.g. an escalation to a lower tier). */
   readonly refused?: string
@@ -71,6 +71,8 @@ export class RuleLoop extends Schema.TaggedError<RuleLoop>()("RuleLoop", {
 export type StepError = PetitionRefusal | ClockError | RuleLoop | ExtensionRefused | InvalidDuration
 
 const system = { kind: "system" } as const
+
+const bookkeeping: ReadonlySet<PetitionEvent["_tag"]> = new Set(["NotificationQueued", "RuleActionFailed", "IdentityRead"])
 
 /** Clock evaluation over a history, as of `now`. */
 export const evaluateAt = (
@@ -193,6 +195,9 @@ export const step = (
       produced.push(event)
     }
     for (const event of decided.success) {
+      // Records of what rules did (and who read what) are bookkeeping: rules do not run on them,
+      // or a rule without a trigger condition would feed on its own notices.
+      if (bookkeeping.has(event._tag)) continue
       const evaluation = evaluateAt(state, all, context, event.at)
       if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
       const facts: RuleFacts = {
@@ -201,7 +206,7 @@ export const step = (
         trigger: triggerFromEvent(event as never),
         now: event.at
       }
-      const next = consequences(event, facts, context, notifications, actions)
+      const next = consequences(event, facts, context, notifications)
       followUps += next.length
       if (followUps > limit) {
         return Result.fail(
@@ -279,8 +284,7 @@ const consequences = (
   event: PetitionEvent,
   facts: RuleFacts,
   context: StepContext,
-  notifications: Array<OutboxMessage>,
-  actions: Array<FiredAction>
+  notifications: Array<OutboxMessage>
 ): Array<{ readonly command: PetitionCommand; readonly action: FiredAction }> => {
   const { directory, pack } = context
   const petitionId = event.petitionId
@@ -324,7 +328,17 @@ const consequences = (
     }
   }
 
-  for (const action of escalate(pack, facts, directory).actions) {
+  const escalation = escalate(pack, facts, directory)
+  // A rule that matched but could not act (no owner at that tier, nobody to notify) leaves a trace
+  // in the history, so that the gap in the directory or the ladder is seen and fixed.
+  for (const problem of escalation.problems) {
+    const provenance = { packId: pack.id, packVersion: pack.version, ruleId: problem.ruleId }
+    out.push({
+      command: { _tag: "RecordRuleProblem", ...base(provenance), reason: problem.error.message },
+      action: { ...fired(at, petitionId, { provenance }, "problem", { reason: problem.error.message }) }
+    })
+  }
+  for (const action of escalation.actions) {
     const b = base(action.provenance)
     switch (action.type) {
       case "notify": {
@@ -342,7 +356,11 @@ const consequences = (
             createdAt: at
           })
         }
-        actions.push(fired(at, petitionId, action, "notify", { template: action.template, recipients: action.recipients.map((t) => `${t.kind}:${t.id}`) }))
+        const recipients = action.recipients.map((t) => `${t.kind}:${t.id}`)
+        out.push({
+          command: { _tag: "RecordNotification", ...b, template: action.template, recipients },
+          action: fired(at, petitionId, action, "notify", { template: action.template, recipients })
+        })
         break
       }
       case "escalate":

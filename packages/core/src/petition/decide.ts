@@ -28,9 +28,9 @@ const OPEN: ReadonlyArray<PetitionStatus> = [...ACTIVE, "resolved"]
 // What a petition still accepts once it has left normal handling. Closed: review and the records
 // of supervision and delivery, which are facts about the petition rather than changes to it.
 const stillAccepted: Partial<Record<PetitionStatus, ReadonlySet<PetitionCommandTag>>> = {
-  closed: new Set(["RequestReview", "RequestReReview", "DecideReview", "Reopen", "IssueRecommendation", "RecordDeadLetter", "RecordIdentityRead"]),
-  declined: new Set(["Close", "IssueRecommendation", "RecordDeadLetter", "RecordIdentityRead"]),
-  merged: new Set(["RecordDeadLetter", "RecordIdentityRead"])
+  closed: new Set(["RequestReview", "RequestReReview", "DecideReview", "Reopen", "IssueRecommendation", "RecordDeadLetter", "RecordIdentityRead", "RecordNotification", "RecordRuleProblem"]),
+  declined: new Set(["Close", "IssueRecommendation", "RecordDeadLetter", "RecordIdentityRead", "RecordNotification", "RecordRuleProblem"]),
+  merged: new Set(["RecordDeadLetter", "RecordIdentityRead", "RecordNotification", "RecordRuleProblem"])
 }
 
 // Records the shell makes of facts that happened by themselves (a deadline passed, a delivery
@@ -759,5 +759,9 @@ const handle = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Decisio
       return run([person(cmd.person, "person"), reason(cmd.reason)], () => [
         { _tag: "IdentityRead", ...base, person: cmd.person, reason: cmd.reason }
       ])
+    case "RecordNotification":
+      return run([], () => [{ _tag: "NotificationQueued", ...base, template: cmd.template, recipients: cmd.recipients }])
+    case "RecordRuleProblem":
+      return run([reason(cmd.reason)], () => [{ _tag: "RuleActionFailed", ...base, reason: cmd.reason }])
   }
 }

@@ -62,7 +62,9 @@ export const eventLabels: Readonly<Record<PetitionEventTag, Label>> = {
   VisitRequired: { zh: "要求家访", en: "Visit required" },
   RepeatLinked: { zh: "关联重复诉求", en: "Repeat linked" },
   NotificationDeadLettered: { zh: "通知投递失败", en: "Notification dead-lettered" },
-  IdentityRead: { zh: "查阅信访人身份", en: "Identity read" }
+  IdentityRead: { zh: "查阅信访人身份", en: "Identity read" },
+  NotificationQueued: { zh: "发出通知", en: "Notification queued" },
+  RuleActionFailed: { zh: "规则动作未能执行", en: "Rule action failed" }
 }
 
 export const commandLabels: Readonly<Record<PetitionCommandTag, Label>> = {
@@ -102,5 +104,7 @@ export const commandLabels: Readonly<Record<PetitionCommandTag, Label>> = {
   RequireVisit: { zh: "要求家访", en: "require a visit" },
   LinkRepeat: { zh: "关联重复诉求", en: "link a repeat" },
   RecordDeadLetter: { zh: "记录通知投递失败", en: "record a dead letter" },
-  RecordIdentityRead: { zh: "记录查阅信访人身份", en: "record an identity read" }
+  RecordIdentityRead: { zh: "记录查阅信访人身份", en: "record an identity read" },
+  RecordNotification: { zh: "记录发出通知", en: "record a notification" },
+  RecordRuleProblem: { zh: "记录规则动作未能执行", en: "record a rule problem" }
 }

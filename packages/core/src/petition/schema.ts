@@ -140,7 +140,9 @@ const p = {
   flag: { flag: Id },
   priority: { priority: Priority },
   deadLetter: { notificationId: Id, reason: Reason },
-  identityRead: { person: Id, reason: Reason }
+  identityRead: { person: Id, reason: Reason },
+  notification: { template: Id, recipients: Schema.Array(Id) },
+  ruleProblem: { reason: Reason }
 } as const
 
 const withCommon = <F extends Schema.Struct.Fields>(fields: F) => ({ ...common, ...fields })
@@ -197,7 +199,11 @@ export const PetitionCommand = Schema.TaggedUnion({
   LinkRepeat: withCommon(p.of),
   RecordDeadLetter: withCommon(p.deadLetter),
   /** Reading a petitioner's identity is itself recorded (who, why), in every status. */
-  RecordIdentityRead: withCommon(p.identityRead)
+  RecordIdentityRead: withCommon(p.identityRead),
+  /** A rule's notice, queued for delivery: recorded so the history shows who was told what, by which rule. */
+  RecordNotification: withCommon(p.notification),
+  /** A rule that matched but whose action could not be carried out (no owner at that tier, nobody to notify). */
+  RecordRuleProblem: withCommon(p.ruleProblem)
 })
 export type PetitionCommand = typeof PetitionCommand.Type
 export type PetitionCommandTag = PetitionCommand["_tag"]
@@ -258,7 +264,9 @@ export const PetitionEvent = Schema.TaggedUnion({
   VisitRequired: withSeal(p.reason),
   RepeatLinked: withSeal(p.of),
   NotificationDeadLettered: withSeal(p.deadLetter),
-  IdentityRead: withSeal(p.identityRead)
+  IdentityRead: withSeal(p.identityRead),
+  NotificationQueued: withSeal(p.notification),
+  RuleActionFailed: withSeal(p.ruleProblem)
 })
 export type PetitionEvent = typeof PetitionEvent.Type
 export type PetitionEventTag = PetitionEvent["_tag"]

@@ -319,6 +319,9 @@ const apply = (s: PetitionState, e: PetitionEvent): Partial<PetitionState> => {
       return { counters: count(s, { deadLetters: s.counters.deadLetters + 1 }) }
     case "IdentityRead":
       return { counters: count(s, { identityReads: s.counters.identityReads + 1 }) }
+    case "NotificationQueued":
+    case "RuleActionFailed":
+      return {}
   }
 }
 

@@ -264,4 +264,18 @@ describe("engine: intake", () => {
     expect(out.late.status).not.toBe("merged")
     expect(out.late.repeatOf).toEqual([])
   })
+
+  it("records an identity read no earlier than the petition's last event, when the engine's clock lags", async () => {
+    const reads = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        // Submitted "in the future" relative to this process's clock.
+        yield* engine.handleJson({ ...submitJson("p-future"), at: "2099-01-01T09:00:00+08:00" })
+        yield* engine.readIdentity({ person: "person.dispatcher.1" }, "p-future", "核实")
+        return (yield* engine.history("p-future")).filter((e) => e._tag === "IdentityRead")
+      })
+    )
+    expect(reads).toHaveLength(1)
+    expect(reads[0]!.at).toBeGreaterThanOrEqual(Date.parse("2099-01-01T09:00:00+08:00"))
+  })
 })

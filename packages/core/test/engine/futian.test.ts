@@ -95,4 +95,37 @@ describe("engine: the Futian story", () => {
     expect(tags.indexOf("ClockBreached:feedback")).toBeLessThan(tags.indexOf("Accepted"))
     expect(tags.filter((t) => t === "ClockBreached:feedback")).toHaveLength(1)
   })
+
+  it("records each notice a rule sends, and each rule that could not act, in the petition's history", async () => {
+    const withGap = {
+      ...futian,
+      version: "gap.1",
+      escalation: [
+        ...futian.escalation,
+        {
+          id: "tell-the-grid",
+          conditions: { all: [{ fact: "trigger", path: "$.type", operator: "equal", value: "Submitted" }] },
+          event: { type: "notify", params: { recipients: [{ linkedLeader: "grid" }], template: "feedback-overdue" } }
+        }
+      ]
+    }
+    const gapPacks = Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(withGap, { directory })), { directory }))
+    const history = await Effect.runPromise(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handle(submit("p-rec", T0))
+        yield* engine.tick(T0 + 11 * min)
+        return yield* engine.history("p-rec")
+      }).pipe(
+        Effect.provide(engineLayer({ directory, packs: gapPacks }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+      )
+    )
+    const queued = history.filter((e) => e._tag === "NotificationQueued" && e.rule?.ruleId === "feedback-overdue")
+    expect(queued).toHaveLength(1)
+    expect(queued[0]).toMatchObject({ template: "feedback-overdue", rule: { ruleId: "feedback-overdue", packVersion: "gap.1" } })
+    expect(queued[0]!._tag === "NotificationQueued" && queued[0]!.recipients.length).toBeGreaterThan(0)
+    const failed = history.filter((e) => e._tag === "RuleActionFailed")
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatchObject({ rule: { ruleId: "tell-the-grid" } })
+  })
 })
