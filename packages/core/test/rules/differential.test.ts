@@ -137,7 +137,9 @@ describe("compiled rules agree with json-rules-engine 7.3", () => {
   it("on random rules and facts: the same rules hold, in the same priority order", async () => {
     let compared = 0
     await fc.assert(
-      fc.asyncProperty(rules, facts, async (rs, f) => {
+      fc.asyncProperty(rules, facts, async (generated, f) => {
+        // Rules arrive as JSON in real life (and json-rules-engine is fed a JSON copy): -0 becomes 0.
+        const rs: ReadonlyArray<Rule> = JSON.parse(JSON.stringify(generated))
         const expected = await reference(rs, f)
         fc.pre(expected !== undefined)
         compared++
@@ -151,7 +153,7 @@ describe("compiled rules agree with json-rules-engine 7.3", () => {
           sameTrace(traces!.get(r.id), trace)
         }
       }),
-      { numRuns: 1500 }
+      { numRuns: Number(process.env["MINYI_DIFF_RUNS"] ?? 1500) }
     )
     expect(compared).toBeGreaterThan(300)
   }, 120_000)
