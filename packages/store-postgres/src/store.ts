@@ -422,7 +422,6 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
                 workerId: r.worker_id ?? workerId,
                 leaseUntil: r.lease_until ?? now + leaseMs
               }))
-              .sort((a, b) => a.dueAt - b.dueAt)
           )
         ),
       complete: (claim) =>
@@ -467,8 +466,8 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
           }),
           [now, clampPageLimit(limit), leaseMs, workerId]
         ).pipe(
-          Effect.flatMap((rs) => toMessages(rs)),
-          Effect.map((claims) => claims.sort((a, b) => a.message.createdAt - b.message.createdAt))
+          // The statement returns them earliest-claimable first; that order is the contract.
+          Effect.flatMap((rs) => toMessages(rs))
         ),
       ack: (id, token) =>
         query(`acknowledging outbox message ${id}`, "DELETE FROM minyi_outbox WHERE id = $1 AND token = $2 AND NOT dead", [id, token]).pipe(

@@ -329,6 +329,26 @@ export const storeContract = (harness: StoreHarness): void => {
           })
         ))
 
+      it("orders by when a row became claimable, not by its due time or creation: a lapsed lease of an early timer comes after a later timer due before the lapse", () =>
+        run(
+          Effect.gen(function* () {
+            const timers = yield* Timers
+            yield* timers.schedule([timerSpec("early", "k", T0), timerSpec("later", "k", T0 + 1)])
+            expect((yield* timers.claimDue({ now: T0, limit: 10, leaseMs: 2, workerId: "w1" })).map((t) => t.streamId)).toEqual(["early"])
+            // "later" has been claimable since T0 + 1, "early" again only since its lease lapsed at T0 + 2.
+            const again = yield* timers.claimDue({ now: T0 + 2, limit: 10, leaseMs: MINUTE, workerId: "w2" })
+            expect(again.map((t) => t.streamId)).toEqual(["later", "early"])
+
+            const outbox = yield* Outbox
+            const store = yield* EventStore
+            yield* store.append(batch("q1", 0, [newEvent("f1")], { outbox: [outboxMessage("n-early", "q1", T0)] }))
+            expect((yield* outbox.claim({ now: T0, limit: 10, leaseMs: 2, workerId: "r1" })).map((c) => c.message.id)).toEqual(["n-early"])
+            yield* store.append(batch("q1", 1, [newEvent("f2")], { outbox: [outboxMessage("n-later", "q1", T0 + 1)] }))
+            const messages = yield* outbox.claim({ now: T0 + 2, limit: 10, leaseMs: MINUTE, workerId: "r2" })
+            expect(messages.map((c) => c.message.id)).toEqual(["n-later", "n-early"])
+          })
+        ))
+
       it("never re-hands a leased timer before its lease expires; a stale token cannot complete", () =>
         run(
           Effect.gen(function* () {
