@@ -1,31 +1,11 @@
-import { Effect, Layer, Option, Result } from "effect"
+import { Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  Engine,
-  engineLayer,
-  emptyRegistry,
-  EventStore,
-  loadRulePack,
-  Notifiers,
-  publish,
-  Queries,
-  rulePackPresets,
-  sampleDirectory,
-  Storage
-} from "../../src/index.js"
+import { Engine, EventStore, Queries, rulePackPresets } from "../../src/index.js"
+import { memoryEngine, publishedPacks, runOn } from "./support.js"
 
-const directory = sampleDirectory()
-const packs = Result.getOrThrow(
-  publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
-)
+const packs = publishedPacks(rulePackPresets["futian-10-30-24"])
+const run = runOn(packs)
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
-
-const run = <A, E>(program: Effect.Effect<A, E, Engine>) =>
-  Effect.runPromise(
-    program.pipe(
-      Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
-    ) as Effect.Effect<A, E, never>
-  )
 
 const petitioner = { anonymous: false, name: "张三丰", phone: "13812345678", idNumber: "440304199001011234" }
 
@@ -221,7 +201,7 @@ describe("engine: intake", () => {
         yield* engine.handleJson({ ...submitJson("p-second"), at: "2026-03-05T10:00:00+08:00" })
         return yield* engine.state("p-second")
       }).pipe(
-        Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+        Effect.provide(memoryEngine(packs))
       )
     )
     expect(out.repeatOf).toEqual(["p-first"])
@@ -241,7 +221,7 @@ describe("engine: intake", () => {
 
   it("merges a repeat into the earlier petition when the pack's repeat policy says so, within its window only", async () => {
     const merging = { ...(rulePackPresets["futian-10-30-24"] as object), repeats: { window: "P7D", categoryDepth: 2, merge: true } }
-    const mergePacks = Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(merging, { directory })), { directory }))
+    const mergePacks = publishedPacks(merging)
     const out = await Effect.runPromise(
       Effect.gen(function*() {
         const engine = yield* Engine
@@ -251,9 +231,7 @@ describe("engine: intake", () => {
         yield* engine.handleJson({ ...submitJson("m-late"), at: "2026-03-20T10:00:00+08:00" })
         return { second: yield* engine.state("m-second"), third: yield* engine.state("m-third"), late: yield* engine.state("m-late") }
       }).pipe(
-        Effect.provide(
-          engineLayer({ directory, packs: mergePacks }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)))
-        )
+        Effect.provide(memoryEngine(mergePacks))
       )
     )
     expect(out.second.status).toBe("merged")

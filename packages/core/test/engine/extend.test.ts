@@ -1,20 +1,11 @@
-import { Effect, Layer, Result } from "effect"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { Engine, engineLayer, emptyRegistry, loadRulePack, Notifiers, publish, rulePackPresets, sampleDirectory, Storage } from "../../src/index.js"
+import { Engine, rulePackPresets } from "../../src/index.js"
+import { publishedPacks, runOn } from "./support.js"
 
-const directory = sampleDirectory()
-const packs = Result.getOrThrow(
-  publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["xinfang-statutory"], { directory })), { directory })
-)
+const run = runOn(publishedPacks(rulePackPresets["xinfang-statutory"]))
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 const day = 86_400_000
-
-const run = <A, E>(program: Effect.Effect<A, E, Engine>) =>
-  Effect.runPromise(
-    program.pipe(
-      Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
-    ) as Effect.Effect<A, E, never>
-  )
 
 const extend = (clock: string, amount: string, at: number) => ({
   _tag: "Extend" as const,

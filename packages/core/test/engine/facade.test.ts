@@ -1,23 +1,21 @@
-import { Context, Effect, Fiber, Layer, Result } from "effect"
+import { Context, Effect, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
   createMinyi,
   Engine,
   engineLayer,
-  emptyRegistry,
-  loadRulePack,
   Notifier,
   Notifiers,
   notifyFailed,
   Outbox,
-  publish,
   rulePackPresets,
   runScheduler,
   sampleDirectory,
   SentNotifications,
   Storage
 } from "../../src/index.js"
+import { memoryEngine, publishedPacks } from "./support.js"
 
 const directory = sampleDirectory()
 const submit = (id: string, at: string) => ({
@@ -97,9 +95,7 @@ describe("the Promise facade", () => {
 
 describe("the scheduler", () => {
   it("fires timers at their instants on the test clock — no sleeps", async () => {
-    const packs = Result.getOrThrow(
-      publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
-    )
+    const packs = publishedPacks(rulePackPresets["futian-10-30-24"])
     const T0 = Date.parse("2026-03-02T09:00:00+08:00")
     const program = Effect.gen(function*() {
       yield* TestClock.setTime(T0)
@@ -116,7 +112,7 @@ describe("the scheduler", () => {
     })
     const out = await Effect.runPromise(
       program.pipe(
-        Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)))),
+        Effect.provide(memoryEngine(packs)),
         Effect.provide(TestClock.layer())
       )
     )
@@ -126,9 +122,7 @@ describe("the scheduler", () => {
   })
 
   it("retries failed deliveries with backoff, then dead-letters and records it on the petition", async () => {
-    const packs = Result.getOrThrow(
-      publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
-    )
+    const packs = publishedPacks(rulePackPresets["futian-10-30-24"])
     const T0 = Date.parse("2026-03-02T09:00:00+08:00")
     const out = await Effect.runPromise(
       Effect.gen(function*() {
@@ -140,7 +134,7 @@ describe("the scheduler", () => {
         const relay = yield* engine.relay(T0 + 11 * 60_000)
         return { relay, history: yield* engine.history("p-d") }
       }).pipe(
-        Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+        Effect.provide(memoryEngine(packs))
       )
     )
     expect(out.relay.deadLettered.length).toBeGreaterThan(0)
@@ -149,9 +143,7 @@ describe("the scheduler", () => {
   })
 
   it("records a dead letter that a crash left unrecorded, on the next engine's first relay", async () => {
-    const packs = Result.getOrThrow(
-      publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
-    )
+    const packs = publishedPacks(rulePackPresets["futian-10-30-24"])
     const T0 = Date.parse("2026-03-02T09:00:00+08:00")
     const storage = Storage.makeMemory()
     const engineOn = engineLayer({ directory, packs }).pipe(

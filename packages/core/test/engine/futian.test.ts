@@ -1,21 +1,14 @@
-import { Effect, Layer, Result } from "effect"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { Engine, engineLayer, emptyRegistry, loadRulePack, Notifiers, publish, sampleDirectory, SentNotifications, Storage } from "../../src/index.js"
+import { Engine, SentNotifications } from "../../src/index.js"
 import futian from "../../src/presets/futian-10-30-24.json" with { type: "json" }
+import { memoryEngine, publishedPacks, runOn } from "./support.js"
 
-const directory = sampleDirectory()
-const pack = Result.getOrThrow(loadRulePack(futian, { directory }))
-const packs = Result.getOrThrow(publish(emptyRegistry, pack, { directory }))
+const packs = publishedPacks(futian)
+const run = runOn(packs)
 
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 const min = 60_000
-
-const run = <A, E>(program: Effect.Effect<A, E, Engine | SentNotifications>) =>
-  Effect.runPromise(
-    program.pipe(
-      Effect.provide(engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
-    ) as Effect.Effect<A, E, never>
-  )
 
 const submit = (id: string, at: number, extra: Record<string, unknown> = {}) => ({
   _tag: "Submit" as const,
@@ -109,7 +102,7 @@ describe("engine: the Futian story", () => {
         }
       ]
     }
-    const gapPacks = Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(withGap, { directory })), { directory }))
+    const gapPacks = publishedPacks(withGap)
     const history = await Effect.runPromise(
       Effect.gen(function*() {
         const engine = yield* Engine
@@ -117,7 +110,7 @@ describe("engine: the Futian story", () => {
         yield* engine.tick(T0 + 11 * min)
         return yield* engine.history("p-rec")
       }).pipe(
-        Effect.provide(engineLayer({ directory, packs: gapPacks }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+        Effect.provide(memoryEngine(gapPacks))
       )
     )
     const queued = history.filter((e) => e._tag === "NotificationQueued" && e.rule?.ruleId === "feedback-overdue")

@@ -1,18 +1,16 @@
-import { Effect, Layer, Result } from "effect"
+import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   Engine,
   engineLayer,
-  emptyRegistry,
-  loadRulePack,
   Notifiers,
   notifyFailed,
-  publish,
   rulePackPresets,
   sampleDirectory,
   SentNotifications,
   Storage
 } from "../../src/index.js"
+import { memoryEngine, publishedPacks } from "./support.js"
 
 const directory = sampleDirectory()
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
@@ -29,7 +27,7 @@ const pingPong = {
     { name: "pong", conditions: { all: [fubao, fact("trigger", "$.type", "PriorityChanged"), fact("petition", "$.priority", "normal")] }, event: { type: "setPriority", params: { priority: "urgent" } } }
   ]
 }
-const packs = Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(pingPong, { directory })), { directory }))
+const packs = publishedPacks(pingPong)
 
 const submit = (id: string, jurisdiction: string) => ({
   _tag: "Submit",
@@ -84,7 +82,7 @@ describe("engine: relay", () => {
         { name: "pong", conditions: { all: [fact("trigger", "$.type", "PriorityChanged"), fact("petition", "$.priority", "normal")] }, event: { type: "setPriority", params: { priority: "urgent" } } }
       ]
     }
-    const loopPacks = Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(loopOnDeadLetter, { directory })), { directory }))
+    const loopPacks = publishedPacks(loopOnDeadLetter)
     const at = T0 + 11 * 60_000
     const out = await Effect.runPromise(
       Effect.gen(function*() {
@@ -97,7 +95,7 @@ describe("engine: relay", () => {
         const relayed = yield* engine.relay(at)
         return { relayed, delivered: yield* sent.all }
       }).pipe(
-        Effect.provide(engineLayer({ directory, packs: loopPacks }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+        Effect.provide(memoryEngine(loopPacks))
       )
     )
     expect(out.relayed.deadLettered).toHaveLength(1)
