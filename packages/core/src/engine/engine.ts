@@ -31,7 +31,7 @@ import { formatInstant } from "../shared/instant.js"
 import type { InvalidInput } from "../shared/validation.js"
 import { decodeInput } from "../shared/validation.js"
 import type { FiredAction, StepCause, StepError, StepOutcome } from "./step.js"
-import { evaluateAt, step } from "./step.js"
+import { evaluateAt, step, WINDOW_FROM_PACK } from "./step.js"
 import { maskedPetitioner, phoneHash, toSummary } from "./summary.js"
 import type { Viewer } from "./viewer.js"
 import { AccessDenied, canSee, canSeeIdentity, defaultIdentityRoles, denied, scopeOf } from "./viewer.js"
@@ -126,7 +126,15 @@ export interface PetitionView {
 
 /** A Submit whose rule pack the engine pins. */
 export type SubmitInput = Omit<CommandOf<"Submit">, "rulePack"> & { readonly rulePack?: CommandOf<"Submit">["rulePack"] }
-export type EngineCommand = Exclude<PetitionCommand, CommandOf<"Submit">> | SubmitInput
+/** A review request whose window the engine may set from the pack (`reviews`). */
+export type ReviewRequestInput<T extends "RequestReview" | "RequestReReview"> = Omit<CommandOf<T>, "windowEndsAt"> & {
+  readonly windowEndsAt?: Instant
+}
+export type EngineCommand =
+  | Exclude<PetitionCommand, CommandOf<"Submit" | "RequestReview" | "RequestReReview">>
+  | SubmitInput
+  | ReviewRequestInput<"RequestReview">
+  | ReviewRequestInput<"RequestReReview">
 
 export interface EngineApi {
   /** Load, decide, append (retrying on a concurrent write). Submit is idempotent per channel message id. */
@@ -192,9 +200,13 @@ const decodeTypedCommand = decodeInput(Schema.toType(PetitionCommand), "command"
  * the Promise facade. The engine pins the rule pack; a caller's Submit need not name one.
  */
 export const decodeEngineCommand = (input: unknown, form: "json" | "typed"): Result.Result<PetitionCommand, InvalidInput> => {
+  const tagOf = typeof input === "object" && input !== null ? (input as { _tag?: unknown })._tag : undefined
+  // What the engine fills in itself may be left out: the pinned rule pack, and a review window the pack sets.
   const pinned =
-    typeof input === "object" && input !== null && (input as { _tag?: unknown })._tag === "Submit" && !("rulePack" in input)
-      ? { ...input, rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } }
+    tagOf === "Submit" && !("rulePack" in (input as object))
+      ? { ...(input as object), rulePack: { id: "pinned-by-engine", version: "pinned-by-engine" } }
+      : (tagOf === "RequestReview" || tagOf === "RequestReReview") && !("windowEndsAt" in (input as object))
+      ? { ...(input as object), windowEndsAt: form === "json" ? formatInstant(WINDOW_FROM_PACK) : WINDOW_FROM_PACK }
       : input
   // An unknown tag is explained by the JSON decoder, which names the tags it knows.
   const tag = typeof pinned === "object" && pinned !== null ? (pinned as { _tag?: unknown })._tag : undefined
@@ -402,7 +414,11 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       const done = yield* withRetry(command.petitionId, attempt(command.petitionId, () => Effect.succeed(causes), key, now))
       return strip(done)
     }
-    const command = input as PetitionCommand
+    // A review request without a window leaves it to the pack (step fills it in, or refuses).
+    const command: PetitionCommand =
+      (input._tag === "RequestReview" || input._tag === "RequestReReview") && input.windowEndsAt === undefined
+        ? { ...input, windowEndsAt: WINDOW_FROM_PACK }
+        : (input as PetitionCommand)
     const done = yield* withRetry(
       command.petitionId,
       Effect.gen(function*() {

@@ -1,6 +1,6 @@
 export { CLOCK_TIMER, decodeEngineCommand, Engine, layer as engineLayer, makeEngine, NoRulePack, PetitionNotFound, TooMuchContention } from "./engine.js"
-export type { EngineApi, EngineCommand, EngineOptions, Handled, HandleError, PetitionView, RelayReport, SubmitInput, TickReport, TimerFailure } from "./engine.js"
-export { RuleLoop } from "./step.js"
+export type { EngineApi, EngineCommand, EngineOptions, Handled, HandleError, PetitionView, RelayReport, ReviewRequestInput, SubmitInput, TickReport, TimerFailure } from "./engine.js"
+export { ReviewWindowUnknown, RuleLoop } from "./step.js"
 export type { FiredAction } from "./step.js"
 export { AccessDenied, defaultIdentityRoles } from "./viewer.js"
 export type { Viewer } from "./viewer.js"

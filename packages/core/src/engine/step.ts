@@ -10,7 +10,7 @@ import type { ClockEvaluation, ClockStatus } from "../clocks/index.js"
 import { checkExtension, evaluateClocks, ExtensionRefused } from "../clocks/index.js"
 import type { ClockError } from "../clocks/index.js"
 import type { InvalidDuration } from "../calendar/index.js"
-import { parseDuration } from "../calendar/index.js"
+import { lookupCalendar, parseDuration } from "../calendar/index.js"
 import type { Directory } from "../directory/index.js"
 import type { CommandOf, PetitionCommand, PetitionEvent, PetitionRefusal, PetitionState } from "../petition/index.js"
 import { decide, evolve } from "../petition/index.js"
@@ -68,7 +68,7 @@ export class RuleLoop extends Schema.TaggedError<RuleLoop>()("RuleLoop", {
   message: Schema.String
 }) {}
 
-export type StepError = PetitionRefusal | ClockError | RuleLoop | ExtensionRefused | InvalidDuration
+export type StepError = PetitionRefusal | ClockError | RuleLoop | ExtensionRefused | InvalidDuration | ReviewWindowUnknown
 
 const system = { kind: "system" } as const
 
@@ -170,6 +170,11 @@ export const step = (
     for (const command of clockRecords(state, all, evaluation.success, now)) queue.push({ command })
   }
   if (cause._tag === "Command") {
+    if (cause.command._tag === "RequestReview" || cause.command._tag === "RequestReReview") {
+      const windowed = withReviewWindow(state, all, context, cause.command)
+      if (Result.isFailure(windowed)) return Result.fail(windowed.failure)
+      cause = { _tag: "Command", command: windowed.success }
+    }
     if (cause.command._tag === "Extend") {
       const refused = extensionRefusal(state, all, context, cause.command)
       if (refused !== undefined) return Result.fail(refused)
@@ -228,6 +233,51 @@ export const step = (
     undefined
   )
   return Result.succeed({ events: produced, state, actions, notifications, clocks: clocks.success, nextWakeAt })
+}
+
+/** The review window is not set by the pack and the request does not give one. */
+export class ReviewWindowUnknown extends Schema.TaggedError<ReviewWindowUnknown>()("ReviewWindowUnknown", {
+  petitionId: Schema.String,
+  message: Schema.String
+}) {}
+
+/** A request that leaves its window to the engine carries this instant (the epoch) as `windowEndsAt`. */
+export const WINDOW_FROM_PACK = 0
+
+/**
+ * The window a petitioner has to request a review (from the written reply: the resolution, or the
+ * closure of a petition declined without one) or a re-review (from the review decision). When the
+ * pack has a `reviews` section the law's window, counted in its calendar, is the one that applies,
+ * whatever the caller says; otherwise the caller's `windowEndsAt` stands.
+ */
+const withReviewWindow = (
+  state: PetitionState,
+  history: ReadonlyArray<PetitionEvent>,
+  context: StepContext,
+  command: CommandOf<"RequestReview"> | CommandOf<"RequestReReview">
+): Result.Result<PetitionCommand, ReviewWindowUnknown | ClockError> => {
+  const reviews = context.pack.document.reviews
+  if (reviews === undefined) {
+    return command.windowEndsAt === WINDOW_FROM_PACK
+      ? Result.fail(
+          new ReviewWindowUnknown({
+            petitionId: state.id,
+            message: `规则包 ${context.pack.id}@${context.pack.version} 未规定复查/复核申请期限（reviews），请在命令中给出 windowEndsAt。(The rule pack sets no review window ("reviews"); give windowEndsAt in the command.)`
+          })
+        )
+      : Result.succeed(command)
+  }
+  const last = (tag: PetitionEvent["_tag"], ok: (e: PetitionEvent) => boolean = () => true) =>
+    [...history].reverse().find((e) => e._tag === tag && ok(e))?.at
+  const from = command._tag === "RequestReview"
+    ? (last("Resolved") ?? last("Closed"))
+    : last("ReviewDecided", (e) => e._tag === "ReviewDecided" && e.stage === "review")
+  if (from === undefined) return Result.succeed(command) // decide refuses it: nothing to review yet
+  const calendar = lookupCalendar(context.calendars, reviews.calendar)
+  if (Result.isFailure(calendar)) return Result.fail(calendar.failure)
+  const ends = calendar.success.add(from, reviews.requestWithin)
+  if (Result.isFailure(ends)) return Result.fail(ends.failure)
+  return Result.succeed({ ...command, windowEndsAt: ends.success })
 }
 
 /**

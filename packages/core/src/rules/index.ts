@@ -31,7 +31,7 @@ export {
   WhistleParams
 } from "./actions.js"
 export type { ActionParams, ActionType } from "./actions.js"
-export { LadderRung, RepeatPolicy, RulePackSchema, Template } from "./schema.js"
+export { LadderRung, RepeatPolicy, ReviewWindows, RulePackSchema, Template } from "./schema.js"
 export { escalate, NoRecipients, route } from "./actions-eval.js"
 export type { EscalationResult, NotificationTarget, Provenance, RoutingDecision, RuleAction, WhistleOrder } from "./actions-eval.js"
 export { OwnerNotFound, resolveOwner, resolveOwnerSpec } from "./ladder.js"

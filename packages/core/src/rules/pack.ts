@@ -599,19 +599,18 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
       ctx.warnings.push({ path: `/templates/${pointerKey(id)}`, ...say(`没有 notify 规则使用模板 "${id}"，它不会被发送`, `no notify rule uses template "${id}", so it is never sent`) })
     }
   }
-  if (Array.isArray(clocks)) {
-    // The engine always has the preset calendars ("natural", "china") beside the pack's own.
-    const calendars = [...new Set([...keysOf(record(input, "calendars")), ...Object.keys(calendarPresets)])]
-    clocks.forEach((clock, i) => {
-      const calendar = record(clock, "calendar")
-      if (typeof calendar === "string" && calendar !== "" && !calendars.includes(calendar)) {
-        problems.push({
-          path: `/clocks/${i}/calendar`,
-          ...say(`"calendars" 中没有日历 "${calendar}"${didYouMean(calendar, calendars, "zh-CN")}`, `no calendar "${calendar}" in "calendars"${didYouMean(calendar, calendars)}`)
-        })
-      }
-    })
+  // The engine always has the preset calendars ("natural", "china") beside the pack's own.
+  const calendars = [...new Set([...keysOf(record(input, "calendars")), ...Object.keys(calendarPresets)])]
+  const checkCalendar = (calendar: unknown, path: string) => {
+    if (typeof calendar === "string" && calendar !== "" && !calendars.includes(calendar)) {
+      problems.push({
+        path,
+        ...say(`"calendars" 中没有日历 "${calendar}"${didYouMean(calendar, calendars, "zh-CN")}`, `no calendar "${calendar}" in "calendars"${didYouMean(calendar, calendars)}`)
+      })
+    }
   }
+  if (Array.isArray(clocks)) clocks.forEach((clock, i) => checkCalendar(record(clock, "calendar"), `/clocks/${i}/calendar`))
+  checkCalendar(record(record(input, "reviews"), "calendar"), "/reviews/calendar")
   overlapWarnings(ctx, sections.routing, options.directory)
   if (problems.length > 0 || Result.isFailure(shape)) {
     const lines = [...problems, ...ctx.warnings.map((w) => ({ path: w.path, message: `warning: ${w.message}` }))]

@@ -99,6 +99,16 @@ export const WhistleDefaults = Schema.Struct({ deadline: DurationFromString })
  * top `categoryDepth` levels) and the same community within `window` is linked to the earlier one
  * and counted; with `merge`, it is also merged into it.
  */
+/**
+ * Review windows (复查 / 复核): how long after the written reply (the resolution) a petitioner may
+ * request a review, and after the review decision a re-review, counted in one of the pack's calendars.
+ * With this section the engine sets the window itself; without it the caller must give `windowEndsAt`.
+ */
+export const ReviewWindows = Schema.Struct({
+  requestWithin: DurationFromString,
+  calendar: Schema.NonEmptyString
+}).annotate({ identifier: "ReviewWindows" })
+
 export const RepeatPolicy = Schema.Struct({
   window: DurationFromString,
   categoryDepth: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1, { expected: "a depth of at least 1" })),
@@ -121,6 +131,7 @@ const makePack = <R extends Schema.Top, C extends Schema.Top>(rule: R, condition
     ladder: Schema.Array(LadderRung),
     whistle: Schema.optionalKey(WhistleDefaults),
     repeats: Schema.optionalKey(RepeatPolicy),
+    reviews: Schema.optionalKey(ReviewWindows),
     templates: Schema.Record(Id, Template)
   })
 
