@@ -21,7 +21,8 @@ import type {
   PageRequest,
   PetitionSummary,
   StoreError,
-  StoreUnavailable
+  StoreUnavailable,
+  VersionConflict
 } from "../ports/index.js"
 import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
 import type { RulePack, RulePackRegistry } from "../rules/index.js"
@@ -74,7 +75,7 @@ export class TooMuchContention extends Schema.TaggedError<TooMuchContention>()("
   message: Schema.String
 }) {}
 
-export type HandleError = StepError | InvalidInput | PetitionNotFound | NoRulePack | TooMuchContention | StoreError
+export type HandleError = StepError | InvalidInput | PetitionNotFound | NoRulePack | TooMuchContention | DuplicateId | StoreError
 
 /** What handling a command did. */
 export interface Handled {
@@ -279,7 +280,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       eventId: `${petitionId}@${e.version}`,
       type: e._tag,
       at: e.at,
-      data: encodeEvent(e) as never
+      data: encodeEvent(e)
     })),
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     outbox: outcome.notifications as Array<OutboxMessage>,
@@ -299,7 +300,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
    */
   const attempt = Effect.fnUntraced(function*(
     petitionId: string,
-    causes: (state: PetitionState) => Effect.Effect<ReadonlyArray<StepCause>, StoreError>,
+    causes: ReadonlyArray<StepCause>,
     idempotencyKey: string | undefined,
     now: Instant
   ) {
@@ -313,7 +314,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     const actions: Array<FiredAction> = []
     const notifications: Array<OutboxMessage> = []
     let last: StepOutcome | undefined
-    for (const cause of yield* causes(state)) {
+    for (const cause of causes) {
       const outcome = yield* Effect.fromResult(step(all, current, cause, context))
       all.push(...outcome.events)
       events.push(...outcome.events)
@@ -339,11 +340,13 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     }
   })
 
-  const withRetry = <A, E, R>(petitionId: string, run: Effect.Effect<A, E, R>) => {
-    const loop = (n: number): Effect.Effect<A, Exclude<E, { readonly _tag: "VersionConflict" }> | TooMuchContention, R> =>
+  const withRetry = <A, E extends { readonly _tag: string }, R>(petitionId: string, run: Effect.Effect<A, E, R>) => {
+    const loop = (n: number): Effect.Effect<A, Exclude<E, VersionConflict> | TooMuchContention, R> =>
       run.pipe(
-        Effect.catchTag("VersionConflict" as never, () =>
-          n >= 20
+        Effect.catch((error): Effect.Effect<A, Exclude<E, VersionConflict> | TooMuchContention, R> =>
+          error._tag !== "VersionConflict"
+            ? Effect.fail(error as Exclude<E, VersionConflict>)
+            : n >= 20
             ? Effect.fail(
                 new TooMuchContention({
                   petitionId,
@@ -352,8 +355,8 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
                 })
               )
             : loop(n + 1)
-        ) as never
-      ) as never
+        )
+      )
     return loop(1)
   }
 
@@ -411,7 +414,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       for (const earlier of repeatOf) causes.push({ _tag: "Command", command: { _tag: "LinkRepeat", ...system, of: earlier.petitionId } })
       const into = repeatOf.find((earlier) => earlier.status !== "merged")
       if (into !== undefined && repeatPolicy(pack).merge) causes.push({ _tag: "Command", command: { _tag: "Merge", ...system, into: into.petitionId } })
-      const done = yield* withRetry(command.petitionId, attempt(command.petitionId, () => Effect.succeed(causes), key, now))
+      const done = yield* withRetry(command.petitionId, attempt(command.petitionId, causes, key, now))
       return strip(done)
     }
     // A review request without a window leaves it to the pack (step fills it in, or refuses).
@@ -424,7 +427,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       Effect.gen(function*() {
         const exists = yield* store.readStream(command.petitionId).pipe(Effect.map((rows) => rows.length > 0))
         if (!exists) return yield* notFound(command.petitionId)
-        return yield* attempt(command.petitionId, () => Effect.succeed([{ _tag: "Command", command }]), undefined, now)
+        return yield* attempt(command.petitionId, [{ _tag: "Command", command }], undefined, now)
       })
     )
     return strip(done)
@@ -439,7 +442,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     replayed: done.replayed
   })
 
-  const handle = (command: EngineCommand): Effect.Effect<Handled, HandleError> => handleDecoded(command) as never
+  const handle = (command: EngineCommand): Effect.Effect<Handled, HandleError> => handleDecoded(command)
 
   const handleJson = (input: unknown): Effect.Effect<Handled, HandleError> =>
     Effect.fromResult(decodeEngineCommand(input, "json")).pipe(Effect.flatMap(handle))
@@ -448,7 +451,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
   const fire = (claim: ClaimedTimer, now: Instant) =>
     withRetry(
       claim.streamId,
-      attempt(claim.streamId, () => Effect.succeed([{ _tag: "Wake", now: Math.max(now, claim.dueAt) }]), undefined, now)
+      attempt(claim.streamId, [{ _tag: "Wake", now: Math.max(now, claim.dueAt) }], undefined, now)
     ).pipe(
       Effect.tap((done) =>
         done.events.length > 0
@@ -485,7 +488,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
         if (claims.length < batchSize) break
       }
       return { fired, events, actions, failed }
-    }) as never
+    })
 
   /**
    * A lost notification is itself a fact about the petition, and rules may escalate on it. The
@@ -558,7 +561,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
         yield* record(outcome.deadLetter)
       }
       return { delivered, retrying, deadLettered, unrecorded }
-    }) as never
+    })
 
   const loaded = (petitionId: string) =>
     load(petitionId).pipe(
@@ -571,7 +574,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       const { events, state } = yield* loaded(petitionId)
       const pack = yield* Effect.fromResult(packOf(state, state.receivedAt ?? now))
       return yield* Effect.fromResult(evaluateAt(state, events, { directory, pack, calendars: calendarsOf(pack) }, now))
-    }) as never
+    })
 
   const view = (scope: Exclude<ReturnType<typeof scopeOf>, AccessDenied>, summary: PetitionSummary): PetitionView => ({
     summary,

@@ -208,7 +208,7 @@ export const step = (
       const facts: RuleFacts = {
         petition: petitionFacts(state, directory, event.at),
         clocks: clockFacts(evaluation.success),
-        trigger: triggerFromEvent(event as never),
+        trigger: triggerFromEvent(event),
         now: event.at
       }
       const next = consequences(event, facts, context, notifications)
