@@ -24,10 +24,9 @@ export const promiseExample = async (dbPath: string) => {
     const state = await minyi.state(submitted.petitionId) // routed by rule on receipt
     const tick = await minyi.tick(Date.parse("2026-03-02T09:11:00+08:00")) // no feedback in 10 minutes
     return { lead: state.lead, fired: tick.actions.map((a) => a.rule) }
-  } catch (error) {
-    // Real Error instances with a `_tag` and a readable message, e.g. InvalidInput, NotLead, PetitionNotFound.
-    throw error
   } finally {
+    // Failures reject with real Error instances that carry a `_tag` and a readable message
+    // (InvalidInput, NotLead, PetitionNotFound, …), so they propagate to the caller as they are.
     await minyi.dispose()
   }
 }

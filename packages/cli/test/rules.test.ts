@@ -68,9 +68,10 @@ describe("minyi rules (in process)", () => {
 
   it("validate: --directory replaces the sample directory; warnings go to stderr", async () => {
     // the sample directory after the urban management bureau was merged away
-    const data = structuredClone(sampleDirectory().data) as any
-    data.units = data.units.filter((u: { id: string }) => u.id !== "dept.urban-management")
-    data.people = data.people.filter((p: { unit: string }) => p.unit !== "dept.urban-management")
+    // edited as plain JSON, the way a policy officer edits the file
+    const data: { units: Array<{ id: string }>; people: Array<{ unit: string }> } = structuredClone(sampleDirectory().data)
+    data.units = data.units.filter((u) => u.id !== "dept.urban-management")
+    data.people = data.people.filter((p) => p.unit !== "dept.urban-management")
     const tiny = write("merged-directory.json", data)
     const r = await run(["rules", "validate", futianPath, "--directory", tiny], "en")
     expect(r.code, r.out.join("\n")).toBe(1)

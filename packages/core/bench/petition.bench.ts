@@ -45,7 +45,7 @@ const run = (commands: ReadonlyArray<PetitionCommand>) => {
 }
 
 // A long history: the lifecycle, then many clock warnings while it stayed open.
-const longCommands: Array<PetitionCommand> = [...lifecycle.slice(0, 3)]
+const longCommands: Array<PetitionCommand> = lifecycle.slice(0, 3)
 for (let i = 0; i < 97; i++) longCommands.push({ _tag: "RecordClockWarning", ...base(10 + i), clock: "handling", threshold: "80%", dueAt: T0 })
 const long = run(longCommands)
 const afterAccept = run(lifecycle.slice(0, 3)).state
