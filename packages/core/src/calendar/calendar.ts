@@ -347,6 +347,10 @@ const dayOfDate = (rules: DayRules, date: string): Result.Result<DayStatus, Cale
 const reckon = <A>(value: A, provisional: Assumptions | undefined): Reckoned<A> =>
   provisional === undefined ? { value } : { value, provisional }
 
+/** 0-based day of the year of `MM-DD` in `year` (a calendar fact, the same in every zone). */
+const dayOfYear = (year: number, monthDay: string): number =>
+  (Date.UTC(year, Number(monthDay.slice(0, 2)) - 1, Number(monthDay.slice(3, 5))) - Date.UTC(year, 0, 1)) / DAY
+
 const assumptionsOf = (rules: DayRules, engine: CalendarEngine, from: Instant, to: Instant): Assumptions | undefined => {
   if (rules.basis === "strict") return undefined
   const a = Math.min(from, to)
@@ -354,14 +358,15 @@ const assumptionsOf = (rules: DayRules, engine: CalendarEngine, from: Instant, t
   const years: Array<number> = []
   for (let y = engine.yearOf(a), last = engine.yearOf(b); y <= last; y++) if (!rules.hasData(y)) years.push(y)
   if (years.length === 0) return undefined
-  const zone = rules.timeZone
-  const first = DateTime.fromMillis(a, { zone }).toISODate()!
-  const lastDate = DateTime.fromMillis(b, { zone }).toISODate()!
   const daysOff: Array<AssumedDayOff> = []
-  for (const y of years) {
-    for (const h of rules.assumedDaysOff) {
-      const date = `${y}-${h.monthDay}`
-      if (date >= first && date <= lastDate) daysOff.push({ date, name: h.name, nameEn: h.nameEn })
+  if (rules.assumedDaysOff.length > 0) {
+    // Through the year index rather than luxon: this runs on every provisional deadline the engine flags.
+    for (const y of years) {
+      const starts = engine.index(y).dayStart
+      for (const h of rules.assumedDaysOff) {
+        const d = dayOfYear(y, h.monthDay)
+        if (starts[d]! <= b && starts[d + 1]! > a) daysOff.push({ date: `${y}-${h.monthDay}`, name: h.name, nameEn: h.nameEn })
+      }
     }
   }
   return { years, basis: rules.basis, daysOff }
