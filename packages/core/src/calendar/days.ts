@@ -1,5 +1,5 @@
 import { calendarYearUnknown } from "./errors.js"
-import type { HolidayNotice } from "./china-holidays.js"
+import type { FixedHoliday, HolidayNotice } from "./china-holidays.js"
 import { chinaFixedHolidays, chinaHolidayYears, fixedHolidaysSource } from "./china-holidays.js"
 import type { CalendarSpec, DayEntry, Weekday } from "./spec.js"
 import { chinaOfficeHours, defaultTimeZone, parseInterval, weekdays } from "./spec.js"
@@ -88,14 +88,14 @@ export interface DayRules {
   readonly name: string
   readonly timeZone: string
   readonly natural: boolean
-  /** Throws CalendarYearUnknown for a year without data (unless the calendar falls back to weekends). */
+  /** Throws CalendarYearUnknown for a year without data when `basis` is `"strict"`. */
   readonly status: (date: string, weekday: number) => DayStatus
   readonly yearKnown: (year: number) => boolean
   /** Does the year have holiday data (a year counted provisionally does not)? */
   readonly hasData: (year: number) => boolean
   readonly basis: FallbackBasis
   /** The days off a provisional year assumes, `MM-DD` with their names (empty without `"china"` data). */
-  readonly assumedDaysOff: ReadonlyArray<{ readonly monthDay: string; readonly name: string; readonly nameEn: string }>
+  readonly assumedDaysOff: ReadonlyArray<FixedHoliday>
 }
 
 const allDay: Minutes = [[0, 1440]]
