@@ -60,8 +60,15 @@ describe("minyi calendar (in process)", () => {
       "2026-03-16T09:00:00+08:00"
     )
     const pack = resolve(__dirname, "../../core/src/presets/xinfang-statutory.json")
-    expect((await run(["calendar", "due", "--calendar", pack, "--from", "2026-01-09T10:00:00+08:00", "--add", "P60D"])).out).toBe(
+    expect((await run(["calendar", "due", "--calendar", pack, "--name", "statutory-days", "--from", "2026-01-09T10:00:00+08:00", "--add", "P60D"])).out).toBe(
       "2026-03-10T10:00:00+08:00"
+    )
+    // The preset has two calendars now: without --name the CLI lists them.
+    const ambiguous = await run(["calendar", "due", "--calendar", pack, "--from", "2026-01-09T10:00:00+08:00", "--add", "P60D"], "en")
+    expect(ambiguous).toMatchObject({ code: 1, out: "" })
+    expect(ambiguous.err).toContain("statutory-days, statutory-working-days")
+    expect((await run(["calendar", "due", "--calendar", pack, "--name", "statutory-working-days", "--from", "2026-09-30T10:00:00+08:00", "--add", "P5D"])).out).toBe(
+      "2026-10-13T10:00:00+08:00"
     )
   })
 
@@ -70,8 +77,9 @@ describe("minyi calendar (in process)", () => {
       [["calendar", "check", "--calendar", "china", "--date", "2026-02-30"], 2, "YYYY-MM-DD"],
       [["calendar", "check", "--calendar", "china", "--date", "next monday"], 2, "YYYY-MM-DD"],
       [["calendar", "check", "--calendar", "chna", "--date", "2026-02-10"], 1, "Presets: china, natural"],
-      [["calendar", "check", "--calendar", "china", "--date", "2027-02-10"], 1, "no holiday data for 2027"],
-      [["calendar", "due", "--calendar", "china", "--from", "2026-12-30T10:00:00+08:00", "--add", "P5D"], 1, "no holiday data for 2027"],
+      [["calendar", "check", "--calendar", "china", "--date", "2027-02-10", "--strict"], 1, "no holiday data for 2027"],
+      [["calendar", "due", "--strict", "--calendar", "china", "--from", "2026-12-30T10:00:00+08:00", "--add", "P5D"], 1, "no holiday data for 2027"],
+      [["calendar", "due", "--strict=yes", "--calendar", "china", "--from", "2026-12-30T10:00:00+08:00", "--add", "P5D"], 2, "--strict takes no value"],
       [["calendar", "due", "--calendar", "china", "--from", "2026-04-03 10:00", "--add", "P1D"], 2, "with an offset"],
       [["calendar", "due", "--calendar", "china", "--from", "2026-04-03T10:00:00+08:00", "--add", "P1M"], 2, "PT24H"],
       [["calendar", "due", "--calendar", "china"], 2, "--from"],
@@ -87,8 +95,26 @@ describe("minyi calendar (in process)", () => {
       expect(r.err).toContain(text)
       expect(r.out).toBe("")
     }
-    const zh = await run(["calendar", "check", "--calendar", "china", "--date", "2027-02-10"])
+    const zh = await run(["calendar", "check", "--calendar", "china", "--date", "2027-02-10", "--strict"])
     expect(zh.err).toContain("没有 2027 年的节假日数据")
+  })
+
+  it("counts a year without holiday data provisionally and says so on the same line", async () => {
+    expect(await run(["calendar", "due", "--calendar", "china", "--from", "2026-12-21T10:00:00+08:00", "--add", "P15D"], "en")).toEqual({
+      code: 0,
+      out:
+        "2027-01-12T10:00:00+08:00\tprovisional: no holiday notice for 2027 yet; counted with weekends and the fixed-date holidays " +
+        "(2027-01-01 New Year's Day), not the Spring Festival or other lunar holidays or make-up days; may change once it is published",
+      err: ""
+    })
+    const zh = await run(["calendar", "due", "--calendar", "china", "--from", "2026-12-21T10:00:00+08:00", "--add", "P15D"])
+    expect(zh.out).toMatch(/^2027-01-12T10:00:00\+08:00\t暂定：2027 年尚无节假日安排，按周末及法定固定日期节日计算（2027-01-01 元旦）/)
+    // Inside the years with data nothing is flagged.
+    expect((await run(["calendar", "due", "--calendar", "china", "--from", "2026-12-01T10:00:00+08:00", "--add", "P15D"])).out).toBe("2026-12-22T10:00:00+08:00")
+    expect((await run(["calendar", "check", "--calendar", "china", "--date", "2027-02-10"])).out).toBe("workday\t工作日（暂定：2027 年尚无节假日安排）")
+    expect((await run(["calendar", "check", "--calendar", "china", "--date", "2027-10-01"], "en")).out).toBe(
+      "restday\tholiday: National Day (国务院令第795号) (provisional: no holiday notice for 2027 yet)"
+    )
   })
 
   it("names every bad field of a calendar file", async () => {
@@ -127,8 +153,8 @@ describe("minyi calendar (the real CLI process)", () => {
     expect(r).toMatchObject({ code: 0, stdout: "2025-01-26T10:00:00+08:00\n" })
   })
 
-  it("exits non-zero with a message on stderr for a year without data", async () => {
-    const r = await cli(["calendar", "check", "--calendar", "china", "--date", "2030-01-02", "--lang", "en"])
+  it("exits non-zero with a message on stderr for a year without data when asked for a strict answer", async () => {
+    const r = await cli(["calendar", "check", "--calendar", "china", "--date", "2030-01-02", "--strict", "--lang", "en"])
     expect(r.code).toBe(1)
     expect(r.stdout).toBe("")
     expect(r.stderr).toContain("no holiday data for 2030")

@@ -47,6 +47,28 @@ describe("add P60D (working days, china)", () => {
   }, { time: 2000 })
 })
 
+// December deadlines that run into a year without holiday data (counted provisionally): `add`
+// alone, and `addReckoned`, which also says what was assumed — what flagging a deadline costs.
+describe("add P15D into a year without data (provisional)", () => {
+  const december = Float64Array.from(
+    { length: 4096 },
+    (_, k) => Date.parse("2026-12-01T09:00:00+08:00") + (k % 30) * 86_400_000 + ((k * 7919) % 28_800_000)
+  )
+  const p15d = makeDuration(15, 0)
+  bench(`add ×${BATCH}`, () => {
+    for (let k = 0; k < BATCH; k++) {
+      const r = china.add(december[i++ & 4095]!, p15d)
+      if (Result.isSuccess(r)) sink += r.success
+    }
+  }, { time: 2000 })
+  bench(`addReckoned ×${BATCH}`, () => {
+    for (let k = 0; k < BATCH; k++) {
+      const r = china.addReckoned(december[i++ & 4095]!, p15d)
+      if (Result.isSuccess(r)) sink += r.success.value
+    }
+  }, { time: 2000 })
+})
+
 // Policy staff add a district holiday: a new calendar is compiled (indexes rebuilt lazily) and
 // every open deadline is recomputed. One iteration = build + 1,000,000 additions.
 describe("recompute 1M deadlines after a calendar edit", () => {

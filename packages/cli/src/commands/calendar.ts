@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path"
 import { Result, Schema } from "effect"
-import type { Calendar, DayStatus, InvalidInput } from "@minyi/core"
+import type { Assumptions, Calendar, DayStatus, InvalidInput } from "@minyi/core"
 import { CalendarSpec, decodeInput, makeCalendar, parseDuration, parseInstant, presetCalendar } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
@@ -12,27 +12,32 @@ const help = (io: CliIO): string =>
     io,
     [
       "用法:",
-      "  minyi calendar due   --calendar <文件|预设> --from <ISO 时刻> --add <ISO 时长>",
-      "  minyi calendar check --calendar <文件|预设> --date <YYYY-MM-DD>",
+      "  minyi calendar due   --calendar <文件|预设> --from <ISO 时刻> --add <ISO 时长> [--strict]",
+      "  minyi calendar check --calendar <文件|预设> --date <YYYY-MM-DD> [--strict]",
       "",
+      "尚无节假日安排的年份暂按周末和法定固定日期节日计算，输出标明“暂定”；--strict 则对这样的年份报错。",
       "预设: china（国务院节假日安排，周一至周五 09:00–12:00、14:00–18:00）、natural（自然时间）。",
       "文件: 一个日历 JSON（{ \"kind\": \"working\", ... }），或规则包 JSON 加 --name <日历名>。",
       "例: minyi calendar due --calendar china --from 2026-04-03T10:00:00+08:00 --add P1D"
     ].join("\n"),
     [
       "Usage:",
-      "  minyi calendar due   --calendar <file|preset> --from <ISO instant> --add <ISO duration>",
-      "  minyi calendar check --calendar <file|preset> --date <YYYY-MM-DD>",
+      "  minyi calendar due   --calendar <file|preset> --from <ISO instant> --add <ISO duration> [--strict]",
+      "  minyi calendar check --calendar <file|preset> --date <YYYY-MM-DD> [--strict]",
       "",
+      "A year without holiday data is counted provisionally (weekends and the fixed-date holidays) and the output says so; --strict refuses it.",
       "Presets: china (State Council holidays, Mon–Fri 09:00–12:00 and 14:00–18:00), natural (24/7).",
       "File: a calendar JSON ({ \"kind\": \"working\", ... }), or a rule pack JSON with --name <calendar>.",
       "Example: minyi calendar due --calendar china --from 2026-04-03T10:00:00+08:00 --add P1D"
     ].join("\n")
   )
 
+/** Options that take no value. */
+const switches: ReadonlyArray<string> = ["strict"]
+
 /**
- * `--key value` and `--key=value` for the sub-command's own keys; anything else is a usage error,
- * so a misspelt option (`--form`) is not silently ignored.
+ * `--key value` and `--key=value` for the sub-command's own keys, and the bare switches; anything
+ * else is a usage error, so a misspelt option (`--form`) is not silently ignored.
  */
 const parseFlags = (args: ReadonlyArray<string>, known: ReadonlyArray<string>): Result.Result<Record<string, string>, string> => {
   const flags: Record<string, string> = {}
@@ -42,7 +47,10 @@ const parseFlags = (args: ReadonlyArray<string>, known: ReadonlyArray<string>): 
     const eq = a.indexOf("=")
     const key = eq > 0 ? a.slice(2, eq) : a.slice(2)
     if (!known.includes(key)) return Result.fail(a)
-    if (eq > 0) flags[key] = a.slice(eq + 1)
+    if (switches.includes(key)) {
+      if (eq > 0) return Result.fail(a)
+      flags[key] = "true"
+    } else if (eq > 0) flags[key] = a.slice(eq + 1)
     else if (i + 1 < args.length) flags[key] = args[++i]!
     else return Result.fail(a)
   }
@@ -50,8 +58,8 @@ const parseFlags = (args: ReadonlyArray<string>, known: ReadonlyArray<string>): 
 }
 
 const subCommands: Readonly<Record<string, ReadonlyArray<string>>> = {
-  due: ["calendar", "from", "add", "name"],
-  check: ["calendar", "date", "name"]
+  due: ["calendar", "from", "add", "name", "strict"],
+  check: ["calendar", "date", "name", "strict"]
 }
 
 const fail = (io: CliIO, zh: string, en: string): number => {
@@ -115,14 +123,20 @@ const reasonText = (io: CliIO, d: DayStatus): string => {
   const enName = d.nameEn ?? d.name ?? ""
   const notice = d.notice !== undefined ? `（${d.notice.number}）` : ""
   const noticeEn = d.notice !== undefined ? ` (${d.notice.number})` : ""
-  const fallback = d.fallback === true ? say(io, "（该年无节假日数据，按周末计算）", " (no holiday data for this year; weekends only)") : ""
+  const year = d.date.slice(0, 4)
+  const fallback =
+    d.fallback === true
+      ? say(io, "（该年无节假日数据，按周末计算）", " (no holiday data for this year; weekends only)")
+      : d.provisional === true
+        ? say(io, `（暂定：${year} 年尚无节假日安排）`, ` (provisional: no holiday notice for ${year} yet)`)
+        : ""
   switch (d.reason) {
     case "weekday":
       return say(io, "工作日", "weekday") + fallback
     case "weekend":
       return say(io, "周末", "weekend") + fallback
     case "holiday":
-      return say(io, `节假日：${zhName}${notice}`, `holiday: ${enName}${noticeEn}`)
+      return say(io, `节假日：${zhName}${notice}`, `holiday: ${enName}${noticeEn}`) + fallback
     case "makeUpWorkday":
       return say(io, `调休上班（${zhName}）${notice}`, `make-up working day for ${enName}${noticeEn}`)
     case "extraHoliday":
@@ -138,13 +152,29 @@ const noYear = (io: CliIO, e: { readonly calendar: string; readonly year: number
   fail(
     io,
     `日历 "${e.calendar}" 没有 ${e.year} 年的节假日数据。请在国务院办公厅发布 ${e.year} 年节假日安排后更新 minyi，` +
-      `或改用自己的日历文件（列出该年的 holidays，或设置 "fallback": "weekends" 只按周末计算）。`,
+      `或改用自己的日历文件（列出该年的 holidays）；不加 --strict 则暂按周末和法定固定日期节日计算。`,
     `Calendar "${e.calendar}" has no holiday data for ${e.year}. Update minyi once the State Council publishes ` +
-      `the ${e.year} holidays, or use a calendar file that lists them (or sets "fallback": "weekends").`
+      `the ${e.year} holidays, or use a calendar file that lists them; without --strict the year is counted provisionally.`
   )
 
+/** What a provisional answer assumed, on the same line as the answer, so that a script sees it too. */
+const assumedText = (io: CliIO, a: Assumptions): string => {
+  const years = a.years.join("、")
+  const yearsEn = a.years.join(", ")
+  const days = a.daysOff.map((d) => `${d.date} ${d.name}`).join("、")
+  const daysEn = a.daysOff.map((d) => `${d.date} ${d.nameEn}`).join(", ")
+  return a.basis === "weekends"
+    ? say(io, `暂定：${years} 年尚无节假日安排，只按周末计算，安排发布后可能变动`, `provisional: no holiday notice for ${yearsEn} yet; weekends only, may change once it is published`)
+    : say(
+        io,
+        `暂定：${years} 年尚无节假日安排，按周末及法定固定日期节日计算（${days || "期间内无"}），春节等农历节日和调休未计入，安排发布后可能变动`,
+        `provisional: no holiday notice for ${yearsEn} yet; counted with weekends and the fixed-date holidays (${daysEn || "none in the span"}), ` +
+          `not the Spring Festival or other lunar holidays or make-up days; may change once it is published`
+      )
+}
+
 const due = async (io: CliIO, flags: Record<string, string>): Promise<number> => {
-  const { calendar, from, add, name } = flags
+  const { calendar, from, add, name, strict } = flags
   if (calendar === undefined || from === undefined || add === undefined) {
     return usage(io, "缺少参数：需要 --calendar、--from 和 --add。\n" + help(io), "Missing arguments: --calendar, --from and --add are required.\n" + help(io))
   }
@@ -166,20 +196,22 @@ const due = async (io: CliIO, flags: Record<string, string>): Promise<number> =>
   }
   const cal = await loadCalendar(io, calendar, name)
   if (Result.isFailure(cal)) return cal.failure
-  const result = cal.success.add(at, duration.success)
+  const counting = strict === undefined ? cal.success : cal.success.strict
+  const result = counting.addReckoned(at, duration.success)
   if (Result.isFailure(result)) return noYear(io, result.failure)
-  io.out(cal.success.format(result.success))
+  const { value, provisional } = result.success
+  io.out(counting.format(value) + (provisional === undefined ? "" : `\t${assumedText(io, provisional)}`))
   return 0
 }
 
 const check = async (io: CliIO, flags: Record<string, string>): Promise<number> => {
-  const { calendar, date, name } = flags
+  const { calendar, date, name, strict } = flags
   if (calendar === undefined || date === undefined) {
     return usage(io, "缺少参数：需要 --calendar 和 --date。\n" + help(io), "Missing arguments: --calendar and --date are required.\n" + help(io))
   }
   const cal = await loadCalendar(io, calendar, name)
   if (Result.isFailure(cal)) return cal.failure
-  const day = cal.success.day(date)
+  const day = (strict === undefined ? cal.success : cal.success.strict).day(date)
   if (Result.isFailure(day)) {
     if (day.failure._tag === "InvalidDate") {
       return usage(io, `--date "${date}" 不是存在的日期，请写成 YYYY-MM-DD，例如 2026-10-01。`, `--date "${date}" is not a date that exists; write YYYY-MM-DD, e.g. 2026-10-01.`)
@@ -206,8 +238,8 @@ export const calendarCommand: Command = async (args, io) => {
     const options = known.map((k) => `--${k}`).join(", ")
     return usage(
       io,
-      `无法理解参数 "${flags.failure}"（calendar ${sub} 的选项：${options}，每个选项后跟一个值）。\n${help(io)}`,
-      `Cannot understand argument "${flags.failure}" (the options of calendar ${sub} are ${options}, each followed by a value).\n${help(io)}`
+      `无法理解参数 "${flags.failure}"（calendar ${sub} 的选项：${options}；--strict 不带值，其余每个选项后跟一个值）。\n${help(io)}`,
+      `Cannot understand argument "${flags.failure}" (the options of calendar ${sub} are ${options}; --strict takes no value, each of the others one).\n${help(io)}`
     )
   }
   return sub === "due" ? due(io, flags.success) : check(io, flags.success)

@@ -10,10 +10,40 @@ import { calendarPresets, LocalDate } from "./spec.js"
 
 const DAY = 86_400_000
 
+/** A day off a provisional count assumed: a holiday the law fixes by date, in a year without its notice. */
+export interface AssumedDayOff {
+  /** `YYYY-MM-DD` in the calendar's zone. */
+  readonly date: string
+  readonly name: string
+  readonly nameEn: string
+}
+
 /**
- * A working (or natural) calendar. Every question about a year without holiday data fails with
- * {@link CalendarYearUnknown}. Working time is counted in milliseconds; working intervals are
- * half-open, so 12:00 on a 09:00–12:00 morning is not a working instant.
+ * What an answer assumed because part of it lies in a year without holiday data: the answer may
+ * move when the year's notice is added (a new calendar version), and must then be recomputed.
+ */
+export interface Assumptions {
+  /** The years counted without holiday data, in order. */
+  readonly years: ReadonlyArray<number>
+  /** `"provisional"`: weekends and the fixed-date holidays; `"weekends"`: weekends only. */
+  readonly basis: "provisional" | "weekends"
+  /** The assumed days off inside the span, in order (the Spring Festival and other lunar holidays cannot be). */
+  readonly daysOff: ReadonlyArray<AssumedDayOff>
+}
+
+/** An answer and, when it was counted provisionally, what it assumed. */
+export interface Reckoned<A> {
+  readonly value: A
+  readonly provisional?: Assumptions
+}
+
+/**
+ * A working (or natural) calendar. A year without holiday data is counted as the calendar's
+ * `fallback` says — by default provisionally (weekends and the fixed-date statutory holidays), with
+ * `provisional` on each such day and {@link Assumptions} from `addReckoned`, `betweenReckoned` and
+ * `assumptions`; `strict` answers only from data and fails with {@link CalendarYearUnknown}.
+ * Working time is counted in milliseconds; working intervals are half-open, so 12:00 on a
+ * 09:00–12:00 morning is not a working instant.
  */
 export interface Calendar {
   readonly name: string
@@ -39,6 +69,17 @@ export interface Calendar {
   readonly add: (at: Instant, duration: Duration) => Result.Result<Instant, CalendarYearUnknown>
   /** Working milliseconds between two instants (negative when `to` is before `from`). */
   readonly between: (from: Instant, to: Instant) => Result.Result<number, CalendarYearUnknown>
+  /** `add`, with what it assumed when the span reaches a year without holiday data. */
+  readonly addReckoned: (at: Instant, duration: Duration) => Result.Result<Reckoned<Instant>, CalendarYearUnknown>
+  /** `between`, with what it assumed when the span reaches a year without holiday data. */
+  readonly betweenReckoned: (from: Instant, to: Instant) => Result.Result<Reckoned<number>, CalendarYearUnknown>
+  /**
+   * What a count from `from` to `to` (either order) assumes: undefined when every year it touches
+   * has holiday data. A deadline computed earlier is flagged with `assumptions(start, due)`.
+   */
+  readonly assumptions: (from: Instant, to: Instant) => Assumptions | undefined
+  /** The same calendar answering only from holiday data: a year without it fails with CalendarYearUnknown. */
+  readonly strict: Calendar
   /** ISO 8601 with the calendar zone's offset, e.g. `2026-01-05T09:00:00+08:00`. */
   readonly format: (at: Instant) => string
 }
@@ -303,6 +344,34 @@ const dayOfDate = (rules: DayRules, date: string): Result.Result<DayStatus, Cale
   return attempt(() => rules.status(date, weekday))
 }
 
+const reckon = <A>(value: A, provisional: Assumptions | undefined): Reckoned<A> =>
+  provisional === undefined ? { value } : { value, provisional }
+
+/** 0-based day of the year of `MM-DD` in `year` (a calendar fact, the same in every zone). */
+const dayOfYear = (year: number, monthDay: string): number =>
+  (Date.UTC(year, Number(monthDay.slice(0, 2)) - 1, Number(monthDay.slice(3, 5))) - Date.UTC(year, 0, 1)) / DAY
+
+const assumptionsOf = (rules: DayRules, engine: CalendarEngine, from: Instant, to: Instant): Assumptions | undefined => {
+  if (rules.basis === "strict") return undefined
+  const a = Math.min(from, to)
+  const b = Math.max(from, to)
+  const years: Array<number> = []
+  for (let y = engine.yearOf(a), last = engine.yearOf(b); y <= last; y++) if (!rules.hasData(y)) years.push(y)
+  if (years.length === 0) return undefined
+  const daysOff: Array<AssumedDayOff> = []
+  if (rules.assumedDaysOff.length > 0) {
+    // Through the year index rather than luxon: this runs on every provisional deadline the engine flags.
+    for (const y of years) {
+      const starts = engine.index(y).dayStart
+      for (const h of rules.assumedDaysOff) {
+        const d = dayOfYear(y, h.monthDay)
+        if (starts[d]! <= b && starts[d + 1]! > a) daysOff.push({ date: `${y}-${h.monthDay}`, name: h.name, nameEn: h.nameEn })
+      }
+    }
+  }
+  return { years, basis: rules.basis, daysOff }
+}
+
 /** Compiles a calendar spec; year indexes are built lazily, on first use of each year. */
 export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
   const rules = compileDayRules(name, spec)
@@ -313,8 +382,11 @@ export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
     const local = DateTime.fromMillis(at, { zone })
     return attempt(() => rules.status(local.toISODate()!, local.weekday))
   }
-  if (rules.natural) {
-    return {
+  if (spec.kind === "natural") {
+    const add = (at: Instant, d: Duration) =>
+      Result.succeed((d.days > 0 ? DateTime.fromMillis(at, { zone }).plus({ days: d.days }).toMillis() : at) + d.ms)
+    const between = (from: Instant, to: Instant) => Result.succeed(to - from)
+    const natural: Calendar = {
       name,
       spec,
       kind: "natural",
@@ -323,14 +395,26 @@ export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
       dayOf,
       isWorking: () => Result.succeed(true),
       nextWorking: (at) => Result.succeed(at),
-      add: (at, d) =>
-        Result.succeed((d.days > 0 ? DateTime.fromMillis(at, { zone }).plus({ days: d.days }).toMillis() : at) + d.ms),
-      between: (from, to) => Result.succeed(to - from),
+      add,
+      between,
+      addReckoned: (at, d) => Result.map(add(at, d), (value) => ({ value })),
+      betweenReckoned: (from, to) => Result.map(between(from, to), (value) => ({ value })),
+      assumptions: () => undefined,
+      get strict() {
+        return natural
+      },
       format
     }
+    return natural
   }
   const engine = makeEngine(rules)
-  return {
+  const add = (at: Instant, d: Duration) =>
+    attempt(() => addWorkingMsIndexed(engine, addWorkingDaysIndexed(engine, at, d.days), d.ms))
+  const between = (from: Instant, to: Instant) => attempt(() => betweenIndexed(engine, from, to))
+  const assumptions = (from: Instant, to: Instant) => assumptionsOf(rules, engine, from, to)
+  // The strict view is a second calendar (its own lazily built indexes), made on first use only.
+  let strict: Calendar | undefined
+  const working: Calendar = {
     name,
     spec,
     kind: "working",
@@ -339,10 +423,19 @@ export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
     dayOf,
     isWorking: (at) => attempt(() => nextWorkingIndexed(engine, at) === at),
     nextWorking: (at) => attempt(() => nextWorkingIndexed(engine, at)),
-    add: (at, d) => attempt(() => addWorkingMsIndexed(engine, addWorkingDaysIndexed(engine, at, d.days), d.ms)),
-    between: (from, to) => attempt(() => betweenIndexed(engine, from, to)),
+    add,
+    between,
+    addReckoned: (at, d) => Result.map(add(at, d), (due) => reckon(due, assumptions(at, due))),
+    betweenReckoned: (from, to) => Result.map(between(from, to), (ms) => reckon(ms, assumptions(from, to))),
+    assumptions,
+    get strict() {
+      if (rules.basis === "strict") return working
+      strict ??= makeCalendar(name, { ...spec, fallback: "strict" })
+      return strict
+    },
     format
   }
+  return working
 }
 
 const presetCache = new Map<string, Calendar>()

@@ -226,3 +226,36 @@ export const chinaHolidayYears: ReadonlyArray<HolidayYear> = [
     ]
   }
 ]
+
+/** A statutory holiday that falls on the same Gregorian date every year. */
+export interface FixedHoliday {
+  /** `MM-DD`. */
+  readonly monthDay: string
+  readonly name: string
+  readonly nameEn: string
+}
+
+/**
+ * The days off that 《全国年节及纪念日放假办法》 art. 2 (as amended by 国务院令第795号, 10 November
+ * 2024, in force 1 January 2025) fixes by Gregorian date: 元旦 1 January, 劳动节 1–2 May, 国庆节
+ * 1–3 October. The Spring Festival (农历除夕、正月初一至初三), Qingming (农历清明当日), the Dragon
+ * Boat and Mid-Autumn festivals follow the lunar calendar or a solar term, and every holiday's
+ * bridging days and make-up working days (调休) exist only once the year's notice is published —
+ * so a year without a notice can be counted only provisionally, with these days and weekends.
+ */
+export const chinaFixedHolidays: ReadonlyArray<FixedHoliday> = [
+  { monthDay: "01-01", name: NY[0], nameEn: NY[1] },
+  { monthDay: "05-01", name: LD[0], nameEn: LD[1] },
+  { monthDay: "05-02", name: LD[0], nameEn: LD[1] },
+  { monthDay: "10-01", name: GQ[0], nameEn: GQ[1] },
+  { monthDay: "10-02", name: GQ[0], nameEn: GQ[1] },
+  { monthDay: "10-03", name: GQ[0], nameEn: GQ[1] }
+]
+
+/** Where the fixed dates come from, cited on every provisional day off. */
+export const fixedHolidaysSource = {
+  title: "全国年节及纪念日放假办法",
+  number: "国务院令第795号",
+  date: "2024-11-10",
+  url: "https://www.gov.cn/gongbao/2024/issue_11726/202411/content_6989774.html"
+} as const satisfies HolidayNotice

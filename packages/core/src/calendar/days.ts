@@ -1,6 +1,6 @@
 import { calendarYearUnknown } from "./errors.js"
-import type { HolidayNotice } from "./china-holidays.js"
-import { chinaHolidayYears } from "./china-holidays.js"
+import type { FixedHoliday, HolidayNotice } from "./china-holidays.js"
+import { chinaFixedHolidays, chinaHolidayYears, fixedHolidaysSource } from "./china-holidays.js"
 import type { CalendarSpec, DayEntry, Weekday } from "./spec.js"
 import { chinaOfficeHours, defaultTimeZone, parseInterval, weekdays } from "./spec.js"
 
@@ -26,6 +26,11 @@ export interface DayStatus {
   readonly notice?: HolidayNotice
   /** True when the year had no holiday data and the calendar fell back to plain weekends. */
   readonly fallback?: boolean
+  /**
+   * True when the year has no holiday data and the day was assumed (see {@link FallbackBasis}):
+   * the notice may still make it a holiday, a bridging day off or a make-up working day.
+   */
+  readonly provisional?: boolean
   /** Working intervals in minutes after local midnight. */
   readonly minutes: ReadonlyArray<readonly [number, number]>
 }
@@ -68,6 +73,14 @@ export const chinaDataYears = (): ReadonlyArray<number> => [...chinaYears].sort(
 type Minutes = ReadonlyArray<readonly [number, number]>
 
 /**
+ * How a year without holiday data is counted. `"strict"`: it is not (CalendarYearUnknown).
+ * `"provisional"`: weekly hours minus the holidays fixed by date in law (for `holidays: "china"`:
+ * 1 January, 1–2 May, 1–3 October), every such day marked provisional. `"weekends"`: weekly hours
+ * only, marked provisional (and `fallback`).
+ */
+export type FallbackBasis = "strict" | "provisional" | "weekends"
+
+/**
  * The day-level rules of a calendar, compiled from its spec: which dates are working days and
  * with which hours. Shared by the interval index and the day-walking oracle.
  */
@@ -75,9 +88,14 @@ export interface DayRules {
   readonly name: string
   readonly timeZone: string
   readonly natural: boolean
-  /** Throws CalendarYearUnknown for a year without data (unless the calendar falls back to weekends). */
+  /** Throws CalendarYearUnknown for a year without data when `basis` is `"strict"`. */
   readonly status: (date: string, weekday: number) => DayStatus
   readonly yearKnown: (year: number) => boolean
+  /** Does the year have holiday data (a year counted provisionally does not)? */
+  readonly hasData: (year: number) => boolean
+  readonly basis: FallbackBasis
+  /** The days off a provisional year assumes, `MM-DD` with their names (empty without `"china"` data). */
+  readonly assumedDaysOff: ReadonlyArray<FixedHoliday>
 }
 
 const allDay: Minutes = [[0, 1440]]
@@ -90,7 +108,10 @@ export const compileDayRules = (name: string, spec: CalendarSpec): DayRules => {
       timeZone,
       natural: true,
       status: (date) => ({ date, working: true, reason: "natural", minutes: allDay }),
-      yearKnown: () => true
+      yearKnown: () => true,
+      hasData: () => true,
+      basis: "strict",
+      assumedDaysOff: []
     }
   }
   const hours = spec.hours ?? chinaOfficeHours
@@ -115,18 +136,39 @@ export const compileDayRules = (name: string, spec: CalendarSpec): DayRules => {
   }
   put(spec.extraHolidays, false)
   put(spec.extraWorkdays, true)
-  const fallback = spec.fallback === "weekends"
+  // Lenient by default: a deadline that runs into a year whose notice is not out yet is counted
+  // provisionally and flagged, rather than refused (strict is asked for per call or per calendar).
+  const basis: FallbackBasis = spec.fallback ?? "provisional"
+  const fallback = basis !== "strict"
+  const assumedDaysOff = basis === "provisional" && source === "china" ? chinaFixedHolidays : []
+  const assumed = new Map(assumedDaysOff.map((h) => [h.monthDay, h]))
   return {
     name,
     timeZone,
     natural: false,
     yearKnown: (y) => fallback || knownYears(y),
+    hasData: knownYears,
+    basis,
+    assumedDaysOff,
     status: (date, weekday) => {
       const special = specials.get(date)
       const isExtra = special !== undefined && (special.reason === "extraHoliday" || special.reason === "extraWorkday")
       const year = Number(date.slice(0, 4))
       const known = knownYears(year)
       if (!known && !fallback && !isExtra) throw calendarYearUnknown(name, year)
+      const fixed = known || isExtra ? undefined : assumed.get(date.slice(5))
+      if (fixed !== undefined) {
+        return {
+          date,
+          working: false,
+          reason: "holiday",
+          name: fixed.name,
+          nameEn: fixed.nameEn,
+          notice: fixedHolidaysSource,
+          provisional: true,
+          minutes: []
+        }
+      }
       if (special !== undefined && (known || isExtra)) {
         const { working, reason, name: n, nameEn, notice } = special
         return {
@@ -144,7 +186,7 @@ export const compileDayRules = (name: string, spec: CalendarSpec): DayRules => {
         date,
         working: minutes.length > 0,
         reason: minutes.length > 0 ? "weekday" : "weekend",
-        ...(known ? {} : { fallback: true }),
+        ...(known ? {} : basis === "weekends" ? { fallback: true, provisional: true } : { provisional: true }),
         minutes
       }
     }

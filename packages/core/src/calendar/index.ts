@@ -16,9 +16,9 @@ export {
   WorkingCalendarSpec,
   WorkingInterval
 } from "./spec.js"
-export { chinaHolidayYears } from "./china-holidays.js"
-export type { HolidayBlock, HolidayNotice, HolidayYear } from "./china-holidays.js"
+export { chinaFixedHolidays, chinaHolidayYears } from "./china-holidays.js"
+export type { FixedHoliday, HolidayBlock, HolidayNotice, HolidayYear } from "./china-holidays.js"
 export { chinaDataYears } from "./days.js"
-export type { DayReason, DayStatus } from "./days.js"
+export type { DayReason, DayStatus, FallbackBasis } from "./days.js"
 export { lookupCalendar, makeCalendar, makeCalendars, presetCalendar } from "./calendar.js"
-export type { Calendar, Calendars } from "./calendar.js"
+export type { AssumedDayOff, Assumptions, Calendar, Calendars, Reckoned } from "./calendar.js"

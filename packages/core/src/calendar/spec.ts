@@ -103,7 +103,9 @@ export const ExplicitHolidays = Schema.Struct({
  * A working calendar: office hours per weekday in a time zone, minus holidays, plus make-up
  * working days. `holidays`: `"china"` (the bundled State Council data, the default), `"none"`
  * (weekly hours only), or explicit lists. `makeUpDayHours` are the hours of a make-up working day
- * (default: Monday's). A year without holiday data is an error unless `fallback` is `"weekends"`.
+ * (default: Monday's). A year without holiday data (the State Council notice not yet out) is counted
+ * per `fallback`: `"provisional"` (the default) — weekends and the holidays fixed by date in law,
+ * every answer flagged provisional; `"weekends"` — weekends only, flagged; `"strict"` — an error.
  */
 export const WorkingCalendarSpec = Schema.Struct({
   kind: Schema.Literal("working"),
@@ -113,7 +115,7 @@ export const WorkingCalendarSpec = Schema.Struct({
   holidays: Schema.optionalKey(Schema.Union([Schema.Literals(["china", "none"]), ExplicitHolidays])),
   extraHolidays: Schema.optionalKey(Schema.Array(DayEntry)),
   extraWorkdays: Schema.optionalKey(Schema.Array(DayEntry)),
-  fallback: Schema.optionalKey(Schema.Literal("weekends")),
+  fallback: Schema.optionalKey(Schema.Literals(["provisional", "weekends", "strict"])),
   description: Schema.optionalKey(Schema.String)
 })
 export type WorkingCalendarSpec = typeof WorkingCalendarSpec.Type

@@ -87,12 +87,12 @@ describe("the china calendar", () => {
     const evening = Result.getOrThrow(china.dayOf(Date.parse("2026-04-07T19:00:00+08:00")))
     expect(evening).toMatchObject({ working: true, reason: "weekday", minutes: [[540, 720], [840, 1080]] })
     expect(Result.getOrThrow(natural.dayOf(night))).toMatchObject({ date: "2026-10-01", working: true, reason: "natural" })
-    const unknown = china.dayOf(Date.parse("2027-03-01T10:00:00+08:00"))
+    const unknown = china.strict.dayOf(Date.parse("2027-03-01T10:00:00+08:00"))
     expect(Result.isFailure(unknown) && unknown.failure.year).toBe(2027)
   })
 
-  it("refuses to run past the last year with data", () => {
-    const r = china.add(Date.parse("2026-12-30T10:00:00+08:00"), dur("P5D"))
+  it("in strict mode refuses to run past the last year with data", () => {
+    const r = china.strict.add(Date.parse("2026-12-30T10:00:00+08:00"), dur("P5D"))
     expect(Result.isFailure(r) && r.failure._tag).toBe("CalendarYearUnknown")
     expect(Result.isFailure(r) && r.failure.year).toBe(2027)
   })
@@ -110,7 +110,7 @@ describe("other calendars", () => {
     expect(Result.getOrThrow(natural.day("2027-01-01")).working).toBe(true)
   })
 
-  it("falls back to weekends only when the calendar opts in", () => {
+  it("counts an unknown year as plain weekends when the calendar says fallback: weekends", () => {
     const cal = makeCalendar("lenient", { kind: "working", fallback: "weekends" })
     const day = Result.getOrThrow(cal.day("2027-01-01"))
     expect(day).toMatchObject({ working: true, reason: "weekday", fallback: true })
@@ -130,7 +130,8 @@ describe("other calendars", () => {
     expect(Result.getOrThrow(cal.day("2027-01-09"))).toMatchObject({ working: true, reason: "makeUpWorkday" })
     // Friday afternoon is off here; Saturday 9 January is a make-up day with Monday's hours.
     expect(due(cal, "2027-01-08T11:00:00+08:00", "PT2H")).toBe("2027-01-09T09:30:00+08:00")
-    expect(Result.isFailure(cal.day("2028-01-03"))).toBe(true)
+    expect(Result.isFailure(cal.strict.day("2028-01-03"))).toBe(true)
+    expect(Result.getOrThrow(cal.day("2028-01-03"))).toMatchObject({ working: true, provisional: true })
   })
 
   it("looks calendars up by name, presets included", () => {

@@ -51,14 +51,14 @@ describe("bundled mainland holiday data", () => {
     }
   })
 
-  it("refuses a year without data, naming it and what to do", () => {
-    const r = china.day("2027-03-01")
+  it("in strict mode refuses a year without data, naming it and what to do", () => {
+    const r = china.strict.day("2027-03-01")
     expect(Result.isFailure(r) && r.failure._tag).toBe("CalendarYearUnknown")
     if (Result.isFailure(r) && r.failure._tag === "CalendarYearUnknown") {
       expect(r.failure.year).toBe(2027)
       expect(r.failure.message).toContain("fallback")
     }
-    const earlier = china.day("2018-06-01")
+    const earlier = china.strict.day("2018-06-01")
     expect(Result.isFailure(earlier) && earlier.failure._tag === "CalendarYearUnknown" && earlier.failure.year).toBe(2018)
   })
 })

@@ -255,10 +255,11 @@ describe("errors", () => {
     expect(Result.isFailure(r) && r.failure.message).toContain("china")
   })
 
-  it("a deadline in a year without holiday data is a typed error", () => {
-    const p = policy({ name: "x", start: ["Submitted"], stop: ["Closed"], limit: "P60D", calendar: "china" })
+  it("a deadline in a year without holiday data is a typed error when the calendar is strict", () => {
+    const p = policy({ name: "x", start: ["Submitted"], stop: ["Closed"], limit: "P60D", calendar: "strict-china" })
     const at = Date.parse("2026-12-01T10:00:00+08:00")
-    const r = evaluateClocks({ events: [ev("Submitted", at)], subject, policies: [p], calendars, now: at })
+    const strict = makeCalendars({ "strict-china": { kind: "working", holidays: "china", fallback: "strict" } })
+    const r = evaluateClocks({ events: [ev("Submitted", at)], subject, policies: [p], calendars: strict, now: at })
     expect(Result.isFailure(r) && r.failure._tag).toBe("CalendarYearUnknown")
   })
 

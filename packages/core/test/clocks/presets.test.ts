@@ -53,10 +53,19 @@ describe("preset futian-10-30-24", () => {
 
 describe("preset xinfang-statutory", () => {
   const pack = load(xinfang)
+  const days = makeCalendars(pack.calendars)
+  // The switch: "statutory-days" as a working calendar counts every limit in working days.
+  const workingDays = makeCalendars({ ...pack.calendars, "statutory-days": { kind: "working", holidays: "china" } })
+  const evaluate = (events: ReadonlyArray<ClockEvent>, now: string, calendars = days) =>
+    Result.getOrThrow(evaluateClocks({ events, subject, policies: pack.clocks, calendars, now: Date.parse(now) })).clocks
+  const clock = (clocks: ReturnType<typeof evaluate>, name: string) => clocks.find((c) => c.name === name)!
+  const due = (clocks: ReturnType<typeof evaluate>, name: string) => new Date(clock(clocks, name).dueAt!).toISOString()
+  const iso = (s: string) => new Date(Date.parse(s)).toISOString()
 
   it("has the statutory limits and one extension of at most 30 days", () => {
     expect(pack.clocks.map((c) => [c.name, c.limit.iso])).toEqual([
       ["acceptance", "P15D"],
+      ["transfer-objection", "P5D"],
       ["handling", "P60D"],
       ["review-decision", "P30D"],
       ["re-review-decision", "P30D"]
@@ -64,6 +73,17 @@ describe("preset xinfang-statutory", () => {
     const handling = pack.clocks.find((c) => c.name === "handling")!
     expect(handling.extensions?.maxCount).toBe(1)
     expect(handling.extensions?.maxTotal.iso).toBe("P30D")
+  })
+
+  it("cites the articles of the 信访工作条例 (2022) that set each limit", () => {
+    const cites = Object.fromEntries(pack.clocks.map((c) => [c.name, c.description?.match(/^第[一二三四五六七八九十]+条(第[一二三]款)?/)?.[0]]))
+    expect(cites).toEqual({
+      acceptance: "第二十三条",
+      "transfer-objection": "第二十三条第三款",
+      handling: "第三十四条",
+      "review-decision": "第三十五条",
+      "re-review-decision": "第三十六条"
+    })
   })
 
   const events = [
@@ -81,22 +101,91 @@ describe("preset xinfang-statutory", () => {
   it("counts working days when the calendar switch says so", () => {
     // 60 working days from Friday 9 January 2026: across the nine-day Spring Festival (15–23 February)
     // with its make-up Saturdays 14 and 28 February, and Qingming (4–6 April).
-    const working = makeCalendars({ "statutory-days": { kind: "working", holidays: "china" } })
-    expect(dueOf(working)).toBe(Date.parse("2026-04-10T10:00:00+08:00"))
+    expect(dueOf(workingDays)).toBe(Date.parse("2026-04-10T10:00:00+08:00"))
   })
 
-  it("decides reviews by stage", () => {
-    const r = Result.getOrThrow(
-      evaluateClocks({
-        events: [...events, ev("Resolved", "2026-02-02T10:00:00+08:00", { unit: "dept" }), ev("ReviewRequested", "2026-02-10T10:00:00+08:00"), ev("ReviewDecided", "2026-03-01T10:00:00+08:00", { stage: "review", outcome: "upheld" }), ev("ReReviewRequested", "2026-03-05T10:00:00+08:00")],
-        subject,
-        policies: pack.clocks,
-        calendars: makeCalendars(pack.calendars),
-        now: Date.parse("2026-03-06T10:00:00+08:00")
-      })
-    )
-    const state = Object.fromEntries(r.clocks.map((c) => [c.name, c.state]))
-    expect(state).toEqual({ acceptance: "met", handling: "met", "review-decision": "met", "re-review-decision": "running" })
+  it("art. 23(2): written notice 15 days after an item raised directly — calendar and working days", () => {
+    const raised = [ev("Submitted", "2026-09-28T10:00:00+08:00", { firstHandler: "dept" })]
+    expect(due(evaluate(raised, "2026-09-28T11:00:00+08:00"), "acceptance")).toBe(iso("2026-10-13T10:00:00+08:00"))
+    // Working days: 29–30 September, National Day 1–7 October, 8–9, make-up Saturday 10, 12–16, 19–23 October.
+    expect(due(evaluate(raised, "2026-09-28T11:00:00+08:00", workingDays), "acceptance")).toBe(iso("2026-10-23T10:00:00+08:00"))
+  })
+
+  it("art. 23(3): a transferred item gives the receiving unit 15 days from its receipt, and 5 working days to object", () => {
+    const transferred = [
+      ev("Submitted", "2026-09-25T10:00:00+08:00", { firstHandler: "letters-office" }),
+      ev("Dispatched", "2026-09-30T10:00:00+08:00", { lead: "dept", coHandlers: [] })
+    ]
+    const clocks = evaluate(transferred, "2026-09-30T11:00:00+08:00")
+    expect(due(clocks, "acceptance")).toBe(iso("2026-10-15T10:00:00+08:00"))
+    // "5个工作日" whatever the switch: 8, 9, make-up Saturday 10, 12, 13 October.
+    expect(due(clocks, "transfer-objection")).toBe(iso("2026-10-13T10:00:00+08:00"))
+    expect(due(evaluate(transferred, "2026-09-30T11:00:00+08:00", workingDays), "transfer-objection")).toBe(iso("2026-10-13T10:00:00+08:00"))
+    // Returning the item (the objection) in time meets the clock; accepting it does too.
+    const returned = evaluate([...transferred, ev("Returned", "2026-10-12T10:00:00+08:00", { unit: "dept" })], "2026-10-20T10:00:00+08:00")
+    expect(clock(returned, "transfer-objection").state).toBe("met")
+    const silent = evaluate(transferred, "2026-10-14T10:00:00+08:00")
+    expect(clock(silent, "transfer-objection")).toMatchObject({ state: "breached", breachedAt: Date.parse("2026-10-13T10:00:00+08:00") })
+  })
+
+  it("art. 34: 60 days from acceptance, at most 30 more with approval — calendar and working days", () => {
+    const accepted = [
+      ev("Submitted", "2026-03-30T10:00:00+08:00", { firstHandler: "dept" }),
+      ev("Accepted", "2026-04-01T10:00:00+08:00", { unit: "dept" })
+    ]
+    expect(due(evaluate(accepted, "2026-04-02T10:00:00+08:00"), "handling")).toBe(iso("2026-05-31T10:00:00+08:00"))
+    const extended = [...accepted, ev("Extended", "2026-05-20T10:00:00+08:00", { clock: "handling", amount: "P30D" })]
+    expect(due(evaluate(extended, "2026-05-21T10:00:00+08:00"), "handling")).toBe(iso("2026-06-30T10:00:00+08:00"))
+    // A second extension is beyond the rule and does not move the due instant.
+    const twice = [...extended, ev("Extended", "2026-06-20T10:00:00+08:00", { clock: "handling", amount: "P1D" })]
+    expect(due(evaluate(twice, "2026-06-21T10:00:00+08:00"), "handling")).toBe(iso("2026-06-30T10:00:00+08:00"))
+    // Working days: across Labour Day (1–5 May, make-up Saturday 9 May) and the Dragon Boat Festival (19 June).
+    expect(due(evaluate(accepted, "2026-04-02T10:00:00+08:00", workingDays), "handling")).toBe(iso("2026-06-30T10:00:00+08:00"))
+  })
+
+  it("arts. 35 and 36: review and re-review decided within 30 days of the request", () => {
+    const reviews = [
+      ...events,
+      ev("Resolved", "2026-02-02T10:00:00+08:00", { unit: "dept" }),
+      ev("ReviewRequested", "2026-02-10T10:00:00+08:00"),
+      ev("ReviewDecided", "2026-03-01T10:00:00+08:00", { stage: "review", outcome: "upheld" }),
+      ev("ReReviewRequested", "2026-03-05T10:00:00+08:00")
+    ]
+    const clocks = evaluate(reviews, "2026-03-06T10:00:00+08:00")
+    expect(Object.fromEntries(clocks.map((c) => [c.name, c.state]))).toEqual({
+      acceptance: "met",
+      "transfer-objection": "pending",
+      handling: "met",
+      "review-decision": "met",
+      "re-review-decision": "running"
+    })
+    expect(due(clocks, "review-decision")).toBe(iso("2026-03-12T10:00:00+08:00"))
+    expect(due(clocks, "re-review-decision")).toBe(iso("2026-04-04T10:00:00+08:00"))
+  })
+
+  it("art. 36(2): the time a hearing takes is not counted in the re-review", () => {
+    const hearing = [
+      ev("ReReviewRequested", "2026-03-05T10:00:00+08:00"),
+      ev("Suspended", "2026-03-10T10:00:00+08:00", { reason: "举行听证 (hearing)" }),
+      ev("Resumed", "2026-03-20T10:00:00+08:00", { reason: "听证结束 (hearing over)" })
+    ]
+    const during = clock(evaluate(hearing.slice(0, 2), "2026-04-10T10:00:00+08:00"), "re-review-decision")
+    expect(during.state).toBe("paused")
+    // Ten days of hearing move the due instant from 4 to 14 April.
+    expect(due(evaluate(hearing, "2026-03-21T10:00:00+08:00"), "re-review-decision")).toBe(iso("2026-04-14T10:00:00+08:00"))
+  })
+
+  it("counts a December limit into 2027, whose holiday notice is not out yet, provisionally instead of failing", () => {
+    const december = [
+      ev("Submitted", "2026-12-21T10:00:00+08:00", { firstHandler: "letters-office" }),
+      ev("Dispatched", "2026-12-28T10:00:00+08:00", { lead: "dept", coHandlers: [] })
+    ]
+    const clocks = evaluate(december, "2026-12-28T11:00:00+08:00", workingDays)
+    // 29–31 December, 1 January assumed a holiday (元旦 is fixed by date), 4–5 January.
+    expect(due(clocks, "transfer-objection")).toBe(iso("2027-01-05T10:00:00+08:00"))
+    const cal = workingDays.get("statutory-working-days")!
+    const objection = clock(clocks, "transfer-objection")
+    expect(cal.assumptions(objection.startedAt!, objection.dueAt!)?.years).toEqual([2027])
   })
 })
 
