@@ -110,6 +110,7 @@ export const fixedValues: Readonly<Record<"petition" | "clocks", Readonly<Record
   petition: { status: Object.keys(statuses), priority: Priority.literals, channelKind: Object.keys(channelKinds) },
   clocks: { state: Object.keys(clockStates) }
 }
+// The cast: the lists are the keys of the records above, never empty, which a ReadonlyArray cannot say.
 const oneOf = (values: ReadonlyArray<string>) => Schema.Literals(values as [string, ...Array<string>])
 
 /**
@@ -122,13 +123,13 @@ export const triggerFromEvent = (event: { readonly _tag: string; readonly at: In
   const { _tag, petitionId: _p, actor: _a, rule: _r, prevHash: _ph, hash: _h, ...payload } = event
   const key =
     _tag === "ClockWarned" || _tag === "ClockBreached"
-      ? clockKey(_tag, String(payload["clock"]), payload["dueAt"] as Instant, payload["threshold"])
+      ? clockKey(_tag, String(payload["clock"]), payload["dueAt"], payload["threshold"])
       : `${_tag};${payload["version"] !== undefined ? `version=${String(payload["version"])}` : `at=${event.at}`}`
   return { ...payload, type: _tag, key }
 }
 
-const clockKey = (kind: string, clock: string, dueAt: Instant, threshold: unknown): string =>
-  `${kind};clock=${clock};dueAt=${dueAt}` + (threshold === undefined ? "" : `;threshold=${String(threshold)}`)
+const clockKey = (kind: string, clock: string, dueAt: unknown, threshold: unknown): string =>
+  `${kind};clock=${clock};dueAt=${String(dueAt)}` + (threshold === undefined ? "" : `;threshold=${String(threshold)}`)
 
 /** A timer firing for a clock, before the engine has recorded it as an event. */
 export const triggerFromTimer = (

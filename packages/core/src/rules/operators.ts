@@ -13,10 +13,10 @@ export const durationMillis = (text: string): number | undefined => {
   return Result.isSuccess(parsed) ? parsed.success.days * 86_400_000 + parsed.success.ms : undefined
 }
 
-const isNumeric = (factValue: unknown): boolean => Number.parseFloat(factValue as string).toString() !== "NaN"
+const isNumeric = (factValue: unknown): boolean => Number.parseFloat(String(factValue)).toString() !== "NaN"
 
 const indexOfIn = (container: unknown, item: unknown): number =>
-  typeof container === "string" || Array.isArray(container) ? (container as any).indexOf(item) : Number.NaN
+  typeof container === "string" ? container.indexOf(String(item)) : Array.isArray(container) ? container.indexOf(item) : Number.NaN
 
 const within = (factValue: unknown, expected: unknown): boolean => {
   const wanted = Array.isArray(expected) ? expected : [expected]
@@ -45,6 +45,8 @@ const op = (
   standard: boolean,
   zh: string,
   en: string,
+  // `any`: json-rules-engine compares with JavaScript's own <, <= and === whatever the operands'
+  // types (a string fact against a number), and reproducing it means doing exactly the same.
   test: (factValue: any, expected: any) => boolean
 ): OperatorDefinition => ({ name, test, value, standard, zh, en })
 

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs"
 import { Result } from "effect"
 import { sampleDirectory } from "../../src/directory/sample.js"
 import type { PetitionFacts, RuleFacts, TriggerFacts } from "../../src/rules/facts.js"
-import type { RulePack } from "../../src/rules/pack.js"
-import { loadRulePack } from "../../src/rules/pack.js"
+import type { RulePack } from "../../src/rules/pack/load.js"
+import { loadRulePack } from "../../src/rules/pack/load.js"
 
 export const directory = sampleDirectory()
 export const presetJson = (name: string): any =>
