@@ -100,13 +100,20 @@ export const decoratorNames: ReadonlyArray<string> = Object.keys(decorators)
 
 const decorated = new Map<string, OperatorDefinition>()
 
-/** The operator a condition names: a plain one, or one behind json-rules-engine decorators. */
+const hasOwn = Object.prototype.hasOwnProperty
+
+/**
+ * The operator a condition names: a plain one, or one behind json-rules-engine decorators. Only
+ * own entries count: `constructor`, `toString` or `__proto__` is found on every object's prototype
+ * and is no operator (it would pass validation and then fail on every evaluation).
+ */
 export const operatorFor = (name: string): OperatorDefinition | undefined => {
-  const plain = operators[name]
+  const plain = hasOwn.call(operators, name) ? operators[name] : undefined
   if (plain !== undefined) return plain
   const colon = name.indexOf(":")
   if (colon <= 0) return undefined
-  const decorator = decorators[name.slice(0, colon)]
+  const prefix = name.slice(0, colon)
+  const decorator = hasOwn.call(decorators, prefix) ? decorators[prefix] : undefined
   const inner = decorator === undefined ? undefined : operatorFor(name.slice(colon + 1))
   if (decorator === undefined || inner === undefined) return undefined
   const known = decorated.get(name)

@@ -15,6 +15,19 @@ export const loaded = (json: unknown): RulePack => {
   return r.success
 }
 
+/** The smallest valid pack: one clock, one template, one ladder rung, no rules yet. */
+export const minimal = () => ({
+  id: "test",
+  version: "1",
+  effectiveFrom: "2026-01-01T00:00:00+08:00",
+  calendars: { natural: { kind: "natural" } },
+  clocks: [{ name: "feedback", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "natural" }] as Array<Record<string, unknown>>,
+  routing: [] as Array<unknown>,
+  escalation: [] as Array<unknown>,
+  ladder: [{ tier: 1, owner: { kind: "leadUnitLeader" } }],
+  templates: { hello: { "zh-CN": { subject: "你好", body: "正文" }, en: { subject: "Hello", body: "Body" } } }
+})
+
 export const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 
 /** Facts for a petition placed with the sample directory's real paths. */

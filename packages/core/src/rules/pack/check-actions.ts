@@ -22,6 +22,7 @@ import {
 import { didYouMean } from "../suggest.js"
 import type { Context } from "./context.js"
 import { checkId, checkIds } from "./context.js"
+import { checkDurations } from "./limits.js"
 import { join, reword, say } from "./messages.js"
 import { record } from "./raw.js"
 
@@ -61,6 +62,7 @@ export const checkAction = (ctx: Context, section: "routing" | "escalation", eve
     for (const p of decoded.failure.problems) ctx.problems.push(reword(ctx.root, { path: join(at, p.path), message: p.message }, paramKeys))
     return undefined
   }
+  checkDurations(ctx, decoded.success.params, `${at}/params`)
   return decoded.success
 }
 

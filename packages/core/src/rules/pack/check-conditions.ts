@@ -4,6 +4,7 @@
  * it compares with against the directory when one is given.
  */
 import { Result, Schema } from "effect"
+import { parseDuration } from "../../calendar/duration.js"
 import { PetitionEvent } from "../../petition/schema.js"
 import type { InvalidInput } from "../../shared/validation.js"
 import { decodeInput } from "../../shared/validation.js"
@@ -17,6 +18,7 @@ import { closest, didYouMean } from "../suggest.js"
 import type { Context, IdKind } from "./context.js"
 import { checkIds } from "./context.js"
 import { join, neverFires, reword, say, unknownFact } from "./messages.js"
+import { checkDurationLimit, conditionDepthLimit, nestsDeeperThan, tooDeep } from "./limits.js"
 import { own } from "./raw.js"
 
 // Children stay open here: each is decoded on its own, so one mistake gives one message.
@@ -82,7 +84,19 @@ const nearOperator = (name: string): string | undefined => {
 const eachValue = (value: unknown, at: string): ReadonlyArray<readonly [unknown, string]> =>
   Array.isArray(value) ? value.map((v, i) => [v, `${at}/value/${i}`] as const) : [[value, `${at}/value`] as const]
 
+/**
+ * json-rules-engine passes `params` to fact functions; minyi's facts take none, and a silently
+ * ignored field would mislead. An empty `{}` asks for nothing, so rules carrying one still load.
+ */
+const asksForParams = (params: unknown): boolean =>
+  params !== undefined && (params === null || typeof params !== "object" || Object.keys(params).length > 0)
+const paramsUnsupported = say(
+  '不支持条件中的 "params"：minyi 的事实不接受参数，请删除此字段（如需读取其中某一项，请用 "path"）',
+  'a condition\'s "params" is not supported: minyi\'s facts take no parameters; remove it (use "path" to read part of a fact)'
+)
+
 const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabel: string): void => {
+  if (asksForParams(c.params)) ctx.problems.push({ path: `${at}/params`, ...paramsUnsupported })
   if (!isFactName(c.fact)) {
     ctx.problems.push({ path: `${at}/fact`, ...unknownFact(c.fact) })
   } else {
@@ -100,7 +114,12 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
     return
   }
   const value = c.value
+  if (nestsDeeperThan(value, conditionDepthLimit)) {
+    ctx.problems.push({ path: `${at}/value`, ...say(`取值嵌套超过 ${conditionDepthLimit} 层`, `the value nests more than ${conditionDepthLimit} levels deep`) })
+    return
+  }
   if (isFactReference(value)) {
+    if (asksForParams(value.params)) ctx.problems.push({ path: `${at}/value/params`, ...paramsUnsupported })
     if (!isFactName(value.fact)) {
       ctx.problems.push({ path: `${at}/value/fact`, ...unknownFact(value.fact) })
     } else {
@@ -115,6 +134,11 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
     case "duration":
       if (typeof value !== "number" && (typeof value !== "string" || durationMillis(value) === undefined)) {
         ctx.problems.push({ path: `${at}/value`, ...say(`"${c.operator}" 需要 ISO 8601 时长，例如 PT30M、PT24H 或 P3D`, `"${c.operator}" needs an ISO 8601 duration such as PT30M, PT24H or P3D`) })
+      } else if (typeof value === "number") {
+        checkDurationLimit(ctx, value, `${at}/value`)
+      } else if (typeof value === "string") {
+        const written = parseDuration(value)
+        if (Result.isSuccess(written)) checkDurationLimit(ctx, written.success, `${at}/value`)
       }
       break
     case "ids":
@@ -182,7 +206,12 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
 const allDecoded = <A>(xs: ReadonlyArray<A | undefined>): xs is ReadonlyArray<A> => xs.every((x) => x !== undefined)
 
 /** Decodes a condition node by the key it has (any, all, not, condition, else fact), then its children. */
-export const decodeCondition = (ctx: Context, raw: unknown, at: string, ruleLabel: string): Condition | undefined => {
+export const decodeCondition = (ctx: Context, raw: unknown, at: string, ruleLabel: string, depth = 1): Condition | undefined => {
+  if (depth > conditionDepthLimit) {
+    // Reported once, where the limit is crossed; what lies deeper is not read, so it cannot exhaust the stack.
+    ctx.problems.push({ path: at, ...tooDeep() })
+    return undefined
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     ctx.problems.push({
       path: at,
@@ -202,19 +231,19 @@ export const decodeCondition = (ctx: Context, raw: unknown, at: string, ruleLabe
     case "all": {
       const node = decodeAll(raw)
       if (Result.isFailure(node)) return refuse(node.failure)
-      const children = node.success.all.map((c, i) => decodeCondition(ctx, c, `${at}/all/${i}`, ruleLabel))
+      const children = node.success.all.map((c, i) => decodeCondition(ctx, c, `${at}/all/${i}`, ruleLabel, depth + 1))
       return allDecoded(children) ? { ...node.success, all: children } : undefined
     }
     case "any": {
       const node = decodeAny(raw)
       if (Result.isFailure(node)) return refuse(node.failure)
-      const children = node.success.any.map((c, i) => decodeCondition(ctx, c, `${at}/any/${i}`, ruleLabel))
+      const children = node.success.any.map((c, i) => decodeCondition(ctx, c, `${at}/any/${i}`, ruleLabel, depth + 1))
       return allDecoded(children) ? { ...node.success, any: children } : undefined
     }
     case "not": {
       const node = decodeNot(raw)
       if (Result.isFailure(node)) return refuse(node.failure)
-      const child = decodeCondition(ctx, node.success.not, `${at}/not`, ruleLabel)
+      const child = decodeCondition(ctx, node.success.not, `${at}/not`, ruleLabel, depth + 1)
       return child === undefined ? undefined : { ...node.success, not: child }
     }
     case "condition": {

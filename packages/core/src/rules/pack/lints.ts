@@ -97,12 +97,13 @@ export const unusedTemplateWarnings = (ctx: Context): void => {
   }
 }
 
-const references = (c: Condition): Array<string> => {
+/** The shared conditions a condition refers to. */
+export const referencesOf = (c: Condition): Array<string> => {
   const node = conditionCase(c)
   switch (node.kind) {
-    case "all": return node.node.all.flatMap(references)
-    case "any": return node.node.any.flatMap(references)
-    case "not": return references(node.node.not)
+    case "all": return node.node.all.flatMap(referencesOf)
+    case "any": return node.node.any.flatMap(referencesOf)
+    case "not": return referencesOf(node.node.not)
     case "condition": return [node.node.condition]
     case "fact": return []
   }
@@ -114,7 +115,7 @@ export const checkSharedCycles = (ctx: Context, shared: ReadonlyMap<string, Cond
     if (seen.has(from)) return false
     seen.add(from)
     const c = shared.get(from)
-    return c !== undefined && references(c).some((r) => r === target || reaches(r, target, seen))
+    return c !== undefined && referencesOf(c).some((r) => r === target || reaches(r, target, seen))
   }
   for (const name of shared.keys()) {
     if (reaches(name, name, new Set())) ctx.problems.push({ path: `/conditions/${name}`, ...say(`共用条件 "${name}" 引用了自身`, `shared condition "${name}" refers back to itself`) })

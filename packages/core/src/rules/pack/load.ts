@@ -22,6 +22,7 @@ import { decodeCondition } from "./check-conditions.js"
 import type { Context } from "./context.js"
 import { idSets } from "./context.js"
 import { checkSharedCycles, checkTemplatePlaceholders, overlapWarnings, unusedTemplateWarnings } from "./lints.js"
+import { checkConditionDepth, checkDurations } from "./limits.js"
 import type { PackProblem } from "./messages.js"
 import { PackProblemSchema, pointerKey, reword, say } from "./messages.js"
 import { keysOf, record } from "./raw.js"
@@ -95,10 +96,12 @@ const topLevel = (c: Condition): TopLevelCondition | undefined => {
 interface Sections {
   readonly routing: Array<RoutingRule>
   readonly escalation: Array<EscalationRule>
+  /** Every rule whose conditions decoded, with where it is, for the checks across rules and shared conditions. */
+  readonly written: Array<{ readonly at: string; readonly conditions: Condition }>
 }
 
 const checkRules = (ctx: Context, input: unknown): Sections => {
-  const sections: Sections = { routing: [], escalation: [] }
+  const sections: Sections = { routing: [], escalation: [], written: [] }
   const seenIds = new Map<string, string>()
   for (const section of ["routing", "escalation"] as const) {
     const raw = record(input, section)
@@ -111,6 +114,7 @@ const checkRules = (ctx: Context, input: unknown): Sections => {
       const label = `rule "${id}"`
       const decoded = decodeCondition(ctx, record(r, "conditions"), `${at}/conditions`, label)
       const conditions = decoded === undefined ? undefined : topLevel(decoded)
+      if (decoded !== undefined) sections.written.push({ at, conditions: decoded })
       if (decoded !== undefined && conditions === undefined) {
         ctx.problems.push({
           path: `${at}/conditions`,
@@ -142,8 +146,20 @@ const checkRules = (ctx: Context, input: unknown): Sections => {
   return sections
 }
 
-/** The dates and the ladder: checked on the raw document so that they are reported together with shape problems. */
+/** The dates, the ladder and the clock names: checked on the raw document so that they are reported together with shape problems. */
 const checkDatesAndLadder = (ctx: Context, input: unknown): void => {
+  const clocks = record(input, "clocks")
+  if (Array.isArray(clocks)) {
+    // Clocks are found by name (rules, extensions, timers); a second clock of the same name could never be reached.
+    const firstAt = new Map<string, number>()
+    clocks.forEach((clock: unknown, i) => {
+      const name = record(clock, "name")
+      if (typeof name !== "string") return
+      const first = firstAt.get(name)
+      if (first === undefined) firstAt.set(name, i)
+      else ctx.problems.push({ path: `/clocks/${i}/name`, ...say(`时钟名称 "${name}" 已在 /clocks/${first} 使用；每个时钟须有自己的名称`, `clock name "${name}" is already used at /clocks/${first}; each clock needs its own name`) })
+    })
+  }
   const from = record(input, "effectiveFrom")
   const to = record(input, "effectiveTo")
   if (typeof from === "string" && typeof to === "string") {
@@ -211,6 +227,12 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
   }
   checkSharedCycles(ctx, sharedByName)
   const sections = checkRules(ctx, input)
+  checkConditionDepth(ctx, sharedByName, sections.written)
+  if (Result.isSuccess(shape)) {
+    // Rules and shared conditions are open in the shape; their durations are checked as they are decoded.
+    const { routing: _r, escalation: _e, conditions: _c, ...sectionsWithDurations } = shape.success
+    checkDurations(ctx, sectionsWithDurations, "")
+  }
   checkDatesAndLadder(ctx, input)
   checkTemplatePlaceholders(ctx, record(input, "templates"))
   unusedTemplateWarnings(ctx)
