@@ -44,7 +44,7 @@ describe("names every object inherits", () => {
   it("are no action type, and not one that 'belongs in the other section'", () => {
     const e = refused(withEscalation({ all: [] }, { type: "toString", params: {} }))
     const message = messageAt(e, "/escalation/0/event/type")
-    expect(message).toMatch(/rule cannot do "toString"; expected one of "notify"/)
+    expect(message).toMatch(/^an escalation rule cannot do "toString"; expected one of "notify"/)
     expect(message).not.toMatch(/belongs in/)
   })
 

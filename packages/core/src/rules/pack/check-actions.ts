@@ -51,7 +51,7 @@ export const checkAction = (ctx: Context, section: "routing" | "escalation", eve
     const [zh, en] = isActionType(type)
       ? [`；"${type}" 应写在 ${other} 部分`, `; "${type}" belongs in the ${other} section`]
       : [didYouMean(type, allowed, "zh-CN"), didYouMean(type, allowed)]
-    ctx.problems.push({ path: `${at}/type`, ...say(`${section} 规则不能执行 "${type}"${zh}`, `a ${section} rule cannot do "${type}"${en}`) })
+    ctx.problems.push({ path: `${at}/type`, ...say(`${section} 规则不能执行 "${type}"${zh}`, `${section === "routing" ? "a routing" : "an escalation"} rule cannot do "${type}"${en}`) })
     return undefined
   }
   const raw = event.params ?? {}
