@@ -135,4 +135,16 @@ describe("minyi scenario test", () => {
     expect(flag.code).toBe(2)
     expect(flag.err[0]).toMatch(/^scenario test has no option "--until" \(it takes: none\)\./)
   })
+
+  it("refuses an expect block nested deeper than 32 levels at the path where it crosses the limit, without a stack overflow", async () => {
+    // Written as text: a hundred thousand levels is deeper than JSON.stringify can go.
+    const levels = 100_000
+    const pattern = '{"a":'.repeat(levels) + "1" + "}".repeat(levels)
+    const step = `{"at":"2026-03-02T09:00:00+08:00","command":${JSON.stringify(submit)},"expect":{"events":[${pattern}]}}`
+    writeFileSync(join(dir, "deep.json"), `{"rulePack":"futian-10-30-24","steps":[${step}]}`)
+    const deep = await run(["scenario", "test", "deep.json"], "en")
+    expect(deep.code).toBe(1)
+    // expect (1) → events (2) → the list's first pattern (3) → 30 more "a"s reach level 33
+    expect(deep.err).toEqual([`deep.json: /steps/0/expect/events/0${"/a".repeat(30)}: an expect block may nest at most 32 levels`])
+  })
 })

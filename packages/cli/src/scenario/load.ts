@@ -176,6 +176,17 @@ const loadScenario = async (
     }
   }
 
+  const rawSteps: ReadonlyArray<unknown> = isRecord(json) && Array.isArray(json["steps"]) ? json["steps"] : []
+  rawSteps.forEach((step, index) => {
+    const deep = isRecord(step) ? firstTooDeep(step["expect"], `/steps/${index}/expect`) : undefined
+    if (deep !== undefined) {
+      problems.push({
+        path: deep,
+        message: en ? `an expect block may nest at most ${expectDepthLimit} levels` : `expect 块的嵌套不能超过 ${expectDepthLimit} 层`
+      })
+    }
+  })
+
   const steps: Array<ScenarioStep> = []
   doc.steps.forEach((step, index) => {
     const previous = doc.steps[index - 1]
@@ -249,6 +260,24 @@ const lenient = (json: unknown) => {
     }
   })
   return { directory: ref(doc["directory"]), rulePack: ref(doc["rulePack"]), steps }
+}
+
+/** How deep an `expect` block may nest: matching it and printing a mismatch recurse through it. */
+export const expectDepthLimit = 32
+
+/** Where a value first nests deeper than the limit (the expect block itself is level 1), found level by level without recursion. */
+const firstTooDeep = (value: unknown, at: string): string | undefined => {
+  let level: ReadonlyArray<readonly [unknown, string]> = [[value, at]]
+  for (let depth = 1; level.length > 0; depth++) {
+    const next: Array<readonly [unknown, string]> = []
+    for (const [v, path] of level) {
+      if (v === null || typeof v !== "object") continue
+      if (depth > expectDepthLimit) return path
+      for (const [key, child] of Object.entries(v)) next.push([child, `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`])
+    }
+    level = next
+  }
+  return undefined
 }
 
 const decodeExpect = (input: unknown) => (input === undefined ? Result.succeed(undefined) : decodeStepExpect(input))

@@ -20,7 +20,7 @@ import { escalate, route } from "../rules/actions-eval.js"
 import type { RuleFacts, RulePack } from "../rules/index.js"
 import { triggerFromEvent } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
-import { clockFacts, clockSubject, petitionFacts } from "./facts.js"
+import { clockFacts, clockSubject, petitionFacts } from "../rules/facts.js"
 import { renderTemplate } from "./templates.js"
 import type { Duration } from "../calendar/index.js"
 

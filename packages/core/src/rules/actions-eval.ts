@@ -11,7 +11,7 @@ import { firstMatchingRule, matchingRules } from "./compile.js"
 import type { RuleFacts } from "./facts.js"
 import type { OwnerNotFound } from "./ladder.js"
 import { resolveOwner, resolveOwnerSpec } from "./ladder.js"
-import type { RulePack } from "./pack.js"
+import type { RulePack } from "./pack/load.js"
 
 /** Which rule of which pack version caused something; recorded on the resulting event. */
 export interface Provenance {
@@ -84,7 +84,7 @@ export const route = (pack: RulePack, facts: RuleFacts, directory: Directory): R
   const watchers = leaderWatchers(facts, directory)
   const rule = firstMatchingRule(pack.routing, facts)
   if (rule === undefined) return { lead: directory.dispatchCentre.id, coHandlers: [], watchers }
-  const params = rule.rule.event.params as ActionParams["route"]
+  const params = rule.rule.event.params
   return {
     lead: params.lead,
     coHandlers: params.coHandlers ?? [],
@@ -119,10 +119,10 @@ export const escalate = (pack: RulePack, facts: RuleFacts, directory: Directory)
   const problems: Array<EscalationResult["problems"][number]> = []
   for (const rule of matchingRules(pack.escalation, facts)) {
     const common = { key: `${rule.id}|${facts.petition.id}|${facts.trigger.key}`, provenance: provenanceOf(pack, rule) }
-    const params = rule.rule.event.params as any
-    switch (rule.rule.event.type) {
+    const event = rule.rule.event
+    switch (event.type) {
       case "notify": {
-        const p = params as ActionParams["notify"]
+        const p = event.params
         const recipients = unique(p.recipients.flatMap((r) => targets(r, facts, directory)))
         if (recipients.length === 0) {
           const id = facts.petition.id
@@ -139,23 +139,23 @@ export const escalate = (pack: RulePack, facts: RuleFacts, directory: Directory)
         break
       }
       case "escalate": {
-        const p = params as ActionParams["escalate"]
+        const p = event.params
         const owner = p.owner === undefined ? resolveOwner(pack, p.tier, facts.petition, directory) : resolveOwnerSpec(p.owner, p.tier, facts.petition, directory)
         if (Result.isFailure(owner)) problems.push({ ruleId: rule.id, error: owner.failure })
         else actions.push({ ...common, type: "escalate", tier: p.tier, owner: owner.success, ...(p.reason === undefined ? {} : { reason: p.reason }) })
         break
       }
       case "whistle":
-        actions.push({ ...common, type: "whistle", ...whistleOrder(pack, params as ActionParams["whistle"]) })
+        actions.push({ ...common, type: "whistle", ...whistleOrder(pack, event.params) })
         break
       case "flag":
-        actions.push({ ...common, type: "flag", flag: (params as ActionParams["flag"]).flag })
+        actions.push({ ...common, type: "flag", flag: event.params.flag })
         break
       case "setPriority":
-        actions.push({ ...common, type: "setPriority", priority: (params as ActionParams["setPriority"]).priority })
+        actions.push({ ...common, type: "setPriority", priority: event.params.priority })
         break
       case "requireVisit": {
-        const p = params as ActionParams["requireVisit"]
+        const p = event.params
         actions.push({ ...common, type: "requireVisit", reason: p.reason, ...(p.kind === undefined ? {} : { kind: p.kind }) })
         break
       }

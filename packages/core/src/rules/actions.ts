@@ -94,3 +94,27 @@ export const routingActionTypes: ReadonlyArray<ActionType> = ["route"]
 export const escalationActionTypes: ReadonlyArray<ActionType> = ["notify", "escalate", "whistle", "flag", "setPriority", "requireVisit"]
 
 export type ActionParams = { readonly [K in ActionType]: (typeof actionSchemas)[K]["Type"] }
+
+const isActionTypeKey = Object.prototype.hasOwnProperty
+/** Whether a rule's `event.type` names an action (an own entry: "constructor" or "toString" names none). */
+export const isActionType = (type: string): type is ActionType => isActionTypeKey.call(actionSchemas, type)
+
+/*
+ * A rule's `event` once its params are decoded, one member per action type, so that evaluation
+ * narrows on `type` and reads params already typed.
+ */
+export const RouteEvent = Schema.Struct({ type: Schema.Literal("route"), params: RouteParams })
+export const NotifyEvent = Schema.Struct({ type: Schema.Literal("notify"), params: NotifyParams })
+export const EscalateEvent = Schema.Struct({ type: Schema.Literal("escalate"), params: EscalateParams })
+export const WhistleEvent = Schema.Struct({ type: Schema.Literal("whistle"), params: WhistleParams })
+export const FlagEvent = Schema.Struct({ type: Schema.Literal("flag"), params: FlagParams })
+export const SetPriorityEvent = Schema.Struct({ type: Schema.Literal("setPriority"), params: SetPriorityParams })
+export const RequireVisitEvent = Schema.Struct({ type: Schema.Literal("requireVisit"), params: RequireVisitParams })
+
+/** Every action event, in the order of `actionSchemas` (the JSON Schema export lists them so). */
+export const ActionEvent = Schema.Union([RouteEvent, NotifyEvent, EscalateEvent, WhistleEvent, FlagEvent, SetPriorityEvent, RequireVisitEvent])
+export type ActionEvent = typeof ActionEvent.Type
+/** What a routing rule may do. */
+export type RoutingEvent = typeof RouteEvent.Type
+/** What an escalation rule may do: every action but `route`. */
+export type EscalationEvent = Exclude<ActionEvent, RoutingEvent>

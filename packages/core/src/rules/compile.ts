@@ -4,7 +4,7 @@
  * and `explain` (evaluates every condition and records what it saw) for staff.
  */
 import type { Condition, FactCondition, Rule } from "./format.js"
-import { conditionKind, isFactReference, ruleIdOf } from "./format.js"
+import { conditionCase, isFactReference, ruleIdOf } from "./format.js"
 import { durationMillis, operatorFor } from "./operators.js"
 import { compilePath } from "./path.js"
 
@@ -36,6 +36,8 @@ interface Compiled {
 
 const accessor = (fact: string, path: string | undefined): ((facts: FactsBag) => unknown) => {
   const at = compilePath(path)
+  // FactsBag is `object` so that RuleFacts (an interface, no index signature) can be passed; the
+  // cast only reads it by name, on the hot path, where Reflect.get would cost a call per condition.
   return at === undefined ? (facts) => (facts as Record<string, unknown>)[fact] : (facts) => at((facts as Record<string, unknown>)[fact])
 }
 
@@ -82,11 +84,12 @@ const byPriority = (conditions: ReadonlyArray<Condition>): ReadonlyArray<Conditi
 export type SharedConditions = Readonly<Record<string, Condition>>
 
 const compileCondition = (c: Condition, shared: SharedConditions, visiting: ReadonlySet<string>): Compiled => {
-  switch (conditionKind(c)) {
+  const node = conditionCase(c)
+  switch (node.kind) {
     case "all":
     case "any": {
-      const kind = conditionKind(c) as "all" | "any"
-      const written = (c as { all?: ReadonlyArray<Condition>; any?: ReadonlyArray<Condition> })[kind]!
+      const kind = node.kind
+      const written = node.kind === "all" ? node.node.all : node.node.any
       const children = written.map((x) => compileCondition(x, shared, visiting))
       const ordered = byPriority(written).map((x) => children[written.indexOf(x)]!.test)
       const n = ordered.length
@@ -113,7 +116,7 @@ const compileCondition = (c: Condition, shared: SharedConditions, visiting: Read
       }
     }
     case "not": {
-      const inner = compileCondition((c as { not: Condition }).not, shared, visiting)
+      const inner = compileCondition(node.node.not, shared, visiting)
       return {
         test: (facts) => !inner.test(facts),
         explain: (facts) => {
@@ -123,8 +126,8 @@ const compileCondition = (c: Condition, shared: SharedConditions, visiting: Read
       }
     }
     case "condition": {
-      const reference = (c as { condition: string }).condition
-      const target = shared[reference]
+      const reference = node.node.condition
+      const target = Object.hasOwn(shared, reference) ? shared[reference] : undefined
       if (target === undefined || visiting.has(reference)) {
         return { test: () => false, explain: () => ({ kind: "condition", reference, held: false }) }
       }
@@ -138,14 +141,14 @@ const compileCondition = (c: Condition, shared: SharedConditions, visiting: Read
       }
     }
     case "fact":
-      return compileFact(c as FactCondition)
+      return compileFact(node.node)
   }
 }
 
 /** A rule ready to evaluate. */
-export interface CompiledRule {
+export interface CompiledRule<R extends Rule = Rule> {
   readonly id: string
-  readonly rule: Rule
+  readonly rule: R
   readonly priority: number
   /** Position in its section; breaks ties between equal priorities. */
   readonly index: number
@@ -157,12 +160,12 @@ export interface CompiledRule {
  * Compiles a section of rules, ordered as json-rules-engine runs them: higher rule priority
  * first (default 1), ties in the order written.
  */
-export const compileRules = (
-  rules: ReadonlyArray<Rule>,
+export const compileRules = <R extends Rule>(
+  rules: ReadonlyArray<R>,
   options: { readonly section: string; readonly shared?: SharedConditions }
-): ReadonlyArray<CompiledRule> =>
+): ReadonlyArray<CompiledRule<R>> =>
   rules
-    .map((rule, index): CompiledRule => {
+    .map((rule, index): CompiledRule<R> => {
       const compiled = compileCondition(rule.conditions, options.shared ?? {}, new Set())
       return {
         id: ruleIdOf(rule, options.section, index),
@@ -176,14 +179,14 @@ export const compileRules = (
     .sort((a, b) => b.priority - a.priority || a.index - b.index)
 
 /** The rules that hold for these facts, in evaluation order. */
-export const matchingRules = (rules: ReadonlyArray<CompiledRule>, facts: FactsBag): Array<CompiledRule> => {
-  const out: Array<CompiledRule> = []
+export const matchingRules = <R extends Rule>(rules: ReadonlyArray<CompiledRule<R>>, facts: FactsBag): Array<CompiledRule<R>> => {
+  const out: Array<CompiledRule<R>> = []
   for (let i = 0; i < rules.length; i++) if (rules[i]!.test(facts)) out.push(rules[i]!)
   return out
 }
 
 /** The first rule that holds, or undefined. */
-export const firstMatchingRule = (rules: ReadonlyArray<CompiledRule>, facts: FactsBag): CompiledRule | undefined => {
+export const firstMatchingRule = <R extends Rule>(rules: ReadonlyArray<CompiledRule<R>>, facts: FactsBag): CompiledRule<R> | undefined => {
   for (let i = 0; i < rules.length; i++) if (rules[i]!.test(facts)) return rules[i]
   return undefined
 }

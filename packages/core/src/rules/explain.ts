@@ -1,8 +1,8 @@
 /** Why rules fired or not, condition by condition, in words staff read. */
-import type { ConditionTrace } from "./compile.js"
+import type { CompiledRule, ConditionTrace } from "./compile.js"
 import type { RuleFacts } from "./facts.js"
 import { operatorFor } from "./operators.js"
-import type { RulePack } from "./pack.js"
+import type { RulePack } from "./pack/load.js"
 
 export interface RuleExplanation {
   readonly ruleId: string
@@ -26,7 +26,7 @@ export interface Explanation {
 
 /** Evaluates every rule of the pack on these facts, recording each condition's value and verdict. */
 export const explain = (pack: RulePack, facts: RuleFacts): Explanation => {
-  const run = (rules: RulePack["routing"]) =>
+  const run = (rules: ReadonlyArray<CompiledRule>) =>
     rules.map((r): RuleExplanation => {
       const trace = r.explain(facts)
       return {
@@ -44,7 +44,7 @@ export const explain = (pack: RulePack, facts: RuleFacts): Explanation => {
 
 /** Durations print as written (`PT24H`), not as their parsed parts. */
 const asWritten = (_key: string, v: unknown): unknown =>
-  v !== null && typeof v === "object" && "iso" in v && "ms" in v && "days" in v ? (v as { iso: string }).iso : v
+  v !== null && typeof v === "object" && "iso" in v && "ms" in v && "days" in v ? v.iso : v
 
 const show = (value: unknown): string => (value === undefined ? "(none)" : JSON.stringify(value, asWritten))
 

@@ -1,12 +1,15 @@
 /**
- * The facts minyi gives every rule: `petition`, `clocks`, `trigger` and `now`. The engine builds
- * them from the petition state and the clock evaluation; rules read them with `fact` + `path`.
+ * The facts minyi gives every rule: `petition`, `clocks`, `trigger` and `now` — what they are,
+ * which names and fields a rule may use, and how they are built from a petition's state and its
+ * clock evaluation (the engine and the simulator both build them here). Rules read them with
+ * `fact` + `path`.
  */
 import { Schema } from "effect"
-import type { ClockState } from "../clocks/evaluate.js"
+import type { ClockEvaluation, ClockState, ClockSubject } from "../clocks/evaluate.js"
+import type { Directory } from "../directory/directory.js"
 import type { ChannelKind } from "../directory/schema.js"
 import { Priority } from "../petition/schema.js"
-import type { PetitionStatus } from "../petition/state.js"
+import type { PetitionState, PetitionStatus } from "../petition/state.js"
 import type { Instant } from "../shared/instant.js"
 import { InstantFromString } from "../shared/instant.js"
 
@@ -107,6 +110,7 @@ export const fixedValues: Readonly<Record<"petition" | "clocks", Readonly<Record
   petition: { status: Object.keys(statuses), priority: Priority.literals, channelKind: Object.keys(channelKinds) },
   clocks: { state: Object.keys(clockStates) }
 }
+// The cast: the lists are the keys of the records above, never empty, which a ReadonlyArray cannot say.
 const oneOf = (values: ReadonlyArray<string>) => Schema.Literals(values as [string, ...Array<string>])
 
 /**
@@ -119,13 +123,13 @@ export const triggerFromEvent = (event: { readonly _tag: string; readonly at: In
   const { _tag, petitionId: _p, actor: _a, rule: _r, prevHash: _ph, hash: _h, ...payload } = event
   const key =
     _tag === "ClockWarned" || _tag === "ClockBreached"
-      ? clockKey(_tag, String(payload["clock"]), payload["dueAt"] as Instant, payload["threshold"])
+      ? clockKey(_tag, String(payload["clock"]), payload["dueAt"], payload["threshold"])
       : `${_tag};${payload["version"] !== undefined ? `version=${String(payload["version"])}` : `at=${event.at}`}`
   return { ...payload, type: _tag, key }
 }
 
-const clockKey = (kind: string, clock: string, dueAt: Instant, threshold: unknown): string =>
-  `${kind};clock=${clock};dueAt=${dueAt}` + (threshold === undefined ? "" : `;threshold=${String(threshold)}`)
+const clockKey = (kind: string, clock: string, dueAt: unknown, threshold: unknown): string =>
+  `${kind};clock=${clock};dueAt=${String(dueAt)}` + (threshold === undefined ? "" : `;threshold=${String(threshold)}`)
 
 /** A timer firing for a clock, before the engine has recorded it as an event. */
 export const triggerFromTimer = (
@@ -190,3 +194,78 @@ export const RuleFactsJson = Schema.Struct({
   trigger: Schema.StructWithRest(Schema.Struct({ type: Schema.String, key: Schema.String }), [Schema.Record(Schema.String, Schema.Unknown)]),
   now: InstantFromString
 })
+
+/** Ids of a directory path, root first. */
+const ids = (nodes: ReadonlyArray<{ readonly id: string }>): ReadonlyArray<string> => nodes.map((n) => n.id)
+
+/** What the clock policies' `appliesWhen` can see of a petition. */
+export const clockSubject = (state: PetitionState, directory: Directory): ClockSubject => {
+  const channel = state.channel === undefined ? undefined : directory.channel(state.channel)
+  return {
+    ...(state.channel === undefined ? {} : { channel: state.channel }),
+    ...(channel === undefined ? {} : { channelKind: channel.kind }),
+    categoryPath: state.category === undefined ? [] : ids(directory.categoryPath(state.category)),
+    flags: state.flags,
+    persons: state.persons,
+    priority: state.priority
+  }
+}
+
+/** The petition as rules see it (the `petition` fact). */
+export const petitionFacts = (state: PetitionState, directory: Directory, now: Instant): PetitionFacts => {
+  const channel = state.channel === undefined ? undefined : directory.channel(state.channel)
+  const place = state.jurisdiction === undefined ? [] : directory.jurisdictionPath(state.jurisdiction)
+  const street = place.find((j) => j.level === "street")?.id
+  const community = place.find((j) => j.level === "community")?.id
+  const receivedAt = state.receivedAt ?? now
+  return {
+    id: state.id,
+    category: state.category ?? "",
+    categoryPath: state.category === undefined ? [] : ids(directory.categoryPath(state.category)),
+    channel: state.channel ?? "",
+    channelKind: channel?.kind ?? "",
+    ...(channel?.kind === "leader_channel" ? { channelLeader: channel.person } : {}),
+    jurisdiction: state.jurisdiction ?? "",
+    jurisdictionPath: ids(place),
+    ...(street === undefined ? {} : { street }),
+    ...(community === undefined ? {} : { community }),
+    persons: state.persons,
+    flags: state.flags,
+    tier: state.tier,
+    status: state.status,
+    priority: state.priority,
+    returnCount: state.counters.returns,
+    transferCount: state.counters.transfers,
+    declineCount: state.counters.declines,
+    repeatCount: state.counters.repeats,
+    receivedAt,
+    age: Math.max(0, now - receivedAt),
+    ...(state.firstHandler === undefined ? {} : { firstHandler: state.firstHandler }),
+    ...(state.lead === undefined ? {} : { lead: state.lead }),
+    coHandlers: state.coHandlers,
+    ...(state.accusedUnit === undefined ? {} : { accusedUnit: state.accusedUnit }),
+    ...(state.owner === undefined ? {} : { owner: state.owner })
+  }
+}
+
+/**
+ * The clocks as rules see them, by policy name. Where a policy runs one clock per unit (co-handler
+ * reports, whistles), the name holds the instance nearest its deadline — the one rules care about.
+ */
+export const clockFacts = (evaluation: ClockEvaluation): Readonly<Record<string, ClockFacts>> => {
+  const byName: Record<string, ClockFacts> = {}
+  for (const c of evaluation.clocks) {
+    const facts: ClockFacts = {
+      state: c.state,
+      remaining: c.remainingMs ?? 0,
+      elapsed: c.elapsedMs,
+      elapsedFraction: c.elapsedFraction,
+      ...(c.dueAt === undefined ? {} : { dueAt: c.dueAt }),
+      ...(c.breachedAt === undefined ? {} : { breachedAt: c.breachedAt })
+    }
+    const seen = byName[c.name]
+    if (seen === undefined || (facts.dueAt ?? Infinity) < (seen.dueAt ?? Infinity)) byName[c.name] = facts
+    if (c.key !== c.name) byName[c.key] = facts
+  }
+  return byName
+}

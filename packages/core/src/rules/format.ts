@@ -64,8 +64,31 @@ export interface Rule {
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k)
 
 /** Which kind of condition this is, decided in json-rules-engine's order (any, all, not, reference, fact). */
-export const conditionKind = (c: Condition): "any" | "all" | "not" | "condition" | "fact" =>
+export const conditionKind = (c: object): "any" | "all" | "not" | "condition" | "fact" =>
   has(c, "any") ? "any" : has(c, "all") ? "all" : has(c, "not") ? "not" : has(c, "condition") ? "condition" : "fact"
+
+/** A condition with its kind beside it, so that a `switch` on `kind` sees the node's own type. */
+export type ConditionCase =
+  | { readonly kind: "any"; readonly node: AnyCondition }
+  | { readonly kind: "all"; readonly node: AllCondition }
+  | { readonly kind: "not"; readonly node: NotCondition }
+  | { readonly kind: "condition"; readonly node: ConditionReference }
+  | { readonly kind: "fact"; readonly node: FactCondition }
+
+/**
+ * The same order as `conditionKind`. `in` (not an own-key test) is what lets TypeScript narrow the
+ * union; the two agree on decoded conditions, which are plain objects.
+ */
+export const conditionCase = (c: Condition): ConditionCase =>
+  "any" in c
+    ? { kind: "any", node: c }
+    : "all" in c
+      ? { kind: "all", node: c }
+      : "not" in c
+        ? { kind: "not", node: c }
+        : "condition" in c
+          ? { kind: "condition", node: c }
+          : { kind: "fact", node: c }
 
 export const isFactReference = (value: unknown): value is FactReference =>
   value !== null && typeof value === "object" && has(value, "fact")
@@ -75,5 +98,5 @@ export const isFactReference = (value: unknown): value is FactReference =>
  * written for json-rules-engine) its `name`; failing that its section and 1-based position,
  * e.g. `routing#3` — which changes when rules are reordered, so validation warns about it.
  */
-export const ruleIdOf = (rule: Rule, section: string, index: number): string =>
+export const ruleIdOf = (rule: { readonly id?: string | undefined; readonly name?: string | undefined }, section: string, index: number): string =>
   rule.id ?? (rule.name !== undefined && rule.name !== "" ? String(rule.name) : `${section}#${index + 1}`)

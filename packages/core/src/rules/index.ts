@@ -1,5 +1,8 @@
-export { loadRulePack, PackProblemSchema, RulePackInvalid, templatePlaceholders } from "./pack.js"
-export type { LoadOptions, PackDocument, PackProblem, RulePack } from "./pack.js"
+export { loadRulePack, RulePackInvalid } from "./pack/load.js"
+export type { EscalationRule, LoadOptions, PackDocument, PackRule, RoutingRule, RulePack } from "./pack/load.js"
+export { PackProblemSchema } from "./pack/messages.js"
+export type { PackProblem } from "./pack/messages.js"
+export { templatePlaceholders } from "./pack/lints.js"
 export { rulePackJsonSchema } from "./json-schema.js"
 export type { CompiledRule, ConditionTrace, FactsBag, Predicate } from "./compile.js"
 export type {
@@ -19,6 +22,7 @@ export type { ClockFacts, PetitionFacts, RuleFacts, TriggerFacts } from "./facts
 export { operatorNames, operators } from "./operators.js"
 export type { OperatorDefinition } from "./operators.js"
 export {
+  ActionEvent,
   actionSchemas,
   EscalateParams,
   FlagParams,
@@ -30,7 +34,7 @@ export {
   SetPriorityParams,
   WhistleParams
 } from "./actions.js"
-export type { ActionParams, ActionType } from "./actions.js"
+export type { ActionParams, ActionType, EscalationEvent, RoutingEvent } from "./actions.js"
 export { LadderRung, RepeatPolicy, ReviewWindows, RulePackSchema, Template } from "./schema.js"
 export { escalate, NoRecipients, route } from "./actions-eval.js"
 export type { EscalationResult, NotificationTarget, Provenance, RoutingDecision, RuleAction, WhistleOrder } from "./actions-eval.js"

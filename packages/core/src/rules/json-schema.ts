@@ -4,10 +4,13 @@ import { decoratorNames, operatorNames } from "./operators.js"
 import { factCatalogue } from "./facts.js"
 import { RulePackSchema } from "./schema.js"
 
+/** A JSON object node of the generated schema (JSON Schema objects are plain records). */
+const isNode = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x)
+
 const walk = (node: unknown, visit: (o: Record<string, unknown>) => void): void => {
   if (Array.isArray(node)) node.forEach((n) => walk(n, visit))
-  else if (node !== null && typeof node === "object") {
-    visit(node as Record<string, unknown>)
+  else if (isNode(node)) {
+    visit(node)
     Object.values(node).forEach((n) => walk(n, visit))
   }
 }
@@ -21,21 +24,22 @@ export const rulePackJsonSchema = (): Record<string, unknown> => {
   const document = Schema.toJsonSchemaDocument(RulePackSchema, { onExcessProperty: "error" })
   const schema: Record<string, unknown> = {
     $schema: "https://json-schema.org/draft/2020-12/schema",
-    ...(document.schema as Record<string, unknown>),
+    ...document.schema,
     $defs: document.definitions
   }
-  const definitions = document.definitions as Record<string, Record<string, unknown>>
-  const fact = definitions["FactCondition"]?.["properties"] as Record<string, Record<string, unknown>> | undefined
-  if (fact !== undefined) {
-    fact["fact"] = { ...fact["fact"], enum: Object.keys(factCatalogue) }
+  const fact = document.definitions["FactCondition"]?.["properties"]
+  if (isNode(fact)) {
+    const [factField, operatorField] = [fact["fact"], fact["operator"]]
+    fact["fact"] = { ...(isNode(factField) ? factField : {}), enum: Object.keys(factCatalogue) }
     fact["operator"] = {
-      ...fact["operator"],
+      ...(isNode(operatorField) ? operatorField : {}),
       anyOf: [{ enum: operatorNames }, { pattern: `^((${decoratorNames.join("|")}):)+(${operatorNames.join("|")})$` }]
     }
   }
   // Effect writes local references as "#/$defs/…"; make sure they point inside this document.
   walk(schema, (o) => {
-    if (typeof o["$ref"] === "string" && !(o["$ref"] as string).startsWith("#")) o["$ref"] = `#/$defs/${o["$ref"]}`
+    const ref = o["$ref"]
+    if (typeof ref === "string" && !ref.startsWith("#")) o["$ref"] = `#/$defs/${ref}`
   })
   return schema
 }

@@ -3,7 +3,7 @@ import { Result, Schema } from "effect"
 import type { Directory } from "../directory/directory.js"
 import type { OwnerSpec } from "./actions.js"
 import type { PetitionFacts } from "./facts.js"
-import type { RulePack } from "./pack.js"
+import type { RulePack } from "./pack/load.js"
 
 /** No person can own the petition at this tier: the ladder or the directory has a gap. */
 export class OwnerNotFound extends Schema.TaggedError<OwnerNotFound>()("OwnerNotFound", {

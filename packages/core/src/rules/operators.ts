@@ -13,10 +13,10 @@ export const durationMillis = (text: string): number | undefined => {
   return Result.isSuccess(parsed) ? parsed.success.days * 86_400_000 + parsed.success.ms : undefined
 }
 
-const isNumeric = (factValue: unknown): boolean => Number.parseFloat(factValue as string).toString() !== "NaN"
+const isNumeric = (factValue: unknown): boolean => Number.parseFloat(String(factValue)).toString() !== "NaN"
 
 const indexOfIn = (container: unknown, item: unknown): number =>
-  typeof container === "string" || Array.isArray(container) ? (container as any).indexOf(item) : Number.NaN
+  typeof container === "string" ? container.indexOf(String(item)) : Array.isArray(container) ? container.indexOf(item) : Number.NaN
 
 const within = (factValue: unknown, expected: unknown): boolean => {
   const wanted = Array.isArray(expected) ? expected : [expected]
@@ -45,6 +45,8 @@ const op = (
   standard: boolean,
   zh: string,
   en: string,
+  // `any`: json-rules-engine compares with JavaScript's own <, <= and === whatever the operands'
+  // types (a string fact against a number), and reproducing it means doing exactly the same.
   test: (factValue: any, expected: any) => boolean
 ): OperatorDefinition => ({ name, test, value, standard, zh, en })
 
@@ -98,13 +100,20 @@ export const decoratorNames: ReadonlyArray<string> = Object.keys(decorators)
 
 const decorated = new Map<string, OperatorDefinition>()
 
-/** The operator a condition names: a plain one, or one behind json-rules-engine decorators. */
+const hasOwn = Object.prototype.hasOwnProperty
+
+/**
+ * The operator a condition names: a plain one, or one behind json-rules-engine decorators. Only
+ * own entries count: `constructor`, `toString` or `__proto__` is found on every object's prototype
+ * and is no operator (it would pass validation and then fail on every evaluation).
+ */
 export const operatorFor = (name: string): OperatorDefinition | undefined => {
-  const plain = operators[name]
+  const plain = hasOwn.call(operators, name) ? operators[name] : undefined
   if (plain !== undefined) return plain
   const colon = name.indexOf(":")
   if (colon <= 0) return undefined
-  const decorator = decorators[name.slice(0, colon)]
+  const prefix = name.slice(0, colon)
+  const decorator = hasOwn.call(decorators, prefix) ? decorators[prefix] : undefined
   const inner = decorator === undefined ? undefined : operatorFor(name.slice(colon + 1))
   if (decorator === undefined || inner === undefined) return undefined
   const known = decorated.get(name)

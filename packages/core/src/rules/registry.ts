@@ -7,8 +7,9 @@ import { Result, Schema } from "effect"
 import type { Directory } from "../directory/directory.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
-import type { RulePack } from "./pack.js"
-import { loadRulePack, PackProblemSchema } from "./pack.js"
+import type { RulePack } from "./pack/load.js"
+import { loadRulePack } from "./pack/load.js"
+import { PackProblemSchema } from "./pack/messages.js"
 
 export interface RulePackRegistry {
   readonly packId: string | undefined

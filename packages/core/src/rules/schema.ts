@@ -7,7 +7,7 @@ import { DurationFromString } from "../calendar/duration.js"
 import { CalendarSpec } from "../calendar/spec.js"
 import { ClockPolicy } from "../clocks/policy.js"
 import { InstantFromString } from "../shared/instant.js"
-import { actionSchemas, OwnerSpec } from "./actions.js"
+import { ActionEvent, OwnerSpec } from "./actions.js"
 import type { Condition as ConditionType, TopLevelCondition as TopLevelConditionType } from "./format.js"
 
 const Id = Schema.String.check(
@@ -67,9 +67,7 @@ export const RuleEvent = Schema.Struct({
 })
 
 /** For editors: each action type with its own params, so completion knows what to offer. */
-const TypedRuleEvent = Schema.Union(
-  Object.entries(actionSchemas).map(([type, params]) => Schema.Struct({ type: Schema.Literal(type), params }))
-).annotate({ identifier: "Action" })
+const TypedRuleEvent = ActionEvent.annotate({ identifier: "Action" })
 
 const makeRule = <C extends Schema.Top, E extends Schema.Top>(conditions: C, event: E) =>
   Schema.Struct({

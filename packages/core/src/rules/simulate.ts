@@ -7,7 +7,6 @@ import { makeCalendars } from "../calendar/calendar.js"
 import type { ClockEvaluation } from "../clocks/evaluate.js"
 import { evaluateClocks } from "../clocks/evaluate.js"
 import type { Directory } from "../directory/directory.js"
-import { clockFacts, clockSubject, petitionFacts } from "../engine/facts.js"
 import type { PetitionEvent } from "../petition/schema.js"
 import type { PetitionState } from "../petition/state.js"
 import { evolve, initialState } from "../petition/state.js"
@@ -15,8 +14,8 @@ import type { Instant } from "../shared/instant.js"
 import type { RuleAction } from "./actions-eval.js"
 import { escalate, route } from "./actions-eval.js"
 import type { RuleFacts, TriggerFacts } from "./facts.js"
-import { triggerFromEvent, triggerFromTimer } from "./facts.js"
-import type { RulePack } from "./pack.js"
+import { clockFacts, clockSubject, petitionFacts, triggerFromEvent, triggerFromTimer } from "./facts.js"
+import type { RulePack } from "./pack/load.js"
 
 export interface SimulationInput {
   readonly before: RulePack
@@ -173,13 +172,13 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
         clocks.push({ clock: key, ...(b === undefined ? {} : { before: b }), ...(a === undefined ? {} : { after: a }) })
       }
     }
-    ;[eb.success, ea.success].forEach((evaluation, i) => {
+    for (const [evaluation, mine] of [[eb.success, own[0]], [ea.success, own[1]]] as const) {
       for (const c of evaluation.clocks) {
         if (c.breachedAt === undefined || c.dueAt === undefined) continue
         const trigger = triggerFromTimer("ClockBreached", c.name, c.dueAt)
-        if (!own[i as 0 | 1].has(trigger.key)) own[i as 0 | 1].set(trigger.key, { trigger, at: c.breachedAt })
+        if (!mine.has(trigger.key)) mine.set(trigger.key, { trigger, at: c.breachedAt })
       }
-    })
+    }
   } else {
     for (const e of evaluations) if (e !== undefined && Result.isFailure(e)) problems.push(e.failure.message)
   }

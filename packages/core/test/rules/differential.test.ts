@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest"
 import type { ConditionTrace } from "../../src/rules/compile.js"
 import { compileRules, matchingRules } from "../../src/rules/compile.js"
 import type { Condition, Rule } from "../../src/rules/format.js"
-import { loadRulePack } from "../../src/rules/pack.js"
+import { loadRulePack } from "../../src/rules/pack/load.js"
 
 const scalar = fc.oneof(
   fc.integer({ min: -3, max: 3 }),

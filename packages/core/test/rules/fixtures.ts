@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs"
 import { Result } from "effect"
 import { sampleDirectory } from "../../src/directory/sample.js"
 import type { PetitionFacts, RuleFacts, TriggerFacts } from "../../src/rules/facts.js"
-import type { RulePack } from "../../src/rules/pack.js"
-import { loadRulePack } from "../../src/rules/pack.js"
+import type { RulePack } from "../../src/rules/pack/load.js"
+import { loadRulePack } from "../../src/rules/pack/load.js"
 
 export const directory = sampleDirectory()
 export const presetJson = (name: string): any =>
@@ -14,6 +14,19 @@ export const loaded = (json: unknown): RulePack => {
   if (Result.isFailure(r)) throw new Error(r.failure.message)
   return r.success
 }
+
+/** The smallest valid pack: one clock, one template, one ladder rung, no rules yet. */
+export const minimal = () => ({
+  id: "test",
+  version: "1",
+  effectiveFrom: "2026-01-01T00:00:00+08:00",
+  calendars: { natural: { kind: "natural" } },
+  clocks: [{ name: "feedback", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "natural" }] as Array<Record<string, unknown>>,
+  routing: [] as Array<unknown>,
+  escalation: [] as Array<unknown>,
+  ladder: [{ tier: 1, owner: { kind: "leadUnitLeader" } }],
+  templates: { hello: { "zh-CN": { subject: "你好", body: "正文" }, en: { subject: "Hello", body: "Body" } } }
+})
 
 export const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 

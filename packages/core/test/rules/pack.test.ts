@@ -3,10 +3,11 @@ import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { sampleDirectory } from "../../src/directory/sample.js"
 import { rulePackJsonSchema } from "../../src/rules/json-schema.js"
-import type { RulePack, RulePackInvalid } from "../../src/rules/pack.js"
-import { loadRulePack, templatePlaceholders } from "../../src/rules/pack.js"
+import type { RulePack, RulePackInvalid } from "../../src/rules/pack/load.js"
+import { loadRulePack } from "../../src/rules/pack/load.js"
+import { templatePlaceholders } from "../../src/rules/pack/lints.js"
 import { renderTemplate } from "../../src/engine/templates.js"
-import { facts, petition } from "./fixtures.js"
+import { facts, minimal, petition } from "./fixtures.js"
 
 const preset = (name: string): any => JSON.parse(readFileSync(new URL(`../../src/presets/${name}.json`, import.meta.url), "utf8"))
 const directory = sampleDirectory()
@@ -25,17 +26,6 @@ const fail = (pack: unknown, withDirectory = true): RulePackInvalid => {
 const messageAt = (e: RulePackInvalid, path: string): string =>
   e.problems.filter((p) => p.path === path).map((p) => p.message).join(" | ")
 
-const minimal = () => ({
-  id: "test",
-  version: "1",
-  effectiveFrom: "2026-01-01T00:00:00+08:00",
-  calendars: { natural: { kind: "natural" } },
-  clocks: [{ name: "feedback", start: ["Submitted"], stop: ["Acknowledged"], limit: "PT10M", calendar: "natural" }],
-  routing: [] as Array<unknown>,
-  escalation: [] as Array<unknown>,
-  ladder: [{ tier: 1, owner: { kind: "leadUnitLeader" } }],
-  templates: { hello: { "zh-CN": { subject: "你好", body: "正文" }, en: { subject: "Hello", body: "Body" } } }
-})
 
 describe("loadRulePack", () => {
   it("loads both presets against the sample directory, compiled and frozen", () => {

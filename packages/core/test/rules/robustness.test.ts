@@ -2,7 +2,7 @@
 import fc from "fast-check"
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { loadRulePack } from "../../src/rules/pack.js"
+import { loadRulePack } from "../../src/rules/pack/load.js"
 import { directory, presetJson } from "./fixtures.js"
 
 const futian = presetJson("futian-10-30-24")
