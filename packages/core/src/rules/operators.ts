@@ -47,6 +47,7 @@ const op = (
   en: string,
   // `any`: json-rules-engine compares with JavaScript's own <, <= and === whatever the operands'
   // types (a string fact against a number), and reproducing it means doing exactly the same.
+  // oxlint-disable-next-line typescript/no-explicit-any
   test: (factValue: any, expected: any) => boolean
 ): OperatorDefinition => ({ name, test, value, standard, zh, en })
 

@@ -39,6 +39,7 @@ const hasOwn = Object.prototype.hasOwnProperty
 export const walk = (value: unknown, keys: ReadonlyArray<string>): unknown => {
   // `any`: the walk steps through whatever JSON the fact holds; hasOwn has checked each key, and
   // this is the evaluation hot path, where Reflect.get would cost a call per step.
+  // oxlint-disable-next-line typescript/no-explicit-any
   let current: any = value
   for (let i = 0; i < keys.length; i++) {
     // JSONPath only steps into truthy values: "".length is a miss, not 0.
@@ -61,6 +62,7 @@ export const compilePath = (path: string | undefined): ((value: unknown) => unkn
     const key = keys[0]!
     // The cast as in `walk`: hasOwn has checked the key.
     return (value) =>
+      // oxlint-disable-next-line typescript/no-explicit-any
       value !== null && typeof value === "object" ? (hasOwn.call(value, key) ? (value as any)[key] : undefined) : value
   }
   return (value) => (value !== null && typeof value === "object" ? walk(value, keys) : value)
