@@ -402,7 +402,14 @@ const consequences = (
             channel: "default",
             recipient,
             template: action.template,
-            payload: { petitionId, rule: action.provenance.ruleId, packVersion: action.provenance.packVersion, message: { ...message } },
+            payload: {
+              petitionId,
+              rule: action.provenance.ruleId,
+              packVersion: action.provenance.packVersion,
+              // Notifiers refuse to deliver to the accused unit; they can only if they know it.
+              ...(facts.petition.accusedUnit === undefined ? {} : { accusedUnit: facts.petition.accusedUnit }),
+              message: { ...message }
+            },
             createdAt: at
           })
         }
