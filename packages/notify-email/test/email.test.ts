@@ -1,8 +1,6 @@
 import type { NotifyFailed } from "@minyi/core"
-import { notifierContract, sampleNotification } from "@minyi/testkit"
+import { closedLoopbackPort, notifierContract, sampleNotification } from "@minyi/testkit"
 import { Effect, Exit, Option } from "effect"
-import { createServer } from "node:net"
-import type { AddressInfo } from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
 import { classify, composeMail, layer, make, maskPersonalData } from "../src/index.js"
 import type { EmailConfig } from "../src/index.js"
@@ -24,14 +22,6 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close()
 })
 
-const closedPort = async (): Promise<number> => {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo // a TCP listener always has an AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
 const config = (port: number, smtpExtra: Partial<EmailConfig["smtp"]> = {}): EmailConfig => ({
   smtp: { host: "127.0.0.1", port, timeoutMs: 5_000, ...smtpExtra },
   from,
@@ -48,7 +38,7 @@ notifierContract({
   name: "@minyi/notify-email",
   start: async (behaviour) => {
     const server = behaviour === "unavailable" ? undefined : await startSmtp(behaviour === "reject" ? { rejects: [mailbox] } : {})
-    const port = server?.port ?? (await closedPort())
+    const port = server?.port ?? (await closedLoopbackPort())
     return {
       notifier: layer(config(port)),
       recipient: unit,
@@ -81,7 +71,7 @@ describe("@minyi/notify-email against a real SMTP server on loopback", () => {
   })
 
   it("treats a server that is down as retryable", async () => {
-    const failure = failureOf(await send(config(await closedPort())))
+    const failure = failureOf(await send(config(await closedLoopbackPort())))
     expect(failure.retryable).toBe(true)
     expect(failure.reason).toContain("ECONNREFUSED")
   })

@@ -1,9 +1,7 @@
 import { Notifier } from "@minyi/core"
 import type { Notification, NotifyFailed } from "@minyi/core"
-import { notifierContract, sampleNotification } from "@minyi/testkit"
+import { closedLoopbackPort, notifierContract, sampleNotification } from "@minyi/testkit"
 import { Effect, Exit, Option, Redacted } from "effect"
-import { createServer } from "node:net"
-import type { AddressInfo } from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
 import { layer, make, retryAfterUntil, verify } from "../src/index.js"
 import type { WebhookConfig } from "../src/index.js"
@@ -35,21 +33,12 @@ const sendAll = (cfg: WebhookConfig, notifications: ReadonlyArray<Notification>)
 const failureOf = (exit: Exit.Exit<unknown, unknown>) =>
   Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error("expected a failure"))
 
-/** A port on loopback that nothing listens on: connecting is refused. */
-const closedPort = async (): Promise<number> => {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo // a TCP listener always has an AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
 const unit = "unit:dept.housing"
 
 notifierContract({
   name: "@minyi/notify-webhook",
   start: async (behaviour) => {
-    const port = behaviour === "unavailable" ? await closedPort() : undefined
+    const port = behaviour === "unavailable" ? await closedLoopbackPort() : undefined
     const r = port === undefined ? await startReceiver(() => ({ status: behaviour === "accept" ? 204 : 410 })) : undefined
     const url = r?.url ?? `http://127.0.0.1:${port}/hook`
     return {
@@ -144,7 +133,7 @@ describe("@minyi/notify-webhook against real HTTP servers on loopback", () => {
   })
 
   it("treats a refused connection as retryable", async () => {
-    const port = await closedPort()
+    const port = await closedLoopbackPort()
     const failure = failureOf(await send(config(`http://127.0.0.1:${port}/hook`), sampleNotification(unit))) as NotifyFailed
     expect(failure.retryable).toBe(true)
   })

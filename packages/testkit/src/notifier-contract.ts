@@ -2,6 +2,8 @@ import type { Notification, NotificationPayload, NotifyFailed } from "@minyi/cor
 import { Notifier } from "@minyi/core"
 import { Effect, Exit, Option } from "effect"
 import type { Layer } from "effect"
+import { createServer } from "node:net"
+import type { AddressInfo } from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
 
 /** How the receiver behind a notifier under test behaves. */
@@ -40,6 +42,15 @@ export interface NotifierHarness {
 
 const zhSubject = "诉求 P-2026-0001 超过15分钟未反馈"
 const enSubject = "Petition P-2026-0001: no feedback within 15 minutes"
+
+/** A loopback port nothing listens on (connecting is refused): the receiver that is down. */
+export const closedLoopbackPort = async (): Promise<number> => {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo // a TCP listener always has an AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
 
 /** A rule notification as the engine writes it to the outbox (see `NotificationPayload` in core). */
 export const sampleNotification = (recipient: string, overrides: { readonly accusedUnit?: string; readonly idempotencyKey?: string } = {}): Notification => {
