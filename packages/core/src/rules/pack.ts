@@ -652,8 +652,14 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
  */
 export const templatePlaceholders: ReadonlyArray<string> = [
   "petitionId", "category", "jurisdiction", "street", "community", "channel", "lead", "firstHandler",
-  "owner", "tier", "persons", "status", "priority", "trigger", "clock", "unit"
+  "owner", "tier", "persons", "status", "priority", "trigger", "clock", "unit",
+  "trackingCode", "title", "clockId", "limit", "dueAt", "remaining"
 ]
+
+// The placeholders are more than didYouMean lists on its own, and a template writer needs the list.
+const placeholderHint = (name: string, lang: "en" | "zh-CN"): string =>
+  didYouMean(name, templatePlaceholders, lang) ||
+  (lang === "zh-CN" ? `；应为以下之一：${templatePlaceholders.map((k) => `"${k}"`).join("、")}` : `; expected one of ${templatePlaceholders.map((k) => `"${k}"`).join(", ")}`)
 
 const checkTemplatePlaceholders = (ctx: Context, templates: unknown): void => {
   for (const id of keysOf(templates)) {
@@ -667,8 +673,8 @@ const checkTemplatePlaceholders = (ctx: Context, templates: unknown): void => {
           ctx.problems.push({
             path: `/templates/${pointerKey(id)}/${lang}/${part}`,
             ...say(
-              `模板中没有可填入的 "{${name}}"${didYouMean(name!, templatePlaceholders, "zh-CN")}`,
-              `a template cannot fill "{${name}}"${didYouMean(name!, templatePlaceholders)}`
+              `模板中没有可填入的 "{${name}}"${placeholderHint(name!, "zh-CN")}`,
+              `a template cannot fill "{${name}}"${placeholderHint(name!, "en")}`
             )
           })
         }
