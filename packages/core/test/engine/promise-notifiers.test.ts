@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest"
 import { createMinyi, PermanentNotifyFailure, sampleDirectory } from "../../src/index.js"
 import type { NotifierMessage } from "../../src/index.js"
+import { refuseOdourSubmit } from "./support.js"
 
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
-const submit = {
-  _tag: "Submit",
-  petitionId: "p-sms",
-  at: "2026-03-02T09:00:00+08:00",
-  actor: { kind: "petitioner" },
-  petitioner: { anonymous: true },
-  channel: "channel.district-secretary-online",
-  category: "city-management.sanitation.refuse-odour",
-  jurisdiction: "community.yuanling.hongli",
-  title: "垃圾站异味",
-  content: "异味"
-}
+const submit = refuseOdourSubmit("p-sms", "2026-03-02T09:00:00+08:00")
 
 /** A minyi whose rule notifications go to an async function, as a portal without Effect writes it. */
 const minyiWith = (send: (message: NotifierMessage) => Promise<void>) =>

@@ -3,20 +3,9 @@ import { describe, expect, it } from "vitest"
 import { Engine, rulePackPresets, SentNotifications } from "../../src/index.js"
 import { makeDuration } from "../../src/calendar/index.js"
 import { formatInstant, formatLimit, formatSpan } from "../../src/engine/templates.js"
-import { publishedPacks, runOn } from "./support.js"
+import { publishedPacks, refuseOdourSubmit, runOn } from "./support.js"
 
-const submit = {
-  _tag: "Submit",
-  petitionId: "p-t",
-  at: "2026-03-02T09:00:00+08:00",
-  actor: { kind: "petitioner" },
-  petitioner: { anonymous: true },
-  channel: "channel.district-secretary-online",
-  category: "city-management.sanitation.refuse-odour",
-  jurisdiction: "community.yuanling.hongli",
-  title: "垃圾站异味",
-  content: "异味"
-}
+const submit = refuseOdourSubmit("p-t", "2026-03-02T09:00:00+08:00")
 
 type Message = { readonly "zh-CN": { readonly subject: string; readonly body: string }; readonly en: { readonly subject: string; readonly body: string } }
 
