@@ -1,8 +1,8 @@
 import type { NotifyFailed } from "@minyi/core"
-import { closedLoopbackPort, notifierContract, sampleNotification } from "@minyi/testkit"
-import { Effect, Exit, Option } from "effect"
+import { closedLoopbackPort, notifierContract, sampleNotification, sendThrough } from "@minyi/testkit"
+import { ConfigProvider, Effect, Exit, Layer, Option } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { classify, composeMail, layer, make, maskPersonalData } from "../src/index.js"
+import { classify, composeMail, layer, layerConfig, make, maskPersonalData } from "../src/index.js"
 import type { EmailConfig } from "../src/index.js"
 import { selfSignedCertificate, startSmtp } from "./smtp.js"
 import type { SmtpReceiver } from "./smtp.js"
@@ -132,5 +132,27 @@ describe("@minyi/notify-email against a real SMTP server on loopback", () => {
     expect(error).toMatchObject({ _tag: "InvalidInput" })
     const paths = (error as unknown as { problems: ReadonlyArray<{ path: string }> }).problems.map((p) => p.path)
     expect(paths).toEqual(expect.arrayContaining(["/smtp/host", "/smtp/port", `/addresses/${unit}`]))
+  })
+})
+
+describe("layerConfig", () => {
+  const sendWith = (env: Record<string, string>) =>
+    sendThrough(layerConfig.pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))), sampleNotification(unit))
+
+  it("mails through the server and to the mailboxes the environment names", async () => {
+    const s = await smtp()
+    const exit = await sendWith({
+      MINYI_SMTP_HOST: "127.0.0.1",
+      MINYI_SMTP_PORT: String(s.port),
+      MINYI_EMAIL_FROM: from,
+      MINYI_EMAIL_ADDRESSES: JSON.stringify({ [unit]: mailbox })
+    })
+    expect(Exit.isSuccess(exit)).toBe(true)
+    expect(s.mails.map((m) => m.to)).toEqual([[mailbox]])
+  })
+
+  it("fails naming the variable that is missing or wrong", async () => {
+    expect(String(failureOf(await sendWith({ MINYI_EMAIL_FROM: from, MINYI_EMAIL_ADDRESSES: "{}" })))).toContain("MINYI_SMTP_HOST")
+    expect(String(failureOf(await sendWith({ MINYI_SMTP_HOST: "h", MINYI_SMTP_PORT: "smtp", MINYI_EMAIL_FROM: from, MINYI_EMAIL_ADDRESSES: "{}" })))).toContain("MINYI_SMTP_PORT")
   })
 })

@@ -1,9 +1,9 @@
 import { Notifier } from "@minyi/core"
 import type { Notification, NotifyFailed } from "@minyi/core"
-import { closedLoopbackPort, notifierContract, sampleNotification } from "@minyi/testkit"
-import { Effect, Exit, Option, Redacted } from "effect"
+import { closedLoopbackPort, notifierContract, sampleNotification, sendThrough } from "@minyi/testkit"
+import { ConfigProvider, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { layer, make, retryAfterUntil, verify } from "../src/index.js"
+import { layer, layerConfig, make, retryAfterUntil, verify } from "../src/index.js"
 import type { WebhookConfig } from "../src/index.js"
 import { startReceiver } from "./receivers.js"
 import type { Receiver } from "./receivers.js"
@@ -162,5 +162,27 @@ describe("@minyi/notify-webhook against real HTTP servers on loopback", () => {
     const r = await receiver(() => ({ status: 200 }))
     await Effect.runPromise(Notifier.use((n) => n.send(sampleNotification(unit))).pipe(Effect.provide(layer(config(r.url)))))
     expect(r.requests).toHaveLength(1)
+  })
+})
+
+describe("layerConfig", () => {
+  const sendWith = (env: Record<string, string>) =>
+    sendThrough(layerConfig.pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))), sampleNotification(unit))
+
+  it("posts to the endpoints in MINYI_WEBHOOK_ENDPOINTS, signed with MINYI_WEBHOOK_SECRET", async () => {
+    const checked: Array<boolean> = []
+    const r = await receiver((q) => {
+      checked.push(verify({ secret, body: q.body, timestamp: q.timestamp, signature: q.signature, nowSeconds: Math.floor(Date.now() / 1000) }).ok)
+      return { status: 200 }
+    })
+    const exit = await sendWith({ MINYI_WEBHOOK_ENDPOINTS: JSON.stringify({ unit: r.url }), MINYI_WEBHOOK_SECRET: secret })
+    expect(Exit.isSuccess(exit)).toBe(true)
+    expect(checked).toEqual([true])
+  })
+
+  it("fails naming the variable that is missing or not JSON", async () => {
+    expect(String(failureOf(await sendWith({ MINYI_WEBHOOK_SECRET: secret })))).toContain("MINYI_WEBHOOK_ENDPOINTS")
+    expect(String(failureOf(await sendWith({ MINYI_WEBHOOK_ENDPOINTS: "{not json", MINYI_WEBHOOK_SECRET: secret })))).toContain("MINYI_WEBHOOK_ENDPOINTS")
+    expect(String(failureOf(await sendWith({ MINYI_WEBHOOK_ENDPOINTS: "{}" })))).toContain("MINYI_WEBHOOK_SECRET")
   })
 })
