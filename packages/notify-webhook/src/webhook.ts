@@ -19,7 +19,11 @@ export const WebhookConfig = Schema.Struct({
   secret: Schema.Union([Schema.NonEmptyString, Schema.Redacted(Schema.NonEmptyString)]),
   /** How long one request may take before it counts as a retryable failure; default 10 s. */
   timeoutMs: Schema.optionalKey(PositiveMs),
-  /** The longest Retry-After honoured; a longer one is cut to this. Default one hour. */
+  /**
+   * The longest Retry-After honoured; a longer one is cut to this. Default 5 minutes: every send
+   * refused while the endpoint is held still counts as an attempt of the outbox's retry policy, so a
+   * hold much longer than the policy's backoff would turn the notice into a dead letter unsent.
+   */
   maxRetryAfterMs: Schema.optionalKey(PositiveMs),
   /** The channel named in failures; default `webhook`. */
   channel: Schema.optionalKey(Schema.NonEmptyString)
@@ -68,7 +72,7 @@ export const make = (config: WebhookConfig): Effect.Effect<Notifier["Service"], 
     const channel = c.channel ?? "webhook"
     const secret = Redacted.isRedacted(c.secret) ? Redacted.value(c.secret) : c.secret
     const timeoutMs = c.timeoutMs ?? 10_000
-    const maxRetryAfterMs = c.maxRetryAfterMs ?? 3_600_000
+    const maxRetryAfterMs = c.maxRetryAfterMs ?? 300_000
     const heldUntil = new Map<string, number>()
     const failed = (retryable: boolean, reason: string): NotifyFailed => notifyFailed(channel, retryable, reason)
 

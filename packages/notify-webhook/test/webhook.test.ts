@@ -123,6 +123,21 @@ describe("@minyi/notify-webhook against real HTTP servers on loopback", () => {
     expect(r.requests).toHaveLength(1)
   })
 
+  it("sends again once the Retry-After time has passed", async () => {
+    const r = await receiver((_, index) => (index === 0 ? { status: 503, headers: { "retry-after": "1" } } : { status: 200 }))
+    const exits = await Effect.runPromise(
+      Effect.flatMap(make(config(r.url)), (n) =>
+        Effect.gen(function*() {
+          const held = [yield* Effect.exit(n.send(sampleNotification(unit))), yield* Effect.exit(n.send(sampleNotification(unit)))]
+          yield* Effect.sleep(1_100)
+          return [...held, yield* Effect.exit(n.send(sampleNotification(unit)))]
+        })
+      )
+    )
+    expect(exits.map((e) => Exit.isSuccess(e))).toEqual([false, false, true])
+    expect(r.requests).toHaveLength(2)
+  })
+
   it("reads Retry-After as seconds or an HTTP date, capped", () => {
     const now = Date.parse("2026-03-02T01:10:00Z")
     expect(retryAfterUntil("30", now, 3_600_000)).toBe(now + 30_000)
