@@ -1,13 +1,11 @@
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { Engine, rulePackPresets, SentNotifications } from "../../src/index.js"
+import { Engine, notificationPayload, rulePackPresets, SentNotifications } from "../../src/index.js"
 import { makeDuration } from "../../src/calendar/index.js"
 import { formatInstant, formatLimit, formatSpan } from "../../src/engine/templates.js"
 import { publishedPacks, refuseOdourSubmit, runOn } from "./support.js"
 
 const submit = refuseOdourSubmit("p-t", "2026-03-02T09:00:00+08:00")
-
-type Message = { readonly "zh-CN": { readonly subject: string; readonly body: string }; readonly en: { readonly subject: string; readonly body: string } }
 
 /** The futian pack with the feedback clock's limit changed, as a policy officer would change it. */
 const futianWithFeedback = (limit: string) => {
@@ -25,7 +23,7 @@ const overdueNotice = (pack: unknown, tickAt: string) =>
       yield* engine.tick(Date.parse(tickAt))
       yield* engine.relay(Date.parse(tickAt))
       const sent = yield* (yield* SentNotifications).all
-      return sent.filter((n) => n.template === "feedback-overdue").map((n) => (n.payload as { message: Message }).message)
+      return sent.filter((n) => n.template === "feedback-overdue").map((n) => Result.getOrThrow(notificationPayload(n)).message)
     })
   )
 
