@@ -4,4 +4,6 @@
  */
 export { contractRetryPolicy, storeContract } from "./store-contract.js"
 export type { StoreCapabilities, StoreHarness } from "./store-contract.js"
+export { closedLoopbackPort, notifierContract, sampleNotification, sendThrough } from "./notifier-contract.js"
+export type { NotifierHarness, NotifierUnderTest, ReceivedMessage, ReceiverBehaviour } from "./notifier-contract.js"
 export { batch, MINUTE, newEvent, outboxMessage, summary, T0, timerSpec } from "./fixtures.js"

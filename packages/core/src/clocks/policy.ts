@@ -84,6 +84,8 @@ export const ClockPolicy = Schema.Struct({
       expected: "a clock name of lower-case letters, digits, - and _, such as first-contact"
     })
   ),
+  /** How people call the clock in messages ({clock} in templates); without it the name is shown. */
+  label: Schema.optionalKey(Schema.Struct({ "zh-CN": Schema.NonEmptyString, en: Schema.NonEmptyString })),
   description: Schema.optionalKey(Schema.String),
   appliesWhen: Schema.optionalKey(AppliesWhen),
   per: Schema.optionalKey(Schema.Literals(["petition", "coHandler", "whistle"])),

@@ -6,7 +6,7 @@ import { Effect, Fiber, Layer, ManagedRuntime, Result } from "effect"
 import type { Directory } from "../directory/index.js"
 import { loadDirectory } from "../directory/index.js"
 import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index.js"
-import type { DeadLetter, Notifier, PageRequest, Storage as StoragePorts } from "../ports/index.js"
+import type { DeadLetter, Notifier, PageRequest, PromiseNotifier, Storage as StoragePorts } from "../ports/index.js"
 import { Notifiers, Outbox, Storage } from "../ports/index.js"
 import { isRulePackPreset, rulePackPresets } from "../presets/index.js"
 import type { RulePack, RulePackRegistry } from "../rules/index.js"
@@ -28,9 +28,12 @@ export interface MinyiOptions {
   readonly store?: Layer.Layer<StoragePorts, unknown>
   /**
    * Where notifications go; default the console. One notifier layer, or one notifier per outbox
-   * channel (see `Notifiers.byChannel`; the rules' notifications use the channel "default").
+   * channel (see `Notifiers.byChannel`; the rules' notifications use the channel "default"). A
+   * channel's notifier may be an async function (`async (message) => …`): resolving means
+   * delivered, throwing means retry with backoff, throwing a `PermanentNotifyFailure` (or anything
+   * with `retryable: false`) means a dead letter recorded on the petition.
    */
-  readonly notifiers?: Layer.Layer<Notifier, unknown> | Readonly<Record<string, Notifier["Service"]>>
+  readonly notifiers?: Layer.Layer<Notifier, unknown> | Readonly<Record<string, Notifier["Service"] | PromiseNotifier>>
   /** The same as `notifiers` given one layer (the name of the first releases). */
   readonly notifier?: Layer.Layer<Notifier, unknown>
   /** Run the scheduler (timers and outbox) in the background; default false — call `tick`/`relay` yourself. */
@@ -84,7 +87,11 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     : orThrow(publish(emptyRegistry, isPack(source) ? source : orThrow(loadRulePack(source, { directory })), { directory }))
 
   const given = options.notifiers
-  const notifiers = given === undefined || isNotifierLayer(given) ? given : Notifiers.layerByChannel(given)
+  const notifiers = given === undefined || isNotifierLayer(given)
+    ? given
+    : Notifiers.layerByChannel(
+      Object.fromEntries(Object.entries(given).map(([channel, n]) => [channel, typeof n === "function" ? Notifiers.fromPromise(channel, n) : n]))
+    )
   const ports = Layer.merge(options.store ?? Storage.layerMemory(), notifiers ?? options.notifier ?? Notifiers.layerConsole)
   const layer = engineLayer({ ...options.engine, directory, packs }).pipe(Layer.provideMerge(ports))
   const runtime = ManagedRuntime.make(layer as Layer.Layer<Engine | Outbox, never>)

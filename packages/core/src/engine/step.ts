@@ -22,6 +22,7 @@ import { triggerFromEvent } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import { clockFacts, clockSubject, petitionFacts } from "../rules/facts.js"
 import { renderTemplate } from "./templates.js"
+import type { TemplatePetition } from "./templates.js"
 import type { Duration } from "../calendar/index.js"
 
 /** What the engine consults besides the petition: the directory and the petition's pinned pack. */
@@ -211,7 +212,7 @@ export const step = (
         trigger: triggerFromEvent(event),
         now: event.at
       }
-      const next = consequences(event, facts, context, notifications)
+      const next = consequences(event, facts, context, notifications, { title: state.title })
       followUps += next.length
       if (followUps > limit) {
         return Result.fail(
@@ -334,7 +335,8 @@ const consequences = (
   event: PetitionEvent,
   facts: RuleFacts,
   context: StepContext,
-  notifications: Array<OutboxMessage>
+  notifications: Array<OutboxMessage>,
+  petition: TemplatePetition
 ): Array<{ readonly command: PetitionCommand; readonly action: FiredAction }> => {
   const { directory, pack } = context
   const petitionId = event.petitionId
@@ -392,7 +394,7 @@ const consequences = (
     const b = base(action.provenance)
     switch (action.type) {
       case "notify": {
-        const message = renderTemplate(pack, action.template, facts, directory)
+        const message = renderTemplate(pack, action.template, facts, directory, petition)
         for (const target of action.recipients) {
           const recipient = `${target.kind}:${target.id}`
           notifications.push({
@@ -402,7 +404,14 @@ const consequences = (
             channel: "default",
             recipient,
             template: action.template,
-            payload: { petitionId, rule: action.provenance.ruleId, packVersion: action.provenance.packVersion, message: { ...message } },
+            payload: {
+              petitionId,
+              rule: action.provenance.ruleId,
+              packVersion: action.provenance.packVersion,
+              // Notifiers refuse to deliver to the accused unit; they can only if they know it.
+              ...(facts.petition.accusedUnit === undefined ? {} : { accusedUnit: facts.petition.accusedUnit }),
+              message: { ...message }
+            },
             createdAt: at
           })
         }

@@ -1,5 +1,11 @@
+import { DateTime } from "luxon"
+import { calendarPresets, defaultTimeZone } from "../calendar/index.js"
+import type { CalendarSpec, Duration } from "../calendar/index.js"
+import { effectiveLimit } from "../clocks/index.js"
+import type { ClockPolicy } from "../clocks/index.js"
 import type { Directory } from "../directory/index.js"
 import type { RuleFacts, RulePack } from "../rules/index.js"
+import type { Instant } from "../shared/instant.js"
 
 /** A notification's text in both languages, rendered from the pack's template. */
 export interface RenderedMessage {
@@ -10,12 +16,87 @@ export interface RenderedMessage {
 
 type Lang = "zh-CN" | "en"
 
+/** What a template may say about the petition beyond the rule facts. */
+export interface TemplatePetition {
+  readonly title?: string | undefined
+}
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`
+
+/**
+ * Milliseconds as people say them, to the minute: 10分钟, 1小时30分钟, 2天3小时 / 10 minutes,
+ * 1 hour 30 minutes. Rounded up, so that "remaining 1 minute" is never shown when 30 s are left.
+ */
+export const formatSpan = (ms: number, lang: Lang): string => {
+  const minutes = Math.ceil(Math.max(0, ms) / MINUTE)
+  if (minutes === 0) return lang === "en" ? "0 minutes" : "0分钟"
+  const days = Math.floor(minutes / (DAY / MINUTE))
+  const hours = Math.floor((minutes % (DAY / MINUTE)) / 60)
+  const mins = minutes % 60
+  if (lang === "en") {
+    return [days > 0 ? plural(days, "day") : "", hours > 0 ? plural(hours, "hour") : "", mins > 0 ? plural(mins, "minute") : ""].filter((x) => x !== "").join(" ")
+  }
+  return `${days > 0 ? `${days}天` : ""}${hours > 0 ? `${hours}小时` : ""}${mins > 0 ? `${mins}分钟` : ""}`
+}
+
+/** A clock limit as people say it; days of a working calendar are working days (15个工作日). */
+export const formatLimit = (limit: Duration, working: boolean, lang: Lang): string => {
+  const days = limit.days === 0 ? "" : lang === "en" ? plural(limit.days, working ? "working day" : "day") : `${limit.days}${working ? "个工作日" : "天"}`
+  const rest = limit.ms === 0 ? "" : formatSpan(limit.ms, lang)
+  return [days, rest].filter((x) => x !== "").join(lang === "en" ? " " : "") || formatSpan(0, lang)
+}
+
+/** An instant as a local date and time in the clock's zone: 3月2日 09:10 / 2 Mar 09:10. */
+export const formatInstant = (at: Instant, timeZone: string, lang: Lang): string => {
+  const local = DateTime.fromMillis(at, { zone: timeZone })
+  return lang === "en" ? local.setLocale("en-GB").toFormat("d LLL HH:mm") : local.toFormat("M月d日 HH:mm")
+}
+
+const calendarOf = (pack: RulePack, name: string): CalendarSpec | undefined =>
+  pack.document.calendars[name] ?? (name === "china" || name === "natural" ? calendarPresets[name] : undefined)
+
+/** The policy of the clock a trigger names: by name, or by instance key (`name:unit`, `name:whistle:unit`). */
+const policyOf = (pack: RulePack, clock: string): ClockPolicy | undefined =>
+  pack.document.clocks.find((c) => c.name === clock) ?? pack.document.clocks.find((c) => clock.startsWith(`${c.name}:`))
+
+/** The clock the template speaks of: the trigger's, named in the template's language, with its limit and due time. */
+const clockVariables = (pack: RulePack, facts: RuleFacts, lang: Lang): Record<string, string> => {
+  const clock = typeof facts.trigger["clock"] === "string" ? facts.trigger["clock"] : undefined
+  const policy = clock === undefined ? undefined : policyOf(pack, clock)
+  if (clock === undefined || policy === undefined) {
+    return { clock: clock ?? "—", clockId: clock ?? "—", limit: "—", dueAt: "—", remaining: "—" }
+  }
+  const calendar = calendarOf(pack, policy.calendar)
+  const p = facts.petition
+  const limit = effectiveLimit(policy, {
+    channel: p.channel,
+    channelKind: p.channelKind,
+    categoryPath: p.categoryPath,
+    flags: p.flags,
+    persons: p.persons,
+    priority: p.priority
+  })
+  const state = facts.clocks[clock] ?? facts.clocks[policy.name]
+  const dueAt = typeof facts.trigger["dueAt"] === "number" ? facts.trigger["dueAt"] : state?.dueAt
+  return {
+    clock: policy.label?.[lang] ?? policy.name,
+    clockId: policy.name,
+    limit: formatLimit(limit, calendar?.kind === "working", lang),
+    dueAt: dueAt === undefined ? "—" : formatInstant(dueAt, calendar?.timeZone ?? defaultTimeZone, lang),
+    remaining: state === undefined ? "—" : formatSpan(state.remaining, lang)
+  }
+}
+
 /**
  * The values a template may name, e.g. `{petitionId}`, `{lead}`, `{clock}`. Names resolve through
  * the directory in the template's language. Personal data is never among them: notifications
  * travel outside the system and the petitioner's identity must not go with them.
  */
-const variables = (facts: RuleFacts, directory: Directory, lang: Lang): Record<string, string> => {
+const variables = (pack: RulePack, facts: RuleFacts, directory: Directory, petition: TemplatePetition, lang: Lang): Record<string, string> => {
   const p = facts.petition
   const name = (x: { readonly name: string; readonly nameEn: string } | undefined, fallback: string) =>
     x === undefined ? fallback : lang === "en" ? x.nameEn : x.name
@@ -23,6 +104,8 @@ const variables = (facts: RuleFacts, directory: Directory, lang: Lang): Record<s
   const trigger = facts.trigger
   return {
     petitionId: p.id,
+    trackingCode: p.id,
+    title: petition.title ?? "—",
     category: name(directory.category(p.category), p.category),
     jurisdiction: name(directory.jurisdiction(p.jurisdiction), p.jurisdiction),
     street: p.street === undefined ? "—" : name(directory.jurisdiction(p.street), p.street),
@@ -36,19 +119,29 @@ const variables = (facts: RuleFacts, directory: Directory, lang: Lang): Record<s
     status: p.status,
     priority: p.priority,
     trigger: trigger.type,
-    clock: typeof trigger["clock"] === "string" ? trigger["clock"] : "—",
-    unit: typeof trigger["unit"] === "string" ? unit(trigger["unit"]) : "—"
+    unit: typeof trigger["unit"] === "string" ? unit(trigger["unit"]) : "—",
+    ...clockVariables(pack, facts, lang)
   }
 }
 
 const fill = (text: string, values: Record<string, string>): string =>
   text.replace(/\{([A-Za-z]+)\}/g, (whole, key: string) => values[key] ?? whole)
 
-/** Renders a pack template for a petition; an unknown template id renders as the id itself. */
-export const renderTemplate = (pack: RulePack, templateId: string, facts: RuleFacts, directory: Directory): RenderedMessage => {
+/**
+ * Renders a pack template for a petition; an unknown template id renders as the id itself.
+ * Clock values ({clock}, {limit}, {dueAt}, {remaining}) come from the pack, so a policy officer who
+ * changes a limit changes every message that quotes it.
+ */
+export const renderTemplate = (
+  pack: RulePack,
+  templateId: string,
+  facts: RuleFacts,
+  directory: Directory,
+  petition: TemplatePetition = {}
+): RenderedMessage => {
   const template = pack.document.templates[templateId]
-  const zh = variables(facts, directory, "zh-CN")
-  const en = variables(facts, directory, "en")
+  const zh = variables(pack, facts, directory, petition, "zh-CN")
+  const en = variables(pack, facts, directory, petition, "en")
   if (template === undefined) {
     return { "zh-CN": { subject: templateId, body: templateId }, en: { subject: templateId, body: templateId } }
   }

@@ -10,4 +10,5 @@ export { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy
 export type { RetryPolicy } from "./retry.js"
 export { makeMemoryStorage, Storage } from "./memory.js"
 export type { MemoryStorageOptions } from "./memory.js"
-export { Notifiers, SentNotifications } from "./notifiers.js"
+export { deliverable, NotificationPayload, notificationPayload, Notifiers, PermanentNotifyFailure, SentNotifications } from "./notifiers.js"
+export type { NotifierMessage, PromiseNotifier } from "./notifiers.js"

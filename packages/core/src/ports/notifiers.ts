@@ -1,4 +1,6 @@
-import { Console, Context, Effect, Layer } from "effect"
+import { Console, Context, Effect, Layer, Result, Schema } from "effect"
+import { decodeInput } from "../shared/validation.js"
+import type { InvalidInput } from "../shared/validation.js"
 import { notifyFailed } from "./errors.js"
 import type { NotifyFailed } from "./errors.js"
 import type { Notification } from "./model.js"
@@ -53,9 +55,82 @@ const byChannel = (notifiers: Readonly<Record<string, Notifier["Service"]>>): No
         : Effect.fail(notifyFailed(n.channel, false, `no notifier serves channel "${n.channel}" (served: ${Object.keys(notifiers).join(", ") || "none"})`))
   })
 
+const Text = Schema.Struct({ subject: Schema.String, body: Schema.String })
+
+/**
+ * The payload the engine writes for a rule's notification: the petition, the rule that sent it,
+ * the text in both languages (rendered from the pack's template, no personal data) and the
+ * accused unit, which a notifier must never deliver to.
+ */
+export const NotificationPayload = Schema.Struct({
+  petitionId: Schema.String,
+  rule: Schema.optionalKey(Schema.String),
+  packVersion: Schema.optionalKey(Schema.Union([Schema.Number, Schema.String])),
+  accusedUnit: Schema.optionalKey(Schema.String),
+  message: Schema.Struct({ "zh-CN": Text, en: Text })
+})
+export type NotificationPayload = typeof NotificationPayload.Type
+
+const decodePayload = decodeInput(NotificationPayload, "通知内容 notification payload")
+
+/** The rule notification's payload, decoded; an `InvalidInput` names what is missing. */
+export const notificationPayload = (notification: Notification): Result.Result<NotificationPayload, InvalidInput> =>
+  decodePayload(notification.payload)
+
+/**
+ * Refuses what no notifier may deliver: a payload that is not a rule notification's, and any
+ * notification addressed to the unit the petition accuses (an accusation must not reach the
+ * accused, not even as a reminder). Both are permanent: retrying cannot change them.
+ */
+export const deliverable = (notification: Notification): Result.Result<NotificationPayload, NotifyFailed> => {
+  const decoded = notificationPayload(notification)
+  if (Result.isFailure(decoded)) return Result.fail(notifyFailed(notification.channel, false, decoded.failure.message))
+  const payload = decoded.success
+  if (payload.accusedUnit !== undefined && notification.recipient === `unit:${payload.accusedUnit}`) {
+    return Result.fail(notifyFailed(notification.channel, false, `收件单位 ${payload.accusedUnit} 是被检举控告的单位，不得向其发送 (the recipient unit ${payload.accusedUnit} is the accused unit and must not be notified)`))
+  }
+  return Result.succeed(payload)
+}
+
+/** What a Promise-shaped notifier receives: the notification and its decoded text. */
+export interface NotifierMessage extends Notification {
+  readonly text: NotificationPayload["message"]
+  readonly petitionId: string
+}
+
+/**
+ * A notifier written with Promises, for portals that do not use Effect: resolve when delivered,
+ * throw to fail. A thrown value with `retryable: false` (see {@link permanentFailure}) is a
+ * permanent failure (a dead letter); anything else thrown is retried with the outbox's backoff.
+ */
+export type PromiseNotifier = (message: NotifierMessage) => Promise<void>
+
+/** An error a {@link PromiseNotifier} throws when retrying cannot help (e.g. the number does not exist). */
+export class PermanentNotifyFailure extends Error {
+  readonly retryable = false
+}
+
+const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+const fromPromise = (channel: string, send: PromiseNotifier): Notifier["Service"] =>
+  Notifier.of({
+    send: (n) =>
+      Result.match(deliverable(n), {
+        onFailure: Effect.fail,
+        onSuccess: (payload) =>
+          Effect.tryPromise({
+            try: () => send({ ...n, text: payload.message, petitionId: payload.petitionId }),
+            catch: (e) =>
+              notifyFailed(channel, !(typeof e === "object" && e !== null && "retryable" in e && e.retryable === false), reasonOf(e))
+          })
+      })
+  })
+
 /** The notifiers core ships: recording (tests, simulations) and console (demo, development). */
 export const Notifiers = {
   byChannel,
+  /** A Promise-shaped notifier as a notifier service, with the same retry and dead-letter semantics. */
+  fromPromise,
   /** {@link byChannel} as a layer. */
   layerByChannel: (notifiers: Readonly<Record<string, Notifier["Service"]>>): Layer.Layer<Notifier> => Layer.succeed(Notifier, byChannel(notifiers)),
   /** Records what is sent, in memory; read it through {@link SentNotifications}. */

@@ -17,3 +17,17 @@ export const memoryEngine = (packs: RulePackRegistry) =>
 /** Runs a program on a fresh in-memory engine. */
 export const runOn = (packs: RulePackRegistry) => <A, E>(program: Effect.Effect<A, E, Engine | SentNotifications>) =>
   Effect.runPromise(program.pipe(Effect.provide(memoryEngine(packs))) as Effect.Effect<A, E, never>)
+
+/** A Submit as JSON that the futian pack routes to urban management (refuse odour, leader channel). */
+export const refuseOdourSubmit = (petitionId: string, at: string) => ({
+  _tag: "Submit",
+  petitionId,
+  at,
+  actor: { kind: "petitioner" },
+  petitioner: { anonymous: true },
+  channel: "channel.district-secretary-online",
+  category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli",
+  title: "垃圾站异味",
+  content: "异味"
+})

@@ -63,8 +63,16 @@ export const overlapWarnings = (ctx: Context, rules: ReadonlyArray<Rule>, direct
  */
 export const templatePlaceholders: ReadonlyArray<string> = [
   "petitionId", "category", "jurisdiction", "street", "community", "channel", "lead", "firstHandler",
-  "owner", "tier", "persons", "status", "priority", "trigger", "clock", "unit"
+  "owner", "tier", "persons", "status", "priority", "trigger", "clock", "unit",
+  "trackingCode", "title", "clockId", "limit", "dueAt", "remaining"
 ]
+
+// The placeholders are more than didYouMean lists on its own, and a template writer needs the list.
+const placeholderHint = (name: string, lang: "en" | "zh-CN"): string =>
+  didYouMean(name, templatePlaceholders, lang) ||
+  (lang === "zh-CN"
+    ? `；应为以下之一：${templatePlaceholders.map((k) => `"${k}"`).join("、")}`
+    : `; expected one of ${templatePlaceholders.map((k) => `"${k}"`).join(", ")}`)
 
 export const checkTemplatePlaceholders = (ctx: Context, templates: unknown): void => {
   for (const id of keysOf(templates)) {
@@ -78,8 +86,8 @@ export const checkTemplatePlaceholders = (ctx: Context, templates: unknown): voi
           ctx.problems.push({
             path: `/templates/${pointerKey(id)}/${lang}/${part}`,
             ...say(
-              `模板中没有可填入的 "{${name}}"${didYouMean(name!, templatePlaceholders, "zh-CN")}`,
-              `a template cannot fill "{${name}}"${didYouMean(name!, templatePlaceholders)}`
+              `模板中没有可填入的 "{${name}}"${placeholderHint(name!, "zh-CN")}`,
+              `a template cannot fill "{${name}}"${placeholderHint(name!, "en")}`
             )
           })
         }
