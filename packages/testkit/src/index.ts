@@ -5,3 +5,4 @@
 export { contractRetryPolicy, storeContract } from "./store-contract.js"
 export type { StoreCapabilities, StoreHarness } from "./store-contract.js"
 export { batch, MINUTE, newEvent, outboxMessage, summary, T0, timerSpec } from "./fixtures.js"
+export * from "./generator/index.js"
