@@ -33,8 +33,12 @@ export const ReportFormulas = Schema.Struct({
   satisfaction: Schema.Struct({
     weights: Schema.Struct({ satisfied: Weight, basically_satisfied: Weight, unsatisfied: Weight })
   }),
-  /** 热点: how many categories and communities to list, and how many days before the period make the baseline. */
-  hotspots: Schema.Struct({ top: PositiveInt, baselineDays: PositiveInt })
+  /**
+   * 热点: how many categories and communities to list, how many days before the period make the
+   * baseline, and at which depth of the category tree hotspots are counted (1 = top level; a
+   * catalogue of 1,600 kinds is too fine for a leader to see a trend in).
+   */
+  hotspots: Schema.Struct({ top: PositiveInt, baselineDays: PositiveInt, categoryDepth: PositiveInt })
 })
 export type ReportFormulas = typeof ReportFormulas.Type
 export type ReportFormulasJson = typeof ReportFormulas.Encoded
@@ -44,7 +48,7 @@ export const defaultReportFormulasJson: ReportFormulasJson = {
   response: { events: ["Acknowledged", "Contacted"], within: "PT24H" },
   resolution: { denominator: "received" },
   satisfaction: { weights: { satisfied: 1, basically_satisfied: 1, unsatisfied: 0 } },
-  hotspots: { top: 5, baselineDays: 7 }
+  hotspots: { top: 5, baselineDays: 7, categoryDepth: 2 }
 }
 
 const decodeFormulas = decodeInput(ReportFormulas, "report formulas")

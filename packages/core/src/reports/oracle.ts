@@ -131,13 +131,18 @@ export const figuresFromHistories = (histories: Iterable<ReadonlyArray<PetitionE
   const baselineFrom = from - baselineDays * DAY_MS
   const periodDays = Math.max(1, Math.round((to - from) / DAY_MS))
   const inScope = scopeTest(scope, directory)
+  const depth = formulas.hotspots.categoryDepth
+  const hotspotCategory = (category: string): string => {
+    const path = directory.categoryPath(category)
+    return path[Math.min(depth, path.length) - 1]?.id ?? category
+  }
 
   let received = 0
   const byChannel: Record<string, number> = {}
   const byCategory: Record<string, number> = {}
   const byStreet: Record<string, number> = {}
   const byCommunity: Record<string, number> = {}
-  const byLeafCategory: Record<string, number> = {}
+  const hotCategory: Record<string, number> = {}
   const baselineCategory: Record<string, number> = {}
   const baselineCommunity: Record<string, number> = {}
   const closedByChannel: Record<string, number> = {}
@@ -170,14 +175,14 @@ export const figuresFromHistories = (histories: Iterable<ReadonlyArray<PetitionE
 
     if (receivedAt >= baselineFrom) bump(trend, localDate(receivedAt, offset))
     if (receivedAt >= baselineFrom && receivedAt < from) {
-      bump(baselineCategory, submitted.category)
+      bump(baselineCategory, hotspotCategory(submitted.category))
       bump(baselineCommunity, community)
     }
     if (receivedAt >= from) {
       received++
       bump(byChannel, submitted.channel)
       bump(byCategory, directory.categoryPath(submitted.category)[0]?.id ?? submitted.category)
-      bump(byLeafCategory, submitted.category)
+      bump(hotCategory, hotspotCategory(submitted.category))
       bump(byStreet, street)
       bump(byCommunity, community)
       if (directory.channel(submitted.channel)?.kind === "proactive") proactive++
@@ -300,7 +305,7 @@ export const figuresFromHistories = (histories: Iterable<ReadonlyArray<PetitionE
     repeats,
     proactive,
     hotspots: {
-      categories: hotspots(byLeafCategory, baselineCategory, periodDays, baselineDays, formulas.hotspots.top),
+      categories: hotspots(hotCategory, baselineCategory, periodDays, baselineDays, formulas.hotspots.top),
       communities: hotspots(byCommunity, baselineCommunity, periodDays, baselineDays, formulas.hotspots.top)
     },
     trend: Object.entries(trend).map(([date, n]) => ({ date, received: n })),

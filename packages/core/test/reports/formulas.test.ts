@@ -24,7 +24,7 @@ describe("report formulas", () => {
       response: { events: ["Answered"], within: "soon" },
       resolution: { denominator: "rated" },
       satisfaction: { weights: { satisfied: 2, basically_satisfied: 1, unsatisfied: 0 } },
-      hotspots: { top: 0, baselineDays: 7 }
+      hotspots: { top: 0, baselineDays: 7, categoryDepth: 2 }
     })
     expect(Result.isFailure(bad)).toBe(true)
     const problems = Result.isFailure(bad) ? bad.failure.problems : []

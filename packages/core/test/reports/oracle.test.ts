@@ -83,6 +83,14 @@ describe("figures from histories (the oracle)", () => {
       expect(f.overdue).toBe(1)
       expect(f.cases.map((c) => c.petitionId)).toEqual(["p-4"])
       expect(f.trend.map((d) => d.received)).toEqual([0, 0, 0, 0, 0, 0, 1, 4])
+      // Hotspots: 4 today against 1 in the seven days before (1/7 a day): a rise of 27 times.
+      expect(f.hotspots.categories).toHaveLength(1)
+      expect(f.hotspots.categories[0]).toMatchObject({ id: "city-management.street-vending", count: 4, baselineDailyAverage: 1 / 7 })
+      expect(f.hotspots.categories[0]?.rise).toBeCloseTo(27, 9)
+      expect(f.hotspots.communities.map((h) => [h.id, h.count, h.rise === null ? null : Math.round(h.rise)])).toEqual([
+        ["community.yuanling.hongli", 3, 20],
+        ["community.nanyuan.nanyuan", 1, null]
+      ])
 
       // A day and a half later the first-round clock has breached too and escalated p-4.
       const later = figuresFromHistories(await histories(m, ids), { directory, from: day, to: day + 48 * H })
