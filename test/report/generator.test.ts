@@ -1,5 +1,5 @@
 import { figuresFromHistories, startOfLocalDate } from "@minyi/core"
-import { generateDirectoryData } from "@minyi/testkit"
+import { generateDirectoryData, generateWorkload } from "@minyi/testkit"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { directory, generated } from "./support.js"
@@ -46,6 +46,20 @@ describe("the generated workload", () => {
       await b.minyi.dispose()
     }
   }, 300_000)
+
+  it("bad options are refused with the field and what was expected", async () => {
+    const from = startOfLocalDate("2026-03-02")!
+    const engine = { handle: () => Promise.reject(new Error("not called")), tick: () => Promise.reject(new Error("not called")) }
+    const fixed = (received: number, closed: number) => ({ channel: "channel.hotline", received, closed })
+    await expect(generateWorkload(engine, { directory, from, days: 0 })).rejects.toThrow("days: expected a whole number ≥ 1, got 0")
+    await expect(generateWorkload(engine, { directory, from, days: 5, perDay: 2.5 })).rejects.toThrow("perDay: expected a whole number ≥ 0, got 2.5")
+    await expect(generateWorkload(engine, { directory, from, days: 5, fixedChannel: fixed(10, 11) })).rejects.toThrow(
+      "fixedChannel.closed: expected a whole number between 0 and received (10), got 11"
+    )
+    await expect(generateWorkload(engine, { directory, from, days: 5, fixedChannel: { ...fixed(1, 1), channel: "channel.nope" } })).rejects.toThrow(
+      'fixedChannel.channel: no channel "channel.nope" in the directory'
+    )
+  })
 
   it("property: on random generated data the figures are consistent", async () => {
     await fc.assert(

@@ -142,9 +142,28 @@ const submittedAt = (events: ReadonlyArray<PetitionEvent>) => {
 
 const names = ["陈", "林", "黄", "张", "李", "王", "吴", "刘", "蔡", "杨"]
 
+/** What is wrong with the options, naming the field and what was expected; undefined when they are fine. */
+export const workloadProblem = (options: WorkloadOptions): string | undefined => {
+  const whole = (n: number | undefined, min: number) => n === undefined || (Number.isInteger(n) && n >= min)
+  if (!Number.isFinite(options.from)) return `from: expected an instant (epoch ms), got ${options.from}`
+  if (!whole(options.days, 1)) return `days: expected a whole number ≥ 1, got ${options.days}`
+  if (!whole(options.perDay, 0)) return `perDay: expected a whole number ≥ 0, got ${options.perDay}`
+  const fixed = options.fixedChannel
+  if (fixed === undefined) return undefined
+  if (options.directory.channel(fixed.channel) === undefined) return `fixedChannel.channel: no channel "${fixed.channel}" in the directory`
+  if (!whole(fixed.received, 0)) return `fixedChannel.received: expected a whole number ≥ 0, got ${fixed.received}`
+  if (!whole(fixed.closed, 0) || fixed.closed > fixed.received) {
+    return `fixedChannel.closed: expected a whole number between 0 and received (${fixed.received}), got ${fixed.closed}`
+  }
+  if (fixed.closed > 0 && options.days < 3) return `days: a fixed channel's closures need at least 3 days, got ${options.days}`
+  return undefined
+}
+
 /** Generates petitions from `from` for `days` days through the engine; resolves when the last day is done. */
 export const generateWorkload = async (engine: WorkloadEngine, options: WorkloadOptions): Promise<WorkloadReport> => {
   const { directory, from, days } = options
+  const problem = workloadProblem(options)
+  if (problem !== undefined) throw new RangeError(`generateWorkload: ${problem}`)
   const random: Random = makeRandom(options.seed ?? 1)
   const end = from + days * DAY
   const perDay = options.perDay ?? 200
