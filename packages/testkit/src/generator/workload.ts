@@ -221,12 +221,16 @@ export const generateWorkload = async (engine: WorkloadEngine, options: Workload
     if (dispatched === undefined || dispatched._tag !== "Dispatched") return
     const lead = dispatched.lead
     const co = dispatched.coHandlers
+    // Reporting for duty needs an open petition: closure waits until every summoned unit has reported.
+    let closeNotBefore = t0
     const answer = (whistles: ReadonlyArray<PetitionEvent>) => {
       for (const e of whistles) {
         if (e._tag !== "WhistleBlown") continue
         for (const unit of e.summoned) {
           const late = random.chance(0.04)
-          later(e.at + (late ? random.int(25, 30) * HOUR : random.int(60, 20 * 60) * MINUTE), () => ({
+          const reportAt = e.at + (late ? random.int(25, 30) * HOUR : random.int(60, 20 * 60) * MINUTE)
+          closeNotBefore = Math.max(closeNotBefore, reportAt + MINUTE)
+          later(reportAt, () => ({
             _tag: "ReportForDuty", petitionId: id, at: 0, actor: unitActor(unit), whistleId: e.whistleId, unit
           }))
         }
@@ -238,9 +242,11 @@ export const generateWorkload = async (engine: WorkloadEngine, options: Workload
     const street = directory.jurisdictionPath(submittedAt(events)?.jurisdiction ?? "").find((j) => j.level === "street")
     const office = street === undefined ? undefined : data.units.find((u) => u.kind === "street_office" && u.jurisdiction === street.id)
     const category = submittedAt(events)?.category ?? ""
-    const wanted = directory.isWithin(category, "city-management.illegal-construction") || (mode === "ordinary" && random.chance(0.01))
-    if (office !== undefined && wanted && !events.some((e) => e._tag === "WhistleBlown")) {
+    const wanted = directory.isWithin(category, "city-management.illegal-construction") || random.chance(0.01)
+    if (mode === "ordinary" && office !== undefined && wanted && !events.some((e) => e._tag === "WhistleBlown")) {
       const blowAt = t0 + random.int(20, 90) * MINUTE
+      // The reports come within 30 hours of the whistle (see answer).
+      closeNotBefore = Math.max(closeNotBefore, blowAt + 30 * HOUR + MINUTE)
       const summoned = [...new Set([lead, random.pick(["dept.planning", "dept.housing", "dept.public-security", "dept.emergency"])])]
       later(
         blowAt,
@@ -306,7 +312,7 @@ export const generateWorkload = async (engine: WorkloadEngine, options: Workload
         resolve(resolveAt(rateAt), round + 1)
         return
       }
-      later(rateAt + random.int(1, 6) * HOUR, () => ({
+      later(Math.max(rateAt + random.int(1, 6) * HOUR, closeNotBefore), () => ({
         _tag: "Close", petitionId: id, at: 0, actor: unitActor(centre), reason: "回访满意，予以结案 (rated; closed)"
       }))
     }
