@@ -1,7 +1,7 @@
 // The seed figures: the district secretary online channel's year, 7,614 petitions received and
 // 7,528 closed, is a 98.87% closure rate — generated through the engine, reported by the oracle.
 // About 70,000 commands and tens of thousands of ticks through the in-memory engine: the slowest
-// test here (590 s measured on a 2-core machine shared by seven sessions).
+// test here (390–590 s measured on a 2-core machine shared by seven sessions).
 import { dailyReport, figuresFromHistories, formatRate, renderMarkdown, startOfLocalDate } from "@minyi/core"
 import { describe, expect, it } from "vitest"
 import { directory, generated } from "./support.js"
