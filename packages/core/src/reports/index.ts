@@ -1,0 +1,17 @@
+export { dailyReport } from "./daily.js"
+export type { DailyCase, DailyReport, DailyReportOptions, Name } from "./daily.js"
+export { DifficultCase, Figures, Hotspot, MetricsScope, RateFigure } from "./figures.js"
+export {
+  decodeReportFormulas,
+  defaultReportFormulas,
+  defaultReportFormulasJson,
+  formatRate,
+  rate,
+  ReportFormulas,
+  responseWindowMs
+} from "./formulas.js"
+export type { ReportFormulasJson } from "./formulas.js"
+export { CHINA_OFFSET_MINUTES, DAY_MS, figuresFromHistories, localDate, startOfLocalDate } from "./oracle.js"
+export type { FiguresOptions } from "./oracle.js"
+export { renderHtml, renderJson, renderMarkdown } from "./render.js"
+export type { ReportLang } from "./render.js"

@@ -1,0 +1,6 @@
+export { generateDirectoryData } from "./directory.js"
+export type { GeneratedDirectoryOptions } from "./directory.js"
+export { makeRandom } from "./random.js"
+export type { Random } from "./random.js"
+export { generateWorkload, workloadProblem } from "./workload.js"
+export type { WorkloadEngine, WorkloadOptions, WorkloadReport } from "./workload.js"
