@@ -45,7 +45,7 @@ import pg from "pg"
 import { unavailable } from "./errorsFrom.js"
 import { GroupCommitter } from "./groupCommit.js"
 import { latestVersion, migrations, tables as minyiTables } from "./migrations.js"
-import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, SummaryRow, TimerRow } from "./rows.js"
+import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, RepeatRow, SummaryRow, TimerRow } from "./rows.js"
 
 /** How to reach the database and how the store behaves. */
 export interface PgStoreConfig {
@@ -488,6 +488,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
     // ---- Queries ---------------------------------------------------------------------------
 
     const summaryRows = rows(SummaryRow, "minyi_petitions")
+    const repeatRows = rows(RepeatRow, "minyi_repeat_index")
     const page = (operation: string, condition: string, value: unknown, request: PageRequest) => {
       const limit = clampPageLimit(request.limit)
       const values: Array<unknown> = [value, limit + 1]
@@ -524,7 +525,18 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
       byCategory: (node, request) => page(`listing petitions of category ${node}`, summaryMatches("category_path"), node, request),
       byPerson: (person, request) => page(`listing petitions of ${person}`, summaryMatches("persons"), person, request),
       overdue: (now, request) => page("listing overdue petitions", "(breached OR next_due_at <= $1)", now, request),
-      all: (request) => page("listing petitions", "$1::int IS NOT NULL", 1, request)
+      all: (request) => page("listing petitions", "$1::int IS NOT NULL", 1, request),
+      repeatCandidates: (key, window) =>
+        repeatRows(
+          "looking up earlier petitions of a petitioner",
+          `SELECT petition_id, received_at, community, category_path FROM minyi_repeat_index
+            WHERE key = $1 AND received_at BETWEEN $2 AND $3 ORDER BY received_at DESC, petition_id COLLATE "C"`,
+          [key, window.from, window.to]
+        ).pipe(
+          Effect.map((rs) =>
+            rs.map((r) => ({ petitionId: r.petition_id, receivedAt: r.received_at, community: r.community, categoryPath: r.category_path }))
+          )
+        )
     })
 
     // ---- shared decoding -------------------------------------------------------------------

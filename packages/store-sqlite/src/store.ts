@@ -13,6 +13,7 @@ import {
   OutboxMessage,
   PetitionSummary,
   Queries,
+  RepeatCandidate,
   retryDelay,
   schemaTooNew,
   storeCorrupt,
@@ -251,6 +252,15 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
          AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
        ORDER BY petition_id LIMIT @limit`
     ),
+    upsertRepeat: db.prepare(
+      `INSERT INTO repeat_index (petition_id, key, received_at, community, category_path) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (petition_id) DO UPDATE SET key = excluded.key, received_at = excluded.received_at,
+         community = excluded.community, category_path = excluded.category_path`
+    ),
+    repeatCandidates: db.prepare(
+      `SELECT petition_id, received_at, community, category_path FROM repeat_index
+       WHERE key = ? AND received_at BETWEEN ? AND ? ORDER BY received_at DESC, petition_id`
+    ),
     all: db.prepare(
       `SELECT body FROM summaries WHERE petition_id > ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))
        ORDER BY petition_id LIMIT ?`
@@ -319,6 +329,10 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     for (const k of batch.timers.cancel) sql.cancelTimer.run(k.streamId, k.key)
     for (const t of batch.timers.schedule) scheduleTimer(t)
     if (batch.summary !== undefined) writeSummary(batch.summary)
+    if (batch.repeatEntry !== undefined) {
+      const r = batch.repeatEntry
+      sql.upsertRepeat.run(r.petitionId, r.key, r.receivedAt, r.community, JSON.stringify(r.categoryPath))
+    }
     const result: AppendResult = { streamId: batch.streamId, previousVersion: actual, version, replayed: false }
     if (batch.idempotencyKey !== undefined) sql.insertIdempotencyKey.run(batch.idempotencyKey, batch.streamId, actual, version)
     return result
@@ -479,6 +493,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       return pageOf(sql.byKey.all(kind, value, page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
     })
 
+  const decodeCandidate = rowDecoder(RepeatCandidate, "repeat-index entry", location)
   const queries = Queries.of({
     get: (petitionId) =>
       run(() => {
@@ -500,7 +515,18 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
         const limit = clampPageLimit(page.limit)
         const statuses = statusesOf(page)
         return pageOf(sql.all.all(page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
-      })
+      }),
+    repeatCandidates: (key, window) =>
+      run(() =>
+        (sql.repeatCandidates.all(key, window.from, window.to) as Array<Row>).map((r) =>
+          decodeCandidate({
+            petitionId: r.petition_id,
+            receivedAt: r.received_at,
+            community: r.community,
+            categoryPath: parseJson(location, r.category_path, "repeat-index category path")
+          })
+        )
+      )
   })
 
   return Context.make(EventStore, eventStore)
