@@ -7,6 +7,7 @@ import {
   duplicateId,
   EventStore,
   leaseLost,
+  makeGroupCommit,
   Outbox,
   OutboxMessage as OutboxMessageSchema,
   PetitionSummary as PetitionSummarySchema,
@@ -43,7 +44,6 @@ import { Context, Effect, Option, Predicate, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import pg from "pg"
 import { unavailable } from "./errorsFrom.js"
-import { GroupCommitter } from "./groupCommit.js"
 import { latestVersion, migrations, tables as minyiTables } from "./migrations.js"
 import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, RepeatRow, SummaryRow, TimerRow } from "./rows.js"
 
@@ -293,23 +293,38 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
     }
 
     const decodeAppendRows = decodeInput(Schema.Array(AppendRow), `${location} minyi_append_many()`)
-    const committer = new GroupCommitter<typeof AppendRow.Type>(
-      (json) => pool.query("SELECT * FROM minyi_append_many($1::jsonb)", [json]).then((r) => r.rows),
-      (raw) => {
-        const decoded = decodeAppendRows(raw)
-        if (Result.isFailure(decoded)) throw storeCorrupt(location, decoded.failure.message)
-        return decoded.success
-      }
-    )
+    // A group is one statement, so one round trip: two in flight let the next group's round trip
+    // overlap the previous one's flush while it waits for the position lock.
+    const committer = makeGroupCommit<string, typeof AppendRow.Type, unknown>({
+      maxInFlight: 2,
+      maxGroup: 128,
+      commit: (group) =>
+        Effect.tryPromise({
+          try: () => pool.query("SELECT * FROM minyi_append_many($1::jsonb)", [`[${group.join(",")}]`]),
+          catch: (cause) => cause
+        }).pipe(
+          Effect.flatMap((r) => {
+            const decoded = decodeAppendRows(r.rows)
+            if (Result.isFailure(decoded)) return Effect.fail(storeCorrupt(location, decoded.failure.message))
+            const byIdx = new Map(decoded.success.map((row) => [row.idx, row]))
+            return Effect.succeed(
+              group.map((_, i) => {
+                const row = byIdx.get(i)
+                return row === undefined ? Effect.fail(storeCorrupt(location, `minyi_append_many() returned no row for batch ${i}`)) : Effect.succeed(row)
+              })
+            )
+          })
+        )
+    })
 
     const writeBatch = (batch: AppendBatch) =>
       Effect.gen(function*() {
-        const row = yield* Effect.tryPromise({
-          try: () => committer.submit(JSON.stringify(batch)),
-          catch: (cause): StoreError =>
+        const row = yield* committer.submit(JSON.stringify(batch)).pipe(
+          Effect.mapError((cause): StoreError =>
             // A row that did not decode is the store's fault, not the connection's.
             Predicate.isTagged(cause, "StoreCorrupt") ? (cause as StoreCorrupt) : unavailable(`appending to ${batch.streamId}`, cause)
-        })
+          )
+        )
         switch (row.status) {
           case "conflict":
             return yield* Effect.fail(versionConflict(batch.streamId, batch.expectedVersion, row.version))

@@ -9,6 +9,7 @@ import {
   duplicateId,
   EventStore,
   leaseLost,
+  makeGroupCommit,
   Outbox,
   OutboxMessage,
   PetitionSummary,
@@ -338,13 +339,12 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     return result
   })
 
-  // Group commit: appends that arrive while the event loop is busy share one transaction (one
+  // Group commit: appends that arrive during one turn of the event loop share one transaction (one
   // fsync at synchronous=FULL), each in its own savepoint so that one refused batch leaves the
-  // others intact. Every caller is answered only after the shared COMMIT.
+  // others intact. The driver is synchronous, so there is one group at a time.
   type AppendEffect = Effect.Effect<AppendResult, StoreError | VersionConflict | DuplicateId>
-  let waiting: Array<{ readonly batch: AppendBatch; readonly resume: (effect: AppendEffect) => void }> = []
-  const commitGroup = db.transaction((group: typeof waiting): Array<AppendEffect> =>
-    group.map(({ batch }) => {
+  const commitGroup = db.transaction((group: ReadonlyArray<AppendBatch>): Array<AppendEffect> =>
+    group.map((batch) => {
       try {
         return Effect.succeed(appendTx(batch))
       } catch (e) {
@@ -354,25 +354,13 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       }
     })
   )
-  const flush = () => {
-    const group = waiting
-    waiting = []
-    let outcomes: Array<AppendEffect>
-    try {
-      outcomes = commitGroup.immediate(group)
-    } catch (e) {
-      const failure: AppendEffect = run(() => {
-        throw e
-      })
-      outcomes = group.map(() => failure)
-    }
-    group.forEach(({ resume }, i) => resume(outcomes[i]!))
-  }
-  const enqueue = (batch: AppendBatch): AppendEffect =>
-    Effect.callback<AppendResult, StoreError | VersionConflict | DuplicateId>((resume) => {
-      waiting.push({ batch, resume })
-      if (waiting.length === 1) setImmediate(flush)
-    })
+  const committer = makeGroupCommit<AppendBatch, AppendResult, StoreError | VersionConflict | DuplicateId>({
+    maxInFlight: 1,
+    maxGroup: Number.POSITIVE_INFINITY,
+    gather: Effect.callback<void>((resume) => void setImmediate(() => resume(Effect.void))),
+    commit: (group) => run(() => commitGroup.immediate(group))
+  })
+  const enqueue = committer.submit
 
   const eventStore = EventStore.of({
     append: (input) =>
