@@ -44,7 +44,7 @@ const runStep = (engine: Engine["Service"], step: Step) => {
       return Effect.forEach(
         step.ids,
         (id) =>
-          engine.handle(submitOf(id)).pipe(
+          engine.handle({ ...submitOf(id), petitionId: `${id}${step.petitionIdSuffix ?? ""}` }).pipe(
             Effect.flatMap((h) => say(`ack ${h.petitionId} ${h.version}${h.replayed ? " replayed" : ""}`))
           ),
         { concurrency: step.concurrency, discard: true }

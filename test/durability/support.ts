@@ -90,7 +90,13 @@ export const engineOn = (setup: EngineSetup): Layer.Layer<Engine, unknown> =>
 
 /** A child's plan: its steps run in order; `wait` holds until the parent writes a line on stdin. */
 export type Step =
-  | { readonly op: "submit"; readonly ids: ReadonlyArray<string>; readonly concurrency: number }
+  | {
+      readonly op: "submit"
+      readonly ids: ReadonlyArray<string>
+      readonly concurrency: number
+      /** Appended to each petition id (the channel message id stays the id): a copy that drew its own petition id. */
+      readonly petitionIdSuffix?: string
+    }
   | { readonly op: "tick"; readonly at: number; readonly forever?: boolean }
   | { readonly op: "relay"; readonly at: number; readonly forever?: boolean }
   | { readonly op: "wait" }

@@ -9,7 +9,7 @@
 import { createMinyi, eventLabels, formatInstantWithOffset, Notifiers, parseInstant, ratingLabels, sampleDirectory, statusLabels, verifyChain } from "@minyi/core"
 import type { ClockState, PetitionEvent } from "@minyi/core"
 import * as SqliteStore from "@minyi/store-sqlite"
-import { Result } from "effect"
+import { Redacted, Result } from "effect"
 
 const args = process.argv.slice(2)
 const dbIndex = args.indexOf("--db")
@@ -22,6 +22,8 @@ const minyi = createMinyi({
   directory,
   rulePack: "futian-10-30-24",
   notifier,
+  // Keys the repeat index (重复件): a deployment reads it from its secrets, never from the code.
+  engine: { identityKey: Redacted.make(process.env.MINYI_IDENTITY_KEY ?? "demo-only-identity-key") },
   ...(db === undefined ? {} : { store: SqliteStore.layer({ path: db }) })
 })
 

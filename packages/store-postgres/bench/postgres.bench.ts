@@ -1,5 +1,5 @@
 // PostgreSQL store throughput (needs MINYI_PG_URL; scripts/pg-start.sh starts a server).
-// Appends/s = hz × callers (concurrent appends share a commit: see src/groupCommit.ts). Due timers among 1M open: the adapter's indexed claim against a
+// Appends/s = hz × callers (concurrent appends share a commit: see makeGroupCommit in @minyi/core). Due timers among 1M open: the adapter's indexed claim against a
 // sequential scan of the same table, in the same process.
 import { batch, newEvent, T0 } from "@minyi/testkit"
 import { Effect, Exit, Scope } from "effect"

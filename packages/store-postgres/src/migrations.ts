@@ -256,6 +256,63 @@ BEGIN
 END
 $fn$;
 `
+  },
+  {
+    version: 2,
+    description: "repeat index keyed by an HMAC of the phone; the unkeyed phone hash removed from the summaries",
+    sql: `
+-- One entry per petition; the key is an HMAC of the petitioner's phone under the deployment's
+-- secret. No listing reads this table, and the key never leaves it.
+CREATE TABLE minyi_repeat_index (
+  petition_id   text   PRIMARY KEY,
+  key           text   NOT NULL,
+  received_at   bigint NOT NULL,
+  community     text   NOT NULL,
+  category_path text[] NOT NULL
+);
+CREATE INDEX minyi_repeat_index_key ON minyi_repeat_index (key, received_at);
+
+-- The summaries carried an unkeyed SHA-256 of the phone, which trying every number reverses.
+UPDATE minyi_petitions SET summary = summary #- '{data,phoneHash}' WHERE summary->'data' ? 'phoneHash';
+
+-- As version 1, plus the batch's repeat-index entry, written inside the batch's subtransaction
+-- so that it stands or falls with the batch.
+CREATE OR REPLACE FUNCTION minyi_append_many(p_batches jsonb)
+RETURNS TABLE (idx integer, status text, previous_version integer, version integer, detail text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  b jsonb;
+  i integer := 0;
+  r record;
+  d text;
+  e jsonb;
+BEGIN
+  PERFORM 1 FROM minyi_position WHERE id FOR UPDATE;
+  FOR b IN SELECT value FROM jsonb_array_elements(p_batches) LOOP
+    BEGIN
+      SELECT * INTO r FROM minyi_append(b);
+      e := b->'repeatEntry';
+      IF r.status = 'appended' AND e IS NOT NULL THEN
+        INSERT INTO minyi_repeat_index (petition_id, key, received_at, community, category_path)
+        VALUES (e->>'petitionId', e->>'key', (e->>'receivedAt')::bigint, e->>'community',
+                ARRAY(SELECT jsonb_array_elements_text(e->'categoryPath')))
+        ON CONFLICT (petition_id) DO UPDATE SET key = excluded.key, received_at = excluded.received_at,
+          community = excluded.community, category_path = excluded.category_path;
+      END IF;
+      RETURN QUERY SELECT i, r.status, r.previous_version, r.version, r.detail;
+    EXCEPTION
+      WHEN SQLSTATE 'MN001' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN QUERY SELECT i, 'duplicate_event'::text, 0, 0, d;
+      WHEN SQLSTATE 'MN002' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN QUERY SELECT i, 'duplicate_outbox'::text, 0, 0, d;
+    END;
+    i := i + 1;
+  END LOOP;
+END
+$fn$;
+`
   }
 ]
 

@@ -54,6 +54,13 @@ export const OutboxRow = Schema.Struct({
   reason: Schema.NullOr(Schema.String)
 })
 
+export const RepeatRow = Schema.Struct({
+  petition_id: Schema.NonEmptyString,
+  received_at: Bigint,
+  community: Schema.NonEmptyString,
+  category_path: Schema.Array(Schema.NonEmptyString)
+})
+
 export const SummaryRow = Schema.Struct({ summary: Schema.Json })
 
 export const CountRow = Schema.Struct({ n: Bigint })

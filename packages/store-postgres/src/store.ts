@@ -7,6 +7,7 @@ import {
   duplicateId,
   EventStore,
   leaseLost,
+  makeGroupCommit,
   Outbox,
   OutboxMessage as OutboxMessageSchema,
   PetitionSummary as PetitionSummarySchema,
@@ -43,9 +44,8 @@ import { Context, Effect, Option, Predicate, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import pg from "pg"
 import { unavailable } from "./errorsFrom.js"
-import { GroupCommitter } from "./groupCommit.js"
 import { latestVersion, migrations, tables as minyiTables } from "./migrations.js"
-import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, SummaryRow, TimerRow } from "./rows.js"
+import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, RepeatRow, SummaryRow, TimerRow } from "./rows.js"
 
 /** How to reach the database and how the store behaves. */
 export interface PgStoreConfig {
@@ -293,23 +293,38 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
     }
 
     const decodeAppendRows = decodeInput(Schema.Array(AppendRow), `${location} minyi_append_many()`)
-    const committer = new GroupCommitter<typeof AppendRow.Type>(
-      (json) => pool.query("SELECT * FROM minyi_append_many($1::jsonb)", [json]).then((r) => r.rows),
-      (raw) => {
-        const decoded = decodeAppendRows(raw)
-        if (Result.isFailure(decoded)) throw storeCorrupt(location, decoded.failure.message)
-        return decoded.success
-      }
-    )
+    // A group is one statement, so one round trip: two in flight let the next group's round trip
+    // overlap the previous one's flush while it waits for the position lock.
+    const committer = makeGroupCommit<string, typeof AppendRow.Type, unknown>({
+      maxInFlight: 2,
+      maxGroup: 128,
+      commit: (group) =>
+        Effect.tryPromise({
+          try: () => pool.query("SELECT * FROM minyi_append_many($1::jsonb)", [`[${group.join(",")}]`]),
+          catch: (cause) => cause
+        }).pipe(
+          Effect.flatMap((r) => {
+            const decoded = decodeAppendRows(r.rows)
+            if (Result.isFailure(decoded)) return Effect.fail(storeCorrupt(location, decoded.failure.message))
+            const byIdx = new Map(decoded.success.map((row) => [row.idx, row]))
+            return Effect.succeed(
+              group.map((_, i) => {
+                const row = byIdx.get(i)
+                return row === undefined ? Effect.fail(storeCorrupt(location, `minyi_append_many() returned no row for batch ${i}`)) : Effect.succeed(row)
+              })
+            )
+          })
+        )
+    })
 
     const writeBatch = (batch: AppendBatch) =>
       Effect.gen(function*() {
-        const row = yield* Effect.tryPromise({
-          try: () => committer.submit(JSON.stringify(batch)),
-          catch: (cause): StoreError =>
+        const row = yield* committer.submit(JSON.stringify(batch)).pipe(
+          Effect.mapError((cause): StoreError =>
             // A row that did not decode is the store's fault, not the connection's.
             Predicate.isTagged(cause, "StoreCorrupt") ? (cause as StoreCorrupt) : unavailable(`appending to ${batch.streamId}`, cause)
-        })
+          )
+        )
         switch (row.status) {
           case "conflict":
             return yield* Effect.fail(versionConflict(batch.streamId, batch.expectedVersion, row.version))
@@ -488,6 +503,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
     // ---- Queries ---------------------------------------------------------------------------
 
     const summaryRows = rows(SummaryRow, "minyi_petitions")
+    const repeatRows = rows(RepeatRow, "minyi_repeat_index")
     const page = (operation: string, condition: string, value: unknown, request: PageRequest) => {
       const limit = clampPageLimit(request.limit)
       const values: Array<unknown> = [value, limit + 1]
@@ -524,7 +540,18 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
       byCategory: (node, request) => page(`listing petitions of category ${node}`, summaryMatches("category_path"), node, request),
       byPerson: (person, request) => page(`listing petitions of ${person}`, summaryMatches("persons"), person, request),
       overdue: (now, request) => page("listing overdue petitions", "(breached OR next_due_at <= $1)", now, request),
-      all: (request) => page("listing petitions", "$1::int IS NOT NULL", 1, request)
+      all: (request) => page("listing petitions", "$1::int IS NOT NULL", 1, request),
+      repeatCandidates: (key, window) =>
+        repeatRows(
+          "looking up earlier petitions of a petitioner",
+          `SELECT petition_id, received_at, community, category_path FROM minyi_repeat_index
+            WHERE key = $1 AND received_at BETWEEN $2 AND $3 ORDER BY received_at DESC, petition_id COLLATE "C"`,
+          [key, window.from, window.to]
+        ).pipe(
+          Effect.map((rs) =>
+            rs.map((r) => ({ petitionId: r.petition_id, receivedAt: r.received_at, community: r.community, categoryPath: r.category_path }))
+          )
+        )
     })
 
     // ---- shared decoding -------------------------------------------------------------------

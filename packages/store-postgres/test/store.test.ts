@@ -1,6 +1,6 @@
-import { batch, newEvent } from "@minyi/testkit"
+import { batch, newEvent, summary } from "@minyi/testkit"
 import type { AppendBatch, InvalidInput } from "@minyi/core"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { afterAll, expect, it } from "vitest"
 import { describePg, failure, openStore, run, sql } from "./support.js"
 
@@ -8,6 +8,29 @@ import { describePg, failure, openStore, run, sql } from "./support.js"
 describePg("PostgreSQL store", (url) => {
   const opened = openStore(url)
   afterAll(async () => (await opened).close())
+
+  it("migrates a version-1 schema: the unkeyed phone hash leaves the summaries, the repeat index appears", async () => {
+    const first = await openStore(url)
+    const schema = first.store.schema
+    await run(first.store.eventStore.append(batch("p1", 0, [newEvent("e1")], { summary: summary("p1") })))
+    await sql(url, `DROP TABLE ${schema}.minyi_repeat_index`)
+    await sql(url, `UPDATE ${schema}.minyi_petitions SET summary = jsonb_set(summary, '{data,phoneHash}', '"9f86d081884c7d659a2feaa0c55ad015"')`)
+    await sql(url, `UPDATE ${schema}.minyi_meta SET value = '1' WHERE key = 'schema_version'`)
+    const again = await openStore(url, { schema })
+    try {
+      expect(await run(again.store.queries.get("p1"))).toEqual(Option.some(summary("p1")))
+      const entry = { key: "hmac-of-phone", petitionId: "p2", receivedAt: 5, community: "c1", categoryPath: ["env"] }
+      await run(again.store.eventStore.append(batch("p2", 0, [newEvent("e2")], { repeatEntry: entry })))
+      expect((await run(again.store.queries.repeatCandidates("hmac-of-phone", { from: 0, to: 10 }))).map((c) => c.petitionId)).toEqual(["p2"])
+      const left = await sql(url, `SELECT count(*)::int AS n FROM ${schema}.minyi_petitions WHERE summary::text LIKE '%phoneHash%'`)
+      expect(left.rows[0].n).toBe(0)
+      const version = await sql(url, `SELECT value FROM ${schema}.minyi_meta WHERE key = 'schema_version'`)
+      expect(version.rows[0].value).toBe("2")
+    } finally {
+      await again.close()
+      await first.close()
+    }
+  })
 
   it("gives gapless global positions in commit order, even to 8 concurrent writers", async () => {
     const { store } = await opened

@@ -71,6 +71,19 @@ export const migrations: ReadonlyArray<string> = [
     PRIMARY KEY (kind, value, petition_id)
   ) WITHOUT ROWID;
   CREATE INDEX summary_keys_petition ON summary_keys (petition_id);
+  `,
+  // 2: the repeat index, keyed by an HMAC of the phone, in a table no listing reads; and the
+  // unkeyed phone hash the summaries used to carry (recoverable by trying every number) removed.
+  `
+  CREATE TABLE repeat_index (
+    petition_id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    community TEXT NOT NULL,
+    category_path TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX repeat_index_key ON repeat_index (key, received_at);
+  UPDATE summaries SET body = json_remove(body, '$.data.phoneHash') WHERE json_type(body, '$.data.phoneHash') IS NOT NULL;
   `
 ]
 

@@ -9,10 +9,12 @@ import {
   duplicateId,
   EventStore,
   leaseLost,
+  makeGroupCommit,
   Outbox,
   OutboxMessage,
   PetitionSummary,
   Queries,
+  RepeatCandidate,
   retryDelay,
   schemaTooNew,
   storeCorrupt,
@@ -251,6 +253,15 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
          AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
        ORDER BY petition_id LIMIT @limit`
     ),
+    upsertRepeat: db.prepare(
+      `INSERT INTO repeat_index (petition_id, key, received_at, community, category_path) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (petition_id) DO UPDATE SET key = excluded.key, received_at = excluded.received_at,
+         community = excluded.community, category_path = excluded.category_path`
+    ),
+    repeatCandidates: db.prepare(
+      `SELECT petition_id, received_at, community, category_path FROM repeat_index
+       WHERE key = ? AND received_at BETWEEN ? AND ? ORDER BY received_at DESC, petition_id`
+    ),
     all: db.prepare(
       `SELECT body FROM summaries WHERE petition_id > ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))
        ORDER BY petition_id LIMIT ?`
@@ -319,18 +330,21 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     for (const k of batch.timers.cancel) sql.cancelTimer.run(k.streamId, k.key)
     for (const t of batch.timers.schedule) scheduleTimer(t)
     if (batch.summary !== undefined) writeSummary(batch.summary)
+    if (batch.repeatEntry !== undefined) {
+      const r = batch.repeatEntry
+      sql.upsertRepeat.run(r.petitionId, r.key, r.receivedAt, r.community, JSON.stringify(r.categoryPath))
+    }
     const result: AppendResult = { streamId: batch.streamId, previousVersion: actual, version, replayed: false }
     if (batch.idempotencyKey !== undefined) sql.insertIdempotencyKey.run(batch.idempotencyKey, batch.streamId, actual, version)
     return result
   })
 
-  // Group commit: appends that arrive while the event loop is busy share one transaction (one
+  // Group commit: appends that arrive during one turn of the event loop share one transaction (one
   // fsync at synchronous=FULL), each in its own savepoint so that one refused batch leaves the
-  // others intact. Every caller is answered only after the shared COMMIT.
+  // others intact. The driver is synchronous, so there is one group at a time.
   type AppendEffect = Effect.Effect<AppendResult, StoreError | VersionConflict | DuplicateId>
-  let waiting: Array<{ readonly batch: AppendBatch; readonly resume: (effect: AppendEffect) => void }> = []
-  const commitGroup = db.transaction((group: typeof waiting): Array<AppendEffect> =>
-    group.map(({ batch }) => {
+  const commitGroup = db.transaction((group: ReadonlyArray<AppendBatch>): Array<AppendEffect> =>
+    group.map((batch) => {
       try {
         return Effect.succeed(appendTx(batch))
       } catch (e) {
@@ -340,25 +354,13 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       }
     })
   )
-  const flush = () => {
-    const group = waiting
-    waiting = []
-    let outcomes: Array<AppendEffect>
-    try {
-      outcomes = commitGroup.immediate(group)
-    } catch (e) {
-      const failure: AppendEffect = run(() => {
-        throw e
-      })
-      outcomes = group.map(() => failure)
-    }
-    group.forEach(({ resume }, i) => resume(outcomes[i]!))
-  }
-  const enqueue = (batch: AppendBatch): AppendEffect =>
-    Effect.callback<AppendResult, StoreError | VersionConflict | DuplicateId>((resume) => {
-      waiting.push({ batch, resume })
-      if (waiting.length === 1) setImmediate(flush)
-    })
+  const committer = makeGroupCommit<AppendBatch, AppendResult, StoreError | VersionConflict | DuplicateId>({
+    maxInFlight: 1,
+    maxGroup: Number.POSITIVE_INFINITY,
+    gather: Effect.callback<void>((resume) => void setImmediate(() => resume(Effect.void))),
+    commit: (group) => run(() => commitGroup.immediate(group))
+  })
+  const enqueue = committer.submit
 
   const eventStore = EventStore.of({
     append: (input) =>
@@ -479,6 +481,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       return pageOf(sql.byKey.all(kind, value, page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
     })
 
+  const decodeCandidate = rowDecoder(RepeatCandidate, "repeat-index entry", location)
   const queries = Queries.of({
     get: (petitionId) =>
       run(() => {
@@ -500,7 +503,18 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
         const limit = clampPageLimit(page.limit)
         const statuses = statusesOf(page)
         return pageOf(sql.all.all(page.after ?? "", statuses, statuses, limit + 1) as Array<Row>, limit)
-      })
+      }),
+    repeatCandidates: (key, window) =>
+      run(() =>
+        (sql.repeatCandidates.all(key, window.from, window.to) as Array<Row>).map((r) =>
+          decodeCandidate({
+            petitionId: r.petition_id,
+            receivedAt: r.received_at,
+            community: r.community,
+            categoryPath: parseJson(location, r.category_path, "repeat-index category path")
+          })
+        )
+      )
   })
 
   return Context.make(EventStore, eventStore)

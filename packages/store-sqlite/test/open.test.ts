@@ -6,7 +6,7 @@ import { layer, layerConfig, make, SCHEMA_VERSION } from "@minyi/store-sqlite"
 import type { SqliteStoreConfig } from "@minyi/store-sqlite"
 import { batch, newEvent, summary } from "@minyi/testkit"
 import Database from "better-sqlite3"
-import { ConfigProvider, Context, Effect, Exit, Layer, Scope } from "effect"
+import { ConfigProvider, Context, Effect, Exit, Layer, Option, Scope } from "effect"
 import { afterAll, describe, expect, it, onTestFinished } from "vitest"
 
 const dir = mkdtempSync(join(tmpdir(), "minyi-sqlite-open-"))
@@ -46,6 +46,33 @@ describe("opening a SQLite store", () => {
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal")
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION)
     expect(db.pragma("application_id", { simple: true })).toBe(0x4d4e5949)
+    db.close()
+  })
+
+  it("migrates a version-1 store: the unkeyed phone hash leaves the summaries, the repeat index appears", async () => {
+    const path = await tampered((db) => {
+      db.exec("DROP TABLE repeat_index")
+      db.prepare("UPDATE summaries SET body = json_set(body, '$.data.phoneHash', ?)").run("9f86d081884c7d659a2feaa0c55ad015")
+      db.pragma("user_version = 1")
+    })
+    const entry = { key: "hmac-of-phone", petitionId: "p2", receivedAt: 5, community: "c1", categoryPath: ["env"] }
+    const found = await Effect.runPromise(
+      Effect.scoped(
+        Effect.provide(
+          Effect.gen(function*() {
+            const stored = yield* Queries.use((q) => q.get("p1"))
+            yield* EventStore.use((s) => s.append(batch("p2", 0, [newEvent("e3")], { repeatEntry: entry })))
+            return { stored, candidates: yield* Queries.use((q) => q.repeatCandidates("hmac-of-phone", { from: 0, to: 10 })) }
+          }),
+          layer({ path })
+        )
+      )
+    )
+    expect(found.stored).toEqual(Option.some(summary("p1")))
+    expect(found.candidates.map((c) => c.petitionId)).toEqual(["p2"])
+    const db = new Database(path, { readonly: true })
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION)
+    expect(db.prepare("SELECT count(*) AS n FROM summaries WHERE body LIKE '%phoneHash%'").get()).toEqual({ n: 0 })
     db.close()
   })
 

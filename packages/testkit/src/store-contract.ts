@@ -1,6 +1,32 @@
-import { EventStore, Outbox, Queries, retryDelay, Timers } from "@minyi/core"
-import type { ClaimedMessage, ClaimedTimer, InvalidInput, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent } from "@minyi/core"
-import { Effect, Exit, Layer, Option } from "effect"
+import {
+  emptyRegistry,
+  Engine,
+  engineLayer,
+  EventStore,
+  loadRulePack,
+  Notifiers,
+  Outbox,
+  publish,
+  Queries,
+  retryDelay,
+  rulePackPresets,
+  sampleDirectory,
+  Timers
+} from "@minyi/core"
+import type {
+  ClaimedMessage,
+  ClaimedTimer,
+  Handled,
+  InvalidInput,
+  OpenError,
+  PetitionSummary,
+  RepeatEntry,
+  RetryPolicy,
+  Storage,
+  StoredEvent,
+  SubmitInput
+} from "@minyi/core"
+import { Effect, Exit, Layer, Option, Redacted, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { batch, MINUTE, newEvent, outboxMessage, summary, T0, timerSpec } from "./fixtures.js"
@@ -722,6 +748,179 @@ export const storeContract = (harness: StoreHarness): void => {
             const everything = yield* queries.all({ limit: 1000 })
             expect(everything.items.length).toBe(seed.length)
             expect(everything.next).toBeNull()
+          })
+        ))
+
+      it("finds repeat-index entries by key within a window, newest first, without returning the key", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const queries = yield* Queries
+            const entry = (petitionId: string, key: string, receivedAt: number, community = "c1"): RepeatEntry => ({
+              key,
+              petitionId,
+              receivedAt,
+              community,
+              categoryPath: ["env", "env.odour"]
+            })
+            const entries = [
+              entry("r-1", "k-a", T0),
+              entry("r-2", "k-a", T0 + 10 * MINUTE, "c2"),
+              entry("r-3", "k-b", T0 + 10 * MINUTE),
+              entry("r-4", "k-a", T0 + 20 * MINUTE),
+              entry("r-0", "k-a", T0 + 20 * MINUTE),
+              entry("r-5", "k-a", T0 + 30 * MINUTE)
+            ]
+            for (const e of entries) yield* store.append(batch(e.petitionId, 0, [newEvent(`ev-${e.petitionId}`)], { repeatEntry: e, summary: summary(e.petitionId) }))
+            const { key: _key, ...candidate } = entries[1]!
+            // Both ends of the window count; equal instants go in petition-id order.
+            expect(yield* queries.repeatCandidates("k-a", { from: T0 + 10 * MINUTE, to: T0 + 20 * MINUTE })).toEqual([
+              { ...candidate, petitionId: "r-0", receivedAt: T0 + 20 * MINUTE, community: "c1" },
+              { ...candidate, petitionId: "r-4", receivedAt: T0 + 20 * MINUTE, community: "c1" },
+              candidate
+            ])
+            expect((yield* queries.repeatCandidates("k-a", { from: 0, to: T0 + 100 * MINUTE })).map((c) => c.petitionId)).toEqual([
+              "r-5",
+              "r-0",
+              "r-4",
+              "r-2",
+              "r-1"
+            ])
+            expect(yield* queries.repeatCandidates("k-c", { from: 0, to: T0 + 100 * MINUTE })).toEqual([])
+            expect(yield* queries.repeatCandidates("k-a", { from: T0 + 31 * MINUTE, to: T0 + 100 * MINUTE })).toEqual([])
+            // An entry written again for the same petition replaces the old one (re-keying), in an
+            // append without events at the stream's version.
+            yield* store.append(batch("r-1", 1, [], { repeatEntry: entry("r-1", "k-new", T0) }))
+            expect((yield* queries.repeatCandidates("k-a", { from: 0, to: T0 }))).toEqual([])
+            expect((yield* queries.repeatCandidates("k-new", { from: 0, to: T0 })).map((c) => c.petitionId)).toEqual(["r-1"])
+            // A refused batch leaves no entry.
+            yield* Effect.exit(store.append(batch("r-5", 0, [newEvent("ev-late")], { repeatEntry: entry("r-5", "k-refused", T0) })))
+            expect(yield* queries.repeatCandidates("k-refused", { from: 0, to: T0 + 100 * MINUTE })).toEqual([])
+            // The key is in no summary: nothing a listing returns can be matched against a phone.
+            for (const s of (yield* queries.all({ limit: 100 })).items) expect(JSON.stringify(s)).not.toMatch(/k-a|k-new/)
+          })
+        ))
+
+      it("rejects a malformed repeat-index entry with InvalidInput naming its field", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const bad = { key: "", petitionId: "r-1", receivedAt: 1.5, community: "c1", categoryPath: [] } as unknown as RepeatEntry
+            const failure = yield* failureOf(store.append(batch("r-1", 0, [newEvent("ev-r-1")], { repeatEntry: bad })))
+            expect(failure).toMatchObject({ _tag: "InvalidInput" })
+            expect((failure as Error).message).toMatch(/\/repeatEntry\/key: /)
+            expect((failure as Error).message).toMatch(/\/repeatEntry\/receivedAt: .*integer/)
+            expect(yield* store.readStream("r-1")).toEqual([])
+          })
+        ))
+    })
+
+    describe("idempotent intake through the engine", () => {
+      const directory = sampleDirectory()
+      const packs = Result.getOrThrow(
+        publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
+      )
+      const submit = (petitionId: string, messageId: string, extra: Partial<SubmitInput> = {}): SubmitInput => ({
+        _tag: "Submit",
+        petitionId,
+        at: T0,
+        actor: { kind: "petitioner" },
+        petitioner: { anonymous: false, name: Redacted.make("张三"), phone: Redacted.make("13800138000") },
+        channel: "channel.district-secretary-online",
+        channelMessageId: messageId,
+        category: "city-management.sanitation.refuse-odour",
+        jurisdiction: "community.yuanling.hongli",
+        title: "垃圾站异味",
+        content: "小区门口垃圾站异味严重",
+        ...extra
+      })
+      /**
+       * Engines over one location: two store instances where the adapter allows it, so that the
+       * copies race for real. The program gets a `submit` for the engines and the first one's storage.
+       */
+      const withEngines = async <A>(
+        program: (
+          submitAll: (commands: ReadonlyArray<SubmitInput>) => Effect.Effect<ReadonlyArray<Exit.Exit<Handled, unknown>>>
+        ) => Effect.Effect<A, unknown, Storage>
+      ): Promise<A> => {
+        const location = await harness.newLocation()
+        const built = Effect.gen(function* () {
+          const store = yield* Layer.build(open(location))
+          const others = harness.capabilities.concurrentWriters ? [yield* Layer.build(open(location))] : []
+          const contexts = yield* Effect.all(
+            [store, ...others].map((storage, i) =>
+              Layer.build(
+                engineLayer({ directory, packs, workerId: `engine-${i}`, identityKey: Redacted.make("contract-identity-key") }).pipe(
+                  Layer.provide(Layer.merge(Layer.succeedContext(storage), Notifiers.layerMemory))
+                )
+              )
+            )
+          )
+          const submitAll = (commands: ReadonlyArray<SubmitInput>) =>
+            Effect.all(
+              commands.map((c, i) => Effect.exit(Effect.provide(Engine.use((e) => e.handle(c)), contexts[i % contexts.length]!))),
+              { concurrency: "unbounded" }
+            )
+          return yield* Effect.provide(program(submitAll), store)
+        })
+        return Effect.runPromise(Effect.scoped(built) as Effect.Effect<A, unknown>)
+      }
+      const expectOnePetition = (outcomes: ReadonlyArray<Exit.Exit<Handled, unknown>>, n: number) => {
+        const failures = outcomes.filter(Exit.isFailure).map((e) => JSON.stringify(Exit.findErrorOption(e)))
+        expect(failures).toEqual([])
+        const handled = outcomes.filter(Exit.isSuccess).map((e) => e.value)
+        expect(new Set(handled.map((h) => h.petitionId)).size).toBe(1)
+        expect(handled.filter((h) => !h.replayed).length).toBe(1)
+        expect(handled.filter((h) => h.replayed).length).toBe(n - 1)
+        return handled[0]!.petitionId
+      }
+
+      it("N concurrent copies of one Submit make one petition: the first answered, the others replayed", () =>
+        withEngines((submitAll) =>
+          Effect.gen(function* () {
+            const n = 12
+            const petitionId = expectOnePetition(yield* submitAll(Array.from({ length: n }, () => submit("p-same", "msg-1"))), n)
+            expect(petitionId).toBe("p-same")
+            const events = yield* (yield* EventStore).readAll(0, 1000)
+            expect(events.filter((e) => e.type === "Submitted").length).toBe(1)
+          })
+        ))
+
+      it("copies that drew different petition ids still make one petition, and every caller gets its id", () =>
+        withEngines((submitAll) =>
+          Effect.gen(function* () {
+            const n = 12
+            const ids = Array.from({ length: n }, (_, i) => `p-copy-${i}`)
+            const petitionId = expectOnePetition(yield* submitAll(ids.map((id) => submit(id, "msg-2"))), n)
+            expect(ids).toContain(petitionId)
+            const streams = new Set((yield* (yield* EventStore).readAll(0, 1000)).map((e) => e.streamId))
+            expect([...streams]).toEqual([petitionId])
+          })
+        ))
+
+      it("refuses a different complaint under a used message id with IdempotencyKeyReused, naming the key, the first petition and the fields", () =>
+        withEngines((submitAll) =>
+          Effect.gen(function* () {
+            yield* submitAll([submit("p-first", "msg-3")])
+            const outcomes = yield* submitAll([
+              submit("p-second", "msg-3", { title: "路灯不亮" }),
+              submit("p-first", "msg-3", { petitioner: { anonymous: false, name: Redacted.make("李四"), phone: Redacted.make("13900139000") } }),
+              submit("p-retry", "msg-3", { at: T0 + MINUTE })
+            ])
+            const [otherTitle, otherPerson, sameAgain] = outcomes.map((o) =>
+              Exit.isFailure(o) ? Option.getOrUndefined(Exit.findErrorOption(o)) : o.value
+            )
+            expect(otherTitle).toMatchObject({
+              _tag: "IdempotencyKeyReused",
+              key: "submit:channel.district-secretary-online:msg-3",
+              firstPetitionId: "p-first",
+              fields: ["title"]
+            })
+            expect((otherTitle as Error).message).toMatch(/^渠道消息 .*已用于诉求 p-first.*（message id .* already created petition p-first/)
+            expect(otherPerson).toMatchObject({ _tag: "IdempotencyKeyReused", fields: ["petitioner.name", "petitioner.phone"] })
+            // A retry sent later, with a petition id drawn afresh, is still the same submission.
+            expect(sameAgain).toMatchObject({ petitionId: "p-first", replayed: true })
+            expect(new Set((yield* (yield* EventStore).readAll(0, 1000)).map((e) => e.streamId))).toEqual(new Set(["p-first"]))
           })
         ))
     })

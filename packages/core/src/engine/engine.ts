@@ -5,6 +5,7 @@
  * viewer-scoped queries. Time comes from Effect's `Clock`, so tests and simulations drive it.
  */
 import { Clock, Context, Effect, Layer, Option, Result, Schema } from "effect"
+import type { Redacted } from "effect"
 import type { Calendars } from "../calendar/index.js"
 import { makeCalendars } from "../calendar/index.js"
 import type { ClockEvaluation } from "../clocks/index.js"
@@ -13,6 +14,7 @@ import type { CommandOf, PetitionEvent, Petitioner, PetitionState } from "../pet
 import { decodeCommand, decodeEvent, encodeEvent, PetitionCommand, replay } from "../petition/index.js"
 import type {
   AppendBatch,
+  AppendResult,
   ClaimedTimer,
   DeadLetter,
   DuplicateId,
@@ -20,6 +22,7 @@ import type {
   Page,
   PageRequest,
   PetitionSummary,
+  RepeatEntry,
   StoreError,
   StoreUnavailable,
   VersionConflict
@@ -33,7 +36,10 @@ import type { InvalidInput } from "../shared/validation.js"
 import { decodeInput } from "../shared/validation.js"
 import type { FiredAction, StepCause, StepError, StepOutcome } from "./step.js"
 import { evaluateAt, step, WINDOW_FROM_PACK } from "./step.js"
-import { maskedPetitioner, phoneHash, toSummary } from "./summary.js"
+import { idempotencyKeyReused, submitDifferences, submitKey } from "./idempotency.js"
+import type { IdempotencyKeyReused } from "./idempotency.js"
+import { communityOf, repeatEntryOf, repeatKey } from "./repeat-index.js"
+import { maskedPetitioner, toSummary } from "./summary.js"
 import type { Viewer } from "./viewer.js"
 import { AccessDenied, canSee, canSeeIdentity, defaultIdentityRoles, denied, scopeOf } from "./viewer.js"
 
@@ -54,6 +60,11 @@ export interface EngineOptions {
   readonly identityRoles?: ReadonlyArray<Role>
   /** Repeat petitions when the rule pack has no `repeats` section: same phone, category subtree at this depth, community, within the window. */
   readonly repeats?: { readonly windowMs: number; readonly categoryDepth: number; readonly merge: boolean }
+  /**
+   * The deployment secret that keys the repeat index (HMAC-SHA256 of the petitioner's phone).
+   * Without it no petition is indexed and no repeat is found. See docs/engine.md for rotating it.
+   */
+  readonly identityKey?: Redacted.Redacted<string>
 }
 
 /** No petition with this id exists. */
@@ -75,7 +86,7 @@ export class TooMuchContention extends Schema.TaggedError<TooMuchContention>()("
   message: Schema.String
 }) {}
 
-export type HandleError = StepError | InvalidInput | PetitionNotFound | NoRulePack | TooMuchContention | DuplicateId | StoreError
+export type HandleError = StepError | InvalidInput | PetitionNotFound | NoRulePack | TooMuchContention | DuplicateId | IdempotencyKeyReused | StoreError
 
 /** What handling a command did. */
 export interface Handled {
@@ -291,8 +302,15 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
             schedule: [{ streamId: petitionId, key: CLOCK_TIMER, dueAt: outcome.nextWakeAt, payload: { pack: `${pack.id}@${pack.version}` } }],
             cancel: []
           },
-    summary: toSummary(outcome.state, outcome.clocks, directory, now)
+    summary: toSummary(outcome.state, outcome.clocks, directory, now),
+    ...repeatEntryFor(outcome.events)
   })
+
+  const repeatEntryFor = (events: ReadonlyArray<PetitionEvent>): { readonly repeatEntry?: RepeatEntry } => {
+    const submitted = events.find((e) => e._tag === "Submitted")
+    const entry = submitted === undefined || options.identityKey === undefined ? undefined : repeatEntryOf(options.identityKey, directory, submitted)
+    return entry === undefined ? {} : { repeatEntry: entry }
+  }
 
   /**
    * One attempt: load, step through every cause, append. A version conflict means someone else
@@ -370,36 +388,49 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
 
   const findRepeat = Effect.fnUntraced(function*(command: CommandOf<"Submit">, pack: RulePack) {
     const policy = repeatPolicy(pack)
-    const hash = phoneHash(directory, command.petitioner)
-    if (hash === null) return []
-    const place = directory.jurisdictionPath(command.jurisdiction)
-    const community = place.find((j) => j.level === "community") ?? place[place.length - 1]
-    if (community === undefined) return []
+    const key = options.identityKey === undefined ? null : repeatKey(options.identityKey, command.petitioner)
+    const community = communityOf(directory, command.jurisdiction)
+    if (key === null || community === undefined) return []
     const subtree = directory.categoryPath(command.category).slice(0, policy.categoryDepth).map((c) => c.id)
-    // Every page: a busy community holds more petitions than one page, in id order, not by age.
-    const matches = yield* firstMatching(
-      (after) => queries.byJurisdiction(community.id, { limit: 10_000, ...(after === undefined ? {} : { after }) }),
-      undefined,
-      (s) =>
-        s.petitionId !== command.petitionId &&
-        (s.data as { phoneHash?: unknown }).phoneHash === hash &&
-        subtree.every((c, i) => s.categoryPath[i] === c) &&
-        command.at - s.receivedAt <= policy.windowMs &&
-        s.receivedAt <= command.at,
-      Number.POSITIVE_INFINITY
-    )
-    return matches.sort((a, b) => b.receivedAt - a.receivedAt)
+    const candidates = yield* queries.repeatCandidates(key, { from: command.at - policy.windowMs, to: command.at })
+    const matches: Array<PetitionSummary> = []
+    for (const c of candidates) {
+      if (c.petitionId === command.petitionId || c.community !== community || !subtree.every((id, i) => c.categoryPath[i] === id)) continue
+      // The status (merged or not) changes after intake, so it comes from the read model.
+      const summary = yield* queries.get(c.petitionId)
+      if (Option.isSome(summary)) matches.push(summary.value)
+    }
+    return matches
+  })
+
+  /**
+   * Answers a Submit whose key was used before with the first petition — if it is the same
+   * submission; a different complaint under the same message id is refused, not lost.
+   */
+  const replayOf = Effect.fnUntraced(function*(key: string, earlier: { readonly petitionId: string; readonly version: number }, command: SubmitInput) {
+    const { events } = yield* load(earlier.petitionId)
+    const first = events.find((e) => e._tag === "Submitted")
+    const differences = first === undefined ? [] : submitDifferences(first, command)
+    if (differences.length > 0) return yield* idempotencyKeyReused(key, earlier.petitionId, differences)
+    return { petitionId: earlier.petitionId, version: earlier.version, events: [], actions: [], notifications: 0, replayed: true } satisfies Handled
+  })
+
+  const replayed = (earlier: AppendResult): Handled => ({
+    petitionId: earlier.streamId,
+    version: earlier.version,
+    events: [],
+    actions: [],
+    notifications: 0,
+    replayed: true
   })
 
   const handleDecoded = Effect.fnUntraced(function*(input: EngineCommand) {
     const now = input.at
     if (input._tag === "Submit") {
-      const key = input.channelMessageId === undefined ? undefined : `submit:${input.channel}:${input.channelMessageId}`
+      const key = submitKey(input)
       if (key !== undefined) {
         const earlier = yield* store.findByIdempotencyKey(key)
-        if (Option.isSome(earlier)) {
-          return { petitionId: earlier.value.streamId, version: earlier.value.version, events: [], actions: [], notifications: 0, replayed: true } satisfies Handled
-        }
+        if (Option.isSome(earlier)) return yield* replayOf(key, replayed(earlier.value), input)
       }
       const pack = packFor(options.packs, input.at)
       if (pack === undefined) {
@@ -414,8 +445,20 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       for (const earlier of repeatOf) causes.push({ _tag: "Command", command: { _tag: "LinkRepeat", ...system, of: earlier.petitionId } })
       const into = repeatOf.find((earlier) => earlier.status !== "merged")
       if (into !== undefined && repeatPolicy(pack).merge) causes.push({ _tag: "Command", command: { _tag: "Merge", ...system, into: into.petitionId } })
-      const done = yield* withRetry(command.petitionId, attempt(command.petitionId, causes, key, now))
-      return strip(done)
+      // A copy of this Submit racing in another fiber or process can commit between the lookup
+      // above and the append: the store then answers with the key's earlier result, or (when the
+      // copy had the same petition id and was loaded after it committed) the petition exists.
+      const done = yield* withRetry(command.petitionId, attempt(command.petitionId, causes, key, now)).pipe(
+        Effect.map(strip),
+        Effect.catchTag("AlreadySubmitted", (refused) =>
+          key === undefined
+            ? Effect.fail(refused)
+            : Effect.flatMap(store.findByIdempotencyKey(key), (earlier) =>
+                Option.isSome(earlier) ? Effect.succeed(replayed(earlier.value)) : Effect.fail(refused)
+              )
+        )
+      )
+      return key !== undefined && done.replayed ? yield* replayOf(key, done, input) : done
     }
     // A review request without a window leaves it to the pack (step fills it in, or refuses).
     const command: PetitionCommand =

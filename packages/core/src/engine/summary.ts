@@ -3,7 +3,6 @@ import type { ClockEvaluation } from "../clocks/index.js"
 import type { Directory } from "../directory/index.js"
 import type { Petitioner, PetitionState } from "../petition/index.js"
 import type { PetitionSummary } from "../ports/index.js"
-import { sha256Hex } from "../shared/sha256.js"
 import type { Instant } from "../shared/instant.js"
 
 /** `张三丰` → `张**`: enough for a clerk to tell petitioners apart, not to identify one. */
@@ -26,15 +25,6 @@ export const maskedPetitioner = (p: Petitioner | undefined): { readonly name: st
     phone: p.phone === undefined ? "—" : maskPhone(Redacted.value(p.phone))
   }
 }
-
-/**
- * Finds repeat petitions by phone without storing the phone in the read model: a hash of the
- * digits, salted with the directory id so the same number hashes differently per deployment.
- */
-export const phoneHash = (directory: Directory, p: Petitioner | undefined): string | null =>
-  p === undefined || p.phone === undefined || p.anonymous
-    ? null
-    : sha256Hex(`${directory.data.id}:${Redacted.value(p.phone).replace(/\D/g, "")}`)
 
 /** The read-model row for a petition, written in the same append as its events. */
 export const toSummary = (
@@ -79,7 +69,6 @@ export const toSummary = (
       persons: state.persons,
       handler: state.handler ?? null,
       petitioner: masked,
-      phoneHash: phoneHash(directory, state.petitioner),
       rulePack: state.rulePack === undefined ? null : { id: state.rulePack.id, version: state.rulePack.version },
       version: state.version
     }

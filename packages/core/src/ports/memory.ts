@@ -14,6 +14,8 @@ import type {
   Page,
   PageRequest,
   PetitionSummary,
+  RepeatCandidate,
+  RepeatEntry,
   StoredEvent,
   TimerKey,
   TimerSpec
@@ -78,6 +80,9 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
   const dead: Array<DeadLetter> = []
   const deadIds = new Set<string>()
   const summaries = new Map<string, PetitionSummary>()
+  // Per key, entries sorted newest first: a lookup is a map hit plus a slice of the window.
+  const repeatsByKey = new Map<string, Array<RepeatEntry>>()
+  const repeatOf = new Map<string, RepeatEntry>()
   let tokens = 0
   // A leased entry waits in its queue until the lease ends: then it is claimable again.
   const lease = (queue: DueQueue, id: string, now: number, leaseMs: number, workerId: string) => {
@@ -95,6 +100,32 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
     const id = timerId(key)
     timers.delete(id)
     timerQueue.delete(id)
+  }
+
+  const newerFirst = (a: RepeatCandidate, b: RepeatCandidate) =>
+    b.receivedAt - a.receivedAt || (a.petitionId < b.petitionId ? -1 : a.petitionId > b.petitionId ? 1 : 0)
+  /** The first index in `entries` (newest first) that does not come before `probe`. */
+  const firstNotBefore = (entries: ReadonlyArray<RepeatCandidate>, probe: RepeatCandidate) => {
+    let lo = 0
+    let hi = entries.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (newerFirst(entries[mid]!, probe) < 0) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+  const indexRepeat = (entry: RepeatEntry): void => {
+    const previous = repeatOf.get(entry.petitionId)
+    if (previous !== undefined) {
+      const list = repeatsByKey.get(previous.key)!
+      list.splice(list.indexOf(previous), 1)
+      if (list.length === 0) repeatsByKey.delete(previous.key)
+    }
+    const list = repeatsByKey.get(entry.key) ?? []
+    repeatsByKey.set(entry.key, list)
+    list.splice(firstNotBefore(list, entry), 0, entry)
+    repeatOf.set(entry.petitionId, entry)
   }
 
   const check = (batch: AppendBatch): VersionConflict | DuplicateId | undefined => {
@@ -129,6 +160,7 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
     for (const k of batch.timers.cancel) cancelTimer(k)
     for (const t of batch.timers.schedule) scheduleTimer(t)
     if (batch.summary !== undefined) summaries.set(batch.summary.petitionId, batch.summary)
+    if (batch.repeatEntry !== undefined) indexRepeat(batch.repeatEntry)
     const result: AppendResult = {
       streamId: batch.streamId,
       previousVersion: batch.expectedVersion,
@@ -239,7 +271,18 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
       Effect.sync(() => pageOf(rows(), page, (s) => s.owner === person || s.leaderPerson === person || s.watchers.includes(person))),
     overdue: (now, page) =>
       Effect.sync(() => pageOf(rows(), page, (s) => s.breachedClocks.length > 0 || (s.nextDueAt !== null && s.nextDueAt <= now))),
-    all: (page) => Effect.sync(() => pageOf(rows(), page, () => true))
+    all: (page) => Effect.sync(() => pageOf(rows(), page, () => true)),
+    repeatCandidates: (key, window) =>
+      Effect.sync(() => {
+        const list = repeatsByKey.get(key) ?? []
+        const start = firstNotBefore(list, { petitionId: "", receivedAt: window.to, community: "", categoryPath: [] })
+        const out: Array<RepeatCandidate> = []
+        for (let i = start; i < list.length && list[i]!.receivedAt >= window.from; i++) {
+          const { key: _key, ...candidate } = list[i]!
+          out.push(candidate)
+        }
+        return out
+      })
   })
 
   return Context.make(EventStore, eventStore)

@@ -112,6 +112,27 @@ export const PetitionSummary = Schema.Struct({
 })
 export type PetitionSummary = typeof PetitionSummary.Type
 
+/** What a repeat lookup returns for one earlier petition (its index entry without the key). */
+export const RepeatCandidate = Schema.Struct({
+  petitionId: Id,
+  receivedAt: InstantMs,
+  /** The community (社区) the petition is in, or its deepest jurisdiction node when it has none. */
+  community: Id,
+  /** Category node ids from the root down to the petition's category. */
+  categoryPath: Schema.Array(Id)
+})
+export type RepeatCandidate = typeof RepeatCandidate.Type
+
+/**
+ * A petition's entry in the repeat index (重复件), for finding earlier petitions of the same
+ * petitioner. `key` is a keyed hash (HMAC-SHA256 under the deployment's identity key) of the
+ * normalised phone: without the secret it cannot be recomputed from a phone number, so the index
+ * cannot be searched by trying every number. No query returns the key. One entry per petition,
+ * replaced by the next one written for it (re-keying).
+ */
+export const RepeatEntry = Schema.Struct({ key: Id, ...RepeatCandidate.fields })
+export type RepeatEntry = typeof RepeatEntry.Type
+
 /**
  * One atomic write: the events of one stream plus everything they cause. All of it is stored,
  * or none of it.
@@ -129,7 +150,9 @@ export const AppendBatch = Schema.Struct({
   idempotencyKey: Schema.optionalKey(Id),
   outbox: Schema.Array(OutboxMessage),
   timers: Schema.Struct({ schedule: Schema.Array(TimerSpec), cancel: Schema.Array(TimerKey) }),
-  summary: Schema.optionalKey(PetitionSummary)
+  summary: Schema.optionalKey(PetitionSummary),
+  /** The petition's repeat-index entry, written (or replaced) with the batch. */
+  repeatEntry: Schema.optionalKey(RepeatEntry)
 })
 export type AppendBatch = typeof AppendBatch.Type
 
@@ -143,6 +166,12 @@ export const AppendResult = Schema.Struct({
   replayed: Schema.Boolean
 })
 export type AppendResult = typeof AppendResult.Type
+
+/** The instants, both inclusive, a repeat lookup covers. */
+export interface RepeatWindow {
+  readonly from: number
+  readonly to: number
+}
 
 /** Options of a lease-taking call (timers and outbox). */
 export interface ClaimOptions {

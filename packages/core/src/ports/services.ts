@@ -15,6 +15,8 @@ import type {
   Page,
   PageRequest,
   PetitionSummary,
+  RepeatCandidate,
+  RepeatWindow,
   StoredEvent,
   TimerKey,
   TimerSpec
@@ -100,6 +102,11 @@ export class Queries extends Context.Service<Queries, {
   /** Petitions with a breached clock, or whose nextDueAt is at or before `now`. */
   overdue(now: number, page: PageRequest): Effect.Effect<Page<PetitionSummary>, StoreError>
   all(page: PageRequest): Effect.Effect<Page<PetitionSummary>, StoreError>
+  /**
+   * The petitions whose repeat-index entry has this key and a receivedAt within the window,
+   * newest first (ties by petition id): O(log n + matches), never a scan of the petitions.
+   */
+  repeatCandidates(key: string, window: RepeatWindow): Effect.Effect<ReadonlyArray<RepeatCandidate>, StoreError>
 }>()("@minyi/core/ports/Queries") {}
 
 /** Delivers notifications over one or more channels; classifies failures as retryable or not. */

@@ -15,8 +15,17 @@ const K = new Uint32Array([
 const encoder = new TextEncoder()
 
 /** SHA-256 of the UTF-8 encoding of `text`, as 64 lowercase hex digits. */
-export const sha256Hex = (text: string): string => {
-  const data = encoder.encode(text)
+export const sha256Hex = (text: string): string => toHex(sha256Bytes(encoder.encode(text)))
+
+/** Lowercase hex of bytes. */
+export const toHex = (bytes: Uint8Array): string => {
+  let hex = ""
+  for (const b of bytes) hex += b.toString(16).padStart(2, "0")
+  return hex
+}
+
+/** SHA-256 of bytes: the 32-byte digest (HMAC needs the raw digest, not its hex). */
+export const sha256Bytes = (data: Uint8Array): Uint8Array => {
   const bitLength = data.length * 8
   const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6)
   padded.set(data)
@@ -49,7 +58,8 @@ export const sha256Hex = (text: string): string => {
     h[0] = h[0]! + a; h[1] = h[1]! + b; h[2] = h[2]! + c; h[3] = h[3]! + d
     h[4] = h[4]! + e; h[5] = h[5]! + f; h[6] = h[6]! + g; h[7] = h[7]! + k
   }
-  let hex = ""
-  for (let i = 0; i < 8; i++) hex += h[i]!.toString(16).padStart(8, "0")
-  return hex
+  const digest = new Uint8Array(32)
+  const out = new DataView(digest.buffer)
+  for (let i = 0; i < 8; i++) out.setUint32(i * 4, h[i]!)
+  return digest
 }

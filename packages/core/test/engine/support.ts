@@ -1,6 +1,6 @@
 // What the engine tests share: the sample directory, a pack published from JSON, and an engine
 // over fresh in-memory storage and a recording notifier.
-import { Effect, Layer, Result } from "effect"
+import { Effect, Layer, Redacted, Result } from "effect"
 import type { Engine, RulePackRegistry, SentNotifications } from "../../src/index.js"
 import { emptyRegistry, engineLayer, loadRulePack, Notifiers, publish, sampleDirectory, Storage } from "../../src/index.js"
 
@@ -10,9 +10,12 @@ export const directory = sampleDirectory()
 export const publishedPacks = (json: unknown): RulePackRegistry =>
   Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(json, { directory })), { directory }))
 
+/** The deployment secret of the test engines' repeat index. */
+export const identityKey = Redacted.make("engine-tests-identity-key")
+
 /** An engine over fresh in-memory storage and a recording notifier. */
 export const memoryEngine = (packs: RulePackRegistry) =>
-  engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)))
+  engineLayer({ directory, packs, identityKey }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)))
 
 /** Runs a program on a fresh in-memory engine. */
 export const runOn = (packs: RulePackRegistry) => <A, E>(program: Effect.Effect<A, E, Engine | SentNotifications>) =>
