@@ -43,11 +43,6 @@ export const parseBilingual = (text: string): Message | undefined => {
   return undefined
 }
 
-/** Joins messages line by line, in each language separately, so one language can still be asked for. */
-export const joinLines = (lines: ReadonlyArray<Message>): Message => ({
-  zh: lines.map((l) => l.zh).join("\n"),
-  en: lines.map((l) => l.en).join("\n")
-})
 
 /** Reads a language name as staff type it (`zh-CN`, `en-GB`, `both`); anything else is the default. */
 export const parseMessageLang = (input: string | undefined): MessageLang =>
