@@ -17,10 +17,10 @@ export const message = (zh: string, en: string): Message => ({ zh, en })
 
 /**
  * Renders a message: `中文 (English)` by default — Chinese, a space, the English in ASCII
- * brackets — or one language on request.
+ * brackets — or one language on request. A text with no translation is not said twice.
  */
 export const render = (text: Message, lang: MessageLang = "both"): string =>
-  lang === "zh" ? text.zh : lang === "en" ? text.en : `${text.zh} (${text.en})`
+  lang === "zh" ? text.zh : lang === "en" ? text.en : text.zh === text.en ? text.zh : `${text.zh} (${text.en})`
 
 const han = /[\u4e00-\u9fff]/
 
