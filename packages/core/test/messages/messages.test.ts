@@ -6,7 +6,7 @@ import { describeError, makeMessage, parseBilingual, parseMessageLang, renderMes
 import { decide, decodeCommand, describeRefusal, initialState } from "../../src/petition/index.js"
 import { storeUnavailable, versionConflict } from "../../src/ports/errors.js"
 import { describeInvalidInput } from "../../src/shared/validation.js"
-import { cmd, context, dispatch, given, PID, submit } from "../petition/fixtures.js"
+import { cmd, context, decideAll, dispatch, PID, submit } from "../petition/fixtures.js"
 
 const directory = sampleDirectory()
 const han = /[\u4e00-\u9fff]/
@@ -32,7 +32,7 @@ describe("the one bilingual format", () => {
 })
 
 describe("refusals", () => {
-  const { state } = given([submit(), dispatch()])
+  const { state } = decideAll([submit(), dispatch()])
   const r = decide(state, cmd("Resolve", { unit: "street-office.yuanling", checklist: { problemSolved: true, explanationGiven: true, assistanceGiven: true, unlawfulConductDealtWith: false }, summary: "x" }), context)
   if (Result.isSuccess(r)) throw new Error("expected a refusal")
   const refusal = r.failure

@@ -3,7 +3,8 @@ import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import type { PetitionCommandTag, PetitionStatus } from "../../src/petition/index.js"
 import { commandLabels, commandsAccepted, decide, lifecycle, statuses, statusLabels } from "../../src/petition/index.js"
-import { accept, close, cmd, context, dispatch, given, rate, reportPart, resolve, submit } from "./fixtures.js"
+import { cmd, context } from "./fixtures.js"
+import { event, given, history } from "./given.js"
 
 /** The lifecycle table as docs/domain.md shows it: a row per command, a column per status. */
 const lifecycleMarkdown = (): string => {
@@ -31,18 +32,18 @@ describe("the lifecycle table", () => {
   // A petition in each status, and a command that the status does not accept: decide refuses it
   // for the status, before any check of the command's own handler.
   const histories: ReadonlyArray<readonly [PetitionStatus, () => ReturnType<typeof given>]> = [
-    ["received", () => given([submit()])],
-    ["dispatched", () => given([submit(), dispatch()])],
-    ["in_progress", () => given([submit(), dispatch(), accept()])],
-    ["suspended", () => given([submit(), dispatch(), accept(), cmd("Suspend", { reason: "等信访人补材料" })])],
-    ["resolved", () => given([submit(), dispatch(), accept(), reportPart(), resolve()])],
-    ["closed", () => given([submit(), dispatch(), accept(), reportPart(), resolve(), rate(), close()])],
-    ["declined", () => given([submit(), cmd("Decline", { unit: "unit.dispatch-centre", reason: "不属于受理范围" })])],
-    ["merged", () => given([submit(), cmd("Merge", { into: "P-2026-0002" })])]
+    ["received", () => given(history.submitted())],
+    ["dispatched", () => given(history.dispatched())],
+    ["in_progress", () => given(history.accepted())],
+    ["suspended", () => given([...history.accepted(), event("Suspended", { reason: "等信访人补材料" })])],
+    ["resolved", () => given(history.resolved())],
+    ["closed", () => given(history.closed())],
+    ["declined", () => given([...history.submitted(), event("Declined", { unit: "unit.dispatch-centre", reason: "不属于受理范围" })])],
+    ["merged", () => given([...history.submitted(), event("Merged", { into: "P-2026-0002" })])]
   ]
-  for (const [status, history] of histories) {
+  for (const [status, start] of histories) {
     it(`refuses what a ${status} petition does not accept, for its status`, () => {
-      const { state } = history()
+      const { state } = start()
       expect(state.status).toBe(status)
       const refused = (Object.keys(lifecycle) as Array<PetitionCommandTag>).filter((c) => c !== "Submit" && !lifecycle[c].includes(status))
       for (const tag of refused) {
