@@ -68,3 +68,38 @@ export const accepts = (status: PetitionStatus, command: PetitionCommandTag): bo
 export const commandsAccepted = (status: PetitionStatus): ReadonlyArray<PetitionCommandTag> =>
   // Object.keys widens to string; `lifecycle`'s type says its keys are exactly the command tags.
   (Object.keys(lifecycle) as Array<PetitionCommandTag>).filter((command) => accepts(status, command))
+
+/** A change of status: a command accepted in `from` (under `when`, if given) leaves the petition in `to`. */
+export interface Move {
+  readonly from: PetitionStatus
+  readonly command: PetitionCommandTag
+  readonly to: PetitionStatus
+  readonly when?: string
+}
+
+/**
+ * Every way a petition changes status — the state diagram as data. Commands missing here leave
+ * the status as it is. docs/domain.md draws its diagram from this list, and a test runs each move
+ * through `decide` and `evolve`.
+ */
+export const moves: ReadonlyArray<Move> = [
+  { from: "received", command: "Dispatch", to: "dispatched" },
+  { from: "received", command: "Decline", to: "declined", when: "by the first handler" },
+  { from: "dispatched", command: "Accept", to: "in_progress", when: "by the lead" },
+  { from: "dispatched", command: "Decline", to: "declined", when: "by the lead" },
+  { from: "dispatched", command: "Return", to: "received", when: "by the lead" },
+  { from: "in_progress", command: "Transfer", to: "dispatched", when: "to a new lead, who must accept" },
+  { from: "in_progress", command: "Resolve", to: "resolved", when: "by the lead" },
+  { from: "resolved", command: "RateSatisfaction", to: "in_progress", when: "unsatisfied" },
+  { from: "resolved", command: "Reopen", to: "in_progress" },
+  { from: "resolved", command: "Close", to: "closed", when: "rated satisfied, or the rating deadline passed" },
+  { from: "declined", command: "Close", to: "closed" },
+  { from: "closed", command: "Reopen", to: "in_progress", when: "a review overturned it" },
+  { from: "closed", command: "Reopen", to: "received", when: "a review overturned a decline before dispatch" },
+  { from: "closed", command: "Reopen", to: "dispatched", when: "a review overturned the lead's decline" },
+  ...(["received", "dispatched", "in_progress"] as const).flatMap((status): ReadonlyArray<Move> => [
+    { from: status, command: "Suspend", to: "suspended" },
+    { from: "suspended", command: "Resume", to: status, when: `suspended from ${status}` }
+  ]),
+  ...ACTIVE.map((status): Move => ({ from: status, command: "Merge", to: "merged" }))
+]
