@@ -65,7 +65,8 @@ describe("the lifecycle table", () => {
       expect(state.status).toBe(status)
       const refused = (Object.keys(lifecycle) as Array<PetitionCommandTag>).filter((c) => c !== "Submit" && !lifecycle[c].includes(status))
       for (const tag of refused) {
-        // The payload does not matter: the status is checked before the handler reads it.
+        // The payload does not matter: the status is checked before the handler reads it (hence the
+        // cast: a Flag payload under another tag is not a well-typed command).
         const r = decide(state, { ...cmd("Flag", { flag: "x" }), _tag: tag } as never, context)
         expect(Result.isFailure(r) ? [tag, r.failure._tag] : [tag, "accepted"]).toEqual([tag, status === "closed" ? "PetitionClosed" : "InvalidTransition"])
       }
