@@ -184,21 +184,20 @@ describe("Decline", () => {
 
 describe("Return", () => {
   it("by the lead sends it back to the first handler, counted per unit", () => {
-    const { result, after } = when(stages.dispatched(), cmd("Return", { unit: LEAD, reason: "不属本单位职责" }))
-    expectEvents(result, ["Returned"])
+    const { after } = given(history.dispatched()).when(cmd("Return", { unit: LEAD, reason: "不属本单位职责" })).then([{ _tag: "Returned", unit: LEAD }])
     expect([after.status, after.lead, after.coHandlers]).toEqual(["received", undefined, []])
     expect(after.counters.returnsByUnit).toEqual({ [LEAD]: 1 })
     expect(after.counters.returns).toBe(1)
   })
   it("by a co-handler drops only that co-handler", () => {
-    const { after } = when(stages.dispatched(), cmd("Return", { unit: CO, reason: "非本辖区" }))
+    const { after } = given(history.dispatched()).when(cmd("Return", { unit: CO, reason: "非本辖区" })).then([{ _tag: "Returned", unit: CO }])
     expect([after.status, after.lead, after.coHandlers]).toEqual(["dispatched", LEAD, []])
   })
-  it("needs a reason", () => expectRefused(when(stages.dispatched(), cmd("Return", { unit: LEAD, reason: "" })).result, "ReasonRequired"))
+  it("needs a reason", () => given(history.dispatched()).when(cmd("Return", { unit: LEAD, reason: "" })).thenRefuses("ReasonRequired"))
   it("by a unit not dispatched is refused", () =>
-    expectRefused(when(stages.dispatched(), cmd("Return", { unit: CO2, reason: "x" })).result, "NotAssigned"))
+    given(history.dispatched()).when(cmd("Return", { unit: CO2, reason: "x" })).thenRefuses("NotAssigned", { unit: CO2 }))
   it("after acceptance is refused", () =>
-    expectRefused(when(stages.accepted(), cmd("Return", { unit: LEAD, reason: "x" })).result, "InvalidTransition"))
+    given(history.accepted()).when(cmd("Return", { unit: LEAD, reason: "x" })).thenRefuses("InvalidTransition", { status: "in_progress" }))
 })
 
 describe("Transfer", () => {
