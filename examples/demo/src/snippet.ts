@@ -28,7 +28,7 @@ handle({
 })
 handle({ ...common, _tag: "Dispatch", at: "2026-03-02T09:20:00+08:00", lead: "dept.ecology", coHandlers: ["street-office.futian"] })
 export const refusal = handle({ ...common, _tag: "Accept", at: "2026-03-02T09:30:00+08:00", unit: "street-office.futian" })
-// → "只有牵头单位“生态环境局”可以签收，“福田街道办事处”不是牵头单位（only the lead unit dept.ecology may accept; …）"
+// → "只有牵头单位“生态环境局”可以签收，“福田街道办事处”不是牵头单位 (only the lead unit dept.ecology may accept; …)"
 
 export const status = state.status // "dispatched"
 export const intact = Result.isSuccess(verifyChain(history)) && replay(history).version === state.version // true

@@ -1,5 +1,5 @@
 import "./commands/index.js"
 export type { CliIO, Command, Lang } from "./io.js"
-export { pickLang, runCli } from "./main.js"
+export { pickLang, pickMessageLang, runCli } from "./main.js"
 export { loadScenarioFile, runScenario, ScenarioInvalid, SimulationStuck } from "./scenario/index.js"
 export type { LoadScenarioOptions, Scenario, ScenarioStep, SimulationReport } from "./scenario/index.js"

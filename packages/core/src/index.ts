@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from "./shared/index.js"
+export * from "./messages/index.js"
 export * from "./directory/index.js"
 export * from "./petition/index.js"
 export * from "./calendar/index.js"

@@ -3,7 +3,7 @@ import { Result, Schema } from "effect"
 import type { Assumptions, Calendar, DayStatus, InvalidInput } from "@minyi/core"
 import { CalendarSpec, decodeInput, makeCalendar, parseDuration, parseInstant, presetCalendar } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
-import { say, usage } from "../io.js"
+import { problemText, say, usage } from "../io.js"
 
 const presets = ["china", "natural"]
 
@@ -116,7 +116,9 @@ const loadCalendar = async (io: CliIO, ref: string, name: string | undefined): P
 const decodePackCalendars = decodeInput(Schema.Struct({ calendars: Schema.Record(Schema.String, Schema.Unknown) }), "rule pack")
 
 const invalidFile = (io: CliIO, path: string, e: InvalidInput): number =>
-  fail(io, `日历文件 ${path} 有误：\n${e.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, e.message)
+  fail(io, `日历文件 ${path} 有误：\n${problemLines(io, e)}`, `The calendar file ${path} is invalid:\n${problemLines(io, e)}`)
+
+const problemLines = (io: CliIO, e: InvalidInput): string => e.problems.map((p) => `  ${problemText(io, p)}`).join("\n")
 
 const reasonText = (io: CliIO, d: DayStatus): string => {
   const zhName = d.name ?? ""

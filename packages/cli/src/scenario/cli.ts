@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from "node:path"
 import { Result } from "effect"
 import type { CliIO } from "../io.js"
-import { say } from "../io.js"
+import { errorText, problemText, say } from "../io.js"
 import type { Scenario } from "./load.js"
 import { loadScenarioFile } from "./load.js"
 import type { Instant } from "@minyi/core"
@@ -14,7 +14,7 @@ export const loadForCli = async (io: CliIO, file: string): Promise<Result.Result
   const path = isAbsolute(file) ? file : resolve(io.cwd, file)
   const loaded = await loadScenarioFile({ file: path, readText: io.readText, lang: io.lang })
   if (Result.isSuccess(loaded)) return Result.succeed(loaded.success)
-  for (const p of loaded.failure.problems) io.err(`${file}: ${p.path}: ${p.message}`)
+  for (const p of loaded.failure.problems) io.err(`${file}: ${problemText(io, p)}`)
   return Result.fail(1)
 }
 
@@ -32,18 +32,20 @@ export const runForCli = async (
     return Result.succeed(await runScenario(scenario, options))
   } catch (error) {
     if (!(error instanceof SimulationFailed || error instanceof SimulationStuck)) throw error
-    io.err(`${file}: ${error.message}`)
+    io.err(`${file}: ${errorText(io, error)}`)
     return Result.fail(1)
   }
 }
 
 /** A refused (or failed) command, in a clerk's words. */
-export const describeFailure = (io: CliIO, step: StepReport): string =>
-  say(
+export const describeFailure = (io: CliIO, step: StepReport): string => {
+  const why = step.failure === undefined ? "" : errorText(io, step.failure)
+  return say(
     io,
-    `第 ${step.step + 1} 步（${step.at}，${step.command} ${step.petitionId}）未执行：${step.failure?._tag}：${step.failure?.message}`,
-    `step ${step.step + 1} (${step.at}, ${step.command} ${step.petitionId}) was refused: ${step.failure?._tag}: ${step.failure?.message}`
+    `第 ${step.step + 1} 步（${step.at}，${step.command} ${step.petitionId}）未执行：${step.failure?._tag}：${why}`,
+    `step ${step.step + 1} (${step.at}, ${step.command} ${step.petitionId}) was refused: ${step.failure?._tag}: ${why}`
   )
+}
 
 /** `<file> --key value` arguments; undefined when a flag lacks its value. */
 export const splitArgs = (

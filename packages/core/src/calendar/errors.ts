@@ -1,7 +1,8 @@
 import { Schema } from "effect"
+import { message as text, render } from "../messages/message.js"
 
-/** Staff read validation problems and refusals in Chinese first, with the English after it. */
-export const bilingual = (zh: string, en: string): string => `${zh} (${en})`
+/** Staff read validation problems and refusals in Chinese first, with the English after it: the project's one format. */
+export const bilingual = (zh: string, en: string): string => render(text(zh, en))
 
 /**
  * A working calendar was asked about a year for which it has no holiday data. Guessing would
@@ -17,11 +18,12 @@ export const calendarYearUnknown = (calendar: string, year: number): CalendarYea
   new CalendarYearUnknown({
     calendar,
     year,
-    message:
+    message: bilingual(
       `日历 "${calendar}" 没有 ${year} 年的节假日数据。请在国务院办公厅发布 ${year} 年节假日安排通知后更新数据，` +
-      `或在日历里列出该年的 holidays/workdays，或设置 "fallback": "weekends" 按普通周末计算。 ` +
-      `(Calendar "${calendar}" has no holiday data for ${year}: add the year's holidays and make-up working days, ` +
-      `or set "fallback": "weekends" to treat it as an ordinary year of weekends.)`
+        `或在日历里列出该年的 holidays/workdays，或设置 "fallback": "weekends" 按普通周末计算。`,
+      `Calendar "${calendar}" has no holiday data for ${year}: add the year's holidays and make-up working days, ` +
+        `or set "fallback": "weekends" to treat it as an ordinary year of weekends.`
+    )
   })
 
 /** An ISO 8601 duration that is malformed or uses units a deadline cannot be counted in. */
@@ -41,7 +43,7 @@ export const unknownCalendar = (name: string, known: ReadonlyArray<string>): Unk
   new UnknownCalendar({
     name,
     known: [...known],
-    message: `未知日历 "${name}"，可用的有：${known.join(", ")}。 (Unknown calendar "${name}"; known calendars: ${known.join(", ")}.)`
+    message: bilingual(`未知日历 "${name}"，可用的有：${known.join(", ")}。`, `Unknown calendar "${name}"; known calendars: ${known.join(", ")}.`)
   })
 
 /** A local date that is not `YYYY-MM-DD` or does not exist. */

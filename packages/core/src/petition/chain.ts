@@ -33,6 +33,8 @@ export const seal = (
   const out: Array<PetitionEvent> = []
   let prevHash = lastHash
   events.forEach((e, i) => {
+    // Spreading one member of the unsealed union and adding the seal fields gives the matching
+    // member of PetitionEvent, but TypeScript does not distribute a spread over a union.
     const withLink = { ...e, version: version + i + 1, prevHash, hash: "" } as PetitionEvent
     const hash = hashOf(withLink)
     out.push({ ...withLink, hash })

@@ -1,6 +1,7 @@
 import { Result, Schema } from "effect"
 import type { InvalidInput } from "../shared/validation.js"
-import { decodeInput, invalidInput } from "../shared/validation.js"
+import { message, render } from "../messages/message.js"
+import { decodeInput, inputName, invalidInput } from "../shared/validation.js"
 import type { PetitionEventJson } from "./schema.js"
 import { PetitionCommand, PetitionEvent } from "./schema.js"
 
@@ -13,12 +14,14 @@ const decodeTagged = <S extends Schema.Decoder<unknown>>(schema: S, tags: Readon
   const choices = tags.join(", ")
   return (input: unknown): Result.Result<S["Type"], InvalidInput> => {
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      return Result.fail(invalidInput(what, [{ path: "/", message: `Expected a ${what}: an object whose "_tag" is one of ${choices}` }]))
+      const text = message(`应为${inputName(what).zh}：一个 "_tag" 为以下之一的对象：${choices}`, `Expected a ${what}: an object whose "_tag" is one of ${choices}`)
+      return Result.fail(invalidInput(what, [{ path: "/", message: render(text) }]))
     }
     const tag = "_tag" in input ? input._tag : undefined
     if (typeof tag !== "string" || !tags.includes(tag)) {
-      const got = tag === undefined ? "it is missing" : `got ${JSON.stringify(tag)}`
-      return Result.fail(invalidInput(what, [{ path: "/_tag", message: `Expected one of ${choices}; ${got}` }]))
+      const got = tag === undefined ? message("但缺少此字段", "it is missing") : message(`实际为 ${JSON.stringify(tag)}`, `got ${JSON.stringify(tag)}`)
+      const text = message(`应为以下之一：${choices}；${got.zh}`, `Expected one of ${choices}; ${got.en}`)
+      return Result.fail(invalidInput(what, [{ path: "/_tag", message: render(text) }]))
     }
     return decode(input)
   }

@@ -33,3 +33,7 @@ export type { PetitionCounters, PetitionState, PetitionStatus, ReviewStage, Revi
 export { commandLabels, eventLabels, ratingLabels, statusLabels } from "./labels.js"
 export type { Label } from "./labels.js"
 export * from "./refusals.js"
+export { describeRefusal, refusalMessage } from "./refusal-text.js"
+export type { DescribeOptions } from "./refusal-text.js"
+export { accepts, commandsAccepted, lifecycle, moves, statuses } from "./lifecycle.js"
+export type { Move } from "./lifecycle.js"

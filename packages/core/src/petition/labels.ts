@@ -1,11 +1,9 @@
+import type { Message } from "../messages/message.js"
 import type { PetitionCommandTag, PetitionEventTag, Rating } from "./schema.js"
 import type { PetitionStatus } from "./state.js"
 
-/** A label for staff: Simplified Chinese first, English alongside. */
-export interface Label {
-  readonly zh: string
-  readonly en: string
-}
+/** A label for staff: Simplified Chinese first, English alongside (a message of the one bilingual format). */
+export type Label = Message
 
 export const statusLabels: Readonly<Record<PetitionStatus, Label>> = {
   received: { zh: "已登记", en: "received" },

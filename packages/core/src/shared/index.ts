@@ -1,4 +1,4 @@
 export { formatInstant, formatInstantWithOffset, InstantFromString, parseInstant } from "./instant.js"
 export type { Instant } from "./instant.js"
-export { decodeInput, InvalidInput, invalidInput } from "./validation.js"
+export { decodeInput, describeInvalidInput, describeProblem, inputName, InvalidInput, invalidInput } from "./validation.js"
 export type { InputProblem } from "./validation.js"

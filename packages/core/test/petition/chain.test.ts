@@ -6,7 +6,7 @@ import { hashOf } from "../../src/petition/chain.js"
 import { sha256Hex } from "../../src/shared/sha256.js"
 import type { PetitionEvent } from "../../src/petition/index.js"
 import { decodeEvent, encodeEvent, GENESIS_HASH, replay, verifyChain } from "../../src/petition/index.js"
-import { given, stages } from "./fixtures.js"
+import { decideAll, stages } from "./fixtures.js"
 
 describe("sha256Hex", () => {
   it("matches the FIPS 180-4 test vectors", () => {
@@ -26,7 +26,7 @@ describe("sha256Hex", () => {
 })
 
 describe("the hash chain", () => {
-  const { events } = given(stages.closed())
+  const { events } = decideAll(stages.closed())
 
   it("links each event to the previous one from the genesis hash", () => {
     expect(events[0]?.prevHash).toBe(GENESIS_HASH)
@@ -70,7 +70,7 @@ describe("the hash chain", () => {
 })
 
 describe("events as stored JSON", () => {
-  const { events, state } = given(stages.closed())
+  const { events, state } = decideAll(stages.closed())
   const stored = JSON.parse(JSON.stringify(events.map(encodeEvent))) as Array<unknown>
 
   it("round-trip exactly, identity included, and still verify", () => {

@@ -11,7 +11,7 @@ import {
   dispatch,
   expectEvents,
   expectRefused,
-  given,
+  decideAll,
   LEAD,
   LEAD_HANDLER,
   PID,
@@ -23,6 +23,8 @@ import {
   T0,
   when
 } from "./fixtures.js"
+
+import { event, events, given, history } from "./given.js"
 
 const DAY = 86_400_000
 
@@ -131,75 +133,71 @@ describe("Acknowledge and Contact", () => {
 
 describe("Dispatch", () => {
   it("names the lead and co-handlers; the first handler stays accountable", () => {
-    const { result, after } = when(stages.submitted(), dispatch(LEAD, [CO, CO2]))
-    expectEvents(result, ["Dispatched"])
+    const { after } = given(history.submitted()).when(dispatch(LEAD, [CO, CO2])).then([{ _tag: "Dispatched", lead: LEAD, coHandlers: [CO, CO2] }])
     expect([after.status, after.lead, after.coHandlers, after.accountable]).toEqual(["dispatched", LEAD, [CO, CO2], CENTRE])
   })
   it("refuses a lead that is also a co-handler", () =>
-    expectRefused(when(stages.submitted(), dispatch(LEAD, [CO, LEAD])).result, "LeadCannotBeCoHandler"))
+    given(history.submitted()).when(dispatch(LEAD, [CO, LEAD])).thenRefuses("LeadCannotBeCoHandler"))
   it("refuses unknown units, naming the field", () =>
-    expect(expectRefused(when(stages.submitted(), dispatch(LEAD, [CO, "dept.ghost"])).result, "UnknownUnit")).toMatchObject({ field: "coHandlers/1" }))
+    given(history.submitted()).when(dispatch(LEAD, [CO, "dept.ghost"])).thenRefuses("UnknownUnit", { field: "coHandlers/1" }))
   it("refuses a dispatching unit that is neither first handler nor dispatch centre", () =>
-    expectRefused(when(stages.submitted(), cmd("Dispatch", { lead: LEAD, coHandlers: [], actor: { kind: "unit", id: CO2 } })).result, "NotFirstHandler"))
+    given(history.submitted()).when(cmd("Dispatch", { lead: LEAD, coHandlers: [], actor: { kind: "unit", id: CO2 } })).thenRefuses("NotFirstHandler"))
   it("takes a dispatcher of the dispatch centre; refuses a person of another unit or the petitioner", () => {
-    expectEvents(when(stages.submitted(), { ...dispatch(), actor: { kind: "person", id: "person.dispatcher.1" } }).result, ["Dispatched"])
-    const r = expectRefused(when(stages.submitted(), { ...dispatch(), actor: { kind: "person", id: LEAD_HANDLER } }).result, "NotFirstHandler")
+    given(history.submitted()).when({ ...dispatch(), actor: { kind: "person", id: "person.dispatcher.1" } }).then([{ _tag: "Dispatched" }])
+    const r = given(history.submitted()).when({ ...dispatch(), actor: { kind: "person", id: LEAD_HANDLER } }).thenRefuses("NotFirstHandler")
     expect(r.message).toContain("派单须由首办单位")
-    expectRefused(when(stages.submitted(), { ...dispatch(), actor: { kind: "petitioner" } }).result, "NotFirstHandler")
+    given(history.submitted()).when({ ...dispatch(), actor: { kind: "petitioner" } }).thenRefuses("NotFirstHandler")
   })
   it("refuses sending an accusation to the accused unit", () =>
-    expectRefused(when([submit({ category: "accusation.misconduct", accusedUnit: LEAD })], dispatch()).result, "AccusedUnitExcluded"))
+    given([events.submitted({ category: "accusation.misconduct", accusedUnit: LEAD })]).when(dispatch()).thenRefuses("AccusedUnitExcluded"))
   it("refuses a second dispatch before the first is answered", () =>
-    expectRefused(when(stages.dispatched(), dispatch(CO2, [])).result, "InvalidTransition"))
+    given(history.dispatched()).when(dispatch(CO2, [])).thenRefuses("InvalidTransition"))
 })
 
 describe("Accept", () => {
   it("by the lead moves the petition into handling and releases the first handler", () => {
-    const { result, after } = when(stages.dispatched(), accept())
-    expectEvents(result, ["Accepted"])
+    const { after } = given(history.dispatched()).when(accept()).then([{ _tag: "Accepted", unit: LEAD }])
     expect([after.status, after.accepted, after.accountable]).toEqual(["in_progress", true, LEAD])
   })
-  it("by a co-handler is refused", () => expectRefused(when(stages.dispatched(), accept(CO)).result, "NotLead"))
-  it("before dispatch is refused", () => expectRefused(when(stages.submitted(), accept()).result, "InvalidTransition"))
+  it("by a co-handler is refused", () => given(history.dispatched()).when(accept(CO)).thenRefuses("NotLead"))
+  it("before dispatch is refused", () => given(history.submitted()).when(accept()).thenRefuses("InvalidTransition"))
 })
 
 describe("Decline", () => {
   it("by the lead with a reason", () => {
-    const { result, after } = when(stages.dispatched(), cmd("Decline", { unit: LEAD, reason: "不属于信访事项" }))
-    expectEvents(result, ["Declined"])
+    const { after } = given(history.dispatched()).when(cmd("Decline", { unit: LEAD, reason: "不属于信访事项" })).then([{ _tag: "Declined" }])
     expect([after.status, after.counters.declines]).toEqual(["declined", 1])
   })
   it("by the first handler before dispatch", () =>
-    expectEvents(when(stages.submitted(), cmd("Decline", { unit: CENTRE, reason: "已诉讼" })).result, ["Declined"]))
-  it("needs a reason", () => expectRefused(when(stages.dispatched(), cmd("Decline", { unit: LEAD, reason: "  " })).result, "ReasonRequired"))
+    given(history.submitted()).when(cmd("Decline", { unit: CENTRE, reason: "已诉讼" })).then([{ _tag: "Declined" }]))
+  it("needs a reason", () => given(history.dispatched()).when(cmd("Decline", { unit: LEAD, reason: "  " })).thenRefuses("ReasonRequired"))
   it("by another unit before dispatch is refused", () =>
-    expectRefused(when(stages.submitted(), cmd("Decline", { unit: LEAD, reason: "x" })).result, "NotFirstHandler"))
+    given(history.submitted()).when(cmd("Decline", { unit: LEAD, reason: "x" })).thenRefuses("NotFirstHandler"))
   it("by a co-handler after dispatch is refused", () =>
-    expectRefused(when(stages.dispatched(), cmd("Decline", { unit: CO, reason: "x" })).result, "NotLead"))
+    given(history.dispatched()).when(cmd("Decline", { unit: CO, reason: "x" })).thenRefuses("NotLead"))
   it("then only Close is possible", () => {
-    const declined = [...stages.dispatched(), cmd("Decline", { unit: LEAD, reason: "x" })]
-    expectRefused(when(declined, accept()).result, "InvalidTransition")
-    expectEvents(when(declined, cmd("Close", { reason: "不予受理告知书已送达" })).result, ["Closed"])
+    const declined = [...history.dispatched(), event("Declined", { unit: LEAD, reason: "x" })]
+    given(declined).when(accept()).thenRefuses("InvalidTransition")
+    given(declined).when(cmd("Close", { reason: "不予受理告知书已送达" })).then([{ _tag: "Closed" }])
   })
 })
 
 describe("Return", () => {
   it("by the lead sends it back to the first handler, counted per unit", () => {
-    const { result, after } = when(stages.dispatched(), cmd("Return", { unit: LEAD, reason: "不属本单位职责" }))
-    expectEvents(result, ["Returned"])
+    const { after } = given(history.dispatched()).when(cmd("Return", { unit: LEAD, reason: "不属本单位职责" })).then([{ _tag: "Returned", unit: LEAD }])
     expect([after.status, after.lead, after.coHandlers]).toEqual(["received", undefined, []])
     expect(after.counters.returnsByUnit).toEqual({ [LEAD]: 1 })
     expect(after.counters.returns).toBe(1)
   })
   it("by a co-handler drops only that co-handler", () => {
-    const { after } = when(stages.dispatched(), cmd("Return", { unit: CO, reason: "非本辖区" }))
+    const { after } = given(history.dispatched()).when(cmd("Return", { unit: CO, reason: "非本辖区" })).then([{ _tag: "Returned", unit: CO }])
     expect([after.status, after.lead, after.coHandlers]).toEqual(["dispatched", LEAD, []])
   })
-  it("needs a reason", () => expectRefused(when(stages.dispatched(), cmd("Return", { unit: LEAD, reason: "" })).result, "ReasonRequired"))
+  it("needs a reason", () => given(history.dispatched()).when(cmd("Return", { unit: LEAD, reason: "" })).thenRefuses("ReasonRequired"))
   it("by a unit not dispatched is refused", () =>
-    expectRefused(when(stages.dispatched(), cmd("Return", { unit: CO2, reason: "x" })).result, "NotAssigned"))
+    given(history.dispatched()).when(cmd("Return", { unit: CO2, reason: "x" })).thenRefuses("NotAssigned", { unit: CO2 }))
   it("after acceptance is refused", () =>
-    expectRefused(when(stages.accepted(), cmd("Return", { unit: LEAD, reason: "x" })).result, "InvalidTransition"))
+    given(history.accepted()).when(cmd("Return", { unit: LEAD, reason: "x" })).thenRefuses("InvalidTransition", { status: "in_progress" }))
 })
 
 describe("Transfer", () => {
@@ -395,10 +393,10 @@ describe("RequestReview, DecideReview, RequestReReview, Reopen", () => {
       cmd("Reopen", { reason: "复查认为应予受理" })
     ]
     const beforeDispatch = declinedAndReopened(stages.submitted(), CENTRE)
-    expect([given(beforeDispatch).state.status, given(beforeDispatch).state.lead]).toEqual(["received", undefined])
+    expect([decideAll(beforeDispatch).state.status, decideAll(beforeDispatch).state.lead]).toEqual(["received", undefined])
     expectEvents(when(beforeDispatch, dispatch()).result, ["Dispatched"])
     const afterDispatch = declinedAndReopened(stages.dispatched(), LEAD)
-    const s = given(afterDispatch).state
+    const s = decideAll(afterDispatch).state
     expect([s.status, s.lead, s.accepted, s.accountable]).toEqual(["dispatched", LEAD, false, CENTRE])
     expectRefused(when(afterDispatch, resolve()).result, "InvalidTransition")
     expectEvents(when(afterDispatch, accept()).result, ["Accepted"])

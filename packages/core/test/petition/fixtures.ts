@@ -19,21 +19,24 @@ type Payload<T extends PetitionCommandTag> = Omit<CommandOf<T>, "_tag" | "petiti
   Partial<Pick<CommandOf<T>, "petitionId" | "at" | "actor">>
 
 let tick = 0
+/** A minute after the last instant handed out: commands and given events share one running clock. */
+export const nextAt = (): number => T0 + ++tick * 60_000
 /** Builds a command with defaults for petition id, actor and a time later than the previous one. */
 export const cmd = <T extends PetitionCommandTag>(tag: T, payload: Payload<T>): CommandOf<T> =>
-  ({ _tag: tag, petitionId: PID, at: T0 + ++tick * 60_000, actor: { kind: "system" }, ...payload }) as unknown as CommandOf<T>
+  ({ _tag: tag, petitionId: PID, at: nextAt(), actor: { kind: "system" }, ...payload }) as unknown as CommandOf<T>
 
-export const submit = (overrides: Partial<Payload<"Submit">> = {}) =>
-  cmd("Submit", {
-    petitioner: { anonymous: false, name: Redacted.make("张三"), phone: Redacted.make("13800138000") },
-    channel: "channel.district-secretary-online",
-    category: "city-management.sanitation.refuse-odour",
-    jurisdiction: "community.yuanling.hongli",
-    title: "垃圾站异味",
-    content: "红荔社区垃圾站异味严重",
-    rulePack: { id: "futian", version: "2026.1" },
-    ...overrides
-  })
+/** What the default petition is about, as Submit and Submitted both carry it. */
+export const submission = {
+  petitioner: { anonymous: false, name: Redacted.make("张三"), phone: Redacted.make("13800138000") },
+  channel: "channel.district-secretary-online",
+  category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli",
+  title: "垃圾站异味",
+  content: "红荔社区垃圾站异味严重",
+  rulePack: { id: "futian", version: "2026.1" }
+} as const
+
+export const submit = (overrides: Partial<Payload<"Submit">> = {}) => cmd("Submit", { ...submission, ...overrides })
 
 export const dispatch = (lead = LEAD, coHandlers: ReadonlyArray<string> = [CO]) => cmd("Dispatch", { lead, coHandlers })
 export const accept = (unit = LEAD) => cmd("Accept", { unit })
@@ -51,13 +54,13 @@ export const stages = {
   closed: () => [submit(), dispatch(), accept(), reportPart(), resolve(), rate(), close()]
 }
 
-/** Folds commands that must all be accepted (a broken "given" is a broken test). */
-export const given = (commands: ReadonlyArray<PetitionCommand>) => {
+/** Folds commands that must all be accepted (a refused one is a broken test); given.ts starts from events instead. */
+export const decideAll = (commands: ReadonlyArray<PetitionCommand>) => {
   let state: PetitionState = initialState(PID)
   const events: Array<PetitionEvent> = []
   for (const c of commands) {
     const r = decide(state, c, context)
-    if (Result.isFailure(r)) throw new Error(`given: ${c._tag} refused: ${r.failure.message}`)
+    if (Result.isFailure(r)) throw new Error(`decideAll: ${c._tag} refused: ${r.failure.message}`)
     for (const e of r.success) {
       state = evolve(state, e)
       events.push(e)
@@ -68,7 +71,7 @@ export const given = (commands: ReadonlyArray<PetitionCommand>) => {
 
 /** Applies one command to a given history; returns the decision and the state after it. */
 export const when = (commands: ReadonlyArray<PetitionCommand>, command: PetitionCommand) => {
-  const { state } = given(commands)
+  const { state } = decideAll(commands)
   const result = decide(state, command, context)
   const after = Result.isSuccess(result) ? result.success.reduce(evolve, state) : state
   return { before: state, result, after }

@@ -2,7 +2,7 @@ import { Result } from "effect"
 import fc from "fast-check"
 import { expect, it } from "vitest"
 import type { PetitionCommand, PetitionEvent, PetitionState } from "../../src/petition/index.js"
-import { decide, decodeEvent, encodeEvent, evolve, initialState, replay, verifyChain } from "../../src/petition/index.js"
+import { decide, decodeEvent, describeRefusal, encodeEvent, evolve, initialState, replay, verifyChain } from "../../src/petition/index.js"
 import { formatInstant, parseInstant } from "../../src/shared/index.js"
 import { CENTRE, CO, CO2, context, LEAD, LEAD_HANDLER, PID, submit, T0 } from "./fixtures.js"
 
@@ -119,7 +119,8 @@ const runHistory = (steps: ReadonlyArray<readonly [Make, number]>): Run => {
     const result = decide(before, make(dt < 0 ? at + dt : at, before), context)
     if (Result.isFailure(result)) {
       // A refusal is a typed error with a clerk's message, and changes nothing.
-      expect(result.failure.message).toMatch(/（.+）/)
+      expect(result.failure.message).toMatch(/[\u4e00-\u9fff].* \(.+\)$/)
+      expect(result.failure.message).toBe(describeRefusal(result.failure, { directory: context.directory }))
       continue
     }
     accepted++

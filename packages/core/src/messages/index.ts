@@ -1,0 +1,5 @@
+export { message as makeMessage, parseBilingual, parseMessageLang, render as renderMessage } from "./message.js"
+export type { Message, MessageLang } from "./message.js"
+export { problemMessage, schemaMessageZh } from "./schema-zh.js"
+export { describeError, isPetitionRefusal } from "./describe.js"
+export type { DescribeErrorOptions } from "./describe.js"

@@ -1,0 +1,50 @@
+import type { Handlers } from "../guards.js"
+import { run } from "../guards.js"
+
+/** 明确责任人、协办报送、首轮办结、挂起、延期、办结: the work on the petition itself. */
+export const handling: Pick<Handlers, "AssignHandler" | "ReportPart" | "CompleteFirstRound" | "Suspend" | "Resume" | "Extend" | "Resolve"> = {
+  AssignHandler: ({ state: s, command: cmd, directory: dir, base, guard }) =>
+    run(
+      [
+        guard.unit(cmd.unit, "unit"),
+        guard.isLead(cmd.unit),
+        guard.person(cmd.person, "person"),
+        () => (dir.person(cmd.person)?.unit === cmd.unit ? undefined : { _tag: "PersonNotInUnit", petitionId: s.id, person: cmd.person, unit: cmd.unit })
+      ],
+      () => [{ _tag: "HandlerAssigned", ...base, unit: cmd.unit, person: cmd.person }]
+    ),
+  ReportPart: ({ state: s, command: cmd, base, guard }) =>
+    run(
+      [
+        guard.unit(cmd.unit, "unit"),
+        () => (s.coHandlers.includes(cmd.unit) ? undefined : { _tag: "NotCoHandler", petitionId: s.id, unit: cmd.unit, isLead: cmd.unit === s.lead })
+      ],
+      () => [{ _tag: "PartReported", ...base, unit: cmd.unit, summary: cmd.summary }]
+    ),
+  CompleteFirstRound: ({ state: s, command: cmd, base, guard }) =>
+    run(
+      [guard.unit(cmd.unit, "unit"), guard.isLead(cmd.unit), () => (s.firstRoundCompletedAt === undefined ? undefined : guard.invalid("first_round_completed"))],
+      () => [{ _tag: "FirstRoundCompleted", ...base, unit: cmd.unit, summary: cmd.summary }]
+    ),
+  Suspend: ({ command: cmd, base, guard }) => run([guard.reason(cmd.reason)], () => [{ _tag: "Suspended", ...base, reason: cmd.reason }]),
+  Resume: ({ command: cmd, base, guard }) => run([guard.reason(cmd.reason)], () => [{ _tag: "Resumed", ...base, reason: cmd.reason }]),
+  Extend: ({ command: cmd, base, guard }) =>
+    run([guard.person(cmd.approver, "approver"), guard.reason(cmd.reason)], () => [
+      { _tag: "Extended", ...base, clock: cmd.clock, amount: cmd.amount, reason: cmd.reason, approver: cmd.approver }
+    ]),
+  Resolve: ({ state: s, command: cmd, base, guard }) => {
+    const outstanding = s.coHandlers.filter((u) => !s.partsReported.includes(u))
+    return run(
+      [
+        guard.unit(cmd.unit, "unit"),
+        () =>
+          cmd.unit === s.lead
+            ? undefined
+            : { _tag: "OnlyLeadMayResolve", petitionId: s.id, unit: cmd.unit, lead: s.lead ?? "—", coHandler: s.coHandlers.includes(cmd.unit) },
+        () => (cmd.checklist.explanationGiven ? undefined : { _tag: "ChecklistIncomplete", petitionId: s.id }),
+        () => (outstanding.length === 0 ? undefined : { _tag: "PartsOutstanding", petitionId: s.id, units: outstanding })
+      ],
+      () => [{ _tag: "Resolved", ...base, unit: cmd.unit, checklist: cmd.checklist, summary: cmd.summary }]
+    )
+  }
+}
