@@ -108,17 +108,18 @@ const thresholdText = (w: Warning): string => (typeof w === "number" ? String(w)
 /** Working ms elapsed at which a warning passes, for a limit of `total` working ms. */
 const thresholdMs = (w: Warning, total: number): number => (typeof w === "number" ? w * total : total - w.ms)
 
-const unwrap = <A, E>(r: Result.Result<A, E>): A => {
+const unwrap = <A>(r: Result.Result<A, ClockError>): A => {
   if (Result.isFailure(r)) throw new Thrown(r.failure)
   return r.success
 }
 
 // Lets the fold below stay straight-line; the failure is returned as a Result at the boundary.
 class Thrown {
-  constructor(readonly error: unknown) {}
+  constructor(readonly error: ClockError) {}
 }
 
-interface Run {
+/** One clock instance as the fold carries it (internal to clock evaluation). */
+export interface Run {
   readonly key: string
   readonly policy: ClockPolicy
   readonly calendar: Calendar
@@ -333,12 +334,43 @@ const statusOf = (run: Run, now: Instant, responsible: string | undefined): { st
 }
 
 /**
- * Evaluates every clock of every applicable policy over a petition's history at `now`. Pure: the
- * same input gives the same states and wake-ups. Events are taken in the order given (the
- * stream's order); events after `now` are ignored.
+ * The clocks of a petition folded up to some event: every run's state and the responsible unit.
+ * It answers for the subject and policies it was started with; the runs it holds are its own
+ * copies, so folding on never changes a fold someone else keeps.
  */
-export const evaluateClocks = (input: EvaluateClocksInput): Result.Result<ClockEvaluation, ClockError> => {
+export interface ClockFold {
+  readonly subject: ClockSubject
+  readonly policies: ReadonlyArray<ClockPolicy>
+  readonly calendars: Calendars
+  /** Events folded in so far. */
+  readonly count: number
+  /** The latest instant among the events folded in (0 before any): the fold answers for instants from there on. */
+  readonly latestAt: Instant
+  readonly runs: ReadonlyMap<string, Readonly<Run>>
+  readonly perPolicy: ReadonlyArray<{ readonly policy: ClockPolicy; readonly calendar: Calendar; readonly limit: Duration }>
+  readonly responsible: string | undefined
+}
+
+const copyRuns = (runs: ReadonlyMap<string, Readonly<Run>>): Map<string, Run> => {
+  const copy = new Map<string, Run>()
+  for (const [key, run] of runs) copy.set(key, { ...run })
+  return copy
+}
+
+const guarded = <A>(f: () => A): Result.Result<A, ClockError> => {
   try {
+    return Result.succeed(f())
+  } catch (e) {
+    if (e instanceof Thrown) return Result.fail(e.error)
+    throw e
+  }
+}
+
+/** A fold of no events: the applicable policies, their calendars and limits, for this subject. */
+export const startClockFold = (
+  input: Omit<EvaluateClocksInput, "events" | "now">
+): Result.Result<ClockFold, ClockError> =>
+  guarded(() => {
     const runs = new Map<string, Run>()
     const perPolicy: Array<{ policy: ClockPolicy; calendar: Calendar; limit: Duration }> = []
     for (const policy of input.policies) {
@@ -348,30 +380,64 @@ export const evaluateClocks = (input: EvaluateClocksInput): Result.Result<ClockE
       perPolicy.push({ policy, calendar, limit })
       if ((policy.per ?? "petition") === "petition") runs.set(policy.name, freshRun(policy.name, policy, calendar, limit))
     }
-    let responsible: string | undefined
-    for (const e of input.events) {
-      if (e.at > input.now) break
-      for (const [key, run] of runs) {
-        apply(run, e, responsible)
-        // A reset ends a per-unit instance; the next start event creates it anew.
-        if (run.unit !== undefined && !run.started) runs.delete(key)
-      }
-      for (const { policy, calendar, limit } of perPolicy) spawn(policy, calendar, limit, e, runs)
-      responsible = responsibleAfter(e, responsible)
+    return { ...input, count: 0, latestAt: 0, runs, perPolicy, responsible: undefined }
+  })
+
+const foldInto = (runs: Map<string, Run>, fold: ClockFold, events: Iterable<ClockEvent>): ClockFold => {
+  let responsible = fold.responsible
+  let count = fold.count
+  let latestAt = fold.latestAt
+  for (const e of events) {
+    for (const [key, run] of runs) {
+      apply(run, e, responsible)
+      // A reset ends a per-unit instance; the next start event creates it anew.
+      if (run.unit !== undefined && !run.started) runs.delete(key)
     }
+    for (const { policy, calendar, limit } of fold.perPolicy) spawn(policy, calendar, limit, e, runs)
+    responsible = responsibleAfter(e, responsible)
+    count++
+    latestAt = Math.max(latestAt, e.at)
+  }
+  return { ...fold, runs, responsible, count, latestAt }
+}
+
+/** The fold after `events` more, in stream order. */
+export const foldClockEvents = (fold: ClockFold, events: ReadonlyArray<ClockEvent>): Result.Result<ClockFold, ClockError> =>
+  events.length === 0 ? Result.succeed(fold) : guarded(() => foldInto(copyRuns(fold.runs), fold, events))
+
+/** The clocks of a fold as of `now`, which must not be before the last event folded in. */
+export const clocksOfFold = (fold: ClockFold, now: Instant): Result.Result<ClockEvaluation, ClockError> =>
+  guarded(() => {
     const clocks: Array<ClockStatus> = []
     const nextWakeups: Array<Wakeup> = []
-    for (const run of runs.values()) {
-      const { status, wakeups } = statusOf(run, input.now, responsible)
+    // statusOf records a breach it catches up on: it works on copies.
+    for (const run of copyRuns(fold.runs).values()) {
+      const { status, wakeups } = statusOf(run, now, fold.responsible)
       clocks.push(status)
-      nextWakeups.push(...wakeups.filter((w) => w.at > input.now))
+      nextWakeups.push(...wakeups.filter((w) => w.at > now))
     }
     nextWakeups.sort((a, b) => a.at - b.at)
-    return Result.succeed({ clocks, nextWakeups })
-  } catch (e) {
-    if (e instanceof Thrown) return Result.fail(e.error as ClockError)
-    throw e
+    return { clocks, nextWakeups }
+  })
+
+function* until(events: ReadonlyArray<ClockEvent>, now: Instant): Generator<ClockEvent> {
+  for (const e of events) {
+    if (e.at > now) return
+    yield e
   }
+}
+
+/**
+ * Evaluates every clock of every applicable policy over a petition's history at `now`. Pure: the
+ * same input gives the same states and wake-ups. Events are taken in the order given (the
+ * stream's order); events after `now` are ignored. This is the whole-history oracle the engine's
+ * incremental folds are tested against.
+ */
+export const evaluateClocks = (input: EvaluateClocksInput): Result.Result<ClockEvaluation, ClockError> => {
+  const started = startClockFold(input)
+  if (Result.isFailure(started)) return Result.fail(started.failure)
+  const folded = guarded(() => foldInto(copyRuns(started.success.runs), started.success, until(input.events, input.now)))
+  return Result.isFailure(folded) ? Result.fail(folded.failure) : clocksOfFold(folded.success, input.now)
 }
 
 /**

@@ -6,8 +6,8 @@
  */
 import { Result, Schema } from "effect"
 import type { Calendars } from "../calendar/index.js"
-import type { ClockEvaluation, ClockStatus } from "../clocks/index.js"
-import { checkExtension, evaluateClocks, ExtensionRefused } from "../clocks/index.js"
+import type { ClockEvaluation, ClockFold, ClockStatus } from "../clocks/index.js"
+import { checkExtension, ExtensionRefused } from "../clocks/index.js"
 import type { ClockError } from "../clocks/index.js"
 import type { InvalidDuration } from "../calendar/index.js"
 import { lookupCalendar, parseDuration } from "../calendar/index.js"
@@ -20,7 +20,8 @@ import { escalate, route } from "../rules/actions-eval.js"
 import type { RuleFacts, RulePack } from "../rules/index.js"
 import { triggerFromEvent } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
-import { clockFacts, clockSubject, petitionFacts } from "./facts.js"
+import { clocksAt } from "./clocks.js"
+import { clockFacts, petitionFacts } from "./facts.js"
 import { renderTemplate } from "./templates.js"
 import type { Duration } from "../calendar/index.js"
 
@@ -46,8 +47,19 @@ export interface FiredAction {
   readonly refused?: string
 }
 
+/** A review request whose window the pack may set (`reviews`); without a window it must. */
+export type ReviewRequestInput<T extends "RequestReview" | "RequestReReview"> = Omit<CommandOf<T>, "windowEndsAt"> & {
+  readonly windowEndsAt?: Instant
+}
+
+/** A command as the step takes it: a review request may leave its window to the pack. */
+export type StepCommand =
+  | Exclude<PetitionCommand, CommandOf<"RequestReview" | "RequestReReview">>
+  | ReviewRequestInput<"RequestReview">
+  | ReviewRequestInput<"RequestReReview">
+
 export type StepCause =
-  | { readonly _tag: "Command"; readonly command: PetitionCommand }
+  | { readonly _tag: "Command"; readonly command: StepCommand }
   | { readonly _tag: "Wake"; readonly now: Instant }
 
 export interface StepOutcome {
@@ -59,6 +71,8 @@ export interface StepOutcome {
   readonly clocks: ClockEvaluation
   /** The earliest instant at which a clock warns or breaches; undefined when nothing is pending. */
   readonly nextWakeAt: Instant | undefined
+  /** The clocks folded over the history and the new events: the next step starts from here. */
+  readonly clockFold: ClockFold
 }
 
 /** Rules fed each other more follow-ups than allowed in one step; the pack needs fixing. */
@@ -73,21 +87,6 @@ export type StepError = PetitionRefusal | ClockError | RuleLoop | ExtensionRefus
 const system = { kind: "system" } as const
 
 const bookkeeping: ReadonlySet<PetitionEvent["_tag"]> = new Set(["NotificationQueued", "RuleActionFailed", "IdentityRead"])
-
-/** Clock evaluation over a history, as of `now`. */
-export const evaluateAt = (
-  state: PetitionState,
-  history: ReadonlyArray<PetitionEvent>,
-  context: StepContext,
-  now: Instant
-): Result.Result<ClockEvaluation, ClockError> =>
-  evaluateClocks({
-    events: history,
-    subject: clockSubject(state, context.directory),
-    policies: context.pack.document.clocks,
-    calendars: context.calendars,
-    now
-  })
 
 const sameBreach = (e: PetitionEvent, c: ClockStatus): boolean =>
   e._tag === "ClockBreached" && e.clock === c.name && e.unit === c.unit && e.dueAt === c.dueAt
@@ -150,13 +149,22 @@ export const step = (
   history: ReadonlyArray<PetitionEvent>,
   state0: PetitionState,
   cause: StepCause,
-  context: StepContext
+  context: StepContext,
+  /** The clocks folded over `history` (or a prefix of it), when the caller kept them. */
+  clockFold?: ClockFold
 ): Result.Result<StepOutcome, StepError> => {
   const { directory, pack } = context
   const now = cause._tag === "Command" ? cause.command.at : cause.now
   const limit = context.maxFollowUps ?? 64
   let state = state0
   const all: Array<PetitionEvent> = [...history]
+  let fold = clockFold
+  const evaluate = (at: Instant): Result.Result<ClockEvaluation, ClockError> => {
+    const answered = clocksAt(fold, state, all, context, at)
+    if (Result.isFailure(answered)) return Result.fail(answered.failure)
+    fold = answered.success.fold
+    return Result.succeed(answered.success.evaluation)
+  }
   const produced: Array<PetitionEvent> = []
   const actions: Array<FiredAction> = []
   const notifications: Array<OutboxMessage> = []
@@ -165,21 +173,25 @@ export const step = (
   // Whatever warned or breached before this instant and is not recorded yet is recorded first —
   // a command that arrives after a deadline, before any timer fired, must not hide the breach.
   if (state.version > 0) {
-    const evaluation = evaluateAt(state, all, context, now)
+    const evaluation = evaluate(now)
     if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
     for (const command of clockRecords(state, all, evaluation.success, now)) queue.push({ command })
   }
   if (cause._tag === "Command") {
-    if (cause.command._tag === "RequestReview" || cause.command._tag === "RequestReReview") {
-      const windowed = withReviewWindow(state, all, context, cause.command)
+    const given = cause.command
+    let command: PetitionCommand
+    if (given._tag === "RequestReview" || given._tag === "RequestReReview") {
+      const windowed = withReviewWindow(state, all, context, given)
       if (Result.isFailure(windowed)) return Result.fail(windowed.failure)
-      cause = { _tag: "Command", command: windowed.success }
+      command = windowed.success
+    } else {
+      command = given
     }
-    if (cause.command._tag === "Extend") {
-      const refused = extensionRefusal(state, all, context, cause.command)
+    if (command._tag === "Extend") {
+      const refused = extensionRefusal(state, context, command, evaluate(command.at))
       if (refused !== undefined) return Result.fail(refused)
     }
-    queue.push({ command: cause.command, primary: true })
+    queue.push({ command, primary: true })
   }
 
   let followUps = 0
@@ -203,7 +215,7 @@ export const step = (
       // Records of what rules did (and who read what) are bookkeeping: rules do not run on them,
       // or a rule without a trigger condition would feed on its own notices.
       if (bookkeeping.has(event._tag)) continue
-      const evaluation = evaluateAt(state, all, context, event.at)
+      const evaluation = evaluate(event.at)
       if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
       const facts: RuleFacts = {
         petition: petitionFacts(state, directory, event.at),
@@ -226,13 +238,14 @@ export const step = (
     }
   }
 
-  const clocks = evaluateAt(state, all, context, now)
+  const clocks = clocksAt(fold, state, all, context, now)
   if (Result.isFailure(clocks)) return Result.fail(clocks.failure)
-  const nextWakeAt = clocks.success.nextWakeups.reduce<Instant | undefined>(
+  const { evaluation, fold: clockFoldAfter } = clocks.success
+  const nextWakeAt = evaluation.nextWakeups.reduce<Instant | undefined>(
     (min, w) => (min === undefined || w.at < min ? w.at : min),
     undefined
   )
-  return Result.succeed({ events: produced, state, actions, notifications, clocks: clocks.success, nextWakeAt })
+  return Result.succeed({ events: produced, state, actions, notifications, clocks: evaluation, nextWakeAt, clockFold: clockFoldAfter })
 }
 
 /** The review window is not set by the pack and the request does not give one. */
@@ -240,9 +253,6 @@ export class ReviewWindowUnknown extends Schema.TaggedError<ReviewWindowUnknown>
   petitionId: Schema.String,
   message: Schema.String
 }) {}
-
-/** A request that leaves its window to the engine carries this instant (the epoch) as `windowEndsAt`. */
-export const WINDOW_FROM_PACK = 0
 
 /**
  * The window a petitioner has to request a review (from the written reply: the resolution, or the
@@ -254,25 +264,28 @@ const withReviewWindow = (
   state: PetitionState,
   history: ReadonlyArray<PetitionEvent>,
   context: StepContext,
-  command: CommandOf<"RequestReview"> | CommandOf<"RequestReReview">
+  command: ReviewRequestInput<"RequestReview"> | ReviewRequestInput<"RequestReReview">
 ): Result.Result<PetitionCommand, ReviewWindowUnknown | ClockError> => {
   const reviews = context.pack.document.reviews
+  const given = command.windowEndsAt
   if (reviews === undefined) {
-    return command.windowEndsAt === WINDOW_FROM_PACK
+    return given === undefined
       ? Result.fail(
           new ReviewWindowUnknown({
             petitionId: state.id,
             message: `规则包 ${context.pack.id}@${context.pack.version} 未规定复查/复核申请期限（reviews），请在命令中给出 windowEndsAt。(The rule pack sets no review window ("reviews"); give windowEndsAt in the command.)`
           })
         )
-      : Result.succeed(command)
+      : Result.succeed({ ...command, windowEndsAt: given })
   }
   const last = (tag: PetitionEvent["_tag"], ok: (e: PetitionEvent) => boolean = () => true) =>
     [...history].reverse().find((e) => e._tag === tag && ok(e))?.at
   const from = command._tag === "RequestReview"
     ? (last("Resolved") ?? last("Closed"))
     : last("ReviewDecided", (e) => e._tag === "ReviewDecided" && e.stage === "review")
-  if (from === undefined) return Result.succeed(command) // decide refuses it: nothing to review yet
+  // Nothing to review yet: decide refuses the request on the petition's status before it looks at
+  // the window, so a request without one is taken as in time.
+  if (from === undefined) return Result.succeed({ ...command, windowEndsAt: given ?? command.at })
   const calendar = lookupCalendar(context.calendars, reviews.calendar)
   if (Result.isFailure(calendar)) return Result.fail(calendar.failure)
   const ends = calendar.success.add(from, reviews.requestWithin)
@@ -286,13 +299,12 @@ const withReviewWindow = (
  */
 const extensionRefusal = (
   state: PetitionState,
-  history: ReadonlyArray<PetitionEvent>,
   context: StepContext,
-  command: CommandOf<"Extend">
+  command: CommandOf<"Extend">,
+  evaluation: Result.Result<ClockEvaluation, ClockError>
 ): ExtensionRefused | InvalidDuration | ClockError | undefined => {
   const amount = parseDuration(command.amount)
   if (Result.isFailure(amount)) return amount.failure
-  const evaluation = evaluateAt(state, history, context, command.at)
   if (Result.isFailure(evaluation)) return evaluation.failure
   const clock = evaluation.success.clocks.find((c) => c.key === command.clock) ??
     evaluation.success.clocks.find((c) => c.name === command.clock)
