@@ -2,7 +2,7 @@
  * For callers who do not use Effect: one object with async methods over one ManagedRuntime.
  * Errors arrive as real `Error` instances with a `_tag` and a readable `message`.
  */
-import { Effect, Fiber, Layer, ManagedRuntime, Result } from "effect"
+import { Effect, Layer, ManagedRuntime, Result } from "effect"
 import type { Directory } from "../directory/index.js"
 import { loadDirectory } from "../directory/index.js"
 import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index.js"
@@ -16,7 +16,7 @@ import type { ClockEvaluation } from "../clocks/index.js"
 import type { EngineCommand, EngineOptions, Handled, PetitionView, RelayReport, TickReport } from "./engine.js"
 import { decodeEngineCommand, Engine, layer as engineLayer } from "./engine.js"
 import type { SchedulerOptions } from "./scheduler.js"
-import { runScheduler } from "./scheduler.js"
+import { schedulerLayer } from "./scheduler.js"
 import type { Viewer } from "./viewer.js"
 
 export interface MinyiOptions {
@@ -86,16 +86,14 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
   const given = options.notifiers
   const notifiers = given === undefined || isNotifierLayer(given) ? given : Notifiers.layerByChannel(given)
   const ports = Layer.merge(options.store ?? Storage.layerMemory(), notifiers ?? options.notifier ?? Notifiers.layerConsole)
-  const layer = engineLayer({ ...options.engine, directory, packs }).pipe(Layer.provideMerge(ports))
-  const runtime = ManagedRuntime.make(layer as Layer.Layer<Engine | Outbox, never>)
+  const engine = engineLayer({ ...options.engine, directory, packs }).pipe(Layer.provideMerge(ports))
+  // The scheduler lives in the runtime's scope: disposing the runtime stops it.
+  const scheduled = options.scheduler === undefined || options.scheduler === false
+    ? engine
+    : Layer.merge(engine, schedulerLayer(options.scheduler === true ? {} : options.scheduler).pipe(Layer.provide(engine)))
+  const runtime = ManagedRuntime.make(scheduled)
   const run = <A, E>(f: (engine: Engine["Service"]) => Effect.Effect<A, E>): Promise<A> =>
     runtime.runPromise(Engine.use(f))
-
-  let scheduler: Fiber.Fiber<unknown, unknown> | undefined
-  if (options.scheduler !== undefined && options.scheduler !== false) {
-    const schedulerOptions = options.scheduler === true ? {} : options.scheduler
-    scheduler = runtime.runFork(runScheduler(schedulerOptions))
-  }
 
   return {
     directory,
@@ -112,9 +110,6 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     query: (viewer, request) => run((e) => e.query(viewer, request)),
     readIdentity: (viewer, id, reason, at) => run((e) => e.readIdentity(viewer, id, reason, at)),
     deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
-    dispose: async () => {
-      if (scheduler !== undefined) await runtime.runPromise(Fiber.interrupt(scheduler))
-      await runtime.dispose()
-    }
+    dispose: () => runtime.dispose()
   }
 }

@@ -1,4 +1,4 @@
-import { Context, Effect, Fiber, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
@@ -10,7 +10,7 @@ import {
   notifyFailed,
   Outbox,
   rulePackPresets,
-  runScheduler,
+  schedulerLayer,
   sampleDirectory,
   SentNotifications,
   Storage
@@ -101,14 +101,15 @@ describe("the scheduler", () => {
       yield* TestClock.setTime(T0)
       const engine = yield* Engine
       yield* engine.handleJson(submit("p-s", "2026-03-02T09:00:00+08:00"))
-      const fiber = yield* Effect.forkChild(runScheduler({ pollMs: 60_000 }))
-      yield* TestClock.adjust("9 minutes")
-      const before = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
-      yield* TestClock.adjust("2 minutes")
-      const after = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
-      const sent = yield* (yield* SentNotifications).all
-      yield* Fiber.interrupt(fiber)
-      return { before, after, sent }
+      // The scheduler runs for as long as the scope of the layer that starts it.
+      return yield* Effect.gen(function*() {
+        yield* TestClock.adjust("9 minutes")
+        const before = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
+        yield* TestClock.adjust("2 minutes")
+        const after = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
+        const sent = yield* (yield* SentNotifications).all
+        return { before, after, sent }
+      }).pipe(Effect.provide(schedulerLayer({ pollMs: 60_000 })))
     })
     const out = await Effect.runPromise(
       program.pipe(
