@@ -3,6 +3,7 @@
 // interleaved rounds in one run, and the ratio of the medians printed. Target: ≤ 1.3×.
 import { bench, describe } from "vitest"
 import { createMinyi, rulePackPresets, sampleDirectory } from "../src/index.js"
+import { sampleSubmit } from "../test/engine/support.js"
 
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 const unit = "dept.urban-management"
@@ -14,19 +15,7 @@ const ROUNDS = 7
 const minyi = createMinyi({ directory: sampleDirectory(), rulePack: rulePackPresets["futian-10-30-24"] })
 let clock = T0
 
-const submit = (id: string) =>
-  minyi.handle({
-    _tag: "Submit",
-    petitionId: id,
-    at: clock,
-    actor: { kind: "petitioner" },
-    petitioner: { anonymous: true },
-    channel: "channel.hotline",
-    category: "city-management.sanitation.refuse-odour",
-    jurisdiction: "community.yuanling.hongli",
-    title: "垃圾站异味",
-    content: "异味"
-  })
+const submit = (id: string) => minyi.handle(sampleSubmit(id, clock))
 
 const contact = (id: string) =>
   minyi.handle({ _tag: "Contact", petitionId: id, at: (clock += 1_000), actor: { kind: "unit", id: unit }, unit, method: "phone" })

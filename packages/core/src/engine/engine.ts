@@ -9,6 +9,8 @@
  * petitions kept between commands). This one puts them together.
  */
 import { Effect, Layer } from "effect"
+import type { Notifier, SentNotifications, Storage as StoragePorts } from "../ports/index.js"
+import { Notifiers, Storage } from "../ports/index.js"
 import type { EngineOptions } from "./api.js"
 import { Engine } from "./api.js"
 import { makeEngineContext } from "./context.js"
@@ -52,3 +54,17 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
 
 /** The engine as a layer over the storage ports and a notifier. */
 export const layer = (options: EngineOptions) => Layer.effect(Engine, makeEngine(options))
+
+/**
+ * The engine over fresh in-memory storage, for tests, examples and trials: with a recording
+ * notifier (read what was sent from `SentNotifications`), or the notifier given. The storage ports
+ * are provided too, so a program can look at timers, the outbox or the read models directly.
+ */
+export function layerMemory(options: EngineOptions): Layer.Layer<Engine | StoragePorts | Notifier | SentNotifications>
+export function layerMemory(options: EngineOptions, notifier: Layer.Layer<Notifier>): Layer.Layer<Engine | StoragePorts | Notifier>
+export function layerMemory(
+  options: EngineOptions,
+  notifier: Layer.Layer<Notifier> | Layer.Layer<Notifier | SentNotifications> = Notifiers.layerMemory
+): Layer.Layer<Engine | StoragePorts | Notifier> {
+  return layer(options).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), notifier)))
+}

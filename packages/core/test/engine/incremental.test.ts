@@ -5,11 +5,11 @@ import { Effect, Layer, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { EngineCommand, RulePackRegistry } from "../../src/index.js"
-import { Engine, engineLayer, evaluateClocks, makeCalendars, makeEngine, Notifiers, packFor, Storage } from "../../src/index.js"
+import { Engine, evaluateClocks, makeCalendars, makeEngine, Notifiers, packFor, Storage } from "../../src/index.js"
 import { clockSubject } from "../../src/engine/facts.js"
 import futian from "../../src/presets/futian-10-30-24.json" with { type: "json" }
 import statutory from "../../src/presets/xinfang-statutory.json" with { type: "json" }
-import { directory, publishedPacks } from "./support.js"
+import { directory, memoryEngine, publishedPacks, sampleSubmit } from "./support.js"
 
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 const min = 60_000
@@ -41,18 +41,7 @@ const packsByName: Record<string, RulePackRegistry> = {
   changing: publishedPacks(changing)
 }
 
-const submit = (id: string): EngineCommand => ({
-  _tag: "Submit",
-  petitionId: id,
-  at: T0,
-  actor: { kind: "petitioner" },
-  petitioner: { anonymous: true },
-  channel: "channel.hotline",
-  category: "city-management.sanitation.refuse-odour",
-  jurisdiction: "community.yuanling.hongli",
-  title: "垃圾站异味",
-  content: "异味"
-})
+const submit = (id: string) => sampleSubmit(id, T0)
 
 type Move = { readonly kind: string; readonly gap: number }
 
@@ -90,11 +79,6 @@ const moves = fc.array(
   { minLength: 1, maxLength: 14 }
 )
 
-const engineOn = (packs: RulePackRegistry, petitionCache: number | undefined) =>
-  engineLayer({ directory, packs, ...(petitionCache === undefined ? {} : { petitionCache }) }).pipe(
-    Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))
-  )
-
 /** Runs the moves; after each, the engine's clocks at a few instants and the oracle's, side by side. */
 const play = (packs: RulePackRegistry, script: ReadonlyArray<Move>, petitionCache?: number) =>
   Effect.gen(function*() {
@@ -124,7 +108,7 @@ const play = (packs: RulePackRegistry, script: ReadonlyArray<Move>, petitionCach
       }
     }
     return { outcomes, comparisons, history: yield* engine.history(id) }
-  }).pipe(Effect.provide(engineOn(packs, petitionCache)))
+  }).pipe(Effect.provide(memoryEngine(packs, petitionCache === undefined ? {} : { petitionCache })))
 
 describe("engine: the kept petition and its folded clocks answer as the whole history does", () => {
   for (const name of Object.keys(packsByName)) {

@@ -4,23 +4,12 @@ import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { Engine, engineLayer, EventStore, Notifiers, Storage, VersionConflict } from "../../src/index.js"
 import futian from "../../src/presets/futian-10-30-24.json" with { type: "json" }
-import { directory, publishedPacks } from "./support.js"
+import { directory, publishedPacks, sampleSubmit } from "./support.js"
 
 const packs = publishedPacks(futian)
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 
-const submit = {
-  _tag: "Submit" as const,
-  petitionId: "p-race",
-  at: T0,
-  actor: { kind: "petitioner" as const },
-  petitioner: { anonymous: true },
-  channel: "channel.hotline",
-  category: "city-management.sanitation.refuse-odour",
-  jurisdiction: "community.yuanling.hongli",
-  title: "垃圾站异味",
-  content: "异味"
-}
+const submit = sampleSubmit("p-race", T0)
 
 /** An engine whose store loses the race for the first `losses` appends (another writer got there first). */
 const racing = (losses: number, maxAttempts: number) => {
