@@ -1,7 +1,8 @@
 export { AppliesWhen, ClockPolicy, EventMatch, ExtensionRule, LimitOverride, Warning } from "./policy.js"
 export type { ClockPolicyJson } from "./policy.js"
 export { ExtensionRefused } from "./errors.js"
-export { checkExtension, clockApplies, clocksOfFold, effectiveLimit, evaluateClocks, foldClockEvents, startClockFold } from "./evaluate.js"
+export { clockApplies, clocksOfFold, effectiveLimit, evaluateClocks, foldClockEvents, startClockFold } from "./evaluate.js"
+export { checkExtension } from "./extensions.js"
 export type {
   ClockError,
   ClockEvaluation,
