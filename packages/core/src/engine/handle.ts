@@ -135,9 +135,10 @@ export const makeHandle = (ctx: EngineContext) => {
   })
 
   /** Runs `run` again from a fresh load while it meets concurrent writes, up to `maxAttempts` times. */
+  const schedule = contention(ctx.maxAttempts)
   const withRetry = <A>(petitionId: string, run: Effect.Effect<A, HandleError | VersionConflict>): Effect.Effect<A, HandleError> =>
     run.pipe(
-      Effect.retry({ schedule: contention(ctx.maxAttempts), while: (error) => error._tag === "VersionConflict" }),
+      Effect.retry({ schedule, while: (error) => error._tag === "VersionConflict" }),
       Effect.catchTag("VersionConflict", () =>
         Effect.fail(
           new TooMuchContention({

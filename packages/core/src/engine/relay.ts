@@ -35,7 +35,6 @@ export const makeRelay = (ctx: EngineContext, handling: ReturnType<typeof makeHa
 
   const relay = Effect.fn("Engine.relay")(function*(at?: Instant) {
     const now = at ?? (yield* Clock.currentTimeMillis)
-    yield* Effect.annotateCurrentSpan({ now })
     const unrecorded: Array<RelayReport["unrecorded"][number]> = []
     // One dead letter that cannot be recorded must not stop the deliveries of everyone else.
     const record = Effect.fnUntraced(function*(dead: DeadLetter) {

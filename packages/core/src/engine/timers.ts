@@ -27,7 +27,6 @@ export const makeTimers = (ctx: EngineContext, handling: ReturnType<typeof makeH
 
   const tick = Effect.fn("Engine.tick")(function*(at?: Instant) {
     const now = at ?? (yield* Clock.currentTimeMillis)
-    yield* Effect.annotateCurrentSpan({ now })
     let fired = 0
     let events = 0
     const actions: Array<FiredAction> = []
