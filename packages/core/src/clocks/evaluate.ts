@@ -128,28 +128,27 @@ const guarded = <A>(f: () => A): Result.Result<A, ClockError> => {
   }
 }
 
-/** A fold of no events: the applicable policies, their calendars and limits, for this subject. */
-export const startClockFold = (
-  input: Omit<EvaluateClocksInput, "events" | "now">
-): Result.Result<ClockFold, ClockError> =>
-  guarded(() => {
-    const runs = new Map<string, Run>()
-    const perPolicy: Array<{ policy: ClockPolicy; calendar: Calendar; limit: Duration }> = []
-    for (const policy of input.policies) {
-      if (!clockApplies(policy.appliesWhen, input.subject)) continue
-      const calendar = unwrap(lookupCalendar(input.calendars, policy.calendar))
-      const limit = effectiveLimit(policy, input.subject)
-      perPolicy.push({ policy, calendar, limit })
-      if ((policy.per ?? "petition") === "petition") runs.set(policy.name, freshRun(policy.name, policy, calendar, limit))
-    }
-    return { ...input, count: 0, latestAt: 0, runs, perPolicy, responsible: undefined }
-  })
+/** The runs a fold starts with; throws (Thrown) on a calendar the pack does not define. */
+const begin = (input: Omit<EvaluateClocksInput, "events" | "now">): ClockFold & { readonly runs: Map<string, Run> } => {
+  const runs = new Map<string, Run>()
+  const perPolicy: Array<{ policy: ClockPolicy; calendar: Calendar; limit: Duration }> = []
+  for (const policy of input.policies) {
+    if (!clockApplies(policy.appliesWhen, input.subject)) continue
+    const calendar = unwrap(lookupCalendar(input.calendars, policy.calendar))
+    const limit = effectiveLimit(policy, input.subject)
+    perPolicy.push({ policy, calendar, limit })
+    if ((policy.per ?? "petition") === "petition") runs.set(policy.name, freshRun(policy.name, policy, calendar, limit))
+  }
+  return { subject: input.subject, policies: input.policies, calendars: input.calendars, count: 0, latestAt: 0, runs, perPolicy, responsible: undefined }
+}
 
-const foldInto = (runs: Map<string, Run>, fold: ClockFold, events: Iterable<ClockEvent>): ClockFold => {
+/** Folds `events` up to the first one after `until` into `runs`, which the caller owns. */
+const foldInto = (runs: Map<string, Run>, fold: ClockFold, events: ReadonlyArray<ClockEvent>, until: Instant): ClockFold => {
   let responsible = fold.responsible
   let count = fold.count
   let latestAt = fold.latestAt
   for (const e of events) {
+    if (e.at > until) break
     for (const [key, run] of runs) {
       apply(run, e, responsible)
       // A reset ends a per-unit instance; the next start event creates it anew.
@@ -163,31 +162,30 @@ const foldInto = (runs: Map<string, Run>, fold: ClockFold, events: Iterable<Cloc
   return { ...fold, runs, responsible, count, latestAt }
 }
 
+/** The clocks of `runs` (which `statusOf` may mark breached: the caller's own) as of `now`. */
+const statuses = (runs: Iterable<Run>, now: Instant, responsible: string | undefined): ClockEvaluation => {
+  const clocks: Array<ClockStatus> = []
+  const nextWakeups: Array<Wakeup> = []
+  for (const run of runs) {
+    const { status, wakeups } = statusOf(run, now, responsible)
+    clocks.push(status)
+    for (const w of wakeups) if (w.at > now) nextWakeups.push(w)
+  }
+  nextWakeups.sort((a, b) => a.at - b.at)
+  return { clocks, nextWakeups }
+}
+
+/** A fold of no events: the applicable policies, their calendars and limits, for this subject. */
+export const startClockFold = (input: Omit<EvaluateClocksInput, "events" | "now">): Result.Result<ClockFold, ClockError> =>
+  guarded(() => begin(input))
+
 /** The fold after `events` more, in stream order. */
 export const foldClockEvents = (fold: ClockFold, events: ReadonlyArray<ClockEvent>): Result.Result<ClockFold, ClockError> =>
-  events.length === 0 ? Result.succeed(fold) : guarded(() => foldInto(copyRuns(fold.runs), fold, events))
+  events.length === 0 ? Result.succeed(fold) : guarded(() => foldInto(copyRuns(fold.runs), fold, events, Number.POSITIVE_INFINITY))
 
-/** The clocks of a fold as of `now`, which must not be before the last event folded in. */
+/** The clocks of a fold as of `now`, which must not be before the latest event folded in. */
 export const clocksOfFold = (fold: ClockFold, now: Instant): Result.Result<ClockEvaluation, ClockError> =>
-  guarded(() => {
-    const clocks: Array<ClockStatus> = []
-    const nextWakeups: Array<Wakeup> = []
-    // statusOf records a breach it catches up on: it works on copies.
-    for (const run of copyRuns(fold.runs).values()) {
-      const { status, wakeups } = statusOf(run, now, fold.responsible)
-      clocks.push(status)
-      nextWakeups.push(...wakeups.filter((w) => w.at > now))
-    }
-    nextWakeups.sort((a, b) => a.at - b.at)
-    return { clocks, nextWakeups }
-  })
-
-function* until(events: ReadonlyArray<ClockEvent>, now: Instant): Generator<ClockEvent> {
-  for (const e of events) {
-    if (e.at > now) return
-    yield e
-  }
-}
+  guarded(() => statuses(copyRuns(fold.runs).values(), now, fold.responsible))
 
 /**
  * Evaluates every clock of every applicable policy over a petition's history at `now`. Pure: the
@@ -195,9 +193,10 @@ function* until(events: ReadonlyArray<ClockEvent>, now: Instant): Generator<Cloc
  * stream's order); events after `now` are ignored. This is the whole-history oracle the engine's
  * incremental folds are tested against.
  */
-export const evaluateClocks = (input: EvaluateClocksInput): Result.Result<ClockEvaluation, ClockError> => {
-  const started = startClockFold(input)
-  if (Result.isFailure(started)) return Result.fail(started.failure)
-  const folded = guarded(() => foldInto(copyRuns(started.success.runs), started.success, until(input.events, input.now)))
-  return Result.isFailure(folded) ? Result.fail(folded.failure) : clocksOfFold(folded.success, input.now)
-}
+export const evaluateClocks = (input: EvaluateClocksInput): Result.Result<ClockEvaluation, ClockError> =>
+  guarded(() => {
+    const start = begin(input)
+    // The runs are this call's own: no copies.
+    const folded = foldInto(start.runs, start, input.events, input.now)
+    return statuses(start.runs.values(), input.now, folded.responsible)
+  })
