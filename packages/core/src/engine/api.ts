@@ -33,7 +33,7 @@ export interface EngineOptions {
   readonly repeats?: { readonly windowMs: number; readonly categoryDepth: number; readonly merge: boolean }
   /**
    * Petitions whose decoded history, state and clocks this instance keeps between commands
-   * (default 10,000; 0 keeps none). Each use reads only the events after the kept version, so
+   * (default 1,000; 0 keeps none). Each use reads only the events after the kept version, so
    * writes by other instances are seen; the least recently used petition is dropped first.
    */
   readonly petitionCache?: number

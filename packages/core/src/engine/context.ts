@@ -88,7 +88,7 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
       : Result.succeed(pack)
   }
 
-  const cache = makePetitionCache(options.petitionCache ?? 10_000)
+  const cache = makePetitionCache(options.petitionCache ?? 1_000)
 
   const decodeRows = Effect.fnUntraced(function*(petitionId: string, rows: ReadonlyArray<StoredEvent>) {
     const events: Array<PetitionEvent> = []
