@@ -60,15 +60,15 @@ const orThrow = <A, E>(result: Result.Result<A, E>): A => {
 }
 
 const isDirectory = (d: unknown): d is Directory =>
-  typeof d === "object" && d !== null && typeof (d as Directory).unit === "function" && "dispatchCentre" in d
+  typeof d === "object" && d !== null && "unit" in d && typeof d.unit === "function" && "dispatchCentre" in d
 
 const isRegistry = (r: unknown): r is RulePackRegistry =>
-  typeof r === "object" && r !== null && Array.isArray((r as RulePackRegistry).versions) && "packId" in r
+  typeof r === "object" && r !== null && "versions" in r && Array.isArray(r.versions) && "packId" in r
 
 const isNotifierLayer = (n: NonNullable<MinyiOptions["notifiers"]>): n is Layer.Layer<Notifier, unknown> => Layer.isLayer(n)
 
 const isPack = (r: unknown): r is RulePack =>
-  typeof r === "object" && r !== null && Array.isArray((r as RulePack).routing) && "document" in r
+  typeof r === "object" && r !== null && "routing" in r && Array.isArray(r.routing) && "document" in r
 
 /**
  * Creates a minyi engine. Throws (synchronously) an `InvalidInput`, `RulePackInvalid` or
@@ -99,7 +99,7 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     directory,
     handle: (command) =>
       run((e) => {
-        const typed = typeof command === "object" && command !== null && typeof (command as { at?: unknown }).at === "number"
+        const typed = typeof command === "object" && command !== null && "at" in command && typeof command.at === "number"
         return Effect.fromResult(decodeEngineCommand(command, typed ? "typed" : "json")).pipe(Effect.flatMap(e.handle))
       }),
     tick: (at) => run((e) => e.tick(at)),
