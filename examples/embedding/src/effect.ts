@@ -1,26 +1,15 @@
-import {
-  Engine,
-  engineLayer,
-  emptyRegistry,
-  loadRulePack,
-  Notifiers,
-  publish,
-  rulePackPresets,
-  sampleDirectory,
-  Storage
-} from "@minyi/core"
-import { Effect, Layer, Result } from "effect"
+import { Engine, engineLayerMemory, emptyRegistry, loadRulePack, Notifiers, publish, rulePackPresets, sampleDirectory } from "@minyi/core"
+import { Effect, Result } from "effect"
 
 const directory = sampleDirectory()
 // Publish the pack versions; each petition stays pinned to the version in force when received.
 const pack = Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory }))
 const packs = Result.getOrThrow(publish(emptyRegistry, pack, { directory }))
 
-// The engine needs the storage ports and a notifier: swap Storage.layerMemory() for
-// SqliteStore.layer({ path }) or PgStore.layer({ connectionString }) in production.
-export const MinyiLive = engineLayer({ directory, packs, workerId: "portal-1" }).pipe(
-  Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerConsole))
-)
+// The engine over in-memory storage, notifying on the console. In production the engine needs
+// durable storage ports instead: engineLayer(options).pipe(Layer.provideMerge(Layer.merge(
+// SqliteStore.layer({ path }) — or PgStore.layer({ connectionString }) — , your notifier))).
+export const MinyiLive = engineLayerMemory({ directory, packs, workerId: "portal-1" }, Notifiers.layerConsole)
 
 export const effectExample = Effect.gen(function*() {
   const engine = yield* Engine

@@ -1,43 +1,29 @@
 // The engine with in-memory ports: commands per second end to end (load, decide, rules, clocks,
 // append), and what a tick costs when 1M petitions are open and nothing — or 10k — is due.
 // A tick must not scan the open petitions: compare it with a scan over the same 1M timers.
-import { Effect, Layer, Result } from "effect"
+import { Effect, Result } from "effect"
 import { bench, describe } from "vitest"
 import {
   CLOCK_TIMER,
   Engine,
-  engineLayer,
+  engineLayerMemory,
   emptyRegistry,
   loadRulePack,
-  Notifiers,
   publish,
   rulePackPresets,
   sampleDirectory,
-  Storage,
   Timers
 } from "../src/index.js"
+import { sampleSubmit } from "../test/engine/support.js"
 
 const directory = sampleDirectory()
 const packs = Result.getOrThrow(
   publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory })
 )
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
-const layer = engineLayer({ directory, packs, batchSize: 1000 }).pipe(
-  Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))
-)
+const layer = engineLayerMemory({ directory, packs, batchSize: 1000 })
 
-const submit = (id: string, at: number) => ({
-  _tag: "Submit" as const,
-  petitionId: id,
-  at,
-  actor: { kind: "petitioner" as const },
-  petitioner: { anonymous: true },
-  channel: "channel.hotline",
-  category: "city-management.sanitation.refuse-odour",
-  jurisdiction: "community.yuanling.hongli",
-  title: "垃圾站异味",
-  content: "异味"
-})
+const submit = sampleSubmit
 
 // One runtime per benchmark group, built once; each bench iteration runs one program on it.
 const runtimeOf = async () => {

@@ -382,11 +382,12 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
 
     const eventStore = EventStore.of({
       append,
-      readStream: (streamId) =>
+      readStream: (streamId, options) =>
         eventRows(
           `reading ${streamId}`,
-          "SELECT position, event_id, stream_id, version, type, at, data FROM minyi_events WHERE stream_id = $1 ORDER BY version",
-          [streamId]
+          "SELECT position, event_id, stream_id, version, type, at, data FROM minyi_events WHERE stream_id = $1 AND ($2::integer IS NULL OR version > $2) ORDER BY version",
+          // Without afterVersion every row, even one whose version is corrupt, so that it is reported.
+          [streamId, options?.afterVersion === undefined ? null : Math.max(0, Math.floor(options.afterVersion))]
         ).pipe(Effect.map((rs) => rs.map(toEvent))),
       readAll: (afterPosition, limit) =>
         eventRows(

@@ -204,7 +204,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     insertIdempotencyKey: db.prepare("INSERT INTO idempotency (key, stream_id, previous_version, version) VALUES (?, ?, ?, ?)"),
     streamVersion: db.prepare("SELECT max(version) AS v FROM events WHERE stream_id = ?"),
     insertEvent: db.prepare("INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
-    readStream: db.prepare("SELECT * FROM events WHERE stream_id = ? ORDER BY version"),
+    readStream: db.prepare("SELECT * FROM events WHERE stream_id = ? AND (? IS NULL OR version > ?) ORDER BY version"),
     readAll: db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
     insertMessage: db.prepare("INSERT INTO outbox (id, stream_id, message, created_at, available_at) VALUES (?, ?, ?, ?, ?)"),
     scheduleTimer: db.prepare(
@@ -372,7 +372,12 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
           return Result.isFailure(decoded) ? Effect.fail(decoded.failure) : enqueue(decoded.success)
         })
       }),
-    readStream: (streamId) => run(() => (sql.readStream.all(streamId) as Array<Row>).map(toEvent)),
+    readStream: (streamId, options) =>
+      run(() => {
+        // Without afterVersion every row, even one whose version is corrupt, so that it is reported.
+        const after = options?.afterVersion === undefined ? null : Math.max(0, Math.floor(options.afterVersion))
+        return (sql.readStream.all(streamId, after, after) as Array<Row>).map(toEvent)
+      }),
     readAll: (after, limit) => run(() => (sql.readAll.all(after, clampPageLimit(limit)) as Array<Row>).map(toEvent)),
     findByIdempotencyKey: (key) => run(() => Option.fromUndefinedOr(findKey(key)))
   })

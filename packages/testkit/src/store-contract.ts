@@ -102,6 +102,18 @@ export const storeContract = (harness: StoreHarness): void => {
           })
         ))
 
+      it("reads only the events after a version, for a reader that kept the stream up to it", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            yield* store.append(batch("p1", 0, [newEvent("e1"), newEvent("e2"), newEvent("e3")]))
+            expect((yield* store.readStream("p1", { afterVersion: 1 })).map((e) => [e.eventId, e.version])).toEqual([["e2", 2], ["e3", 3]])
+            expect(yield* store.readStream("p1", { afterVersion: 3 })).toEqual([])
+            expect((yield* store.readStream("p1", { afterVersion: 0 })).map((e) => e.eventId)).toEqual(["e1", "e2", "e3"])
+            expect(yield* store.readStream("unknown", { afterVersion: 2 })).toEqual([])
+          })
+        ))
+
       it("refuses a stale expected version with VersionConflict and writes nothing", () =>
         run(
           Effect.gen(function* () {

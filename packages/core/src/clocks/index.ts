@@ -1,11 +1,13 @@
 export { AppliesWhen, ClockPolicy, EventMatch, ExtensionRule, LimitOverride, Warning } from "./policy.js"
 export type { ClockPolicyJson } from "./policy.js"
 export { ExtensionRefused } from "./errors.js"
-export { checkExtension, clockApplies, effectiveLimit, evaluateClocks } from "./evaluate.js"
+export { clockApplies, clocksOfFold, effectiveLimit, evaluateClocks, foldClockEvents, startClockFold } from "./evaluate.js"
+export { checkExtension } from "./extensions.js"
 export type {
   ClockError,
   ClockEvaluation,
   ClockEvent,
+  ClockFold,
   ClockState,
   ClockStatus,
   ClockSubject,

@@ -2,7 +2,7 @@
  * For callers who do not use Effect: one object with async methods over one ManagedRuntime.
  * Errors arrive as real `Error` instances with a `_tag` and a readable `message`.
  */
-import { Effect, Fiber, Layer, ManagedRuntime, Result } from "effect"
+import { Effect, Layer, ManagedRuntime, Result } from "effect"
 import type { Directory } from "../directory/index.js"
 import { loadDirectory } from "../directory/index.js"
 import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index.js"
@@ -16,7 +16,7 @@ import type { ClockEvaluation } from "../clocks/index.js"
 import type { EngineCommand, EngineOptions, Handled, PetitionView, RelayReport, TickReport } from "./engine.js"
 import { decodeEngineCommand, Engine, layer as engineLayer } from "./engine.js"
 import type { SchedulerOptions } from "./scheduler.js"
-import { runScheduler } from "./scheduler.js"
+import { schedulerLayer } from "./scheduler.js"
 import type { Viewer } from "./viewer.js"
 
 export interface MinyiOptions {
@@ -63,15 +63,15 @@ const orThrow = <A, E>(result: Result.Result<A, E>): A => {
 }
 
 const isDirectory = (d: unknown): d is Directory =>
-  typeof d === "object" && d !== null && typeof (d as Directory).unit === "function" && "dispatchCentre" in d
+  typeof d === "object" && d !== null && "unit" in d && typeof d.unit === "function" && "dispatchCentre" in d
 
 const isRegistry = (r: unknown): r is RulePackRegistry =>
-  typeof r === "object" && r !== null && Array.isArray((r as RulePackRegistry).versions) && "packId" in r
+  typeof r === "object" && r !== null && "versions" in r && Array.isArray(r.versions) && "packId" in r
 
 const isNotifierLayer = (n: NonNullable<MinyiOptions["notifiers"]>): n is Layer.Layer<Notifier, unknown> => Layer.isLayer(n)
 
 const isPack = (r: unknown): r is RulePack =>
-  typeof r === "object" && r !== null && Array.isArray((r as RulePack).routing) && "document" in r
+  typeof r === "object" && r !== null && "routing" in r && Array.isArray(r.routing) && "document" in r
 
 /**
  * Creates a minyi engine. Throws (synchronously) an `InvalidInput`, `RulePackInvalid` or
@@ -93,22 +93,20 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
       Object.fromEntries(Object.entries(given).map(([channel, n]) => [channel, typeof n === "function" ? Notifiers.fromPromise(channel, n) : n]))
     )
   const ports = Layer.merge(options.store ?? Storage.layerMemory(), notifiers ?? options.notifier ?? Notifiers.layerConsole)
-  const layer = engineLayer({ ...options.engine, directory, packs }).pipe(Layer.provideMerge(ports))
-  const runtime = ManagedRuntime.make(layer as Layer.Layer<Engine | Outbox, never>)
+  const engine = engineLayer({ ...options.engine, directory, packs }).pipe(Layer.provideMerge(ports))
+  // The scheduler lives in the runtime's scope: disposing the runtime stops it.
+  const scheduled = options.scheduler === undefined || options.scheduler === false
+    ? engine
+    : Layer.merge(engine, schedulerLayer(options.scheduler === true ? {} : options.scheduler).pipe(Layer.provide(engine)))
+  const runtime = ManagedRuntime.make(scheduled)
   const run = <A, E>(f: (engine: Engine["Service"]) => Effect.Effect<A, E>): Promise<A> =>
     runtime.runPromise(Engine.use(f))
-
-  let scheduler: Fiber.Fiber<unknown, unknown> | undefined
-  if (options.scheduler !== undefined && options.scheduler !== false) {
-    const schedulerOptions = options.scheduler === true ? {} : options.scheduler
-    scheduler = runtime.runFork(runScheduler(schedulerOptions))
-  }
 
   return {
     directory,
     handle: (command) =>
       run((e) => {
-        const typed = typeof command === "object" && command !== null && typeof (command as { at?: unknown }).at === "number"
+        const typed = typeof command === "object" && command !== null && "at" in command && typeof command.at === "number"
         return Effect.fromResult(decodeEngineCommand(command, typed ? "typed" : "json")).pipe(Effect.flatMap(e.handle))
       }),
     tick: (at) => run((e) => e.tick(at)),
@@ -119,9 +117,6 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     query: (viewer, request) => run((e) => e.query(viewer, request)),
     readIdentity: (viewer, id, reason, at) => run((e) => e.readIdentity(viewer, id, reason, at)),
     deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
-    dispose: async () => {
-      if (scheduler !== undefined) await runtime.runPromise(Fiber.interrupt(scheduler))
-      await runtime.dispose()
-    }
+    dispose: () => runtime.dispose()
   }
 }

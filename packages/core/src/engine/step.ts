@@ -5,50 +5,37 @@
  * The shell (engine.ts) loads, calls this, and appends the outcome atomically.
  */
 import { Result, Schema } from "effect"
-import type { Calendars } from "../calendar/index.js"
-import type { ClockEvaluation, ClockStatus } from "../clocks/index.js"
-import { checkExtension, evaluateClocks, ExtensionRefused } from "../clocks/index.js"
+import type { ClockEvaluation, ClockFold, ClockStatus } from "../clocks/index.js"
+import { checkExtension, ExtensionRefused } from "../clocks/index.js"
 import type { ClockError } from "../clocks/index.js"
 import type { InvalidDuration } from "../calendar/index.js"
 import { lookupCalendar, parseDuration } from "../calendar/index.js"
-import type { Directory } from "../directory/index.js"
 import type { CommandOf, PetitionCommand, PetitionEvent, PetitionRefusal, PetitionState } from "../petition/index.js"
 import { decide, evolve } from "../petition/index.js"
 import type { OutboxMessage } from "../ports/index.js"
-import type { RuleAction } from "../rules/actions-eval.js"
-import { escalate, route } from "../rules/actions-eval.js"
-import type { RuleFacts, RulePack } from "../rules/index.js"
+import type { RuleFacts } from "../rules/index.js"
 import { triggerFromEvent } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
-import { clockFacts, clockSubject, petitionFacts } from "../rules/facts.js"
-import { renderTemplate } from "./templates.js"
-import type { TemplatePetition } from "./templates.js"
-import type { Duration } from "../calendar/index.js"
+import { clockFacts, petitionFacts } from "../rules/facts.js"
+import { clocksAt } from "./clocks.js"
+import { consequences } from "./consequences.js"
 
-/** What the engine consults besides the petition: the directory and the petition's pinned pack. */
-export interface StepContext {
-  readonly directory: Directory
-  readonly pack: RulePack
-  readonly calendars: Calendars
-  /** Follow-up commands caused by rules, at most, per step — a guard against rules that feed each other. */
-  readonly maxFollowUps?: number
+export type { FiredAction, StepContext } from "./step-context.js"
+import type { FiredAction, StepContext } from "./step-context.js"
+
+/** A review request whose window the pack may set (`reviews`); without a window it must. */
+export type ReviewRequestInput<T extends "RequestReview" | "RequestReReview"> = Omit<CommandOf<T>, "windowEndsAt"> & {
+  readonly windowEndsAt?: Instant
 }
 
-/** A rule action as it is reported (and printed by `minyi simulate`). */
-export interface FiredAction {
-  readonly at: Instant
-  readonly petitionId: string
-  readonly rule: string
-  readonly packId: string
-  readonly packVersion: string
-  readonly type: RuleAction["type"] | "route" | "watch" | "problem"
-  readonly params: Readonly<Record<string, unknown>>
-  /** Why the action was not carried out, when it was refused (e.g. an escalation to a lower tier). */
-  readonly refused?: string
-}
+/** A command as the step takes it: a review request may leave its window to the pack. */
+export type StepCommand =
+  | Exclude<PetitionCommand, CommandOf<"RequestReview" | "RequestReReview">>
+  | ReviewRequestInput<"RequestReview">
+  | ReviewRequestInput<"RequestReReview">
 
 export type StepCause =
-  | { readonly _tag: "Command"; readonly command: PetitionCommand }
+  | { readonly _tag: "Command"; readonly command: StepCommand }
   | { readonly _tag: "Wake"; readonly now: Instant }
 
 export interface StepOutcome {
@@ -60,6 +47,8 @@ export interface StepOutcome {
   readonly clocks: ClockEvaluation
   /** The earliest instant at which a clock warns or breaches; undefined when nothing is pending. */
   readonly nextWakeAt: Instant | undefined
+  /** The clocks folded over the history and the new events: the next step starts from here. */
+  readonly clockFold: ClockFold
 }
 
 /** Rules fed each other more follow-ups than allowed in one step; the pack needs fixing. */
@@ -74,21 +63,6 @@ export type StepError = PetitionRefusal | ClockError | RuleLoop | ExtensionRefus
 const system = { kind: "system" } as const
 
 const bookkeeping: ReadonlySet<PetitionEvent["_tag"]> = new Set(["NotificationQueued", "RuleActionFailed", "IdentityRead"])
-
-/** Clock evaluation over a history, as of `now`. */
-export const evaluateAt = (
-  state: PetitionState,
-  history: ReadonlyArray<PetitionEvent>,
-  context: StepContext,
-  now: Instant
-): Result.Result<ClockEvaluation, ClockError> =>
-  evaluateClocks({
-    events: history,
-    subject: clockSubject(state, context.directory),
-    policies: context.pack.document.clocks,
-    calendars: context.calendars,
-    now
-  })
 
 const sameBreach = (e: PetitionEvent, c: ClockStatus): boolean =>
   e._tag === "ClockBreached" && e.clock === c.name && e.unit === c.unit && e.dueAt === c.dueAt
@@ -151,13 +125,22 @@ export const step = (
   history: ReadonlyArray<PetitionEvent>,
   state0: PetitionState,
   cause: StepCause,
-  context: StepContext
+  context: StepContext,
+  /** The clocks folded over `history` (or a prefix of it), when the caller kept them. */
+  clockFold?: ClockFold
 ): Result.Result<StepOutcome, StepError> => {
   const { directory, pack } = context
   const now = cause._tag === "Command" ? cause.command.at : cause.now
   const limit = context.maxFollowUps ?? 64
   let state = state0
   const all: Array<PetitionEvent> = [...history]
+  let fold = clockFold
+  const evaluate = (at: Instant): Result.Result<ClockEvaluation, ClockError> => {
+    const answered = clocksAt(fold, state, all, context, at)
+    if (Result.isFailure(answered)) return Result.fail(answered.failure)
+    fold = answered.success.fold
+    return Result.succeed(answered.success.evaluation)
+  }
   const produced: Array<PetitionEvent> = []
   const actions: Array<FiredAction> = []
   const notifications: Array<OutboxMessage> = []
@@ -166,21 +149,25 @@ export const step = (
   // Whatever warned or breached before this instant and is not recorded yet is recorded first —
   // a command that arrives after a deadline, before any timer fired, must not hide the breach.
   if (state.version > 0) {
-    const evaluation = evaluateAt(state, all, context, now)
+    const evaluation = evaluate(now)
     if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
     for (const command of clockRecords(state, all, evaluation.success, now)) queue.push({ command })
   }
   if (cause._tag === "Command") {
-    if (cause.command._tag === "RequestReview" || cause.command._tag === "RequestReReview") {
-      const windowed = withReviewWindow(state, all, context, cause.command)
+    const given = cause.command
+    let command: PetitionCommand
+    if (given._tag === "RequestReview" || given._tag === "RequestReReview") {
+      const windowed = withReviewWindow(state, all, context, given)
       if (Result.isFailure(windowed)) return Result.fail(windowed.failure)
-      cause = { _tag: "Command", command: windowed.success }
+      command = windowed.success
+    } else {
+      command = given
     }
-    if (cause.command._tag === "Extend") {
-      const refused = extensionRefusal(state, all, context, cause.command)
+    if (command._tag === "Extend") {
+      const refused = extensionRefusal(state, context, command, evaluate(command.at))
       if (refused !== undefined) return Result.fail(refused)
     }
-    queue.push({ command: cause.command, primary: true })
+    queue.push({ command, primary: true })
   }
 
   let followUps = 0
@@ -204,7 +191,7 @@ export const step = (
       // Records of what rules did (and who read what) are bookkeeping: rules do not run on them,
       // or a rule without a trigger condition would feed on its own notices.
       if (bookkeeping.has(event._tag)) continue
-      const evaluation = evaluateAt(state, all, context, event.at)
+      const evaluation = evaluate(event.at)
       if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
       const facts: RuleFacts = {
         petition: petitionFacts(state, directory, event.at),
@@ -227,13 +214,14 @@ export const step = (
     }
   }
 
-  const clocks = evaluateAt(state, all, context, now)
+  const clocks = clocksAt(fold, state, all, context, now)
   if (Result.isFailure(clocks)) return Result.fail(clocks.failure)
-  const nextWakeAt = clocks.success.nextWakeups.reduce<Instant | undefined>(
+  const { evaluation, fold: clockFoldAfter } = clocks.success
+  const nextWakeAt = evaluation.nextWakeups.reduce<Instant | undefined>(
     (min, w) => (min === undefined || w.at < min ? w.at : min),
     undefined
   )
-  return Result.succeed({ events: produced, state, actions, notifications, clocks: clocks.success, nextWakeAt })
+  return Result.succeed({ events: produced, state, actions, notifications, clocks: evaluation, nextWakeAt, clockFold: clockFoldAfter })
 }
 
 /** The review window is not set by the pack and the request does not give one. */
@@ -241,9 +229,6 @@ export class ReviewWindowUnknown extends Schema.TaggedError<ReviewWindowUnknown>
   petitionId: Schema.String,
   message: Schema.String
 }) {}
-
-/** A request that leaves its window to the engine carries this instant (the epoch) as `windowEndsAt`. */
-export const WINDOW_FROM_PACK = 0
 
 /**
  * The window a petitioner has to request a review (from the written reply: the resolution, or the
@@ -255,25 +240,28 @@ const withReviewWindow = (
   state: PetitionState,
   history: ReadonlyArray<PetitionEvent>,
   context: StepContext,
-  command: CommandOf<"RequestReview"> | CommandOf<"RequestReReview">
+  command: ReviewRequestInput<"RequestReview"> | ReviewRequestInput<"RequestReReview">
 ): Result.Result<PetitionCommand, ReviewWindowUnknown | ClockError> => {
   const reviews = context.pack.document.reviews
+  const given = command.windowEndsAt
   if (reviews === undefined) {
-    return command.windowEndsAt === WINDOW_FROM_PACK
+    return given === undefined
       ? Result.fail(
           new ReviewWindowUnknown({
             petitionId: state.id,
             message: `规则包 ${context.pack.id}@${context.pack.version} 未规定复查/复核申请期限（reviews），请在命令中给出 windowEndsAt。(The rule pack sets no review window ("reviews"); give windowEndsAt in the command.)`
           })
         )
-      : Result.succeed(command)
+      : Result.succeed({ ...command, windowEndsAt: given })
   }
   const last = (tag: PetitionEvent["_tag"], ok: (e: PetitionEvent) => boolean = () => true) =>
     [...history].reverse().find((e) => e._tag === tag && ok(e))?.at
   const from = command._tag === "RequestReview"
     ? (last("Resolved") ?? last("Closed"))
     : last("ReviewDecided", (e) => e._tag === "ReviewDecided" && e.stage === "review")
-  if (from === undefined) return Result.succeed(command) // decide refuses it: nothing to review yet
+  // Nothing to review yet: decide refuses the request on the petition's status before it looks at
+  // the window, so a request without one is taken as in time.
+  if (from === undefined) return Result.succeed({ ...command, windowEndsAt: given ?? command.at })
   const calendar = lookupCalendar(context.calendars, reviews.calendar)
   if (Result.isFailure(calendar)) return Result.fail(calendar.failure)
   const ends = calendar.success.add(from, reviews.requestWithin)
@@ -287,13 +275,12 @@ const withReviewWindow = (
  */
 const extensionRefusal = (
   state: PetitionState,
-  history: ReadonlyArray<PetitionEvent>,
   context: StepContext,
-  command: CommandOf<"Extend">
+  command: CommandOf<"Extend">,
+  evaluation: Result.Result<ClockEvaluation, ClockError>
 ): ExtensionRefused | InvalidDuration | ClockError | undefined => {
   const amount = parseDuration(command.amount)
   if (Result.isFailure(amount)) return amount.failure
-  const evaluation = evaluateAt(state, history, context, command.at)
   if (Result.isFailure(evaluation)) return evaluation.failure
   const clock = evaluation.success.clocks.find((c) => c.key === command.clock) ??
     evaluation.success.clocks.find((c) => c.name === command.clock)
@@ -308,157 +295,4 @@ const extensionRefusal = (
   }
   const checked = checkExtension(clock, policy, amount.success)
   return Result.isFailure(checked) ? checked.failure : undefined
-}
-
-/**
- * Deadlines that rules set (whistles) run in natural time — a summoned unit must be on site within
- * hours, nights and holidays included; the pack gives a whistle a duration, never a calendar.
- */
-const addDuration = (context: StepContext, at: Instant, duration: Duration): Instant => {
-  const calendar = context.calendars.get("natural")
-  const result = calendar === undefined ? undefined : calendar.add(at, duration)
-  return result !== undefined && Result.isSuccess(result) ? result.success : at
-}
-
-const fired = (at: Instant, petitionId: string, a: { readonly provenance: { readonly packId: string; readonly packVersion: string; readonly ruleId: string } }, type: FiredAction["type"], params: Record<string, unknown>): FiredAction => ({
-  at,
-  petitionId,
-  rule: a.provenance.ruleId,
-  packId: a.provenance.packId,
-  packVersion: a.provenance.packVersion,
-  type,
-  params
-})
-
-/** What the pack says should follow an event: commands to run now, notifications to enqueue. */
-const consequences = (
-  event: PetitionEvent,
-  facts: RuleFacts,
-  context: StepContext,
-  notifications: Array<OutboxMessage>,
-  petition: TemplatePetition
-): Array<{ readonly command: PetitionCommand; readonly action: FiredAction }> => {
-  const { directory, pack } = context
-  const petitionId = event.petitionId
-  const at = event.at
-  const out: Array<{ command: PetitionCommand; action: FiredAction }> = []
-  const base = (ruleRef: { readonly packId: string; readonly packVersion: string; readonly ruleId: string }) => ({
-    petitionId,
-    at,
-    actor: system,
-    rule: { packId: ruleRef.packId, packVersion: ruleRef.packVersion, ruleId: ruleRef.ruleId }
-  })
-
-  if (event._tag === "Submitted") {
-    const decision = route(pack, facts, directory)
-    const provenance = decision.provenance ?? { packId: pack.id, packVersion: pack.version, ruleId: "routing.default-dispatch-centre" }
-    const routed = { provenance }
-    out.push({
-      command: { _tag: "Dispatch", ...base(provenance), lead: decision.lead, coHandlers: decision.coHandlers },
-      action: fired(at, petitionId, routed, "route", { lead: decision.lead, coHandlers: decision.coHandlers })
-    })
-    for (const person of decision.watchers) {
-      out.push({
-        command: { _tag: "AddWatcher", ...base(provenance), person },
-        action: fired(at, petitionId, routed, "watch", { person })
-      })
-    }
-    if (decision.whistle !== undefined) {
-      const whistle = decision.whistle
-      const deadline = addDuration(context, at, whistle.deadline)
-      out.push({
-        command: {
-          _tag: "BlowWhistle",
-          ...base(provenance),
-          whistleId: `${provenance.ruleId}@${event.version}`,
-          unit: decision.lead,
-          summoned: whistle.summon,
-          deadline
-        },
-        action: fired(at, petitionId, routed, "whistle", { summon: whistle.summon, deadline })
-      })
-    }
-  }
-
-  const escalation = escalate(pack, facts, directory)
-  // A rule that matched but could not act (no owner at that tier, nobody to notify) leaves a trace
-  // in the history, so that the gap in the directory or the ladder is seen and fixed.
-  for (const problem of escalation.problems) {
-    const provenance = { packId: pack.id, packVersion: pack.version, ruleId: problem.ruleId }
-    out.push({
-      command: { _tag: "RecordRuleProblem", ...base(provenance), reason: problem.error.message },
-      action: { ...fired(at, petitionId, { provenance }, "problem", { reason: problem.error.message }) }
-    })
-  }
-  for (const action of escalation.actions) {
-    const b = base(action.provenance)
-    switch (action.type) {
-      case "notify": {
-        const message = renderTemplate(pack, action.template, facts, directory, petition)
-        for (const target of action.recipients) {
-          const recipient = `${target.kind}:${target.id}`
-          notifications.push({
-            id: `${petitionId}/${event.version}/${action.provenance.ruleId}/${recipient}`,
-            streamId: petitionId,
-            idempotencyKey: `${action.key}|${recipient}`,
-            channel: "default",
-            recipient,
-            template: action.template,
-            payload: {
-              petitionId,
-              rule: action.provenance.ruleId,
-              packVersion: action.provenance.packVersion,
-              // Notifiers refuse to deliver to the accused unit; they can only if they know it.
-              ...(facts.petition.accusedUnit === undefined ? {} : { accusedUnit: facts.petition.accusedUnit }),
-              message: { ...message }
-            },
-            createdAt: at
-          })
-        }
-        const recipients = action.recipients.map((t) => `${t.kind}:${t.id}`)
-        out.push({
-          command: { _tag: "RecordNotification", ...b, template: action.template, recipients },
-          action: fired(at, petitionId, action, "notify", { template: action.template, recipients })
-        })
-        break
-      }
-      case "escalate":
-        out.push({
-          command: { _tag: "Escalate", ...b, tier: action.tier, owner: action.owner, reason: action.reason ?? action.provenance.ruleId },
-          action: fired(at, petitionId, action, "escalate", { tier: action.tier, owner: action.owner })
-        })
-        break
-      case "whistle": {
-        const deadline = addDuration(context, at, action.deadline)
-        out.push({
-          command: {
-            _tag: "BlowWhistle",
-            ...b,
-            whistleId: `${action.provenance.ruleId}@${event.version}`,
-            unit: facts.petition.lead ?? directory.dispatchCentre.id,
-            summoned: action.summon,
-            deadline
-          },
-          action: fired(at, petitionId, action, "whistle", { summon: action.summon, deadline })
-        })
-        break
-      }
-      case "flag":
-        out.push({ command: { _tag: "Flag", ...b, flag: action.flag }, action: fired(at, petitionId, action, "flag", { flag: action.flag }) })
-        break
-      case "setPriority":
-        out.push({
-          command: { _tag: "SetPriority", ...b, priority: action.priority },
-          action: fired(at, petitionId, action, "setPriority", { priority: action.priority })
-        })
-        break
-      case "requireVisit":
-        out.push({
-          command: { _tag: "RequireVisit", ...b, reason: action.reason },
-          action: fired(at, petitionId, action, "requireVisit", { reason: action.reason })
-        })
-        break
-    }
-  }
-  return out
 }

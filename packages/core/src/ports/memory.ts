@@ -181,7 +181,8 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
         const refusal = check(decoded.success)
         return refusal === undefined ? Effect.succeed(write(decoded.success)) : Effect.fail(refusal)
       }),
-    readStream: (streamId) => Effect.sync(() => [...(streams.get(streamId) ?? [])]),
+    // Versions run 1, 2, 3… without gaps, so the events after version v start at index v.
+    readStream: (streamId, options) => Effect.sync(() => (streams.get(streamId) ?? []).slice(Math.max(0, options?.afterVersion ?? 0))),
     readAll: (afterPosition, limit) =>
       Effect.sync(() => log.slice(Math.max(0, Math.floor(afterPosition)), Math.max(0, Math.floor(afterPosition)) + clampPageLimit(limit))),
     findByIdempotencyKey: (key) => Effect.sync(() => Option.fromUndefinedOr(appended.get(key)))

@@ -33,8 +33,11 @@ export class EventStore extends Context.Service<EventStore, {
    * (VersionConflict); then uniqueness of event and outbox ids (DuplicateId).
    */
   append(batch: AppendBatch): Effect.Effect<AppendResult, InvalidInput | VersionConflict | DuplicateId | StoreError>
-  /** The stream's events in version order; empty for an unknown stream. */
-  readStream(streamId: string): Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
+  /**
+   * The stream's events in version order; empty for an unknown stream. With `afterVersion`, only
+   * the events after that version (what a reader that kept the stream up to it has not seen).
+   */
+  readStream(streamId: string, options?: { readonly afterVersion?: number }): Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
   /** Events of every stream with a position greater than `afterPosition`, in position order, at most `limit` (clamped to 1…10,000). */
   readAll(afterPosition: number, limit: number): Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
   /** The result of the append that used this idempotency key, if any. */

@@ -1,6 +1,6 @@
-import { Context, Effect, Fiber, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import {
   createMinyi,
   Engine,
@@ -10,7 +10,7 @@ import {
   notifyFailed,
   Outbox,
   rulePackPresets,
-  runScheduler,
+  schedulerLayer,
   sampleDirectory,
   SentNotifications,
   Storage
@@ -41,6 +41,20 @@ describe("the Promise facade", () => {
       expect(state.lead).toBe("dept.urban-management")
       const tick = await minyi.tick(Date.parse("2026-03-02T09:11:00+08:00"))
       expect(tick.actions.map((a) => a.rule)).toContain("feedback-overdue")
+    } finally {
+      await minyi.dispose()
+    }
+  })
+
+  it("runs the scheduler in the background when asked, until disposed", async () => {
+    const minyi = createMinyi({ directory, rulePack: "futian-10-30-24", notifier: Notifiers.layerMemory, scheduler: { pollMs: 20 } })
+    try {
+      // Received long before the (real) clock's now: the feedback clock is overdue at the first round.
+      await minyi.handle(submit("p-bg", "2026-03-02T09:00:00+08:00"))
+      await vi.waitFor(async () => {
+        const breached = (await minyi.history("p-bg")).filter((e) => e._tag === "ClockBreached")
+        expect(breached.length).toBeGreaterThan(0)
+      }, { timeout: 10_000, interval: 20 })
     } finally {
       await minyi.dispose()
     }
@@ -101,14 +115,15 @@ describe("the scheduler", () => {
       yield* TestClock.setTime(T0)
       const engine = yield* Engine
       yield* engine.handleJson(submit("p-s", "2026-03-02T09:00:00+08:00"))
-      const fiber = yield* Effect.forkChild(runScheduler({ pollMs: 60_000 }))
-      yield* TestClock.adjust("9 minutes")
-      const before = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
-      yield* TestClock.adjust("2 minutes")
-      const after = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
-      const sent = yield* (yield* SentNotifications).all
-      yield* Fiber.interrupt(fiber)
-      return { before, after, sent }
+      // The scheduler runs for as long as the scope of the layer that starts it.
+      return yield* Effect.gen(function*() {
+        yield* TestClock.adjust("9 minutes")
+        const before = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
+        yield* TestClock.adjust("2 minutes")
+        const after = (yield* engine.history("p-s")).filter((e) => e._tag === "ClockBreached")
+        const sent = yield* (yield* SentNotifications).all
+        return { before, after, sent }
+      }).pipe(Effect.provide(schedulerLayer({ pollMs: 60_000 })))
     })
     const out = await Effect.runPromise(
       program.pipe(

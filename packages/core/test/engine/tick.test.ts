@@ -1,18 +1,13 @@
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   Engine,
-  engineLayer,
-  Notifiers,
   notifyFailed,
   rulePackPresets,
-  sampleDirectory,
-  SentNotifications,
-  Storage
+  SentNotifications
 } from "../../src/index.js"
 import { memoryEngine, publishedPacks } from "./support.js"
 
-const directory = sampleDirectory()
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 
 // Rules that feed each other without end, but only for petitions from the Fubao community.
@@ -56,7 +51,7 @@ describe("engine: tick", () => {
         const afterLease = yield* engine.tick(T0 + 11 * 60_000 + 31_000)
         return { first, good, within, afterLease }
       }).pipe(
-        Effect.provide(engineLayer({ directory, packs, leaseMs: 30_000 }).pipe(Layer.provideMerge(Layer.merge(Storage.layerMemory(), Notifiers.layerMemory))))
+        Effect.provide(memoryEngine(packs, { leaseMs: 30_000 }))
       )
     )
     expect(out.first.failed.map((f) => [f.petitionId, f.error._tag])).toEqual([["a-bad", "RuleLoop"]])

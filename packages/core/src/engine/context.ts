@@ -1,0 +1,155 @@
+/**
+ * What every part of the engine shares: the ports, the resolved options, the rule pack a petition
+ * answers to, and the petitions as loaded — kept between commands, each use reading only what was
+ * appended since.
+ */
+import { Effect, Result } from "effect"
+import type { Calendars } from "../calendar/index.js"
+import { makeCalendars } from "../calendar/index.js"
+import type { ClockFold } from "../clocks/index.js"
+import type { Directory, Role } from "../directory/index.js"
+import type { PetitionEvent, PetitionState } from "../petition/index.js"
+import { decodeEvent, evolve, initialState } from "../petition/index.js"
+import type { StoredEvent } from "../ports/index.js"
+import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
+import type { RulePack } from "../rules/index.js"
+import { packFor, pinnedPack } from "../rules/index.js"
+import type { Instant } from "../shared/instant.js"
+import { formatInstant } from "../shared/instant.js"
+import type { EngineOptions } from "./api.js"
+import { NoRulePack } from "./api.js"
+import type { StepContext } from "./step.js"
+import { defaultIdentityRoles } from "./viewer.js"
+
+/** A petition as loaded: its decoded history, the state it folds to, and its clocks when known. */
+export interface LoadedPetition {
+  readonly events: ReadonlyArray<PetitionEvent>
+  readonly state: PetitionState
+  /** The clocks folded over `events` (or a prefix), for the pack they were folded for. */
+  readonly clockFold: ClockFold | undefined
+}
+
+/** Keeps the most recently used petitions; a `Map` iterates in insertion order, oldest first. */
+const makePetitionCache = (capacity: number) => {
+  const kept = new Map<string, LoadedPetition>()
+  return {
+    get: (petitionId: string): LoadedPetition | undefined => {
+      const hit = kept.get(petitionId)
+      if (hit !== undefined) {
+        kept.delete(petitionId)
+        kept.set(petitionId, hit)
+      }
+      return hit
+    },
+    set: (petitionId: string, petition: LoadedPetition): void => {
+      if (capacity <= 0) return
+      kept.delete(petitionId)
+      kept.set(petitionId, petition)
+      if (kept.size > capacity) {
+        const oldest = kept.keys().next()
+        if (oldest.done !== true) kept.delete(oldest.value)
+      }
+    }
+  }
+}
+
+export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOptions) {
+  const store = yield* EventStore
+  const timers = yield* Timers
+  const outbox = yield* Outbox
+  const queries = yield* Queries
+  const notifier = yield* Notifier
+  const directory: Directory = options.directory
+  const identityRoles: ReadonlyArray<Role> = options.identityRoles ?? defaultIdentityRoles
+  const calendarCache = new Map<RulePack, Calendars>()
+  const calendarsOf = (pack: RulePack): Calendars => {
+    let c = calendarCache.get(pack)
+    if (c === undefined) {
+      c = makeCalendars(pack.document.calendars)
+      calendarCache.set(pack, c)
+    }
+    return c
+  }
+  const stepContext = (pack: RulePack): StepContext => ({ directory, pack, calendars: calendarsOf(pack) })
+
+  /** The pack a petition answers to: the one it was pinned to, or for a new one the pack in force at `at`. */
+  const packOf = (state: PetitionState, at: Instant): Result.Result<RulePack, NoRulePack> => {
+    const pack = state.rulePack === undefined ? packFor(options.packs, at) : pinnedPack(options.packs, state.rulePack)
+    return pack === undefined
+      ? Result.fail(
+          new NoRulePack({
+            at: formatInstant(at),
+            message:
+              state.rulePack === undefined
+                ? `${formatInstant(at)} 没有生效的规则包（no rule pack is in force at ${formatInstant(at)}）`
+                : `诉求 ${state.id} 绑定的规则包 ${state.rulePack.id}@${state.rulePack.version} 未发布（the pinned pack is not published）`
+          })
+        )
+      : Result.succeed(pack)
+  }
+
+  const cache = makePetitionCache(options.petitionCache ?? 1_000)
+
+  const decodeRows = Effect.fnUntraced(function*(petitionId: string, rows: ReadonlyArray<StoredEvent>) {
+    const events: Array<PetitionEvent> = []
+    for (const row of rows) {
+      const decoded = decodeEvent(row.data)
+      if (Result.isFailure(decoded)) return yield* storeCorrupt(`${petitionId}@${row.version}`, decoded.failure.message)
+      events.push(decoded.success)
+    }
+    return events
+  })
+
+  const fromScratch = Effect.fnUntraced(function*(petitionId: string) {
+    const events = yield* decodeRows(petitionId, yield* store.readStream(petitionId))
+    return { events, state: events.reduce(evolve, initialState(petitionId)), clockFold: undefined }
+  })
+
+  /**
+   * The petition as the store has it now. A kept copy is brought up to date with the events
+   * appended after its version (by this instance or any other); if those do not follow on from
+   * it, the whole stream is read again.
+   */
+  const load = Effect.fnUntraced(function*(petitionId: string) {
+    const kept = cache.get(petitionId)
+    let loaded: LoadedPetition
+    if (kept === undefined) {
+      loaded = yield* fromScratch(petitionId)
+    } else {
+      const rows = yield* store.readStream(petitionId, { afterVersion: kept.state.version })
+      if (rows.length === 0) return kept
+      if (rows[0]!.version !== kept.state.version + 1) {
+        loaded = yield* fromScratch(petitionId)
+      } else {
+        const events = yield* decodeRows(petitionId, rows)
+        loaded = { events: kept.events.concat(events), state: events.reduce(evolve, kept.state), clockFold: kept.clockFold }
+      }
+    }
+    if (loaded.events.length > 0) cache.set(petitionId, loaded)
+    return loaded
+  })
+
+  /** Keeps what an append just wrote, so the next command on the petition reads nothing it knows. */
+  const remember = (petitionId: string, petition: LoadedPetition): void => cache.set(petitionId, petition)
+
+  return {
+    store,
+    timers,
+    outbox,
+    queries,
+    notifier,
+    options,
+    directory,
+    identityRoles,
+    workerId: options.workerId ?? "engine",
+    leaseMs: options.leaseMs ?? 30_000,
+    batchSize: options.batchSize ?? 100,
+    maxAttempts: options.maxAttempts ?? 20,
+    stepContext,
+    packOf,
+    load,
+    remember
+  }
+})
+
+export type EngineContext = Effect.Success<ReturnType<typeof makeEngineContext>>
