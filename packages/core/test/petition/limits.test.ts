@@ -1,6 +1,7 @@
 // The limits on what a command may carry (docs/domain.md, "Input limits"): every one refused as
 // InvalidInput naming the field, in both languages, by the JSON decoder and by the typed one the
 // Promise facade uses for epoch-ms commands.
+import { readFileSync } from "node:fs"
 import { Redacted, Result, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -254,4 +255,23 @@ describe("property: a bad character in any free-text or id field of a Submit", (
       }),
       { numRuns: 500 }
     ))
+})
+
+describe("docs/domain.md", () => {
+  it("lists every limit as the code has it", () => {
+    const doc = readFileSync(new URL("../../../../docs/domain.md", import.meta.url), "utf8")
+    const rowOf = (field: string) => doc.split("\n").find((line) => line.startsWith(`| ${field}`)) ?? `no row for ${field}`
+    const rows: ReadonlyArray<readonly [number, string]> = [
+      [inputLimits.id, "ids:"],
+      [inputLimits.messageId, "`channelMessageId`"],
+      [inputLimits.title, "`title`"],
+      [inputLimits.content, "`content`"],
+      [inputLimits.name, "`petitioner.name`"],
+      [inputLimits.idNumber, "`petitioner.idNumber`"],
+      [inputLimits.reason, "reasons"],
+      [inputLimits.note, "`summary`"]
+    ]
+    expect(rows).toHaveLength(Object.keys(inputLimits).length)
+    for (const [limit, field] of rows) expect(rowOf(field)).toMatch(new RegExp(`\\| ${limit.toLocaleString("en-US")} \\|`))
+  })
 })
