@@ -1,4 +1,5 @@
-import { storeContract } from "@minyi/testkit"
+import { inputContract, storeContract } from "@minyi/testkit"
+import type { StoreHarness } from "@minyi/testkit"
 import { afterAll } from "vitest"
 import { layer } from "../src/index.js"
 import { describePg, dropSchema, freshSchema } from "./support.js"
@@ -8,7 +9,7 @@ describePg("PostgreSQL", (url) => {
   afterAll(async () => {
     for (const schema of schemas) await dropSchema(url, schema)
   })
-  storeContract({
+  const harness: StoreHarness = {
     name: "PostgreSQL",
     capabilities: { durable: true, concurrentWriters: true, multiProcess: true },
     newLocation: () => {
@@ -17,5 +18,8 @@ describePg("PostgreSQL", (url) => {
       return schema
     },
     open: (schema, { retry }) => layer({ connectionString: url, schema, retry, poolSize: 4 })
-  })
+  }
+  storeContract(harness)
+  // Bad input is InvalidInput before PostgreSQL sees it (it refuses a NUL itself, as a store failure).
+  inputContract(harness)
 })

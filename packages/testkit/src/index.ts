@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { contractRetryPolicy, storeContract } from "./store-contract.js"
+export { inputContract } from "./input-contract.js"
 export type { StoreCapabilities, StoreHarness } from "./store-contract.js"
 export { closedLoopbackPort, notifierContract, sampleNotification, sendThrough } from "./notifier-contract.js"
 export type { NotifierHarness, NotifierUnderTest, ReceivedMessage, ReceiverBehaviour } from "./notifier-contract.js"

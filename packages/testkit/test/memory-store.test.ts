@@ -1,11 +1,14 @@
 import { Storage } from "@minyi/core"
-import { storeContract } from "@minyi/testkit"
+import { inputContract, storeContract } from "@minyi/testkit"
+import type { StoreHarness } from "@minyi/testkit"
 
 let locations = 0
 
-storeContract({
+const memory: StoreHarness = {
   name: "in-memory (core)",
   capabilities: { durable: false, concurrentWriters: false, multiProcess: false },
   newLocation: () => `memory-${++locations}`,
   open: (_location, options) => Storage.layerMemory(options)
-})
+}
+storeContract(memory)
+inputContract(memory)

@@ -24,6 +24,7 @@ export type {
   UnsealedEvent
 } from "./schema.js"
 export { decodeCommand, decodeEvent, encodeCommand, encodeEvent } from "./codec.js"
+export { inputLimits } from "./limits.js"
 export { ChainBroken, GENESIS_HASH, verifyChain } from "./chain.js"
 export type { ChainHead } from "./chain.js"
 export { decide } from "./decide.js"

@@ -1,12 +1,11 @@
 import { Schema } from "effect"
-import { InstantFromString } from "../shared/instant.js"
+import { message, render } from "../messages/message.js"
+import { CommandInstantFromString, FiniteInstantFromString, InstantFromString } from "../shared/instant.js"
+import * as Limits from "./limits.js"
 
 const Id = Schema.String.check(Schema.isNonEmpty({ expected: "a non-empty id" }))
 const Text = Schema.String.check(Schema.isNonEmpty({ expected: "a non-empty text" }))
-/** Free text whose blankness is a domain refusal (ReasonRequired), not a shape error. */
-const Reason = Schema.String
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0, { expected: "a whole number ≥ 0" }))
-const UnitIds = Schema.Array(Id).check(Schema.isUnique({ expected: "a list of unit ids without repeats" }))
 
 /** An ISO 8601 duration such as `PT24H`, `P15D` or `P1DT12H`. */
 export const IsoDuration = Schema.String.check(
@@ -15,18 +14,55 @@ export const IsoDuration = Schema.String.check(
   })
 )
 
+/**
+ * The field schemas a payload is built from. Commands get the strict set of `limits.ts` (lengths,
+ * characters, instants in range); stored events the lenient one, so that a limit added or
+ * tightened later never makes an existing history unreadable.
+ */
+interface FieldKit {
+  readonly id: typeof Id
+  readonly messageId: typeof Id
+  readonly title: typeof Text
+  readonly content: typeof Text
+  readonly note: typeof Text
+  /** Free text whose blankness is a domain refusal (ReasonRequired), not a shape error. */
+  readonly reason: typeof Schema.String
+  readonly instant: typeof InstantFromString
+  /** A review window's end, which the engine may fill in from the pack with a placeholder. */
+  readonly window: typeof InstantFromString
+}
+
+const stored: FieldKit = { id: Id, messageId: Id, title: Text, content: Text, note: Text, reason: Schema.String, instant: InstantFromString, window: InstantFromString }
+
+const incoming: FieldKit = {
+  id: Limits.Id,
+  messageId: Limits.MessageId,
+  title: Limits.Title,
+  content: Limits.Content,
+  note: Limits.Note,
+  reason: Limits.Reason,
+  instant: CommandInstantFromString,
+  // The engine stands in epoch 0 (WINDOW_FROM_PACK) for a window the pack sets, so only NaN and ±Infinity are refused here.
+  window: FiniteInstantFromString
+}
+
+const actorOf = (k: FieldKit) =>
+  Schema.Struct({
+    kind: Schema.Literals(["person", "unit", "petitioner", "system"]),
+    id: Schema.optionalKey(k.id)
+  })
+const ruleRefOf = (k: FieldKit) => Schema.Struct({ packId: k.id, packVersion: k.id, ruleId: k.id })
+const rulePackRefOf = (k: FieldKit) => Schema.Struct({ id: k.id, version: k.id })
+
 /** Who did it. Person and unit ids must exist in the directory. */
-export const Actor = Schema.Struct({
-  kind: Schema.Literals(["person", "unit", "petitioner", "system"]),
-  id: Schema.optionalKey(Id)
-})
+export const Actor = actorOf(stored)
 export type Actor = typeof Actor.Type
 
 /** Which rule of which rule-pack version caused a command; copied onto the event. */
-export const RuleRef = Schema.Struct({ packId: Id, packVersion: Id, ruleId: Id })
+export const RuleRef = ruleRefOf(stored)
 export type RuleRef = typeof RuleRef.Type
 
-export const RulePackRef = Schema.Struct({ id: Id, version: Id })
+export const RulePackRef = rulePackRefOf(stored)
 export type RulePackRef = typeof RulePackRef.Type
 
 /** Personal data: masked by `String`, `JSON.stringify` and logs; kept as plain text in storage. */
@@ -41,12 +77,14 @@ export const Petitioner = Schema.Struct({
 export type Petitioner = typeof Petitioner.Type
 
 /**
- * The petitioner as a command gives it: a phone someone can call back and a non-empty name. Stored
- * events keep the lenient {@link Petitioner}, so tightening this never makes a history unreadable.
+ * The petitioner as a command gives it: a phone someone can call back, a name that is not blank,
+ * and, when anonymous, no identity at all — an anonymous petition that carried a name would show
+ * it wherever identities are shown. Stored events keep the lenient {@link Petitioner}, so tightening
+ * this never makes a history unreadable.
  */
 const PetitionerInput = Schema.Struct({
   anonymous: Schema.Boolean,
-  name: Schema.optionalKey(Schema.RedactedFromValue(Schema.String.check(Schema.isNonEmpty({ expected: "a non-empty name" })))),
+  name: Schema.optionalKey(Schema.RedactedFromValue(Limits.Name)),
   phone: Schema.optionalKey(
     Schema.RedactedFromValue(
       Schema.String.check(
@@ -56,8 +94,25 @@ const PetitionerInput = Schema.Struct({
       )
     )
   ),
-  idNumber: Schema.optionalKey(Secret)
-})
+  idNumber: Schema.optionalKey(Schema.RedactedFromValue(Limits.IdNumber))
+}).check(
+  Schema.makeFilter(
+    (p: { readonly anonymous: boolean; readonly name?: unknown; readonly phone?: unknown; readonly idNumber?: unknown }) => {
+      if (!p.anonymous) return true
+      const given = (["name", "phone", "idNumber"] as const).filter((key) => p[key] !== undefined)
+      return (
+        given.length === 0 ||
+        render(
+          message(
+            `匿名信访不保存身份信息，却给出了 ${given.join("、")}：请去掉这些字段，或将 anonymous 设为 false`,
+            `an anonymous petition stores no identity, but ${given.join(", ")} ${given.length === 1 ? "was" : "were"} given: leave ${given.length === 1 ? "it" : "them"} out, or set anonymous to false`
+          )
+        )
+      )
+    },
+    { expected: "an anonymous petitioner without name, phone or identity number" }
+  )
+)
 
 export const Priority = Schema.Literals(["normal", "high", "urgent"])
 export type Priority = typeof Priority.Type
@@ -80,70 +135,76 @@ export const ReviewOutcome = Schema.Literals(["upheld", "overturned"])
 export const VisitKind = Schema.Literals(["home", "reception"])
 export const RecommendationKind = Schema.Literals(["improve_work", "hold_to_account", "improve_policy"])
 
-const common = {
-  petitionId: Id,
-  at: InstantFromString,
-  actor: Actor,
-  rule: Schema.optionalKey(RuleRef)
-} as const
+/** The fields of commands and events, built from one kit of field schemas. */
+const fieldsOf = (k: FieldKit) => {
+  const unitIds = Schema.Array(k.id).check(Schema.isUnique({ expected: "a list of unit ids without repeats" }))
+  const common = {
+    petitionId: k.id,
+    at: k.instant,
+    actor: actorOf(k),
+    rule: Schema.optionalKey(ruleRefOf(k))
+  } as const
+  const submitted = {
+    petitioner: Petitioner,
+    channel: k.id,
+    category: k.id,
+    jurisdiction: k.id,
+    title: k.title,
+    content: k.content,
+    channelMessageId: Schema.optionalKey(k.messageId),
+    accusedUnit: Schema.optionalKey(k.id),
+    rulePack: rulePackRefOf(k)
+  } as const
+  // Payloads shared by a command and its event.
+  const p = {
+    unit: { unit: k.id },
+    contact: { unit: k.id, method: ContactMethod },
+    dispatch: { lead: k.id, coHandlers: unitIds },
+    unitReason: { unit: k.id, reason: k.reason },
+    assign: { unit: k.id, person: k.id },
+    summary: { unit: k.id, summary: k.note },
+    reason: { reason: k.reason },
+    extend: {
+      clock: k.id,
+      amount: IsoDuration.check(Schema.makeFilter((d: string) => /[1-9]/.test(d), { expected: "a duration longer than zero, such as P30D" })),
+      reason: k.reason,
+      approver: k.id
+    },
+    resolve: { unit: k.id, checklist: Checklist, summary: k.note },
+    rate: { rating: Rating },
+    decideReview: { stage: ReviewStageName, outcome: ReviewOutcome },
+    escalate: { tier: Schema.Literals([1, 2, 3]), owner: k.id, reason: k.reason },
+    visit: {
+      kind: VisitKind,
+      leader: Schema.optionalKey(k.id),
+      batches: Count.check(Schema.isGreaterThanOrEqualTo(1, { expected: "at least 1 batch" })),
+      persons: Count.check(Schema.isGreaterThanOrEqualTo(1, { expected: "at least 1 person" }))
+    },
+    whistle: {
+      whistleId: k.id,
+      unit: k.id,
+      summoned: unitIds.check(Schema.isMinLength(1, { expected: "at least one summoned unit" })),
+      deadline: k.instant
+    },
+    duty: { whistleId: k.id, unit: k.id },
+    of: { of: k.id },
+    into: { into: k.id },
+    recommend: { kind: RecommendationKind, to: k.id, text: k.note },
+    warn: { clock: k.id, threshold: k.id, dueAt: k.instant },
+    breach: { clock: k.id, dueAt: k.instant, unit: Schema.optionalKey(k.id) },
+    person: { person: k.id },
+    flag: { flag: k.id },
+    priority: { priority: Priority },
+    deadLetter: { notificationId: k.id, reason: k.reason },
+    identityRead: { person: k.id, reason: k.reason },
+    notification: { template: k.id, recipients: Schema.Array(k.id) },
+    ruleProblem: { reason: k.reason }
+  } as const
+  return { common, submitted, p }
+}
 
-const submitted = {
-  petitioner: Petitioner,
-  channel: Id,
-  category: Id,
-  jurisdiction: Id,
-  title: Text,
-  content: Text,
-  channelMessageId: Schema.optionalKey(Id),
-  accusedUnit: Schema.optionalKey(Id),
-  rulePack: RulePackRef
-} as const
-
-// Payloads shared by a command and its event.
-const p = {
-  unit: { unit: Id },
-  contact: { unit: Id, method: ContactMethod },
-  dispatch: { lead: Id, coHandlers: UnitIds },
-  unitReason: { unit: Id, reason: Reason },
-  assign: { unit: Id, person: Id },
-  summary: { unit: Id, summary: Text },
-  reason: { reason: Reason },
-  extend: {
-    clock: Id,
-    amount: IsoDuration.check(Schema.makeFilter((d: string) => /[1-9]/.test(d), { expected: "a duration longer than zero, such as P30D" })),
-    reason: Reason,
-    approver: Id
-  },
-  resolve: { unit: Id, checklist: Checklist, summary: Text },
-  rate: { rating: Rating },
-  decideReview: { stage: ReviewStageName, outcome: ReviewOutcome },
-  escalate: { tier: Schema.Literals([1, 2, 3]), owner: Id, reason: Reason },
-  visit: {
-    kind: VisitKind,
-    leader: Schema.optionalKey(Id),
-    batches: Count.check(Schema.isGreaterThanOrEqualTo(1, { expected: "at least 1 batch" })),
-    persons: Count.check(Schema.isGreaterThanOrEqualTo(1, { expected: "at least 1 person" }))
-  },
-  whistle: {
-    whistleId: Id,
-    unit: Id,
-    summoned: UnitIds.check(Schema.isMinLength(1, { expected: "at least one summoned unit" })),
-    deadline: InstantFromString
-  },
-  duty: { whistleId: Id, unit: Id },
-  of: { of: Id },
-  into: { into: Id },
-  recommend: { kind: RecommendationKind, to: Id, text: Text },
-  warn: { clock: Id, threshold: Id, dueAt: InstantFromString },
-  breach: { clock: Id, dueAt: InstantFromString, unit: Schema.optionalKey(Id) },
-  person: { person: Id },
-  flag: { flag: Id },
-  priority: { priority: Priority },
-  deadLetter: { notificationId: Id, reason: Reason },
-  identityRead: { person: Id, reason: Reason },
-  notification: { template: Id, recipients: Schema.Array(Id) },
-  ruleProblem: { reason: Reason }
-} as const
+const { common, submitted, p } = fieldsOf(incoming)
+const ev = fieldsOf(stored)
 
 const withCommon = <F extends Schema.Struct.Fields>(fields: F) => ({ ...common, ...fields })
 
@@ -157,10 +218,10 @@ export const PetitionCommand = Schema.TaggedUnion({
     ...submitted,
     petitioner: PetitionerInput,
     persons: Schema.optionalKey(Count.check(Schema.isGreaterThanOrEqualTo(1, { expected: "at least 1 person" }))),
-    flags: Schema.optionalKey(Schema.Array(Id)),
+    flags: Schema.optionalKey(Schema.Array(Limits.Id)),
     priority: Schema.optionalKey(Priority),
     /** Defaults to the unit the channel names. */
-    firstHandler: Schema.optionalKey(Id)
+    firstHandler: Schema.optionalKey(Limits.Id)
   }),
   Acknowledge: withCommon(p.unit),
   Contact: withCommon(p.contact),
@@ -168,7 +229,7 @@ export const PetitionCommand = Schema.TaggedUnion({
   Accept: withCommon(p.unit),
   Decline: withCommon(p.unitReason),
   Return: withCommon(p.unitReason),
-  Transfer: withCommon({ ...p.dispatch, reason: Reason }),
+  Transfer: withCommon({ ...p.dispatch, reason: incoming.reason }),
   AssignHandler: withCommon(p.assign),
   ReportPart: withCommon(p.summary),
   CompleteFirstRound: withCommon(p.summary),
@@ -178,10 +239,10 @@ export const PetitionCommand = Schema.TaggedUnion({
   Resolve: withCommon(p.resolve),
   RateSatisfaction: withCommon(p.rate),
   /** Without a rating, closing needs `ratingDeadline` to have passed. */
-  Close: withCommon({ ...p.reason, ratingDeadline: Schema.optionalKey(InstantFromString) }),
+  Close: withCommon({ ...p.reason, ratingDeadline: Schema.optionalKey(CommandInstantFromString) }),
   Reopen: withCommon(p.reason),
-  RequestReview: withCommon({ ...p.reason, windowEndsAt: InstantFromString }),
-  RequestReReview: withCommon({ ...p.reason, windowEndsAt: InstantFromString }),
+  RequestReview: withCommon({ ...p.reason, windowEndsAt: incoming.window }),
+  RequestReReview: withCommon({ ...p.reason, windowEndsAt: incoming.window }),
   DecideReview: withCommon(p.decideReview),
   Escalate: withCommon(p.escalate),
   RecordVisit: withCommon(p.visit),
@@ -212,7 +273,7 @@ export type CommandOf<T extends PetitionCommandTag> = Extract<PetitionCommand, {
 
 /** Every stored event carries its place in the stream and its link in the hash chain. */
 const sealed = {
-  ...common,
+  ...ev.common,
   version: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1, { expected: "a version ≥ 1" })),
   prevHash: Schema.String,
   hash: Schema.String
@@ -223,50 +284,50 @@ const withSeal = <F extends Schema.Struct.Fields>(fields: F) => ({ ...sealed, ..
 /** An event: a fact in a petition's history, sealed into its hash chain. */
 export const PetitionEvent = Schema.TaggedUnion({
   Submitted: withSeal({
-    ...submitted,
+    ...ev.submitted,
     persons: Count,
     flags: Schema.Array(Id),
     priority: Priority,
     firstHandler: Id
   }),
-  Acknowledged: withSeal(p.unit),
-  Contacted: withSeal(p.contact),
-  Dispatched: withSeal(p.dispatch),
-  Accepted: withSeal(p.unit),
-  Declined: withSeal(p.unitReason),
-  Returned: withSeal(p.unitReason),
-  Transferred: withSeal({ from: Id, ...p.dispatch, reason: Reason }),
-  HandlerAssigned: withSeal(p.assign),
-  PartReported: withSeal(p.summary),
-  FirstRoundCompleted: withSeal(p.summary),
-  Suspended: withSeal(p.reason),
-  Resumed: withSeal(p.reason),
-  Extended: withSeal(p.extend),
-  Resolved: withSeal(p.resolve),
-  SatisfactionRated: withSeal(p.rate),
-  Closed: withSeal(p.reason),
-  Reopened: withSeal(p.reason),
-  ReviewRequested: withSeal(p.reason),
-  ReReviewRequested: withSeal(p.reason),
-  ReviewDecided: withSeal(p.decideReview),
-  Escalated: withSeal(p.escalate),
-  VisitRecorded: withSeal(p.visit),
-  WhistleBlown: withSeal(p.whistle),
-  ReportedForDuty: withSeal(p.duty),
-  MarkedDuplicate: withSeal(p.of),
-  Merged: withSeal(p.into),
-  RecommendationIssued: withSeal(p.recommend),
-  ClockWarned: withSeal(p.warn),
-  ClockBreached: withSeal(p.breach),
-  WatcherAdded: withSeal(p.person),
-  Flagged: withSeal(p.flag),
-  PriorityChanged: withSeal(p.priority),
-  VisitRequired: withSeal(p.reason),
-  RepeatLinked: withSeal(p.of),
-  NotificationDeadLettered: withSeal(p.deadLetter),
-  IdentityRead: withSeal(p.identityRead),
-  NotificationQueued: withSeal(p.notification),
-  RuleActionFailed: withSeal(p.ruleProblem)
+  Acknowledged: withSeal(ev.p.unit),
+  Contacted: withSeal(ev.p.contact),
+  Dispatched: withSeal(ev.p.dispatch),
+  Accepted: withSeal(ev.p.unit),
+  Declined: withSeal(ev.p.unitReason),
+  Returned: withSeal(ev.p.unitReason),
+  Transferred: withSeal({ from: Id, ...ev.p.dispatch, reason: stored.reason }),
+  HandlerAssigned: withSeal(ev.p.assign),
+  PartReported: withSeal(ev.p.summary),
+  FirstRoundCompleted: withSeal(ev.p.summary),
+  Suspended: withSeal(ev.p.reason),
+  Resumed: withSeal(ev.p.reason),
+  Extended: withSeal(ev.p.extend),
+  Resolved: withSeal(ev.p.resolve),
+  SatisfactionRated: withSeal(ev.p.rate),
+  Closed: withSeal(ev.p.reason),
+  Reopened: withSeal(ev.p.reason),
+  ReviewRequested: withSeal(ev.p.reason),
+  ReReviewRequested: withSeal(ev.p.reason),
+  ReviewDecided: withSeal(ev.p.decideReview),
+  Escalated: withSeal(ev.p.escalate),
+  VisitRecorded: withSeal(ev.p.visit),
+  WhistleBlown: withSeal(ev.p.whistle),
+  ReportedForDuty: withSeal(ev.p.duty),
+  MarkedDuplicate: withSeal(ev.p.of),
+  Merged: withSeal(ev.p.into),
+  RecommendationIssued: withSeal(ev.p.recommend),
+  ClockWarned: withSeal(ev.p.warn),
+  ClockBreached: withSeal(ev.p.breach),
+  WatcherAdded: withSeal(ev.p.person),
+  Flagged: withSeal(ev.p.flag),
+  PriorityChanged: withSeal(ev.p.priority),
+  VisitRequired: withSeal(ev.p.reason),
+  RepeatLinked: withSeal(ev.p.of),
+  NotificationDeadLettered: withSeal(ev.p.deadLetter),
+  IdentityRead: withSeal(ev.p.identityRead),
+  NotificationQueued: withSeal(ev.p.notification),
+  RuleActionFailed: withSeal(ev.p.ruleProblem)
 })
 export type PetitionEvent = typeof PetitionEvent.Type
 export type PetitionEventTag = PetitionEvent["_tag"]
