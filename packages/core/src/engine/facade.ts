@@ -107,7 +107,11 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     handle: (command) =>
       run((e) => {
         const typed = typeof command === "object" && command !== null && "at" in command && typeof command.at === "number"
-        return Effect.fromResult(decodeEngineCommand(command, typed ? "typed" : "json")).pipe(Effect.flatMap(e.handle))
+        // JSON is decoded here (instants from ISO strings); a typed command is checked here to give it
+        // its type, and the engine checks it again (a few µs) as it does for every caller.
+        return typed
+          ? Effect.fromResult(decodeEngineCommand(command, "typed")).pipe(Effect.flatMap(e.handle))
+          : e.handleJson(command)
       }),
     tick: (at) => run((e) => e.tick(at)),
     relay: (at) => run((e) => e.relay(at)),

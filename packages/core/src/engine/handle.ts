@@ -233,18 +233,29 @@ export const makeHandle = (ctx: EngineContext) => {
     return report(done)
   })
 
+  /**
+   * A caller's command. Its type is checked again at run time (limits, finite instants in range,
+   * known tags): callers from JavaScript or through casts are not held by the compiler, and nothing
+   * the schema refuses may reach the store.
+   */
   const handle = Effect.fn("Engine.handle")(
     function*(command: EngineCommand): Effect.fn.Return<Handled, HandleError> {
-      return yield* handleDecoded(command)
+      const checked = yield* Effect.fromResult(decodeEngineCommand(command, "typed"))
+      return yield* handleDecoded(checked)
     },
     (effect, command) => Effect.annotateLogs(effect, { petitionId: command.petitionId, command: command._tag })
   )
 
   const handleJson = Effect.fn("Engine.handleJson")(function*(input: unknown): Effect.fn.Return<Handled, HandleError> {
     const command = yield* Effect.fromResult(decodeEngineCommand(input, "json"))
-    return yield* handle(command)
+    return yield* handleDecoded(command)
   })
 
-  return { handle, handleJson, run }
+  /** The engine's own records (identity reads, dead letters): built here, so not decoded again. */
+  const record = Effect.fn("Engine.record")(function*(command: EngineCommand): Effect.fn.Return<Handled, HandleError> {
+    return yield* handleDecoded(command)
+  })
+
+  return { handle, handleJson, record, run }
 }
 

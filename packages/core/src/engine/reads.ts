@@ -104,7 +104,7 @@ export const makeReads = (ctx: EngineContext, handling: ReturnType<typeof makeHa
       const { state: before } = yield* loaded(petitionId)
       // The read happens now; a history never runs backwards, so a clock behind the last event waits for it.
       const now = at ?? Math.max(yield* Clock.currentTimeMillis, before.lastAt ?? 0)
-      yield* handling.handle({
+      yield* handling.record({
         _tag: "RecordIdentityRead",
         petitionId,
         at: now,

@@ -22,7 +22,7 @@ export const makeRelay = (ctx: EngineContext, handling: ReturnType<typeof makeHa
     const latest = events[events.length - 1]
     if (latest === undefined) return
     if (events.some((e) => e._tag === "NotificationDeadLettered" && e.notificationId === dead.message.id)) return
-    yield* handling.handle({
+    yield* handling.record({
       _tag: "RecordDeadLetter",
       petitionId: dead.message.streamId,
       at: Math.max(now, latest.at),

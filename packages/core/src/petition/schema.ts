@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { message, render } from "../messages/message.js"
-import { CommandInstantFromString, FiniteInstantFromString, InstantFromString } from "../shared/instant.js"
+import { CommandInstantFromString, InstantFromString } from "../shared/instant.js"
 import * as Limits from "./limits.js"
 
 const Id = Schema.String.check(Schema.isNonEmpty({ expected: "a non-empty id" }))
@@ -42,8 +42,7 @@ const incoming: FieldKit = {
   note: Limits.Note,
   reason: Limits.Reason,
   instant: CommandInstantFromString,
-  // The engine stands in epoch 0 (WINDOW_FROM_PACK) for a window the pack sets, so only NaN and ±Infinity are refused here.
-  window: FiniteInstantFromString
+  window: CommandInstantFromString
 }
 
 const actorOf = (k: FieldKit) =>

@@ -92,14 +92,3 @@ export const CommandInstant = Schema.Number.check(
 /** A command's instant: in JSON an ISO 8601 string with an offset, in the model a {@link CommandInstant}. */
 export const CommandInstantFromString = isoInstant.pipe(Schema.decodeTo(CommandInstant, fromIso))
 
-/** An instant that is a finite number of any year: NaN and ±Infinity are refused. */
-export const FiniteInstantFromString = isoInstant.pipe(
-  Schema.decodeTo(
-    Schema.Number.check(
-      Schema.makeFilter((n: number) => Number.isFinite(n) || render(message(`应为有限的时刻（Unix 纪元毫秒数），实际为 ${n}`, `Expected a finite instant (milliseconds since the Unix epoch), got ${n}`)), {
-        expected: "a finite instant"
-      })
-    ),
-    fromIso
-  )
-)

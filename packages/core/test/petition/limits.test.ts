@@ -205,8 +205,8 @@ describe("instants", () => {
     expect(problemsOf(decodeTyped({ ...base, _tag: "RecordClockBreach", clock: "c", dueAt: Number.NaN })).map((p) => p.path)).toEqual(["/dueAt"])
     const review = { ...base, _tag: "RequestReview", reason: "r", windowEndsAt: Number.NaN }
     expect(problemsOf(decodeTyped(review)).map((p) => p.path)).toEqual(["/windowEndsAt"])
-    // Epoch 0 is the engine's stand-in for "the window the pack sets" (WINDOW_FROM_PACK).
-    expect(Result.isSuccess(decodeTyped({ ...review, windowEndsAt: 0 }))).toBe(true)
+    // a window the pack sets is left out, never stood in for by epoch 0
+    expect(problemsOf(decodeTyped({ ...review, windowEndsAt: 0 })).map((p) => p.path)).toEqual(["/windowEndsAt"])
   })
 })
 
