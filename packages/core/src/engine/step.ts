@@ -16,7 +16,7 @@ import type { CommandOf, PetitionCommand, PetitionEvent, PetitionRefusal, Petiti
 import { decide, evolve } from "../petition/index.js"
 import type { OutboxMessage } from "../ports/index.js"
 import type { RuleAction } from "../rules/actions-eval.js"
-import { escalate, route } from "../rules/actions-eval.js"
+import { escalate, pluginEffects, route } from "../rules/actions-eval.js"
 import type { RuleFacts, RulePack } from "../rules/index.js"
 import { triggerFromEvent } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
@@ -449,6 +449,13 @@ const consequences = (
           action: fired(at, petitionId, action, "requireVisit", { reason: action.reason })
         })
         break
+      case "plugin": {
+        // A plugin's commands go through decide like the built-in actions'; its messages join the outbox.
+        const effects = pluginEffects(action, b, event.version)
+        notifications.push(...effects.notifications)
+        for (const c of effects.commands) out.push({ command: c.command, action: fired(at, petitionId, action, "plugin", { ...c.params }) })
+        break
+      }
     }
   }
   return out

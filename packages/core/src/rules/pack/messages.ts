@@ -65,8 +65,24 @@ export const reword = (root: unknown, p: InputProblem, keysHere?: ReadonlyArray<
 export const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位", person: "人员", channel: "渠道" } as const
 
 const factNames = Object.keys(factCatalogue)
-export const unknownFact = (fact: string) =>
-  say(`未知的事实 "${fact}"${didYouMean(fact, factNames, "zh-CN")}`, `unknown fact "${fact}"${didYouMean(fact, factNames)}`)
+export const unknownFact = (fact: string, pluginFacts: Iterable<string> = [], hint?: { readonly zh: string; readonly en: string }) => {
+  const names = [...factNames, ...pluginFacts]
+  return hint === undefined
+    ? say(`未知的事实 "${fact}"${didYouMean(fact, names, "zh-CN")}`, `unknown fact "${fact}"${didYouMean(fact, names)}`)
+    : say(`未知的事实 "${fact}"${hint.zh}`, `unknown fact "${fact}"${hint.en}`)
+}
+
+/**
+ * For a name the pack's plugins do not have but a plugin that was given (and the pack does not
+ * list in "plugins") does: say which, since the fix is one line in the pack.
+ */
+export const fromUnlistedPlugin = (plugin: string | undefined) =>
+  plugin === undefined
+    ? undefined
+    : {
+        zh: `；它由插件 ${plugin} 提供，但规则包的 "plugins" 中没有列出该插件`,
+        en: `; plugin ${plugin} provides it, but the pack does not list that plugin in "plugins"`
+      }
 
 export const neverFires = (clockNames: ReadonlySet<string>, ruleLabel: string, clock: string) =>
   say(
