@@ -341,6 +341,11 @@ export class EvaluationFacts implements RuleFacts, PluginInput {
   readonly trigger: TriggerFacts
   readonly now: Instant
   readonly directory: Directory
+  /**
+   * Plugin fact values computed in this evaluation, by fact and params: json-rules-engine's
+   * almanac computes a fact once per run, and a fact several rules read should cost one call.
+   */
+  readonly computed = new Map<string, unknown>()
   constructor(facts: RuleFacts, directory: Directory) {
     this.petition = facts.petition
     this.clocks = facts.clocks
@@ -360,8 +365,10 @@ const hasOwn = Object.prototype.hasOwnProperty
 export const pluginFactReader = (name: string, plugin: Plugin, fact: PluginFact, params: unknown): ((facts: object) => unknown) => {
   const prepared = fact.prepare(params ?? {})
   const isValue = Schema.is(fact.value)
+  const key = `${name}\u0000${JSON.stringify(params ?? {})}`
   return (facts) => {
     if (!(facts instanceof EvaluationFacts)) return hasOwn.call(facts, name) ? Reflect.get(facts, name) : undefined
+    if (facts.computed.has(key)) return facts.computed.get(key)
     if (Result.isFailure(prepared)) throw pluginFailed(plugin, "fact", name, `的参数无效：${prepared.failure.message}`, `has invalid params: ${prepared.failure.message}`)
     let value: unknown
     try {
@@ -370,6 +377,7 @@ export const pluginFactReader = (name: string, plugin: Plugin, fact: PluginFact,
       throw pluginFailed(plugin, "fact", name, `出错：${described(cause)}`, `threw: ${described(cause)}`)
     }
     if (!isValue(value)) throw pluginFailed(plugin, "fact", name, `返回了不符合声明的值 ${JSON.stringify(value) ?? String(value)}`, `returned ${JSON.stringify(value) ?? String(value)}, which is not the value it declares`)
+    facts.computed.set(key, value)
     return value
   }
 }

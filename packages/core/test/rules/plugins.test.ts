@@ -216,6 +216,28 @@ describe("evaluation runs plugin code and reports its failures with the rule", (
     expect(route(pack, f, directory).provenance).toBeUndefined()
   })
 
+  it("a plugin fact several conditions read is computed once per evaluation and params", () => {
+    let calls = 0
+    const counted = definePlugin({
+      name: "counted",
+      version: "1.0.0",
+      facts: {
+        hours: pluginFact({
+          value: Schema.Number,
+          params: Schema.Struct({ unit: Schema.String }),
+          compute: (_, { unit }) => {
+            calls++
+            return unit.length
+          }
+        })
+      }
+    })
+    const read = (id: string, unit: string) => rule(id, { all: [{ fact: "hours", params: { unit }, operator: "greaterThan", value: 0 }] })
+    const pack = load({ ...minimal(), plugins: { counted: "1.0.0" }, escalation: [read("a", "x"), read("b", "x"), read("c", "yy")] }, [counted])
+    expect(escalate(pack, f, directory).actions.map((a) => a.provenance.ruleId)).toEqual(["a", "b", "c"])
+    expect(calls).toBe(2)
+  })
+
   it("explain shows plugin operators like built-ins, and where a plugin failed", () => {
     const e = explain(pack, f, directory)
     expect(e.escalation.find((r) => r.ruleId === "forward")!.action).toEqual({ type: "forward", params: { platform: "12345" } })
