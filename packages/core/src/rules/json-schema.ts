@@ -51,7 +51,7 @@ export const rulePackJsonSchema = (plugins: ReadonlyArray<Plugin> = []): Record<
     for (const plugin of plugins) {
       for (const [name, definition] of Object.entries(plugin.actions)) {
         const params = Schema.toJsonSchemaDocument(definition.params, { onExcessProperty: "error" })
-        Object.assign(schema["$defs"] as object, params.definitions)
+        Object.assign(document.definitions, params.definitions)
         kinds.push({
           type: "object",
           description: `${plugin.name}@${plugin.version}${definition.en === undefined ? "" : `: ${definition.en}`}`,

@@ -69,34 +69,40 @@ export interface PluginAction {
   readonly en?: string
 }
 
-/**
- * A plugin fact. `compute` gets the evaluation's facts and directory and the condition's decoded
- * `params`; what it returns must be a `value`.
- */
-export const pluginFact = <A, P = Record<string, never>>(spec: {
+interface FactSpec<A> {
   readonly value: Schema.Codec<A, unknown>
-  readonly params?: Schema.Codec<P, unknown>
+  readonly compute: (input: PluginInput) => A
+  readonly zh?: string
+  readonly en?: string
+}
+interface FactSpecWithParams<A, P> {
+  readonly value: Schema.Codec<A, unknown>
+  readonly params: Schema.Codec<P, unknown>
   readonly compute: (input: PluginInput, params: P) => A
   readonly zh?: string
   readonly en?: string
-}): PluginFact => {
-  const decode = spec.params === undefined ? undefined : decodeInput(spec.params, "fact params")
+}
+
+/**
+ * A plugin fact. `compute` gets the evaluation's facts and directory, and, when the fact declares
+ * `params`, a condition's params decoded by that Schema; what it returns must be a `value`.
+ */
+export function pluginFact<A, P>(spec: FactSpecWithParams<A, P>): PluginFact
+export function pluginFact<A>(spec: FactSpec<A>): PluginFact
+export function pluginFact<A, P>(spec: FactSpec<A> | FactSpecWithParams<A, P>): PluginFact {
+  const labels = { ...(spec.zh === undefined ? {} : { zh: spec.zh }), ...(spec.en === undefined ? {} : { en: spec.en }) }
+  if (!("params" in spec)) {
+    const compute = spec.compute
+    return { value: spec.value, params: undefined, prepare: () => Result.succeed(compute), ...labels }
+  }
+  const decode = decodeInput(spec.params, "fact params")
   return {
     value: spec.value,
     params: spec.params,
-    prepare: (raw) => {
-      if (decode === undefined) return Result.succeed((input: PluginInput) => spec.compute(input, emptyParams()))
-      return Result.map(decode(raw), (params) => (input: PluginInput) => spec.compute(input, params))
-    },
-    ...(spec.zh === undefined ? {} : { zh: spec.zh }),
-    ...(spec.en === undefined ? {} : { en: spec.en })
+    prepare: (raw) => Result.map(decode(raw), (params) => (input: PluginInput) => spec.compute(input, params)),
+    ...labels
   }
 }
-
-// A fact without a params Schema is computed with no params; `P` then defaults to an empty record,
-// which TypeScript cannot see is what `{}` is when P is left to its default.
-// oxlint-disable-next-line typescript/no-explicit-any
-const emptyParams = <P>(): P => ({}) as any
 
 /**
  * What a plugin action may ask for: a follow-up command (run through `decide` in the same append,
