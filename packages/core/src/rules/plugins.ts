@@ -109,22 +109,46 @@ export function pluginFact<A, P>(spec: FactSpec<A> | FactSpecWithParams<A, P>): 
  * as the built-in actions' are) or an outbox message (delivered by the notifier of its channel).
  */
 const Id = Schema.String.check(Schema.isNonEmpty({ expected: "a non-empty id" }))
-export const PluginOutput = Schema.Union([
-  Schema.TaggedStruct("Flag", { flag: Id }),
-  Schema.TaggedStruct("SetPriority", { priority: Priority }),
-  Schema.TaggedStruct("RequireVisit", { reason: Schema.String }),
-  Schema.TaggedStruct("AddWatcher", { person: Id }),
-  Schema.TaggedStruct("Escalate", { tier: Schema.Literals([1, 2, 3]), owner: Id, reason: Schema.String }),
-  Schema.TaggedStruct("Message", {
-    /** The outbox channel, i.e. which notifier delivers it (e.g. "city-12345"). */
+const outputCases = {
+  Flag: Schema.TaggedStruct("Flag", { flag: Id }),
+  SetPriority: Schema.TaggedStruct("SetPriority", { priority: Priority }),
+  RequireVisit: Schema.TaggedStruct("RequireVisit", { reason: Schema.String }),
+  AddWatcher: Schema.TaggedStruct("AddWatcher", { person: Id }),
+  Escalate: Schema.TaggedStruct("Escalate", { tier: Schema.Literals([1, 2, 3]), owner: Id, reason: Schema.String }),
+  Message: Schema.TaggedStruct("Message", {
+    /** The outbox channel, i.e. which notifier delivers it (e.g. "city-platform"). */
     channel: Id,
     recipient: Id,
     template: Schema.optionalKey(Id),
     payload: Schema.Json
   })
-]).annotate({ identifier: "PluginOutput" })
+} as const
+export const PluginOutput = Schema.Union(Object.values(outputCases)).annotate({ identifier: "PluginOutput" })
 export type PluginOutput = typeof PluginOutput.Type
-const decodeOutputs = decodeInput(Schema.Array(PluginOutput), "plugin action output")
+const outputTags = Object.keys(outputCases)
+const decodeOutputCase = Object.fromEntries(Object.entries(outputCases).map(([tag, schema]) => [tag, decodeInput(schema, "plugin action output")]))
+
+/**
+ * An action's outputs checked one by one, each by the member its `_tag` names, so that a mistake
+ * is reported at its path (`/0/flag: Missing key`) rather than as "not any of the six".
+ */
+const decodeOutputs = (outputs: unknown): Result.Result<ReadonlyArray<PluginOutput>, string> => {
+  if (!Array.isArray(outputs)) return Result.fail("/: expected a list of outputs")
+  const decoded: Array<PluginOutput> = []
+  const problems: Array<string> = []
+  outputs.forEach((output: unknown, i) => {
+    const tag = output !== null && typeof output === "object" && "_tag" in output ? output._tag : undefined
+    const decode = typeof tag === "string" && Object.hasOwn(decodeOutputCase, tag) ? decodeOutputCase[tag] : undefined
+    if (decode === undefined) {
+      problems.push(`/${i}/_tag: expected one of ${outputTags.map((t) => `"${t}"`).join(", ")}`)
+      return
+    }
+    const one = decode(output)
+    if (Result.isFailure(one)) problems.push(...one.failure.problems.map((p) => `/${i}${p.path === "/" ? "" : p.path}: ${p.message}`))
+    else decoded.push(one.success)
+  })
+  return problems.length === 0 ? Result.succeed(decoded) : Result.fail(problems.join("; "))
+}
 
 /** A plugin action: its params Schema and what it turns them into for a petition. */
 export const pluginAction = <P>(spec: {
@@ -403,6 +427,6 @@ export const performAction = (
   }
   const decoded = decodeOutputs(outputs)
   return Result.isFailure(decoded)
-    ? Result.fail(pluginFailed(plugin, "action", name, `返回了无效的结果：${decoded.failure.message}`, `returned an invalid result: ${decoded.failure.message}`))
+    ? Result.fail(pluginFailed(plugin, "action", name, `返回了无效的结果：${decoded.failure}`, `returned an invalid result: ${decoded.failure}`))
     : Result.succeed(decoded.success)
 }

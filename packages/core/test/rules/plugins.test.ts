@@ -7,7 +7,7 @@ import { escalate, route } from "../../src/rules/actions-eval.js"
 import { describeExplanation, explain } from "../../src/rules/explain.js"
 import { rulePackJsonSchema } from "../../src/rules/json-schema.js"
 import { loadRulePack } from "../../src/rules/pack/load.js"
-import { definePlugin, noPlugins, PluginInvalid, pluginAction, pluginFact, pluginSet } from "../../src/rules/plugins.js"
+import { definePlugin, EvaluationFacts, noPlugins, performAction, PluginInvalid, pluginAction, pluginFact, pluginSet } from "../../src/rules/plugins.js"
 import { emptyRegistry, publish } from "../../src/rules/registry.js"
 import { satisfies } from "../../src/rules/semver.js"
 import { runOn } from "../engine/support.js"
@@ -210,10 +210,21 @@ describe("evaluation runs plugin code and reports its failures with the rule", (
       ["bad-fact", "PluginFailed", expect.stringContaining('fact "broken" returned "NaN", which is not the value it declares')],
       // reported by the escalation that runs on the same Submitted event
       ["route-throws", "PluginFailed", expect.stringContaining('operator "boom" threw')],
-      ["garbage", "PluginFailed", expect.stringContaining('action "garbage" returned an invalid result')]
+      ["garbage", "PluginFailed", expect.stringContaining('action "garbage" returned an invalid result: /0/_tag: expected one of "Flag", "SetPriority"')]
     ])
     expect(route(pack, f, directory)).toMatchObject({ lead: directory.dispatchCentre.id })
     expect(route(pack, f, directory).provenance).toBeUndefined()
+  })
+
+  it("an action's invalid output is named by its path", () => {
+    const outputs = (value: unknown) => {
+      const r = performAction(grid, "forward", () => value, new EvaluationFacts(f, directory))
+      return Result.isFailure(r) ? r.failure.message.slice(r.failure.message.indexOf("(")) : "ok"
+    }
+    expect(outputs([{ _tag: "Flag" }])).toContain("returned an invalid result: /0/flag: Missing key")
+    expect(outputs([{ _tag: "Flag", flag: "x" }, { _tag: "Message", channel: "", recipient: "r", payload: 1 }])).toContain("/1/channel: Expected a non-empty id")
+    expect(outputs("x")).toContain("returned an invalid result: /: expected a list of outputs")
+    expect(outputs([{ _tag: "Flag", flag: "x" }])).toBe("ok")
   })
 
   it("a plugin fact several conditions read is computed once per evaluation and params", () => {
