@@ -23,7 +23,7 @@ import { didYouMean } from "../suggest.js"
 import type { Context } from "./context.js"
 import { checkId, checkIds } from "./context.js"
 import { checkDurations } from "./limits.js"
-import { join, reword, say } from "./messages.js"
+import { join, pluginHint, reword, say } from "./messages.js"
 import { record } from "./raw.js"
 
 /** Every field name an action's params may have, for "did you mean" on a misspelt one. */
@@ -64,11 +64,11 @@ export const checkAction = (
   const allowed: ReadonlyArray<string> = section === "routing" ? routingActionTypes : [...escalationActionTypes, ...ctx.plugins.actions.keys()]
   if (!isActionType(type) || !allowed.includes(type)) {
     const other = section === "routing" ? "escalation" : "routing"
-    const unlisted = ctx.given.actions.get(type)?.plugin.name
+    const hint = pluginHint(ctx.given.actions.get(type)?.plugin.name, ctx.missingPlugins)
     const [zh, en] = isActionType(type) || plugin !== undefined
       ? [`；"${type}" 应写在 ${other} 部分`, `; "${type}" belongs in the ${other} section`]
-      : unlisted !== undefined
-        ? [`；它由插件 ${unlisted} 提供，但规则包的 "plugins" 中没有列出该插件`, `; plugin ${unlisted} provides it, but the pack does not list that plugin in "plugins"`]
+      : hint !== undefined && section === "escalation"
+        ? [hint.zh, hint.en]
         : [didYouMean(type, allowed, "zh-CN"), didYouMean(type, allowed)]
     ctx.problems.push({ path: `${at}/type`, ...say(`${section} 规则不能执行 "${type}"${zh}`, `${section === "routing" ? "a routing" : "an escalation"} rule cannot do "${type}"${en}`) })
     return undefined

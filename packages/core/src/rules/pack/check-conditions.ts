@@ -17,7 +17,7 @@ import { AllCondition, AnyCondition, ConditionReference, FactCondition as FactCo
 import { closest, didYouMean } from "../suggest.js"
 import type { Context, IdKind } from "./context.js"
 import { checkIds } from "./context.js"
-import { fromUnlistedPlugin, join, neverFires, reword, say, unknownFact } from "./messages.js"
+import { join, pluginHint, neverFires, reword, say, unknownFact } from "./messages.js"
 import { pluginFactFields, pluginFactTarget } from "./plugin-facts.js"
 import { checkDurationLimit, conditionDepthLimit, nestsDeeperThan, tooDeep } from "./limits.js"
 import { own } from "./raw.js"
@@ -49,7 +49,7 @@ const eventTags: ReadonlyArray<string> = Object.keys(PetitionEvent.cases)
 
 const isFactName = (ctx: Context, fact: string): boolean => own(factCatalogue, fact) !== undefined || ctx.plugins.facts.has(fact)
 
-const unknownFactIn = (ctx: Context, fact: string) => unknownFact(fact, ctx.plugins.facts.keys(), fromUnlistedPlugin(ctx.given.facts.get(fact)?.plugin.name))
+const unknownFactIn = (ctx: Context, fact: string) => unknownFact(fact, ctx.plugins.facts.keys(), pluginHint(ctx.given.facts.get(fact)?.plugin.name, ctx.missingPlugins))
 
 const checkFactPath = (ctx: Context, fact: string, path: string | undefined, at: string, ruleLabel: string): void => {
   if (path === undefined || path === "") return
@@ -127,7 +127,7 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
   if (definition === undefined) {
     const near = nearOperator(ctx, c.operator)
     const known = [...operatorNames, ...ctx.plugins.operators.keys()]
-    const hint = fromUnlistedPlugin(operatorFor(c.operator, ctx.given)?.plugin ?? unlistedDecorator(ctx, c.operator))
+    const hint = pluginHint(operatorFor(c.operator, ctx.given)?.plugin ?? unlistedDecorator(ctx, c.operator), ctx.missingPlugins)
     ctx.problems.push({
       path: `${at}/operator`,
       ...(hint !== undefined

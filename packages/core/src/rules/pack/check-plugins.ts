@@ -17,22 +17,26 @@ export interface PluginCheck {
   readonly plugins: PluginSet
   /** Every plugin given. */
   readonly given: PluginSet
+  /** The plugins the pack names that were not given, or not in a fitting version. */
+  readonly missing: ReadonlyArray<string>
 }
 
 export const checkPlugins = (problems: Array<PackProblem>, input: unknown, given: ReadonlyArray<Plugin>): PluginCheck => {
   const all = pluginSet(given)
   if (Result.isFailure(all)) {
     problems.push({ path: "/plugins", message: all.failure.message })
-    return { plugins: noPlugins, given: noPlugins }
+    return { plugins: noPlugins, given: noPlugins, missing: [] }
   }
   const required = record(input, "plugins")
   const names = given.map((p) => p.name)
   const used: Array<Plugin> = []
+  const missing: Array<string> = []
   for (const name of keysOf(required)) {
     const range = record(required, name)
     const at = `/plugins/${pointerKey(name)}`
     if (typeof range !== "string") continue // the shape decode reports it
     const plugin = given.find((p) => p.name === name)
+    if (plugin === undefined || satisfies(plugin.version, range) !== true) missing.push(name)
     if (plugin === undefined) {
       problems.push({
         path: at,
@@ -57,5 +61,5 @@ export const checkPlugins = (problems: Array<PackProblem>, input: unknown, given
   }
   // A subset of a conflict-free set is conflict-free.
   const plugins = pluginSet(used)
-  return { plugins: Result.isSuccess(plugins) ? plugins.success : noPlugins, given: all.success }
+  return { plugins: Result.isSuccess(plugins) ? plugins.success : noPlugins, given: all.success, missing }
 }

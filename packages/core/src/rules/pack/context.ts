@@ -23,6 +23,8 @@ export interface Context {
   readonly plugins: PluginSet
   /** Every plugin given to the load, listed or not: to say which one provides an unknown name. */
   readonly given: PluginSet
+  /** Plugins the pack lists that were not given, or not in a version its range allows. */
+  readonly missingPlugins: ReadonlyArray<string>
 }
 
 export const idSets = (d: Directory): Readonly<Record<IdKind, ReadonlySet<string>>> => ({

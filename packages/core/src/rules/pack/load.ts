@@ -221,6 +221,7 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
   const ctx: Context = {
     plugins: plugins.plugins,
     given: plugins.given,
+    missingPlugins: plugins.missing,
     root: input,
     problems,
     warnings: [],

@@ -73,16 +73,22 @@ export const unknownFact = (fact: string, pluginFacts: Iterable<string> = [], hi
 }
 
 /**
- * For a name the pack's plugins do not have but a plugin that was given (and the pack does not
- * list in "plugins") does: say which, since the fix is one line in the pack.
+ * For a name the pack's plugins do not have: the plugin that was given but is not listed in
+ * "plugins" and provides it (the fix is one line in the pack); failing that, the plugins the pack
+ * lists that were not given (or not in a fitting version), which may be where it comes from.
  */
-export const fromUnlistedPlugin = (plugin: string | undefined) =>
-  plugin === undefined
-    ? undefined
-    : {
-        zh: `；它由插件 ${plugin} 提供，但规则包的 "plugins" 中没有列出该插件`,
-        en: `; plugin ${plugin} provides it, but the pack does not list that plugin in "plugins"`
+export const pluginHint = (unlisted: string | undefined, missing: ReadonlyArray<string>) =>
+  unlisted !== undefined
+    ? {
+        zh: `；它由插件 ${unlisted} 提供，但规则包的 "plugins" 中没有列出该插件`,
+        en: `; plugin ${unlisted} provides it, but the pack does not list that plugin in "plugins"`
       }
+    : missing.length > 0
+      ? {
+          zh: `；可能来自规则包所需但未能加载的插件 ${missing.join("、")}`,
+          en: `; it may come from ${missing.join(", ")}, which the pack needs but could not be loaded`
+        }
+      : undefined
 
 export const neverFires = (clockNames: ReadonlySet<string>, ruleLabel: string, clock: string) =>
   say(
