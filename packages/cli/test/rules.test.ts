@@ -155,6 +155,41 @@ describe("minyi rules (in process)", () => {
   })
 })
 
+describe("minyi rules --plugin", () => {
+  const plugin = join(root, "examples/plugin-futian-grid/src/index.ts")
+  const gridPack = join(root, "examples/plugin-futian-grid/pack.json")
+
+  it("validate, schema and explain load the plugin module; without it the pack's need is named", async () => {
+    expect(await run(["rules", "validate", gridPack, "--plugin", plugin], "en")).toMatchObject({ code: 0, out: [`${gridPack}: ok`] })
+    const without = await run(["rules", "validate", gridPack], "en")
+    expect(without.code).toBe(1)
+    expect(without.out[0]).toBe(`${gridPack}: /plugins/futian-grid: the pack needs plugin "futian-grid" (^1.2.0), which was not given (no plugins were given)`)
+    const schema = await run(["rules", "schema", `--plugin=${plugin}`])
+    expect(schema.code).toBe(0)
+    expect(schema.out.join("")).toContain("withinBusinessHoursOf")
+    const oldCompound = write("old-compound.json", { ...facts, petition: { ...facts.petition, jurisdiction: "community.yuanling.hongli", jurisdictionPath: ["district.futian", "street.yuanling", "community.yuanling.hongli"], street: "street.yuanling", community: "community.yuanling.hongli" }, trigger: { type: "Submitted", key: "Submitted;version=1" }, now: "2026-03-02T10:00:00+08:00" })
+    const explained = await run(["rules", "explain", "--pack", gridPack, "--petition", oldCompound, "--plugin", plugin], "en")
+    expect(explained.err).toEqual([])
+    expect(explained.out.join("\n")).toContain("FIRES  forward-old-compound (priority 1) → forwardToCity")
+    expect(explained.out.join("\n")).toContain("✓ oldCompound = true, equals true")
+    expect(explained.out.join("\n")).toContain('✓ now = 1772416800000, is within the business hours of "street-office.yuanling"')
+  })
+
+  it("a module that is not a plugin, one that cannot load, and --plugin without a value are refused", async () => {
+    const notPlugin = write("not-plugin.mjs", "export default { name: 'x' }\n")
+    expect(await run(["rules", "validate", gridPack, "--plugin", notPlugin], "en")).toMatchObject({
+      code: 1,
+      err: [`${notPlugin}: its default export must be a plugin made by definePlugin, or a list of them`]
+    })
+    const missing = await run(["rules", "validate", gridPack, "--plugin", "./nowhere.mjs"], "en")
+    expect(missing.code).toBe(1)
+    expect(missing.err[0]).toMatch(/^\.\/nowhere\.mjs: cannot load the plugin module: /)
+    const bare = await run(["rules", "validate", gridPack, "--plugin"], "en")
+    expect(bare.code).toBe(2)
+    expect(bare.err[0]).toContain('the option "--plugin" needs a module path')
+  })
+})
+
 describe("minyi rules (real process)", () => {
   it("validate exits 1 with one line per problem, and 0 with ok", async () => {
     const exec = promisify(execFile)

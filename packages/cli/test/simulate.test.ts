@@ -241,3 +241,22 @@ describe("minyi simulate", () => {
     expect((await run(["simulate", quiet, "--untl", "x"])).err[0]).toMatch(/^simulate 没有选项 "--untl"（可用：--until）。/)
   })
 })
+
+describe("minyi simulate --plugin", () => {
+  const example = join(import.meta.dirname, "../../../examples/plugin-futian-grid")
+
+  it("runs a scenario whose pack needs a plugin, with the plugin module given; without it the pack's need is named", async () => {
+    const scenario = join(example, "scenario.json")
+    const plugin = join(example, "src/index.ts")
+    const ran = await run(["simulate", scenario, "--plugin", plugin], "en")
+    expect(ran.code).toBe(0)
+    const report = JSON.parse(ran.out.join("\n"))
+    expect(report.actions.filter((a: { type: string }) => a.type === "plugin").map((a: { petitionId: string; params: { command?: string; channel?: string } }) => [a.petitionId, a.params.command ?? a.params.channel])).toEqual([
+      ["p-old-open", "city-platform"],
+      ["p-old-open", "Flag"]
+    ])
+    const without = await run(["simulate", scenario], "en")
+    expect(without.code).toBe(1)
+    expect(without.err.join("\n")).toContain('the pack needs plugin "futian-grid" (^1.2.0), which was not given')
+  })
+})

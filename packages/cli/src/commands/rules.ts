@@ -1,9 +1,10 @@
 import { isAbsolute, resolve } from "node:path"
 import { Result } from "effect"
-import type { Directory, InputProblem, RuleFacts } from "@minyi/core"
+import type { Directory, InputProblem, Plugin, RuleFacts } from "@minyi/core"
 import { decodeInput, describeExplanation, explain, loadDirectory, loadRulePack, RuleFactsJson, rulePackJsonSchema, sampleDirectory } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
+import { withPlugins } from "../plugins.js"
 import { splitArgs } from "../scenario/cli.js"
 
 const help = (io: CliIO): string =>
@@ -11,25 +12,27 @@ const help = (io: CliIO): string =>
     io,
     [
       "用法:",
-      "  minyi rules validate <规则包.json>... [--directory <机构目录.json>]",
-      "  minyi rules schema",
-      "  minyi rules explain --pack <规则包.json> --petition <事实.json> [--directory <机构目录.json>]",
+      "  minyi rules validate <规则包.json>... [--directory <机构目录.json>] [--plugin <模块>]...",
+      "  minyi rules schema [--plugin <模块>]...",
+      "  minyi rules explain --pack <规则包.json> --petition <事实.json> [--directory <机构目录.json>] [--plugin <模块>]...",
       "",
       "validate: 每个文件无误时输出“<文件>: ok”；有问题时每个问题一行“<文件>: /JSON路径: 说明”，退出码 1。",
       "schema:   输出规则包的 JSON Schema，供编辑器通过 \"$schema\" 补全和提示错误。",
       "explain:  事实文件为 { \"petition\", \"clocks\", \"trigger\", \"now\" }（见 docs/rule-packs.md），显示哪些规则触发及原因。",
-      "默认使用 @minyi/core 的福田示例机构目录；--directory 可换成别的目录文件。"
+      "默认使用 @minyi/core 的福田示例机构目录；--directory 可换成别的目录文件。",
+      "--plugin 加载规则插件模块（默认导出为 definePlugin 定义的插件或插件数组），可重复；规则包在 \"plugins\" 中列出所需插件。"
     ].join("\n"),
     [
       "Usage:",
-      "  minyi rules validate <pack.json>... [--directory <directory.json>]",
-      "  minyi rules schema",
-      "  minyi rules explain --pack <pack.json> --petition <facts.json> [--directory <directory.json>]",
+      "  minyi rules validate <pack.json>... [--directory <directory.json>] [--plugin <module>]...",
+      "  minyi rules schema [--plugin <module>]...",
+      "  minyi rules explain --pack <pack.json> --petition <facts.json> [--directory <directory.json>] [--plugin <module>]...",
       "",
       "validate: prints \"<file>: ok\" for each valid file; otherwise one line per problem, \"<file>: /json/path: message\", and exits 1.",
       "schema:   prints the rule pack's JSON Schema, for editors (\"$schema\" gives completion and inline errors).",
       "explain:  the facts file is { \"petition\", \"clocks\", \"trigger\", \"now\" } (see docs/rule-packs.md); shows which rules fire and why.",
-      "The sample Futian directory of @minyi/core is used unless --directory names another."
+      "The sample Futian directory of @minyi/core is used unless --directory names another.",
+      "--plugin loads a rule plugin module (default export: a plugin made by definePlugin, or a list of them); repeatable. A pack lists the plugins it needs in \"plugins\"."
     ].join("\n")
   )
 
@@ -69,7 +72,7 @@ const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<R
   return Result.succeed(directory.success)
 }
 
-const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Record<string, string>): Promise<number> => {
+const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Record<string, string>, plugins: ReadonlyArray<Plugin>): Promise<number> => {
   if (files.length === 0) return usage(io, `请给出至少一个规则包文件。\n${help(io)}`, `Give at least one rule pack file.\n${help(io)}`)
   const directory = await loadDirectoryFlag(io, flags["directory"])
   if (Result.isFailure(directory)) return directory.failure
@@ -81,7 +84,7 @@ const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Record<s
       code = 1
       continue
     }
-    const pack = loadRulePack(json.success, { directory: directory.success })
+    const pack = loadRulePack(json.success, { directory: directory.success, plugins })
     const warn = say(io, "警告：", "warning: ")
     if (Result.isFailure(pack)) {
       for (const line of problemLines(io, file, pack.failure.problems)) io.out(line)
@@ -142,7 +145,7 @@ const factsAgainstDirectory = (facts: RuleFacts, directory: Directory): Result.R
   })
 }
 
-const explainCommand = async (io: CliIO, flags: Record<string, string>): Promise<number> => {
+const explainCommand = async (io: CliIO, flags: Record<string, string>, plugins: ReadonlyArray<Plugin>): Promise<number> => {
   const [packFile, factsFile] = [flags["pack"], flags["petition"]]
   if (packFile === undefined || factsFile === undefined) {
     return usage(io, `explain 需要 --pack 和 --petition。\n${help(io)}`, `explain needs --pack and --petition.\n${help(io)}`)
@@ -158,7 +161,7 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>): Promise
     }
   }
   if (Result.isFailure(packJson) || Result.isFailure(factsJson)) return 1
-  const pack = loadRulePack(packJson.success, { directory: directory.success })
+  const pack = loadRulePack(packJson.success, { directory: directory.success, plugins })
   if (Result.isFailure(pack)) {
     for (const line of problemLines(io, packFile, pack.failure.problems)) io.out(line)
     failed = true
@@ -172,7 +175,7 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>): Promise
     failed = true
   }
   if (failed || Result.isFailure(pack) || Result.isFailure(checked)) return 1
-  for (const line of describeExplanation(explain(pack.success, checked.success), io.lang)) io.out(line)
+  for (const line of describeExplanation(explain(pack.success, checked.success, directory.success), io.lang, pack.success.plugins)) io.out(line)
   return 0
 }
 
@@ -184,11 +187,14 @@ const flagsOf: Readonly<Record<string, ReadonlyArray<string>>> = {
 }
 
 export const rulesCommand: Command = async (args, io) => {
-  const [sub, ...rest] = args
+  const [sub] = args
   if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
     io.out(help(io))
     return sub === undefined ? 2 : 0
   }
+  const loaded = await withPlugins(io, args.slice(1), help(io))
+  if (Result.isFailure(loaded)) return loaded.failure
+  const { args: rest, plugins } = loaded.success
   const parsed = splitArgs(rest)
   if (parsed === undefined) {
     // splitArgs fails only on a last flag with no value.
@@ -208,11 +214,11 @@ export const rulesCommand: Command = async (args, io) => {
       return usage(io, `${sub} 不接受参数 "${files[0]}"。\n${help(io)}`, `${sub} takes no argument "${files[0]}".\n${help(io)}`)
     }
   }
-  if (sub === "validate") return validate(io, files, flags)
+  if (sub === "validate") return validate(io, files, flags, plugins)
   if (sub === "schema") {
-    io.out(JSON.stringify(rulePackJsonSchema(), null, 2))
+    io.out(JSON.stringify(rulePackJsonSchema(plugins), null, 2))
     return 0
   }
-  if (sub === "explain") return explainCommand(io, flags)
+  if (sub === "explain") return explainCommand(io, flags, plugins)
   return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
 }

@@ -1,6 +1,8 @@
 import { Result } from "effect"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
+import type { Plugin } from "@minyi/core"
+import { withPlugins } from "../plugins.js"
 import { argsProblem, loadForCli, runForCli, splitArgs } from "../scenario/cli.js"
 import type { Mismatch } from "../scenario/expect.js"
 
@@ -8,18 +10,18 @@ const help = (io: CliIO): string =>
   say(
     io,
     [
-      "用法: minyi scenario test <情景.json>...",
+      "用法: minyi scenario test <情景.json>... [--plugin <模块>]...",
       "",
       "运行每个情景并核对各步骤的 expect 块。全部相符时输出简短摘要，退出码 0；",
       "有不符时逐条输出“<文件>: /JSON路径: 期望 …，实际 …”，退出码 1。",
-      "未声明 expect.refused 的步骤若被拒绝，也算不符。情景格式见 docs/scenarios.md。"
+      "未声明 expect.refused 的步骤若被拒绝，也算不符。--plugin 加载规则插件模块，可重复。情景格式见 docs/scenarios.md。"
     ].join("\n"),
     [
-      "Usage: minyi scenario test <scenario.json>...",
+      "Usage: minyi scenario test <scenario.json>... [--plugin <module>]...",
       "",
       "Runs each scenario and checks the steps' expect blocks. When all hold, prints a short summary and exits 0;",
       "otherwise prints each difference, \"<file>: /json/path: expected …, got …\", and exits 1.",
-      "A refused command fails the test unless its step expects that refusal (expect.refused). See docs/scenarios.md."
+      "A refused command fails the test unless its step expects that refusal (expect.refused). --plugin loads a rule plugin module; repeatable. See docs/scenarios.md."
     ].join("\n")
   )
 
@@ -28,8 +30,8 @@ const show = (value: unknown): string => JSON.stringify(value)
 const describe = (io: CliIO, file: string, m: Mismatch): string =>
   say(io, `${file}: ${m.path}: 期望 ${show(m.expected)}，实际 ${show(m.actual)}`, `${file}: ${m.path}: expected ${show(m.expected)}, got ${show(m.actual)}`)
 
-const testOne = async (io: CliIO, file: string): Promise<number> => {
-  const scenario = await loadForCli(io, file)
+const testOne = async (io: CliIO, file: string, plugins: ReadonlyArray<Plugin>): Promise<number> => {
+  const scenario = await loadForCli(io, file, plugins)
   if (Result.isFailure(scenario)) return scenario.failure
   const ran = await runForCli(io, file, scenario.success)
   if (Result.isFailure(ran)) return ran.failure
@@ -58,16 +60,19 @@ const testOne = async (io: CliIO, file: string): Promise<number> => {
 }
 
 export const scenarioCommand: Command = async (args, io) => {
-  const [sub, ...rest] = args
+  const [sub] = args
   if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
     io.out(help(io))
     return sub === undefined ? 2 : 0
   }
   if (sub !== "test") return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
+  const loaded = await withPlugins(io, args.slice(1), help(io))
+  if (Result.isFailure(loaded)) return loaded.failure
+  const { args: rest, plugins } = loaded.success
   const problem = argsProblem(io, "scenario test", rest, { allowed: [], files: "some" })
   const parsed = splitArgs(rest)
   if (problem !== undefined || parsed === undefined) return usage(io, `${problem}。\n${help(io)}`, `${problem}.\n${help(io)}`)
   let code = 0
-  for (const file of parsed.files) code = Math.max(code, await testOne(io, file))
+  for (const file of parsed.files) code = Math.max(code, await testOne(io, file, plugins))
   return code
 }

@@ -2,34 +2,40 @@ import { Result } from "effect"
 import { parseInstant } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
+import { withPlugins } from "../plugins.js"
 import { argsProblem, describeFailure, loadForCli, runForCli, splitArgs } from "../scenario/cli.js"
 
 const help = (io: CliIO): string =>
   say(
     io,
     [
-      "用法: minyi simulate <情景.json> [--until <ISO 时间>]",
+      "用法: minyi simulate <情景.json> [--until <ISO 时间>] [--plugin <模块>]...",
       "",
       "在虚拟时钟上运行情景：各步骤之间，每个定时器在它自己的到期时刻触发，每个时刻都投递通知。",
       "输出 JSON：{ petitions, actions, notifications, steps }，时间为规则包默认日历时区的 ISO 8601。",
       "--until 让时钟在最后一步之后继续走到该时刻。被拒绝的命令记在 steps 中，并在标准错误输出说明。",
+      "--plugin 加载规则插件模块（默认导出为插件或插件数组），可重复；规则包在 \"plugins\" 中列出所需插件。",
       "情景格式见 docs/scenarios.md。"
     ].join("\n"),
     [
-      "Usage: minyi simulate <scenario.json> [--until <ISO instant>]",
+      "Usage: minyi simulate <scenario.json> [--until <ISO instant>] [--plugin <module>]...",
       "",
       "Runs the scenario on a virtual clock: between steps every timer fires at its own due instant, and notifications are relayed at each instant.",
       "Prints JSON: { petitions, actions, notifications, steps }, instants in ISO 8601 in the zone of the rule pack's default calendar.",
       "--until runs the clock on past the last step. Refused commands are recorded in steps and explained on stderr.",
+      "--plugin loads a rule plugin module (default export: a plugin or a list of them); repeatable. The pack lists the plugins it needs in \"plugins\".",
       "The scenario format is described in docs/scenarios.md."
     ].join("\n")
   )
 
-export const simulateCommand: Command = async (args, io) => {
-  if (args[0] === "help" || args[0] === "--help" || args[0] === "-h") {
+export const simulateCommand: Command = async (given, io) => {
+  if (given[0] === "help" || given[0] === "--help" || given[0] === "-h") {
     io.out(help(io))
     return 0
   }
+  const loaded = await withPlugins(io, given, help(io))
+  if (Result.isFailure(loaded)) return loaded.failure
+  const { args, plugins } = loaded.success
   const problem = argsProblem(io, "simulate", args, { allowed: ["until"], files: "one" })
   const parsed = splitArgs(args)
   if (problem !== undefined || parsed === undefined) return usage(io, `${problem}。\n${help(io)}`, `${problem}.\n${help(io)}`)
@@ -42,7 +48,7 @@ export const simulateCommand: Command = async (args, io) => {
       `--until: "${untilText}" is not an ISO 8601 instant with an offset, such as 2026-03-02T09:00:00+08:00`
     )
   }
-  const scenario = await loadForCli(io, parsed.files[0]!)
+  const scenario = await loadForCli(io, parsed.files[0]!, plugins)
   if (Result.isFailure(scenario)) return scenario.failure
   const ran = await runForCli(io, parsed.files[0]!, scenario.success, until === undefined ? {} : { until })
   if (Result.isFailure(ran)) return ran.failure

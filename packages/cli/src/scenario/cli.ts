@@ -5,14 +5,14 @@ import type { CliIO } from "../io.js"
 import { errorText, problemText, say } from "../io.js"
 import type { Scenario } from "./load.js"
 import { loadScenarioFile } from "./load.js"
-import type { Instant } from "@minyi/core"
+import type { Instant, Plugin } from "@minyi/core"
 import type { SimulationReport, StepReport } from "./runner.js"
 import { runScenario, SimulationFailed, SimulationStuck } from "./runner.js"
 
 /** Loads the scenario; on bad input prints one line per problem (`<file>: /json/path: message`) and gives exit code 1. */
-export const loadForCli = async (io: CliIO, file: string): Promise<Result.Result<Scenario, number>> => {
+export const loadForCli = async (io: CliIO, file: string, plugins: ReadonlyArray<Plugin> = []): Promise<Result.Result<Scenario, number>> => {
   const path = isAbsolute(file) ? file : resolve(io.cwd, file)
-  const loaded = await loadScenarioFile({ file: path, readText: io.readText, lang: io.lang })
+  const loaded = await loadScenarioFile({ file: path, readText: io.readText, lang: io.lang, plugins })
   if (Result.isSuccess(loaded)) return Result.succeed(loaded.success)
   for (const p of loaded.failure.problems) io.err(`${file}: ${problemText(io, p)}`)
   return Result.fail(1)

@@ -5,7 +5,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path"
 import { Result, Schema } from "effect"
-import type { Calendar, Directory, EngineCommand, InputProblem, Instant, RulePack, RulePackRegistry } from "@minyi/core"
+import type { Calendar, Directory, EngineCommand, InputProblem, Instant, Plugin, RulePack, RulePackRegistry } from "@minyi/core"
 import {
   decodeEngineCommand,
   decodeInput,
@@ -59,6 +59,8 @@ export interface LoadScenarioOptions {
   readonly file: string
   readonly readText: (path: string) => Promise<string>
   readonly lang?: "zh-CN" | "en"
+  /** Rule plugins the scenario's pack may name in its "plugins". */
+  readonly plugins?: ReadonlyArray<Plugin>
 }
 
 const decodeShape = decodeInput(ScenarioFile, "scenario")
@@ -161,7 +163,7 @@ const loadScenario = async (
     if (packSource.failure !== "") problems.push({ path: "/rulePack", message: packSource.failure })
   }
   else if (directory !== undefined) {
-    const loaded = loadRulePack(packSource.success, { directory })
+    const loaded = loadRulePack(packSource.success, { directory, plugins: options.plugins ?? [] })
     if (Result.isFailure(loaded)) {
       // Rule-pack problems come in both languages: print the scenario's.
       const inner = loaded.failure.problems.map((p) => ({ path: p.path, message: en ? p.message : p.zh ?? p.message }))

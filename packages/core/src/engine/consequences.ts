@@ -6,7 +6,7 @@ import { Result } from "effect"
 import type { Duration } from "../calendar/index.js"
 import type { PetitionCommand, PetitionEvent } from "../petition/index.js"
 import type { OutboxMessage } from "../ports/index.js"
-import { escalate, route } from "../rules/actions-eval.js"
+import { escalate, pluginEffects, route } from "../rules/actions-eval.js"
 import type { RuleFacts } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import type { FiredAction, StepContext } from "./step-context.js"
@@ -163,6 +163,13 @@ export const consequences = (
           action: fired(at, petitionId, action, "requireVisit", { reason: action.reason })
         })
         break
+      case "plugin": {
+        // A plugin's commands go through decide like the built-in actions'; its messages join the outbox.
+        const effects = pluginEffects(action, b, event.version)
+        notifications.push(...effects.notifications)
+        for (const c of effects.commands) out.push({ command: c.command, action: fired(at, petitionId, action, "plugin", { ...c.params }) })
+        break
+      }
     }
   }
   return out

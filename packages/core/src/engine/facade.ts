@@ -9,7 +9,7 @@ import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index
 import type { DeadLetter, Notifier, PageRequest, PromiseNotifier, Storage as StoragePorts } from "../ports/index.js"
 import { Notifiers, Outbox, Storage } from "../ports/index.js"
 import { isRulePackPreset, rulePackPresets } from "../presets/index.js"
-import type { RulePack, RulePackRegistry } from "../rules/index.js"
+import type { Plugin, RulePack, RulePackRegistry } from "../rules/index.js"
 import { emptyRegistry, loadRulePack, publish } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import type { ClockEvaluation } from "../clocks/index.js"
@@ -36,6 +36,11 @@ export interface MinyiOptions {
   readonly notifiers?: Layer.Layer<Notifier, unknown> | Readonly<Record<string, Notifier["Service"] | PromiseNotifier>>
   /** The same as `notifiers` given one layer (the name of the first releases). */
   readonly notifier?: Layer.Layer<Notifier, unknown>
+  /**
+   * Rule plugins (`definePlugin`): a pack given as JSON or a preset is loaded with them, and uses
+   * those its `"plugins"` names. A loaded pack or a registry already carries its plugins.
+   */
+  readonly plugins?: ReadonlyArray<Plugin>
   /** Run the scheduler (timers and outbox) in the background; default false — call `tick`/`relay` yourself. */
   readonly scheduler?: boolean | SchedulerOptions
   readonly engine?: Omit<EngineOptions, "directory" | "packs">
@@ -84,7 +89,7 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     : options.rulePack
   const packs = isRegistry(source)
     ? source
-    : orThrow(publish(emptyRegistry, isPack(source) ? source : orThrow(loadRulePack(source, { directory })), { directory }))
+    : orThrow(publish(emptyRegistry, isPack(source) ? source : orThrow(loadRulePack(source, { directory, plugins: options.plugins ?? [] })), { directory }))
 
   const given = options.notifiers
   const notifiers = given === undefined || isNotifierLayer(given)

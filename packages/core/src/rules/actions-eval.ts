@@ -5,13 +5,18 @@
 import { Result, Schema } from "effect"
 import type { Duration } from "../calendar/duration.js"
 import type { Directory } from "../directory/directory.js"
+import type { PetitionCommand } from "../petition/schema.js"
+import type { OutboxMessage } from "../ports/model.js"
+import type { Instant } from "../shared/instant.js"
 import type { ActionParams, Recipient } from "./actions.js"
 import type { CompiledRule } from "./compile.js"
-import { firstMatchingRule, matchingRules } from "./compile.js"
+import { firstMatchingRule, matchingRules, matchingRulesGuarded } from "./compile.js"
 import type { RuleFacts } from "./facts.js"
 import type { OwnerNotFound } from "./ladder.js"
 import { resolveOwner, resolveOwnerSpec } from "./ladder.js"
 import type { RulePack } from "./pack/load.js"
+import type { PluginFailed, PluginOutput } from "./plugins.js"
+import { EvaluationFacts, performAction } from "./plugins.js"
 
 /** Which rule of which pack version caused something; recorded on the resulting event. */
 export interface Provenance {
@@ -49,6 +54,8 @@ export type RuleAction = {
   | { readonly type: "flag"; readonly flag: string }
   | { readonly type: "setPriority"; readonly priority: ActionParams["setPriority"]["priority"] }
   | { readonly type: "requireVisit"; readonly reason: string; readonly kind?: "home" | "reception" }
+  /** A plugin's action: the commands and outbox messages it asked for, checked against `PluginOutput`. */
+  | { readonly type: "plugin"; readonly plugin: string; readonly action: string; readonly outputs: ReadonlyArray<PluginOutput> }
 )
 
 /** A notify whose recipients resolve to nobody for this petition (no lead unit yet, no leader linked to its place…). */
@@ -61,7 +68,7 @@ export class NoRecipients extends Schema.TaggedError<NoRecipients>()("NoRecipien
 export interface EscalationResult {
   readonly actions: ReadonlyArray<RuleAction>
   /** Rules that matched but whose action cannot be carried out (no owner at that tier, nobody to notify). */
-  readonly problems: ReadonlyArray<{ readonly ruleId: string; readonly error: OwnerNotFound | NoRecipients }>
+  readonly problems: ReadonlyArray<{ readonly ruleId: string; readonly error: OwnerNotFound | NoRecipients | PluginFailed }>
 }
 
 const provenanceOf = (pack: RulePack, rule: CompiledRule): Provenance => ({ packId: pack.id, packVersion: pack.version, ruleId: rule.id })
@@ -79,10 +86,20 @@ const leaderWatchers = (facts: RuleFacts, directory: Directory): ReadonlyArray<s
   return bound === undefined ? [] : [bound]
 }
 
+/** Whether the pack's rules may read plugin facts or call plugin code, which need the directory beside the facts. */
+const usesPlugins = (pack: RulePack): boolean => pack.plugins.plugins.length > 0
+
+/** The first routing rule that holds; with plugins, the rules whose plugin failed are skipped and reported. */
+const firstRoute = (pack: RulePack, facts: RuleFacts, directory: Directory) => {
+  if (!usesPlugins(pack)) return { rule: firstMatchingRule(pack.routing, facts), failures: [] }
+  const { matched, failures } = matchingRulesGuarded(pack.routing, new EvaluationFacts(facts, directory), true)
+  return { rule: matched[0], failures }
+}
+
 /** Routing on submit: the first matching rule by priority; none → the directory's dispatch centre. */
 export const route = (pack: RulePack, facts: RuleFacts, directory: Directory): RoutingDecision => {
   const watchers = leaderWatchers(facts, directory)
-  const rule = firstMatchingRule(pack.routing, facts)
+  const { rule } = firstRoute(pack, facts, directory)
   if (rule === undefined) return { lead: directory.dispatchCentre.id, coHandlers: [], watchers }
   const params = rule.rule.event.params
   return {
@@ -117,7 +134,14 @@ const unique = (ts: ReadonlyArray<NotificationTarget>): ReadonlyArray<Notificati
 export const escalate = (pack: RulePack, facts: RuleFacts, directory: Directory): EscalationResult => {
   const actions: Array<RuleAction> = []
   const problems: Array<EscalationResult["problems"][number]> = []
-  for (const rule of matchingRules(pack.escalation, facts)) {
+  const withPlugins = usesPlugins(pack) ? new EvaluationFacts(facts, directory) : undefined
+  const { matched, failures } =
+    withPlugins === undefined ? { matched: matchingRules(pack.escalation, facts), failures: [] } : matchingRulesGuarded(pack.escalation, withPlugins)
+  problems.push(...failures)
+  // Routing has no way to report a rule it skipped; the escalation that runs on the same
+  // Submitted event reports it, so a failing plugin in a routing rule is recorded too.
+  if (withPlugins !== undefined && facts.trigger.type === "Submitted") problems.push(...firstRoute(pack, facts, directory).failures)
+  for (const rule of matched) {
     const common = { key: `${rule.id}|${facts.petition.id}|${facts.trigger.key}`, provenance: provenanceOf(pack, rule) }
     const event = rule.rule.event
     switch (event.type) {
@@ -159,7 +183,66 @@ export const escalate = (pack: RulePack, facts: RuleFacts, directory: Directory)
         actions.push({ ...common, type: "requireVisit", reason: p.reason, ...(p.kind === undefined ? {} : { kind: p.kind }) })
         break
       }
+      case "plugin": {
+        const plugin = pack.plugins.actions.get(event.action)?.plugin
+        // Only reachable for a pack not made by loadRulePack: its event names a plugin it does not carry.
+        if (plugin === undefined) break
+        const outputs = performAction(plugin, event.action, event.perform, withPlugins ?? new EvaluationFacts(facts, directory))
+        if (Result.isFailure(outputs)) problems.push({ ruleId: rule.id, error: outputs.failure })
+        else actions.push({ ...common, type: "plugin", plugin: plugin.name, action: event.action, outputs: outputs.success })
+        break
+      }
     }
   }
   return { actions, problems }
+}
+
+/** What the engine adds to every command a rule causes: the petition, the instant, the system actor and the rule. */
+export interface RuleCommandBase {
+  readonly petitionId: string
+  readonly at: Instant
+  readonly actor: { readonly kind: "system" }
+  readonly rule: Provenance
+}
+
+/**
+ * A plugin action turned into what the engine appends: its commands (run through `decide` in the
+ * same step as built-in actions' commands) and its outbox messages, each recorded on the petition
+ * as a `NotificationQueued` so the history shows what was sent, by which rule.
+ */
+export const pluginEffects = (
+  action: Extract<RuleAction, { readonly type: "plugin" }>,
+  base: RuleCommandBase,
+  eventVersion: number
+): {
+  readonly commands: ReadonlyArray<{ readonly command: PetitionCommand; readonly params: Readonly<Record<string, unknown>> }>
+  readonly notifications: ReadonlyArray<OutboxMessage>
+} => {
+  const commands: Array<{ readonly command: PetitionCommand; readonly params: Readonly<Record<string, unknown>> }> = []
+  const notifications: Array<OutboxMessage> = []
+  const named = { plugin: action.plugin, action: action.action }
+  action.outputs.forEach((output, i) => {
+    if (output._tag !== "Message") {
+      const { _tag, ...params } = output
+      commands.push({ command: { ...output, ...base }, params: { ...named, command: _tag, ...params } })
+      return
+    }
+    const recipient = `${output.channel}:${output.recipient}`
+    notifications.push({
+      id: `${base.petitionId}/${eventVersion}/${base.rule.ruleId}/${i}/${recipient}`,
+      streamId: base.petitionId,
+      idempotencyKey: `${action.key}|${i}|${recipient}`,
+      channel: output.channel,
+      recipient: output.recipient,
+      ...(output.template === undefined ? {} : { template: output.template }),
+      payload: output.payload,
+      createdAt: base.at
+    })
+    const template = output.template ?? `${action.plugin}.${action.action}`
+    commands.push({
+      command: { _tag: "RecordNotification", ...base, template, recipients: [recipient] },
+      params: { ...named, channel: output.channel, recipient: output.recipient, template }
+    })
+  })
+  return { commands, notifications }
 }

@@ -6,6 +6,7 @@ import { Schema } from "effect"
 import { DurationFromString } from "../calendar/duration.js"
 import { Role } from "../directory/schema.js"
 import { Priority } from "../petition/schema.js"
+import type { PluginInput } from "./plugins.js"
 
 const Id = Schema.NonEmptyString
 const Ids = Schema.Array(Id)
@@ -116,5 +117,18 @@ export const ActionEvent = Schema.Union([RouteEvent, NotifyEvent, EscalateEvent,
 export type ActionEvent = typeof ActionEvent.Type
 /** What a routing rule may do. */
 export type RoutingEvent = typeof RouteEvent.Type
-/** What an escalation rule may do: every action but `route`. */
-export type EscalationEvent = Exclude<ActionEvent, RoutingEvent>
+/**
+ * A rule's event naming an action a plugin adds (`"type": "forwardToCity"` as written): the
+ * plugin's Schema decoded its params when the pack loaded, into `perform`.
+ */
+export interface PluginActionEvent {
+  readonly type: "plugin"
+  /** The action's name, as the rule writes it in `type`. */
+  readonly action: string
+  readonly plugin: string
+  /** The params as written. */
+  readonly params: Readonly<Record<string, unknown>>
+  readonly perform: (input: PluginInput) => unknown
+}
+/** What an escalation rule may do: every action but `route`, and the plugins' actions. */
+export type EscalationEvent = Exclude<ActionEvent, RoutingEvent> | PluginActionEvent

@@ -7,6 +7,8 @@ import type { Condition, FactCondition, Rule } from "./format.js"
 import { conditionCase, isFactReference, ruleIdOf } from "./format.js"
 import { durationMillis, operatorFor } from "./operators.js"
 import { compilePath } from "./path.js"
+import type { PluginSet } from "./plugins.js"
+import { PluginFailed, pluginFactReader } from "./plugins.js"
 
 /** The facts a rule sees, by name (`petition`, `clocks`, `trigger`, `now` in minyi: see `RuleFacts`). */
 export type FactsBag = object
@@ -24,6 +26,8 @@ export type ConditionTrace =
       readonly expected: unknown
       readonly factValue: unknown
       readonly held: boolean
+      /** Why it could not be evaluated: a plugin failed (the condition then does not hold). */
+      readonly failed?: string
     }
   | { readonly kind: "all" | "any"; readonly held: boolean; readonly children: ReadonlyArray<ConditionTrace> }
   | { readonly kind: "not"; readonly held: boolean; readonly child: ConditionTrace }
@@ -34,16 +38,21 @@ interface Compiled {
   readonly explain: (facts: FactsBag) => ConditionTrace
 }
 
-const accessor = (fact: string, path: string | undefined): ((facts: FactsBag) => unknown) => {
+const accessor = (fact: string, path: string | undefined, plugins?: PluginSet, params?: unknown): ((facts: FactsBag) => unknown) => {
   const at = compilePath(path)
+  const fromPlugin = plugins?.facts.get(fact)
+  if (fromPlugin !== undefined) {
+    const read = pluginFactReader(fact, fromPlugin.plugin, fromPlugin.fact, params)
+    return at === undefined ? read : (facts) => at(read(facts))
+  }
   // FactsBag is `object` so that RuleFacts (an interface, no index signature) can be passed; the
   // cast only reads it by name, on the hot path, where Reflect.get would cost a call per condition.
   return at === undefined ? (facts) => (facts as Record<string, unknown>)[fact] : (facts) => at((facts as Record<string, unknown>)[fact])
 }
 
-const compileFact = (c: FactCondition): Compiled => {
-  const definition = operatorFor(c.operator)
-  const left = accessor(c.fact, c.path)
+const compileFact = (c: FactCondition, plugins: PluginSet | undefined): Compiled => {
+  const definition = operatorFor(c.operator, plugins)
+  const left = accessor(c.fact, c.path, plugins, c.params)
   const pathPart = c.path === undefined ? {} : { path: c.path }
   // Only reachable when compileRules is called on rules that were not validated: an unknown operator never holds.
   if (definition === undefined) {
@@ -58,13 +67,21 @@ const compileFact = (c: FactCondition): Compiled => {
   const constant =
     definition.value === "duration" && typeof c.value === "string" ? (durationMillis(c.value) ?? c.value) : c.value
   const right: (facts: FactsBag) => unknown =
-    reference === undefined ? () => constant : accessor(reference.fact, reference.path)
+    reference === undefined ? () => constant : accessor(reference.fact, reference.path, plugins, reference.params)
   return {
     test: reference === undefined ? (facts) => test(left(facts), constant) : (facts) => test(left(facts), right(facts)),
     explain: (facts) => {
-      const factValue = left(facts)
-      const expected = right(facts)
-      return { kind: "fact", fact: c.fact, ...pathPart, operator: c.operator, expected, factValue, held: test(factValue, expected) }
+      const trace = { kind: "fact", fact: c.fact, ...pathPart, operator: c.operator } as const
+      let [factValue, expected]: [unknown, unknown] = [undefined, undefined]
+      try {
+        factValue = left(facts)
+        expected = right(facts)
+        return { ...trace, expected, factValue, held: test(factValue, expected) }
+      } catch (failure) {
+        // A plugin that fails is shown where it failed; anything else is a bug and not hidden.
+        if (!(failure instanceof PluginFailed)) throw failure
+        return { ...trace, expected, factValue, held: false, failed: failure.message }
+      }
     }
   }
 }
@@ -83,14 +100,14 @@ const byPriority = (conditions: ReadonlyArray<Condition>): ReadonlyArray<Conditi
 
 export type SharedConditions = Readonly<Record<string, Condition>>
 
-const compileCondition = (c: Condition, shared: SharedConditions, visiting: ReadonlySet<string>): Compiled => {
+const compileCondition = (c: Condition, shared: SharedConditions, visiting: ReadonlySet<string>, plugins: PluginSet | undefined): Compiled => {
   const node = conditionCase(c)
   switch (node.kind) {
     case "all":
     case "any": {
       const kind = node.kind
       const written = node.kind === "all" ? node.node.all : node.node.any
-      const children = written.map((x) => compileCondition(x, shared, visiting))
+      const children = written.map((x) => compileCondition(x, shared, visiting, plugins))
       const ordered = byPriority(written).map((x) => children[written.indexOf(x)]!.test)
       const n = ordered.length
       // json-rules-engine: an empty `any` holds, like an empty `all`.
@@ -116,7 +133,7 @@ const compileCondition = (c: Condition, shared: SharedConditions, visiting: Read
       }
     }
     case "not": {
-      const inner = compileCondition(node.node.not, shared, visiting)
+      const inner = compileCondition(node.node.not, shared, visiting, plugins)
       return {
         test: (facts) => !inner.test(facts),
         explain: (facts) => {
@@ -131,7 +148,7 @@ const compileCondition = (c: Condition, shared: SharedConditions, visiting: Read
       if (target === undefined || visiting.has(reference)) {
         return { test: () => false, explain: () => ({ kind: "condition", reference, held: false }) }
       }
-      const inner = compileCondition(target, shared, new Set([...visiting, reference]))
+      const inner = compileCondition(target, shared, new Set([...visiting, reference]), plugins)
       return {
         test: inner.test,
         explain: (facts) => {
@@ -141,7 +158,7 @@ const compileCondition = (c: Condition, shared: SharedConditions, visiting: Read
       }
     }
     case "fact":
-      return compileFact(node.node)
+      return compileFact(node.node, plugins)
   }
 }
 
@@ -162,11 +179,11 @@ export interface CompiledRule<R extends Rule = Rule> {
  */
 export const compileRules = <R extends Rule>(
   rules: ReadonlyArray<R>,
-  options: { readonly section: string; readonly shared?: SharedConditions }
+  options: { readonly section: string; readonly shared?: SharedConditions; readonly plugins?: PluginSet }
 ): ReadonlyArray<CompiledRule<R>> =>
   rules
     .map((rule, index): CompiledRule<R> => {
-      const compiled = compileCondition(rule.conditions, options.shared ?? {}, new Set())
+      const compiled = compileCondition(rule.conditions, options.shared ?? {}, new Set(), options.plugins)
       return {
         id: ruleIdOf(rule, options.section, index),
         rule,
@@ -189,4 +206,36 @@ export const matchingRules = <R extends Rule>(rules: ReadonlyArray<CompiledRule<
 export const firstMatchingRule = <R extends Rule>(rules: ReadonlyArray<CompiledRule<R>>, facts: FactsBag): CompiledRule<R> | undefined => {
   for (let i = 0; i < rules.length; i++) if (rules[i]!.test(facts)) return rules[i]
   return undefined
+}
+
+/** A rule that could not be evaluated because a plugin failed. */
+export interface RuleFailure {
+  readonly ruleId: string
+  readonly error: PluginFailed
+}
+
+/**
+ * `matchingRules` for rules that use plugins: a rule whose plugin fails does not hold, and the
+ * failure is reported with the rule, so the others still act and the tick goes on.
+ */
+export const matchingRulesGuarded = <R extends Rule>(
+  rules: ReadonlyArray<CompiledRule<R>>,
+  facts: FactsBag,
+  first = false
+): { readonly matched: Array<CompiledRule<R>>; readonly failures: Array<RuleFailure> } => {
+  const matched: Array<CompiledRule<R>> = []
+  const failures: Array<RuleFailure> = []
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!
+    try {
+      if (!rule.test(facts)) continue
+    } catch (failure) {
+      if (!(failure instanceof PluginFailed)) throw failure
+      failures.push({ ruleId: rule.id, error: failure })
+      continue
+    }
+    matched.push(rule)
+    if (first) break
+  }
+  return { matched, failures }
 }

@@ -1,8 +1,11 @@
 /** Why rules fired or not, condition by condition, in words staff read. */
 import type { CompiledRule, ConditionTrace } from "./compile.js"
 import type { RuleFacts } from "./facts.js"
+import type { OperatorTable } from "./operators.js"
 import { operatorFor } from "./operators.js"
-import type { RulePack } from "./pack/load.js"
+import type { Directory } from "../directory/directory.js"
+import type { EscalationRule, RoutingRule, RulePack } from "./pack/load.js"
+import { EvaluationFacts } from "./plugins.js"
 
 export interface RuleExplanation {
   readonly ruleId: string
@@ -24,17 +27,24 @@ export interface Explanation {
   readonly escalation: ReadonlyArray<RuleExplanation>
 }
 
-/** Evaluates every rule of the pack on these facts, recording each condition's value and verdict. */
-export const explain = (pack: RulePack, facts: RuleFacts): Explanation => {
-  const run = (rules: ReadonlyArray<CompiledRule>) =>
+/**
+ * Evaluates every rule of the pack on these facts, recording each condition's value and verdict.
+ * With the directory, plugin facts are computed as the engine computes them; without it they are
+ * read from the facts as given.
+ */
+export const explain = (pack: RulePack, facts: RuleFacts, directory?: Directory): Explanation => {
+  const bag = directory === undefined || pack.plugins.plugins.length === 0 ? facts : new EvaluationFacts(facts, directory)
+  const run = <R extends RoutingRule | EscalationRule>(rules: ReadonlyArray<CompiledRule<R>>) =>
     rules.map((r): RuleExplanation => {
-      const trace = r.explain(facts)
+      const trace = r.explain(bag)
+      const event = r.rule.event
       return {
         ruleId: r.id,
         priority: r.priority,
         ...(r.rule.description === undefined ? {} : { description: r.rule.description }),
         fired: trace.held,
-        action: r.rule.event,
+        // A plugin's action shows as written: its name and params.
+        action: event.type === "plugin" ? { type: event.action, params: event.params } : { type: event.type, params: event.params },
         trace
       }
     })
@@ -49,37 +59,38 @@ const asWritten = (_key: string, v: unknown): unknown =>
 const show = (value: unknown): string => (value === undefined ? "(none)" : JSON.stringify(value, asWritten))
 
 /** One line per condition, indented by nesting: `✓ petition $.returnCount = 3, is at least 2`. */
-export const describeTrace = (trace: ConditionTrace, lang: "zh-CN" | "en", indent = ""): Array<string> => {
+export const describeTrace = (trace: ConditionTrace, lang: "zh-CN" | "en", indent = "", plugins?: OperatorTable): Array<string> => {
   const mark = trace.held ? "✓" : "✗"
   const zh = lang === "zh-CN"
   switch (trace.kind) {
     case "fact": {
-      const op = operatorFor(trace.operator)
+      const op = operatorFor(trace.operator, plugins)
       const verb = op === undefined ? trace.operator : zh ? op.zh : op.en
       const where = `${trace.fact}${trace.path === undefined ? "" : ` ${trace.path}`}`
-      return [zh ? `${indent}${mark} ${where} = ${show(trace.factValue)}，${verb} ${show(trace.expected)}` : `${indent}${mark} ${where} = ${show(trace.factValue)}, ${verb} ${show(trace.expected)}`]
+      const failed = trace.failed === undefined ? "" : zh ? `（插件出错：${trace.failed}）` : ` (plugin failed: ${trace.failed})`
+      return [zh ? `${indent}${mark} ${where} = ${show(trace.factValue)}，${verb} ${show(trace.expected)}${failed}` : `${indent}${mark} ${where} = ${show(trace.factValue)}, ${verb} ${show(trace.expected)}${failed}`]
     }
     case "all":
     case "any": {
       const head = trace.kind === "all" ? (zh ? "全部满足" : "all of") : zh ? "任一满足" : "any of"
-      return [`${indent}${mark} ${head}`, ...trace.children.flatMap((c) => describeTrace(c, lang, indent + "  "))]
+      return [`${indent}${mark} ${head}`, ...trace.children.flatMap((c) => describeTrace(c, lang, indent + "  ", plugins))]
     }
     case "not":
-      return [`${indent}${mark} ${zh ? "并非" : "not"}`, ...describeTrace(trace.child, lang, indent + "  ")]
+      return [`${indent}${mark} ${zh ? "并非" : "not"}`, ...describeTrace(trace.child, lang, indent + "  ", plugins)]
     case "condition":
       return [
         `${indent}${mark} ${zh ? "共用条件" : "shared condition"} "${trace.reference}"`,
-        ...(trace.child === undefined ? [] : describeTrace(trace.child, lang, indent + "  "))
+        ...(trace.child === undefined ? [] : describeTrace(trace.child, lang, indent + "  ", plugins))
       ]
   }
 }
 
 /** The whole explanation as text lines. */
-export const describeExplanation = (e: Explanation, lang: "zh-CN" | "en"): Array<string> => {
+export const describeExplanation = (e: Explanation, lang: "zh-CN" | "en", plugins?: OperatorTable): Array<string> => {
   const zh = lang === "zh-CN"
   const rule = (r: RuleExplanation, decides: boolean): Array<string> => [
     `${r.fired ? (zh ? "触发" : "FIRES") : zh ? "未触发" : "no"}  ${r.ruleId} (${zh ? "优先级" : "priority"} ${r.priority}) → ${r.action.type} ${JSON.stringify(r.action.params ?? {}, asWritten)}${decides ? (zh ? "  ← 据此分拨" : "  ← routes the petition") : ""}`,
-    ...describeTrace(r.trace, lang, "    ")
+    ...describeTrace(r.trace, lang, "    ", plugins)
   ]
   return [
     `${zh ? "规则包" : "Rule pack"} ${e.packId}@${e.packVersion}`,

@@ -45,3 +45,31 @@ export { describeExplanation, explain } from "./explain.js"
 export type { Explanation, RuleExplanation } from "./explain.js"
 export { simulatePacks } from "./simulate.js"
 export type { ActionSummary, ClockSummary, PetitionDifference, RouteSummary, SimulationInput, SimulationReport } from "./simulate.js"
+export {
+  definePlugin,
+  EvaluationFacts,
+  isPlugin,
+  noPlugins,
+  PluginConflict,
+  PluginFailed,
+  PluginInvalid,
+  PluginOutput,
+  pluginAction,
+  pluginFact,
+  pluginSet
+} from "./plugins.js"
+export type {
+  DecoratorTest,
+  OperatorTest,
+  Plugin,
+  PluginAction,
+  PluginDecorator,
+  PluginDefinition,
+  PluginFact,
+  PluginInput,
+  PluginOperator,
+  PluginSet
+} from "./plugins.js"
+export { parseVersion, satisfies } from "./semver.js"
+export { pluginEffects } from "./actions-eval.js"
+export type { PluginActionEvent } from "./actions.js"

@@ -4,6 +4,7 @@
  * only looks inside lists). minyi adds subtree and duration comparisons.
  */
 
+import type { Schema } from "effect"
 import { Result } from "effect"
 import { parseDuration } from "../calendar/duration.js"
 
@@ -37,6 +38,20 @@ export interface OperatorDefinition {
   readonly standard: boolean
   readonly zh: string
   readonly en: string
+  /** The plugin that adds it; absent for minyi's own. */
+  readonly plugin?: string
+  /** What a plugin operator's `value` must be, checked when the pack loads. */
+  readonly valueSchema?: Schema.Codec<unknown, unknown>
+}
+
+/**
+ * Operators and decorators besides minyi's own (a pack's plugins), with the decorated names
+ * already built for them. `PluginSet` is one.
+ */
+export interface OperatorTable {
+  readonly operators: ReadonlyMap<string, { readonly definition: OperatorDefinition }>
+  readonly decorators: ReadonlyMap<string, { readonly zh: string; readonly en: string; readonly wrap: (next: Test) => Test }>
+  readonly decorated: Map<string, OperatorDefinition>
 }
 
 const op = (
@@ -104,22 +119,31 @@ const decorated = new Map<string, OperatorDefinition>()
 const hasOwn = Object.prototype.hasOwnProperty
 
 /**
- * The operator a condition names: a plain one, or one behind json-rules-engine decorators. Only
- * own entries count: `constructor`, `toString` or `__proto__` is found on every object's prototype
- * and is no operator (it would pass validation and then fail on every evaluation).
+ * The operator a condition names: a plain one, or one behind json-rules-engine decorators, from
+ * minyi's own or the table's (a pack's plugins). Only own entries count: `constructor`, `toString`
+ * or `__proto__` is found on every object's prototype and is no operator (it would pass validation
+ * and then fail on every evaluation).
  */
-export const operatorFor = (name: string): OperatorDefinition | undefined => {
-  const plain = hasOwn.call(operators, name) ? operators[name] : undefined
+export const operatorFor = (name: string, table?: OperatorTable): OperatorDefinition | undefined => {
+  const plain = hasOwn.call(operators, name) ? operators[name] : table?.operators.get(name)?.definition
   if (plain !== undefined) return plain
   const colon = name.indexOf(":")
   if (colon <= 0) return undefined
   const prefix = name.slice(0, colon)
-  const decorator = hasOwn.call(decorators, prefix) ? decorators[prefix] : undefined
-  const inner = decorator === undefined ? undefined : operatorFor(name.slice(colon + 1))
+  const decorator = hasOwn.call(decorators, prefix) ? decorators[prefix] : table?.decorators.get(prefix)
+  const inner = decorator === undefined ? undefined : operatorFor(name.slice(colon + 1), table)
   if (decorator === undefined || inner === undefined) return undefined
-  const known = decorated.get(name)
+  // Names that involve no plugin are the same whatever the table, and built once for all packs.
+  const cache = table === undefined || (inner.plugin === undefined && hasOwn.call(decorators, prefix)) ? decorated : table.decorated
+  const known = cache.get(name)
   if (known !== undefined) return known
-  const definition = op(name, decorator.value ?? inner.value, inner.standard, `${decorator.zh}${inner.zh}`, `${decorator.en} ${inner.en}`, decorator.wrap(inner.test))
-  decorated.set(name, definition)
+  const value = (hasOwn.call(decorators, prefix) ? decorators[prefix]?.value : undefined) ?? inner.value
+  const definition: OperatorDefinition = {
+    ...op(name, value, inner.standard, `${decorator.zh}${inner.zh}`, `${decorator.en} ${inner.en}`, decorator.wrap(inner.test)),
+    ...(inner.plugin === undefined ? {} : { plugin: inner.plugin }),
+    // A decorator that reads the value as a list (someValue…) or swaps it no longer takes the inner operator's value.
+    ...(inner.valueSchema === undefined || value !== inner.value ? {} : { valueSchema: inner.valueSchema })
+  }
+  cache.set(name, definition)
   return definition
 }

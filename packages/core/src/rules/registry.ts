@@ -54,9 +54,14 @@ export const publish = (
   if (latest?.effectiveTo !== undefined && pack.effectiveFrom < latest.effectiveTo) {
     return refuse(pack, "overlap", `与 ${latest.version} 的有效期（至 ${formatInstant(latest.effectiveTo)}）重叠`, `its period overlaps ${latest.version}, in force until ${formatInstant(latest.effectiveTo)}`)
   }
-  const checked = loadRulePack(pack.source, { directory: options.directory })
+  // Loaded again with the plugins it was loaded with: a pack whose plugins are missing or of the
+  // wrong version (a RulePack not made by loadRulePack) is refused here.
+  const checked = loadRulePack(pack.source, { directory: options.directory, plugins: pack.plugins.plugins })
   if (Result.isFailure(checked)) {
-    return refuse(pack, "invalid", "与当前机构目录不符", "it does not agree with the directory", checked.failure.problems)
+    const plugins = checked.failure.problems.some((p) => p.path.startsWith("/plugins"))
+    return plugins
+      ? refuse(pack, "invalid", "缺少所需插件或插件版本不符", "the plugins it needs are missing or of the wrong version", checked.failure.problems)
+      : refuse(pack, "invalid", "与当前机构目录不符", "it does not agree with the directory", checked.failure.problems)
   }
   return Result.succeed(Object.freeze({ packId: pack.id, versions: Object.freeze([...registry.versions, checked.success]) }))
 }

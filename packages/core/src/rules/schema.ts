@@ -121,6 +121,11 @@ const makePack = <R extends Schema.Top, C extends Schema.Top>(rule: R, condition
     effectiveFrom: InstantFromString,
     effectiveTo: Schema.optionalKey(InstantFromString),
     description: Schema.optionalKey(Schema.String),
+    plugins: Schema.optionalKey(
+      Schema.Record(Schema.String, Schema.String).annotate({
+        description: 'the plugins this pack needs, by name, each with a version range: { "futian-grid": "^1.2.0" }'
+      })
+    ),
     calendars: Schema.Record(Schema.String, CalendarSpec),
     clocks: Schema.Array(ClockPolicy),
     conditions: Schema.optionalKey(Schema.Record(Schema.String, condition)),

@@ -21,13 +21,16 @@ const refusedPaths = (command: EngineCommand) =>
     }).pipe(Effect.provide(memoryEngine(packs)))
   )
 
+const submit = sampleSubmit("P-typed", T0)
+if (submit._tag !== "Submit") throw new Error("sampleSubmit is a Submit")
+
 describe("Engine.handle with a typed command the schema refuses", () => {
   it("is InvalidInput at the field's path, and nothing is written", async () => {
     for (const at of [Number.NaN, Number.POSITIVE_INFINITY, 0, 1e20]) {
-      const result = await refusedPaths({ ...sampleSubmit("P-typed", T0), at })
+      const result = await refusedPaths({ ...submit, at })
       expect(result, String(at)).toEqual({ tag: "InvalidInput", paths: ["/at"], stored: "None" })
     }
-    const nul = await refusedPaths({ ...sampleSubmit("P-typed", T0), title: "垃圾\u0000站" })
+    const nul = await refusedPaths({ ...submit, title: "垃圾\u0000站" })
     expect(nul).toEqual({ tag: "InvalidInput", paths: ["/title"], stored: "None" })
   })
 })

@@ -6,7 +6,7 @@
 import { Result } from "effect"
 import type { InvalidInput } from "../../shared/validation.js"
 import { decodeInput } from "../../shared/validation.js"
-import type { ActionEvent, ActionType } from "../actions.js"
+import type { ActionEvent, ActionType, PluginActionEvent } from "../actions.js"
 import {
   EscalateEvent,
   escalationActionTypes,
@@ -23,7 +23,7 @@ import { didYouMean } from "../suggest.js"
 import type { Context } from "./context.js"
 import { checkId, checkIds } from "./context.js"
 import { checkDurations } from "./limits.js"
-import { join, reword, say } from "./messages.js"
+import { join, pluginHint, reword, say } from "./messages.js"
 import { record } from "./raw.js"
 
 /** Every field name an action's params may have, for "did you mean" on a misspelt one. */
@@ -43,14 +43,33 @@ const decodeEvent: { readonly [K in ActionType]: (u: unknown) => Result.Result<A
 }
 
 /** Checks an action; the event with its params decoded (durations parsed) when it is valid. */
-export const checkAction = (ctx: Context, section: "routing" | "escalation", event: { readonly type: string; readonly params?: unknown }, at: string): ActionEvent | undefined => {
-  const allowed: ReadonlyArray<string> = section === "routing" ? routingActionTypes : escalationActionTypes
+export const checkAction = (
+  ctx: Context,
+  section: "routing" | "escalation",
+  event: { readonly type: string; readonly params?: unknown },
+  at: string
+): ActionEvent | PluginActionEvent | undefined => {
   const type = event.type
+  const plugin = isActionType(type) ? undefined : ctx.plugins.actions.get(type)
+  if (plugin !== undefined && section === "escalation") {
+    const prepared = plugin.action.prepare(event.params ?? {})
+    if (Result.isFailure(prepared)) {
+      for (const p of prepared.failure.problems) ctx.problems.push({ path: join(`${at}/params`, p.path), message: p.message })
+      return undefined
+    }
+    const written = event.params
+    const params = written !== null && typeof written === "object" && !Array.isArray(written) ? { ...written } : {}
+    return { type: "plugin", action: type, plugin: plugin.plugin.name, params, perform: prepared.success }
+  }
+  const allowed: ReadonlyArray<string> = section === "routing" ? routingActionTypes : [...escalationActionTypes, ...ctx.plugins.actions.keys()]
   if (!isActionType(type) || !allowed.includes(type)) {
     const other = section === "routing" ? "escalation" : "routing"
-    const [zh, en] = isActionType(type)
+    const hint = pluginHint(ctx.given.actions.get(type)?.plugin.name, ctx.missingPlugins)
+    const [zh, en] = isActionType(type) || plugin !== undefined
       ? [`；"${type}" 应写在 ${other} 部分`, `; "${type}" belongs in the ${other} section`]
-      : [didYouMean(type, allowed, "zh-CN"), didYouMean(type, allowed)]
+      : hint !== undefined && section === "escalation"
+        ? [hint.zh, hint.en]
+        : [didYouMean(type, allowed, "zh-CN"), didYouMean(type, allowed)]
     ctx.problems.push({ path: `${at}/type`, ...say(`${section} 规则不能执行 "${type}"${zh}`, `${section === "routing" ? "a routing" : "an escalation"} rule cannot do "${type}"${en}`) })
     return undefined
   }

@@ -17,7 +17,8 @@ import { AllCondition, AnyCondition, ConditionReference, FactCondition as FactCo
 import { closest, didYouMean } from "../suggest.js"
 import type { Context, IdKind } from "./context.js"
 import { checkIds } from "./context.js"
-import { join, neverFires, reword, say, unknownFact } from "./messages.js"
+import { join, pluginHint, neverFires, reword, say, unknownFact } from "./messages.js"
+import { pluginFactFields, pluginFactTarget } from "./plugin-facts.js"
 import { checkDurationLimit, conditionDepthLimit, nestsDeeperThan, tooDeep } from "./limits.js"
 import { own } from "./raw.js"
 
@@ -46,7 +47,9 @@ const idComparisons = new Set(["equal", "notEqual", "in", "notIn", "contains", "
 /** What `trigger.type` can be: the petition events (timers arrive as ClockWarned / ClockBreached). */
 const eventTags: ReadonlyArray<string> = Object.keys(PetitionEvent.cases)
 
-const isFactName = (fact: string): boolean => own(factCatalogue, fact) !== undefined
+const isFactName = (ctx: Context, fact: string): boolean => own(factCatalogue, fact) !== undefined || ctx.plugins.facts.has(fact)
+
+const unknownFactIn = (ctx: Context, fact: string) => unknownFact(fact, ctx.plugins.facts.keys(), pluginHint(ctx.given.facts.get(fact)?.plugin.name, ctx.missingPlugins))
 
 const checkFactPath = (ctx: Context, fact: string, path: string | undefined, at: string, ruleLabel: string): void => {
   if (path === undefined || path === "") return
@@ -56,7 +59,8 @@ const checkFactPath = (ctx: Context, fact: string, path: string | undefined, at:
     return
   }
   const [first, second] = parsed.keys
-  const fields = own(factCatalogue, fact)
+  const plugin = ctx.plugins.facts.get(fact)
+  const fields = plugin === undefined ? own(factCatalogue, fact) : pluginFactFields(plugin.fact)
   if (first === undefined) return
   if (Array.isArray(fields) && !fields.includes(first)) {
     ctx.problems.push({ path: at, ...say(`事实 ${fact} 没有字段 "${first}"${didYouMean(first, fields, "zh-CN")}`, `the ${fact} fact has no field "${first}"${didYouMean(first, fields)}`) })
@@ -71,10 +75,10 @@ const checkFactPath = (ctx: Context, fact: string, path: string | undefined, at:
 }
 
 /** The operator a misspelt one was probably meant to be, decorators (`not:`, `someFact:` …) corrected one by one. */
-const nearOperator = (name: string): string | undefined => {
+const nearOperator = (ctx: Context, name: string): string | undefined => {
   const parts = name.split(":")
   const fixed = parts.map((part, i) => {
-    const known = i === parts.length - 1 ? operatorNames : decoratorNames
+    const known = i === parts.length - 1 ? [...operatorNames, ...ctx.plugins.operators.keys()] : [...decoratorNames, ...ctx.plugins.decorators.keys()]
     return known.includes(part) ? part : closest(part, known)
   })
   return fixed.every((f) => f !== undefined) ? fixed.join(":") : undefined
@@ -85,8 +89,9 @@ const eachValue = (value: unknown, at: string): ReadonlyArray<readonly [unknown,
   Array.isArray(value) ? value.map((v, i) => [v, `${at}/value/${i}`] as const) : [[value, `${at}/value`] as const]
 
 /**
- * json-rules-engine passes `params` to fact functions; minyi's facts take none, and a silently
- * ignored field would mislead. An empty `{}` asks for nothing, so rules carrying one still load.
+ * json-rules-engine passes `params` to fact functions. A plugin fact that declares params gets
+ * them decoded by its Schema; minyi's own facts, and plugin facts without params, take none — a
+ * silently ignored field would mislead. An empty `{}` asks for nothing, so rules carrying one still load.
  */
 const asksForParams = (params: unknown): boolean =>
   params !== undefined && (params === null || typeof params !== "object" || Object.keys(params).length > 0)
@@ -95,21 +100,41 @@ const paramsUnsupported = say(
   'a condition\'s "params" is not supported: minyi\'s facts take no parameters; remove it (use "path" to read part of a fact)'
 )
 
+const checkParams = (ctx: Context, fact: string, params: unknown, at: string): void => {
+  const plugin = ctx.plugins.facts.get(fact)
+  if (plugin === undefined || plugin.fact.params === undefined) {
+    if (!asksForParams(params)) return
+    ctx.problems.push({
+      path: at,
+      ...(plugin === undefined
+        ? paramsUnsupported
+        : say(`插件 ${plugin.plugin.name} 的事实 ${fact} 不接受参数，请删除 "params"`, `the ${fact} fact of plugin ${plugin.plugin.name} takes no params; remove "params"`))
+    })
+    return
+  }
+  const prepared = plugin.fact.prepare(params ?? {})
+  if (Result.isFailure(prepared)) for (const p of prepared.failure.problems) ctx.problems.push({ path: join(at, p.path), message: p.message })
+}
+
 const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabel: string): void => {
-  if (asksForParams(c.params)) ctx.problems.push({ path: `${at}/params`, ...paramsUnsupported })
-  if (!isFactName(c.fact)) {
-    ctx.problems.push({ path: `${at}/fact`, ...unknownFact(c.fact) })
+  checkParams(ctx, c.fact, c.params, `${at}/params`)
+  if (!isFactName(ctx, c.fact)) {
+    ctx.problems.push({ path: `${at}/fact`, ...unknownFactIn(ctx, c.fact) })
   } else {
     checkFactPath(ctx, c.fact, c.path, `${at}/path`, ruleLabel)
   }
-  const definition = operatorFor(c.operator)
+  const definition = operatorFor(c.operator, ctx.plugins)
   if (definition === undefined) {
-    const near = nearOperator(c.operator)
+    const near = nearOperator(ctx, c.operator)
+    const known = [...operatorNames, ...ctx.plugins.operators.keys()]
+    const hint = pluginHint(operatorFor(c.operator, ctx.given)?.plugin ?? unlistedDecorator(ctx, c.operator), ctx.missingPlugins)
     ctx.problems.push({
       path: `${at}/operator`,
-      ...(near === undefined
-        ? say(`未知的运算符 "${c.operator}"${didYouMean(c.operator, operatorNames, "zh-CN")}`, `unknown operator "${c.operator}"${didYouMean(c.operator, operatorNames)}`)
-        : say(`未知的运算符 "${c.operator}"；是否应为 "${near}"？`, `unknown operator "${c.operator}"; did you mean "${near}"?`))
+      ...(hint !== undefined
+        ? say(`未知的运算符 "${c.operator}"${hint.zh}`, `unknown operator "${c.operator}"${hint.en}`)
+        : near === undefined
+          ? say(`未知的运算符 "${c.operator}"${didYouMean(c.operator, known, "zh-CN")}`, `unknown operator "${c.operator}"${didYouMean(c.operator, known)}`)
+          : say(`未知的运算符 "${c.operator}"；是否应为 "${near}"？`, `unknown operator "${c.operator}"; did you mean "${near}"?`))
     })
     return
   }
@@ -119,13 +144,29 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
     return
   }
   if (isFactReference(value)) {
-    if (asksForParams(value.params)) ctx.problems.push({ path: `${at}/value/params`, ...paramsUnsupported })
-    if (!isFactName(value.fact)) {
-      ctx.problems.push({ path: `${at}/value/fact`, ...unknownFact(value.fact) })
+    checkParams(ctx, value.fact, value.params, `${at}/value/params`)
+    if (!isFactName(ctx, value.fact)) {
+      ctx.problems.push({ path: `${at}/value/fact`, ...unknownFactIn(ctx, value.fact) })
     } else {
       checkFactPath(ctx, value.fact, value.path, `${at}/value/path`, ruleLabel)
     }
     return
+  }
+  if (definition.valueSchema !== undefined) {
+    const checked = decodeInput(definition.valueSchema, "value")(value)
+    if (Result.isFailure(checked)) for (const p of checked.failure.problems) ctx.problems.push({ path: join(`${at}/value`, p.path), message: p.message })
+  }
+  const target = pluginFactTarget(ctx, c.fact, c.path)
+  if (target !== undefined && ["equal", "notEqual", "in", "notIn"].includes(c.operator)) {
+    const isValue = Schema.is(target.schema)
+    const values = c.operator === "in" || c.operator === "notIn" ? (Array.isArray(value) ? eachValue(value, at) : []) : [[value, `${at}/value`] as const]
+    for (const [v, where] of values) {
+      if (isValue(v)) continue
+      ctx.problems.push({
+        path: where,
+        ...say(`${target.label} 不会是 ${JSON.stringify(v)}（插件声明的取值不符）`, `${target.label} is never ${JSON.stringify(v)} (not a value its plugin declares)`)
+      })
+    }
   }
   switch (definition.value) {
     case "list":
@@ -202,6 +243,14 @@ const checkFactCondition = (ctx: Context, c: FactCondition, at: string, ruleLabe
     })
   }
 }
+
+/** The plugin, given but not listed by the pack, whose decorator an operator name uses, if any. */
+const unlistedDecorator = (ctx: Context, operator: string): string | undefined =>
+  operator
+    .split(":")
+    .slice(0, -1)
+    .map((d) => (ctx.plugins.decorators.has(d) ? undefined : ctx.given.decorators.get(d)?.plugin.name))
+    .find((p) => p !== undefined)
 
 const allDecoded = <A>(xs: ReadonlyArray<A | undefined>): xs is ReadonlyArray<A> => xs.every((x) => x !== undefined)
 

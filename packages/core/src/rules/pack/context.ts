@@ -1,5 +1,6 @@
 /** What the checks of one pack share: the raw document, the names it declares, and the problems found so far. */
 import type { Directory } from "../../directory/directory.js"
+import type { PluginSet } from "../plugins.js"
 import { didYouMean } from "../suggest.js"
 import type { PackProblem } from "./messages.js"
 import { kindZh, say } from "./messages.js"
@@ -18,6 +19,12 @@ export interface Context {
   readonly tiers: ReadonlySet<number>
   readonly hasWhistleDefault: boolean
   readonly ids: Readonly<Record<IdKind, ReadonlySet<string>>> | undefined
+  /** The plugins the pack lists in "plugins" and was given: what its rules may use. */
+  readonly plugins: PluginSet
+  /** Every plugin given to the load, listed or not: to say which one provides an unknown name. */
+  readonly given: PluginSet
+  /** Plugins the pack lists that were not given, or not in a version its range allows. */
+  readonly missingPlugins: ReadonlyArray<string>
 }
 
 export const idSets = (d: Directory): Readonly<Record<IdKind, ReadonlySet<string>>> => ({

@@ -17,7 +17,9 @@ import { conditionCase, ruleIdOf } from "../format.js"
 import type { RulePackDocument } from "../schema.js"
 import { packKeys, ruleKeys, RulePackShape } from "../schema.js"
 import { didYouMean } from "../suggest.js"
+import type { Plugin, PluginSet } from "../plugins.js"
 import { checkAction, checkOwner } from "./check-actions.js"
+import { checkPlugins } from "./check-plugins.js"
 import { decodeCondition } from "./check-conditions.js"
 import type { Context } from "./context.js"
 import { idSets } from "./context.js"
@@ -52,6 +54,8 @@ export interface RulePack {
   readonly source: unknown
   /** Things that load but are probably not what was meant. */
   readonly warnings: ReadonlyArray<PackProblem>
+  /** The plugins the pack names in "plugins", as given when it was loaded: its rules run with these. */
+  readonly plugins: PluginSet
 }
 
 /** A rule pack that cannot be loaded; `problems` lists every mistake with its JSON path. */
@@ -64,6 +68,11 @@ export class RulePackInvalid extends Schema.TaggedError<RulePackInvalid>()("Rule
 export interface LoadOptions {
   /** When given, every unit, person, category, jurisdiction and channel id must exist in it. */
   readonly directory?: Directory
+  /**
+   * The plugins available. The pack's `"plugins"` must name each it uses, with a version range
+   * the given plugin satisfies; the others are left out of its rules.
+   */
+  readonly plugins?: ReadonlyArray<Plugin>
 }
 
 const decodeShape = decodeInput(RulePackShape, "rule pack")
@@ -208,7 +217,11 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
     : []
   const clocks = record(input, "clocks")
   const ladder = record(input, "ladder")
+  const plugins = checkPlugins(problems, input, options.plugins ?? [])
   const ctx: Context = {
+    plugins: plugins.plugins,
+    given: plugins.given,
+    missingPlugins: plugins.missing,
     root: input,
     problems,
     warnings: [],
@@ -267,9 +280,10 @@ export const loadRulePack = (input: unknown, options: LoadOptions = {}): Result.
       effectiveTo: doc.effectiveTo,
       document: doc,
       source: deepFreeze(structuredClone(input)),
-      routing: Object.freeze(compileRules(doc.routing, { section: "routing", shared })),
-      escalation: Object.freeze(compileRules(doc.escalation, { section: "escalation", shared })),
-      warnings: Object.freeze(ctx.warnings)
+      routing: Object.freeze(compileRules(doc.routing, { section: "routing", shared, plugins: ctx.plugins })),
+      escalation: Object.freeze(compileRules(doc.escalation, { section: "escalation", shared, plugins: ctx.plugins })),
+      warnings: Object.freeze(ctx.warnings),
+      plugins: ctx.plugins
     })
   )
 }

@@ -65,8 +65,30 @@ export const reword = (root: unknown, p: InputProblem, keysHere?: ReadonlyArray<
 export const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位", person: "人员", channel: "渠道" } as const
 
 const factNames = Object.keys(factCatalogue)
-export const unknownFact = (fact: string) =>
-  say(`未知的事实 "${fact}"${didYouMean(fact, factNames, "zh-CN")}`, `unknown fact "${fact}"${didYouMean(fact, factNames)}`)
+export const unknownFact = (fact: string, pluginFacts: Iterable<string> = [], hint?: { readonly zh: string; readonly en: string }) => {
+  const names = [...factNames, ...pluginFacts]
+  return hint === undefined
+    ? say(`未知的事实 "${fact}"${didYouMean(fact, names, "zh-CN")}`, `unknown fact "${fact}"${didYouMean(fact, names)}`)
+    : say(`未知的事实 "${fact}"${hint.zh}`, `unknown fact "${fact}"${hint.en}`)
+}
+
+/**
+ * For a name the pack's plugins do not have: the plugin that was given but is not listed in
+ * "plugins" and provides it (the fix is one line in the pack); failing that, the plugins the pack
+ * lists that were not given (or not in a fitting version), which may be where it comes from.
+ */
+export const pluginHint = (unlisted: string | undefined, missing: ReadonlyArray<string>) =>
+  unlisted !== undefined
+    ? {
+        zh: `；它由插件 ${unlisted} 提供，但规则包的 "plugins" 中没有列出该插件`,
+        en: `; plugin ${unlisted} provides it, but the pack does not list that plugin in "plugins"`
+      }
+    : missing.length > 0
+      ? {
+          zh: `；可能来自规则包所需但未能加载的插件 ${missing.join("、")}`,
+          en: `; it may come from ${missing.join(", ")}, which the pack needs but could not be loaded`
+        }
+      : undefined
 
 export const neverFires = (clockNames: ReadonlySet<string>, ruleLabel: string, clock: string) =>
   say(
