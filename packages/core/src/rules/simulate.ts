@@ -125,6 +125,23 @@ interface Judged {
   readonly upTo: number
 }
 
+/**
+ * Clock warnings and breaches paired across the versions by kind, clock and threshold, in the order
+ * they fell due: a new limit moves a breach's due instant, and so its key, but it is still the same
+ * breach — its rules' actions compare with the old ones, not show up as removed and added.
+ */
+const paired = (judged: ReadonlyMap<string, Judged>): Map<string, Judged> => {
+  const out = new Map<string, Judged>()
+  const seen = new Map<string, number>()
+  for (const j of [...judged.values()].sort((x, y) => x.at - y.at)) {
+    const base = j.trigger.key.replace(/;dueAt=[^;]*/, "")
+    const n = seen.get(base) ?? 0
+    seen.set(base, n + 1)
+    out.set(`${base}#${n}`, j)
+  }
+  return out
+}
+
 const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionEvent>, directory: Directory, at: Instant | undefined): PetitionDifference | undefined => {
   const first = history[0]
   if (first === undefined) return undefined
@@ -187,8 +204,9 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
     const [cb, ca] = [clockSummary(eb.success), clockSummary(ea.success)]
     for (const key of new Set([...cb.keys(), ...ca.keys()])) {
       const [b, a] = [cb.get(key), ca.get(key)]
-      // The outcome counts; a due instant that moved while both versions met it does not.
-      if (b?.state !== a?.state || b?.breachedAt !== a?.breachedAt) {
+      // The outcome counts (met or breached); a due instant that moved, while both versions met
+      // it or both breached it, does not.
+      if (b?.state !== a?.state) {
         clocks.push({ clock: key, ...(b === undefined ? {} : { before: b }), ...(a === undefined ? {} : { after: a }) })
       }
     }
@@ -224,11 +242,16 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
     for (const p of result.problems) problems.push(`${side.pack.id}@${side.pack.version}: ${p.ruleId}: ${p.error.message}`)
     return result.actions.map(summarise)
   }
-  for (const key of new Set([...shared.keys(), ...own[0].keys(), ...own[1].keys()])) {
-    const ab = actionsOn(before, shared.get(key) ?? own[0].get(key))
-    const aa = actionsOn(after, shared.get(key) ?? own[1].get(key))
+  const compare = (trigger: string, b: Judged | undefined, a: Judged | undefined) => {
+    const [ab, aa] = [actionsOn(before, b), actionsOn(after, a)]
     const [onlyBefore, onlyAfter] = [difference(ab, aa), difference(aa, ab)]
-    if (onlyBefore.length > 0 || onlyAfter.length > 0) escalation.push({ trigger: key, onlyBefore, onlyAfter })
+    if (onlyBefore.length > 0 || onlyAfter.length > 0) escalation.push({ trigger, onlyBefore, onlyAfter })
+  }
+  for (const [key, judged] of shared) compare(key, judged, judged)
+  const [pb, pa] = [paired(own[0]), paired(own[1])]
+  for (const key of new Set([...pb.keys(), ...pa.keys()])) {
+    const [b, a] = [pb.get(key), pa.get(key)]
+    compare((b ?? a)!.trigger.key, b, a)
   }
 
   const unique = [...new Set(problems)]

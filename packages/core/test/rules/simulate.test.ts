@@ -123,7 +123,14 @@ describe("simulatePacks", () => {
       { _tag: "Dispatched", at: T0 + MIN, lead: "dept.education", coHandlers: [] },
       { _tag: "Acknowledged", at: T0 + 5 * MIN, unit: "dept.education" }
     ])
-    const histories = [lateFeedback, lateFirstRound, prompt]
+    // Acknowledged after 20 minutes: breached under 10 and under 15, only the due instant moves.
+    const slow = history("P-slow", "city-management.sanitation.refuse-odour", "community.futian.gangxia", [
+      { _tag: "Dispatched", at: T0, lead: "dept.urban-management", coHandlers: [] },
+      { _tag: "ClockBreached", at: T0 + 11 * MIN, clock: "feedback", dueAt: T0 + 10 * MIN, unit: "dept.urban-management" },
+      { _tag: "NotificationQueued", at: T0 + 11 * MIN, template: "feedback-overdue", recipients: ["person:person.head.urban-management"], rule: { packId: "futian-10-30-24", packVersion: "2022.1", ruleId: "feedback-overdue" } },
+      { _tag: "Acknowledged", at: T0 + 20 * MIN, unit: "dept.urban-management" }
+    ])
+    const histories = [lateFeedback, lateFirstRound, prompt, slow]
 
     it("the same pack on both sides finds no difference", () => {
       const same = simulatePacks({ before, after: before, histories, directory })
@@ -131,7 +138,7 @@ describe("simulatePacks", () => {
       expect([same.routedDifferently, same.clockedDifferently, same.escalatedDifferently]).toEqual([0, 0, 0])
     })
 
-    it("a feedback limit of 15 minutes instead of 10 changes exactly the petition answered between the two", () => {
+    it("a feedback limit of 15 minutes instead of 10 changes exactly the petition answered between the two, not one late under both", () => {
       const fifteen = presetJson("futian-10-30-24")
       fifteen.version = "2026.1"
       fifteen.clocks.find((c: { name: string }) => c.name === "feedback").limit = "PT15M"
