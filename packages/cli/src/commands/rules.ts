@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
 import { Result } from "effect"
 import type { ActionSummary, ClockSummary, Directory, InputProblem, RouteSummary, RuleFacts, RulePack, SimulationReport } from "@minyi/core"
@@ -307,6 +307,7 @@ const init = (io: CliIO, files: ReadonlyArray<string>, flags: Readonly<Record<st
   // `$schema` first, where an editor and a reader look for it; the rest of the preset as shipped.
   const shipped = rulePackPresets[preset]
   const { $schema: _shipped, ...document } = typeof shipped === "object" && shipped !== null ? Object.fromEntries(Object.entries(shipped)) : {}
+  mkdirSync(dirname(target), { recursive: true })
   if (schema.write !== undefined) writeFileSync(schema.write, JSON.stringify(rulePackJsonSchema(), null, 2) + "\n")
   writeFileSync(target, JSON.stringify({ $schema: schema.ref, ...document }, null, 2) + "\n")
   io.out(
