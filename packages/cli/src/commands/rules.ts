@@ -25,7 +25,7 @@ import type { ArgSpec } from "../args.js"
 import { parseArgs, wantsHelp } from "../args.js"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
-import { readJsonFile } from "../json.js"
+import { parseJson, readJsonFile } from "../json.js"
 import { dateOption, dbOption, readHistories, runOnStore } from "./report.js"
 
 const help = (io: CliIO): string =>
@@ -336,11 +336,20 @@ const clockText = (io: CliIO, c: ClockSummary | undefined): string => {
 const routeText = (r: RouteSummary): string =>
   [r.lead, ...r.coHandlers.map((u) => `+${u}`), ...(r.whistle ?? []).map((u) => `!${u}`)].join(" ") + (r.ruleId === undefined ? "" : ` (${r.ruleId})`)
 
+/** An action's parameters as `name=value`, recipients and other lists by their ids, short enough for a table cell. */
+const detailText = (detail: string): string => {
+  const parsed = parseJson(detail)
+  if (Result.isFailure(parsed) || typeof parsed.success !== "object" || parsed.success === null) return detail
+  const short = (v: unknown): string =>
+    Array.isArray(v) ? v.map(short).join(",") : typeof v === "object" && v !== null ? ("id" in v ? String(v.id) : JSON.stringify(v)) : String(v)
+  return Object.entries(parsed.success).map(([k, v]) => `${k}=${short(v)}`).join(" ")
+}
+
 /** The actions by type and rule; with what they do when the other side has the same type and rule, which alone would read as no change. */
 const actionsText = (actions: ReadonlyArray<ActionSummary>, other: ReadonlyArray<ActionSummary>): string =>
   actions.length === 0
     ? "—"
-    : actions.map((a) => `${a.type} ${a.ruleId}` + (other.some((o) => o.type === a.type && o.ruleId === a.ruleId) ? ` ${a.detail}` : "")).join("; ")
+    : actions.map((a) => `${a.type} ${a.ruleId}` + (other.some((o) => o.type === a.type && o.ruleId === a.ruleId) ? ` ${detailText(a.detail)}` : "")).join("; ")
 
 /** Display width: CJK and full-width characters take two columns in a terminal. */
 const width = (text: string): number => [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0)
