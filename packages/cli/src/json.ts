@@ -98,7 +98,7 @@ const firstError = (text: string): number | undefined => {
 const place = (text: string, offset: number): { line: number; column: number } => {
   const before = text.slice(0, offset)
   const lineStart = before.lastIndexOf("\n") + 1
-  return { line: before.split("\n").length, column: [...before.slice(lineStart)].length + 1 }
+  return { line: before.split("\n").length, column: Array.from(before.slice(lineStart)).length + 1 }
 }
 
 /** Describes the error at `offset`: the full-width character at or just before it when there is one. */
@@ -135,10 +135,10 @@ const describe = (text: string, offset: number): JsonSyntaxError => {
   }
   // A full-width character further back on the line often opened a string that swallowed the rest.
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1
-  const earlier = [...text.slice(lineStart, offset)].findIndex((ch) => fullWidth[ch] !== undefined)
+  const earlier = Array.from(text.slice(lineStart, offset)).findIndex((ch) => fullWidth[ch] !== undefined)
   const shown = JSON.stringify(here)
   if (earlier !== -1) {
-    const c = [...text.slice(lineStart, offset)][earlier]!
+    const c = Array.from(text.slice(lineStart, offset))[earlier]!
     return {
       ...at,
       zh: `第 ${at.line} 行第 ${at.column} 列：此处不应出现 ${shown}；本行第 ${earlier + 1} 列的“${c}”是中文全角标点，请改为半角的 ${fullWidth[c]}`,

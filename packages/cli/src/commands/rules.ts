@@ -121,7 +121,7 @@ const loadPackRef = async (io: CliIO, ref: string, directory: Directory): Promis
  * parts as numbers, others as text, a missing part before any present one.
  */
 export const compareVersions = (a: string, b: string): number => {
-  const [pa, pb] = [a.split(/[.\-]/), b.split(/[.\-]/)]
+  const [pa, pb] = [a.split(/[.-]/), b.split(/[.-]/)]
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const [x, y] = [pa[i], pb[i]]
     if (x === undefined || y === undefined) return x === undefined ? -1 : 1
