@@ -213,18 +213,18 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
     for (const [evaluation, mine] of [[eb.success, own[0]], [ea.success, own[1]]] as const) {
       for (const c of evaluation.clocks) {
         if (c.dueAt === undefined) continue
-        const dueAt = c.dueAt
+        const { dueAt, breachedAt } = c
         // Warnings are recorded under the instance (`name:unit`), breaches under the policy name.
         const instance = c.unit === undefined ? c.name : `${c.name}:${c.unit}`
         const timed = c.warningsPassed.map((threshold) => triggerFromEvent({ _tag: "ClockWarned", at: dueAt, clock: instance, threshold, dueAt }))
-        if (c.breachedAt !== undefined) timed.push(triggerFromTimer("ClockBreached", c.name, dueAt))
+        if (breachedAt !== undefined) timed.push(triggerFromTimer("ClockBreached", c.name, dueAt))
         for (const trigger of timed) {
           if (mine.has(trigger.key)) continue
           const seen = recorded.get(trigger.key)
           if (seen !== undefined) mine.set(trigger.key, seen)
           // A breach never recorded is judged where it fell due; a warning never recorded is left
           // out, as its instant is not in the evaluation.
-          else if (trigger.type === "ClockBreached") mine.set(trigger.key, { trigger, at: c.breachedAt!, upTo: indexAt(c.breachedAt!) })
+          else if (trigger.type === "ClockBreached" && breachedAt !== undefined) mine.set(trigger.key, { trigger, at: breachedAt, upTo: indexAt(breachedAt) })
         }
       }
     }
@@ -251,7 +251,7 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
   const [pb, pa] = [paired(own[0]), paired(own[1])]
   for (const key of new Set([...pb.keys(), ...pa.keys()])) {
     const [b, a] = [pb.get(key), pa.get(key)]
-    compare((b ?? a)!.trigger.key, b, a)
+    compare(b?.trigger.key ?? a?.trigger.key ?? key, b, a)
   }
 
   const unique = [...new Set(problems)]
