@@ -130,11 +130,14 @@ interface Judged {
  * they fell due: a new limit moves a breach's due instant, and so its key, but it is still the same
  * breach — its rules' actions compare with the old ones, not show up as removed and added.
  */
+/** A clock trigger's key without its due instant: which clock, kind and threshold. */
+const withoutDue = (key: string): string => key.replace(/;dueAt=[^;]*/, "")
+
 const paired = (judged: ReadonlyMap<string, Judged>): Map<string, Judged> => {
   const out = new Map<string, Judged>()
   const seen = new Map<string, number>()
   for (const j of [...judged.values()].sort((x, y) => x.at - y.at)) {
-    const base = j.trigger.key.replace(/;dueAt=[^;]*/, "")
+    const base = withoutDue(j.trigger.key)
     const n = seen.get(base) ?? 0
     seen.set(base, n + 1)
     out.set(`${base}#${n}`, j)
@@ -198,6 +201,8 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
     if (e._tag === "ClockBreached" || e._tag === "ClockWarned") recorded.set(judged.trigger.key, judged)
     else shared.set(judged.trigger.key, judged)
   })
+  const recordedLike = new Map<string, Judged>()
+  for (const [key, judged] of recorded) if (!recordedLike.has(withoutDue(key))) recordedLike.set(withoutDue(key), judged)
   const own = [new Map<string, Judged>(recorded), new Map<string, Judged>()] as const
   const [eb, ea] = evaluations
   if (eb !== undefined && ea !== undefined && Result.isSuccess(eb) && Result.isSuccess(ea)) {
@@ -222,9 +227,14 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
           if (mine.has(trigger.key)) continue
           const seen = recorded.get(trigger.key)
           if (seen !== undefined) mine.set(trigger.key, seen)
-          // A breach never recorded is judged where it fell due; a warning never recorded is left
-          // out, as its instant is not in the evaluation.
+          // A breach never recorded is judged where it fell due. A warning's instant is not in the
+          // evaluation: one the other version recorded for the same clock and threshold is judged
+          // where that was recorded; any other is left out.
           else if (trigger.type === "ClockBreached" && breachedAt !== undefined) mine.set(trigger.key, { trigger, at: breachedAt, upTo: indexAt(breachedAt) })
+          else {
+            const like = recordedLike.get(withoutDue(trigger.key))
+            if (like !== undefined) mine.set(trigger.key, { ...like, trigger })
+          }
         }
       }
     }

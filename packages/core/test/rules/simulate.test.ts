@@ -161,5 +161,35 @@ describe("simulatePacks", () => {
       ])
       expect([r.routedDifferently, r.clockedDifferently, r.escalatedDifferently]).toEqual([0, 1, 1])
     })
+
+    it("a warning recorded under the old limit is judged at the same place under the new one, when the new one passes it too", () => {
+      const warnRule = {
+        id: "feedback-half-time",
+        conditions: { all: [
+          { fact: "trigger", path: "$.type", operator: "equal", value: "ClockWarned" },
+          { fact: "trigger", path: "$.threshold", operator: "equal", value: "0.5" }
+        ] },
+        event: { type: "notify", params: { recipients: ["lead-unit"], template: "feedback-overdue" } }
+      }
+      const withWarning = (limit: string, version: string) => {
+        const json = presetJson("futian-10-30-24")
+        json.version = version
+        json.escalation.push(warnRule)
+        json.clocks.find((c: { name: string }) => c.name === "feedback").limit = limit
+        return loaded(json)
+      }
+      // Half of 10 minutes recorded at 5 (a minute late, at 6); acknowledged at 12, past half of 15 too.
+      const warned = history("P-warned", "city-management.sanitation.refuse-odour", "community.futian.gangxia", [
+        { _tag: "Dispatched", at: T0, lead: "dept.urban-management", coHandlers: [] },
+        { _tag: "ClockWarned", at: T0 + 6 * MIN, clock: "feedback:dept.urban-management", threshold: "0.5", dueAt: T0 + 10 * MIN },
+        { _tag: "NotificationQueued", at: T0 + 6 * MIN, template: "feedback-overdue", recipients: ["unit:dept.urban-management"], rule: { packId: "futian-10-30-24", packVersion: "2022.2", ruleId: "feedback-half-time" } },
+        { _tag: "Acknowledged", at: T0 + 12 * MIN, unit: "dept.urban-management" }
+      ])
+      const r = simulatePacks({ before: withWarning("PT10M", "2022.2"), after: withWarning("PT15M", "2026.2"), histories: [warned], directory })
+      const d = r.differences.find((x) => x.petitionId === "P-warned")!
+      // The breach goes (met at 12 under 15 minutes); the half-time warning stays, with the same action.
+      expect(d.clocks.map((c) => [c.clock, c.before?.state, c.after?.state])).toEqual([["feedback", "breached", "met"]])
+      expect(d.escalation.map((e) => e.trigger)).toEqual([`ClockBreached;clock=feedback;dueAt=${T0 + 10 * MIN}`])
+    })
   })
 })
