@@ -19,8 +19,20 @@ export interface CliIO {
   readonly cwd: string
 }
 
-/** Picks the message for the reader's language. */
-export const say = (io: Pick<CliIO, "lang">, zh: string, en: string): string => (io.lang === "en" ? en : zh)
+const bilingual = (zh: string, en: string): string =>
+  zh === en ? zh : zh.includes("\n") || en.includes("\n") ? `${zh}\n${en}` : `${zh} (${en})`
+
+/**
+ * The message in the reader's language(s): with `messages` set (the binary's `--lang`), `zh` or
+ * `en` alone, or both — `中文 (English)` on one line as minyi's errors are rendered, or for a text
+ * of several lines (help) the Chinese lines then the English ones. Without `messages`, `lang` picks one.
+ */
+export const say = (io: Pick<CliIO, "lang" | "messages">, zh: string, en: string): string =>
+  io.messages === "zh" ? zh
+  : io.messages === "en" ? en
+  : io.messages === "both" ? bilingual(zh, en)
+  : io.lang === "en" ? en
+  : zh
 
 /** A minyi error (refusal, invalid input, store or calendar error…) in the reader's language(s). */
 export const errorText = (io: Pick<CliIO, "messages">, error: unknown): string =>
@@ -46,6 +58,19 @@ export type Command = (args: ReadonlyArray<string>, io: CliIO) => Promise<number
 
 /** A usage error: wrong or missing arguments. Exit code 2, like most Unix tools. */
 export const usage = (io: CliIO, zh: string, en: string): number => {
-  io.err(say(io, zh, en))
+  io.err(usageText(io, zh, en))
   return 2
+}
+
+/**
+ * A usage message is a first line and, often, the command's help below it, which callers build with
+ * `say` already; in both languages the help is printed once, and a first line that is already in
+ * both (differing only in its closing full stop) is not said twice.
+ */
+const usageText = (io: CliIO, zh: string, en: string): string => {
+  const [zhBreak, enBreak] = [zh.indexOf("\n"), en.indexOf("\n")]
+  if (io.messages !== "both" || zhBreak < 0 || enBreak < 0 || zh.slice(zhBreak) !== en.slice(enBreak)) return say(io, zh, en)
+  const [zhHead, enHead] = [zh.slice(0, zhBreak), en.slice(0, enBreak)]
+  const head = zhHead.replace(/[。.]$/, "") === enHead.replace(/[。.]$/, "") ? zhHead : say(io, zhHead, enHead)
+  return head + zh.slice(zhBreak)
 }

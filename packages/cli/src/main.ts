@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs"
 import type { MessageLang } from "@minyi/core"
-import { parseMessageLang } from "@minyi/core"
+import { closest, parseMessageLang } from "@minyi/core"
 import type { CliIO, Command, Lang } from "./io.js"
 import { say } from "./io.js"
 
@@ -20,7 +21,10 @@ const help = (io: CliIO): string =>
   [
     say(io, "用法: minyi <命令> [参数]   (加 --lang en 显示英文)", "Usage: minyi <command> [args]   (--lang zh-CN for Chinese)"),
     "",
-    ...Object.entries(groups).map(([name, g]) => `  ${name.padEnd(10)} ${say(io, g.zh, g.en)}`)
+    ...Object.entries(groups).map(([name, g]) => `  ${name.padEnd(10)} ${say(io, g.zh, g.en)}`),
+    "",
+    say(io, "每个命令都可加 --help 查看用法与示例；--version 显示版本。", "Every command takes --help for its usage and examples; --version prints the version."),
+    say(io, "退出码：0 成功，1 检查未通过，2 用法错误。", "Exit codes: 0 success, 1 a check failed, 2 a usage error.")
   ].join("\n")
 
 /** Pulls `--lang` out of argv; otherwise MINYI_LANG, otherwise Chinese. */
@@ -54,16 +58,28 @@ export const pickMessageLang = (argv: ReadonlyArray<string>, env: Record<string,
   return lang
 }
 
+/** The CLI package's version, from its package.json (one folder up from both src/ and dist/). */
+export const cliVersion = (): string => {
+  const manifest: unknown = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+  return typeof manifest === "object" && manifest !== null && "version" in manifest && typeof manifest.version === "string" ? manifest.version : "unknown"
+}
+
 /** Runs the CLI with already-split arguments; resolves to the exit code. */
 export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => {
   const [name, ...rest] = args
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.out(`minyi ${cliVersion()}`)
+    return 0
+  }
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     io.out(help(io))
     return name === undefined ? 2 : 0
   }
   const group = groups[name]
   if (group === undefined) {
-    io.err(say(io, `未知命令 "${name}"。`, `Unknown command "${name}".`))
+    const near = closest(name.replace(/^-+/, ""), Object.keys(groups))
+    const [zhHint, enHint] = near === undefined ? ["", ""] : [`是不是 "${near}"？`, ` Did you mean "${near}"?`]
+    io.err(say(io, `未知命令 "${name}"。${zhHint}`, `Unknown command "${name}".${enHint}`))
     io.err(help(io))
     return 2
   }

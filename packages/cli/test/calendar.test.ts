@@ -83,11 +83,11 @@ describe("minyi calendar (in process)", () => {
       [["calendar", "due", "--calendar", "china", "--from", "2026-04-03 10:00", "--add", "P1D"], 2, "with an offset"],
       [["calendar", "due", "--calendar", "china", "--from", "2026-04-03T10:00:00+08:00", "--add", "P1M"], 2, "PT24H"],
       [["calendar", "due", "--calendar", "china"], 2, "--from"],
-      [["calendar", "due", "--calendar", "missing.json", "--from", "2026-04-03T10:00:00+08:00", "--add", "P1D"], 1, "Cannot read"],
+      [["calendar", "due", "--calendar", "missing.json", "--from", "2026-04-03T10:00:00+08:00", "--add", "P1D"], 1, "cannot read the file"],
       [["calendar", "when"], 2, "Unknown sub-command"],
-      [["calendar", "check", "--calendar", "china", "--date", "2026-02-10", "--bogus", "x"], 2, 'Cannot understand argument "--bogus"'],
-      [["calendar", "due", "--calendar", "china", "--form", "2026-04-03T10:00:00+08:00", "--add", "P1D"], 2, "--calendar, --from, --add, --name"],
-      [["calendar", "check", "--calendar", "china", "--date=2026-02-10", "--add=P1D"], 2, 'Cannot understand argument "--add=P1D"']
+      [["calendar", "check", "--calendar", "china", "--date", "2026-02-10", "--bogus", "x"], 2, 'calendar check has no option "--bogus"'],
+      [["calendar", "due", "--calendar", "china", "--form", "2026-04-03T10:00:00+08:00", "--add", "P1D"], 2, 'has no option "--form"; did you mean "--from"? (it takes: --calendar, --from, --add, --name'],
+      [["calendar", "check", "--calendar", "china", "--date=2026-02-10", "--add=P1D"], 2, 'calendar check has no option "--add"']
     ]
     for (const [args, code, text] of cases) {
       const r = await run(args, "en")

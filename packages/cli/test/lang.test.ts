@@ -1,10 +1,13 @@
 // `--lang` through the real binary: errors from minyi in English only, Chinese only, or both.
 import { execFile } from "node:child_process"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { promisify } from "node:util"
+import { readFile } from "node:fs/promises"
 import { describe, expect, it } from "vitest"
+import type { CliIO } from "../src/index.js"
+import { runCli } from "../src/index.js"
 
 const root = resolve(import.meta.dirname, "../../..")
 const exec = promisify(execFile)
@@ -76,4 +79,58 @@ describe("minyi --lang (the real binary)", () => {
     expect(zh.stderr).not.toContain("Expected")
     expect(both.stderr).toContain("/extra: 不应有此字段 (Expected no excess property)")
   }, 60_000)
+})
+
+// The output of the shared argument reader's commands (`say`, problem lines, JSON errors) follows --lang too.
+describe("minyi rules --lang (the real binary)", () => {
+  const futianPath = join(root, "packages/core/src/presets/futian-10-30-24.json")
+  const same = join(dir, "same-version.json")
+  writeFileSync(same, readFileSync(futianPath, "utf8"))
+  const typo = join(dir, "full-width.json")
+  writeFileSync(typo, '{"id"："x"}')
+
+  it("rules validate --previous speaks English with --lang en, Chinese with --lang zh, both by default", async () => {
+    const args = ["rules", "validate", same, "--previous", "futian-10-30-24"]
+    const [both, en, zh] = await Promise.all([cli(args), cli([...args, "--lang", "en"]), cli(["--lang=zh", ...args])])
+    expect([both.code, en.code, zh.code]).toEqual([1, 1, 1])
+    const english = `${same}: /version: the version "2022.1" must be greater than the previous version "2022.1"`
+    const chinese = `${same}: /version: 版本号 "2022.1" 须大于上一版本的 "2022.1"`
+    expect(en.stdout.trim()).toBe(english)
+    expect(zh.stdout.trim()).toBe(chinese)
+    expect(both.stdout.trim()).toBe(`${chinese} (the version "2022.1" must be greater than the previous version "2022.1")`)
+  }, 60_000)
+
+  it("a JSON syntax error follows --lang", async () => {
+    const args = ["rules", "validate", typo]
+    const [both, en, zh] = await Promise.all([cli(args), cli([...args, "--lang", "en"]), cli([...args, "--lang", "zh"])])
+    expect([both.code, en.code, zh.code]).toEqual([1, 1, 1])
+    expect(en.stdout).toContain("not valid JSON")
+    expect(en.stdout).not.toMatch(han)
+    expect(zh.stdout).toContain("不是有效的 JSON")
+    expect(zh.stdout).not.toContain("not valid JSON")
+    expect(both.stdout).toContain("不是有效的 JSON")
+    expect(both.stdout).toContain("not valid JSON")
+  }, 60_000)
+
+  it("rules validate takes --plugin (repeatable) through the argument reader, next to --lang", async () => {
+    const plugin = join(root, "examples/plugin-futian-grid/src/index.ts")
+    const gridPack = join(root, "examples/plugin-futian-grid/pack.json")
+    const ok = await cli(["rules", "validate", gridPack, "--plugin", plugin, "--lang", "en"])
+    expect(ok).toMatchObject({ code: 0, stdout: `${gridPack}: ok\n` })
+    const unknown = await cli(["rules", "validate", gridPack, "--plugn", plugin, "--lang", "en"])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/^rules validate has no option "--plugn"; did you mean "--plugin"\?/)
+  }, 60_000)
+})
+
+describe("usage errors in both languages (in process)", () => {
+  it("say the first line in both and print the command's help once, Chinese lines then English", async () => {
+    const err: Array<string> = []
+    const io: CliIO = { lang: "zh-CN", messages: "both", out: () => {}, err: (l) => err.push(l), readText: (p) => readFile(p, "utf8"), cwd: dir }
+    expect(await runCli(["simulate", "x.json", "--untl", "y"], io)).toBe(2)
+    const [first, ...rest] = err[0]!.split("\n")
+    expect(first).toBe('simulate 没有选项 "--untl"，是不是 "--until"？（可用：--until, --plugin） (simulate has no option "--untl"; did you mean "--until"? (it takes: --until, --plugin))。')
+    expect(rest.filter((l) => l.startsWith("用法: minyi simulate"))).toHaveLength(1)
+    expect(rest.filter((l) => l.startsWith("Usage: minyi simulate"))).toHaveLength(1)
+  })
 })

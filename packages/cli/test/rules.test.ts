@@ -142,16 +142,16 @@ describe("minyi rules (in process)", () => {
     const misspelt = await run(["rules", "validate", futianPath, "--directry", "org.json"], "en")
     expect(misspelt.code).toBe(2)
     expect(misspelt.out).toEqual([])
-    expect(misspelt.err[0]).toMatch(/^validate has no option "--directry" \(it takes: --directory\)\./)
+    expect(misspelt.err[0]).toMatch(/^rules validate has no option "--directry"; did you mean "--directory"\? \(it takes: --directory, --previous, --plugin, --strict\)\./)
     const zh = await run(["rules", "explain", "--pack", futianPath, "--facts", factsPath])
     expect(zh.code).toBe(2)
-    expect(zh.err[0]).toMatch(/^explain 没有选项 "--facts"（可用：--pack, --petition, --directory）。/)
+    expect(zh.err[0]).toMatch(/^rules explain 没有选项 "--facts"（可用：--pack, --petition, --directory, --plugin）。/)
     const extra = await run(["rules", "schema", "pack.json"], "en")
     expect(extra.code).toBe(2)
-    expect(extra.err[0]).toMatch(/^schema takes no argument "pack\.json"\./)
+    expect(extra.err[0]).toMatch(/^rules schema takes no argument "pack\.json"\./)
     const valueless = await run(["rules", "validate", futianPath, "--directory"], "en")
     expect(valueless.code).toBe(2)
-    expect(valueless.err[0]).toMatch(/^Cannot understand argument "--directory"\./)
+    expect(valueless.err[0]).toMatch(/^rules validate: the option "--directory" needs a value\./)
   })
 })
 
@@ -181,12 +181,17 @@ describe("minyi rules --plugin", () => {
       code: 1,
       err: [`${notPlugin}: its default export must be a plugin made by definePlugin, or a list of them`]
     })
+    // Repeated, every --plugin is read: the second module here is the one refused.
+    expect(await run(["rules", "validate", gridPack, "--plugin", plugin, `--plugin=${notPlugin}`], "en")).toMatchObject({
+      code: 1,
+      err: [`${notPlugin}: its default export must be a plugin made by definePlugin, or a list of them`]
+    })
     const missing = await run(["rules", "validate", gridPack, "--plugin", "./nowhere.mjs"], "en")
     expect(missing.code).toBe(1)
     expect(missing.err[0]).toMatch(/^\.\/nowhere\.mjs: cannot load the plugin module: /)
     const bare = await run(["rules", "validate", gridPack, "--plugin"], "en")
     expect(bare.code).toBe(2)
-    expect(bare.err[0]).toContain('the option "--plugin" needs a module path')
+    expect(bare.err[0]).toContain('rules validate: the option "--plugin" needs a value')
   })
 })
 

@@ -133,7 +133,7 @@ describe("minyi scenario test", () => {
     expect((await run(["scenario"])).code).toBe(2)
     const flag = await run(["scenario", "test", "x.json", "--until", "2026-03-02T09:00:00+08:00"], "en")
     expect(flag.code).toBe(2)
-    expect(flag.err[0]).toMatch(/^scenario test has no option "--until" \(it takes: none\)\./)
+    expect(flag.err[0]).toMatch(/^scenario test has no option "--until" \(it takes: --plugin\)\./)
   })
 
   it("refuses an expect block nested deeper than 32 levels at the path where it crosses the limit, without a stack overflow", async () => {

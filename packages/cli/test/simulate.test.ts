@@ -235,10 +235,10 @@ describe("minyi simulate", () => {
     // Each usage error names what is wrong, not just "give one scenario file".
     const misspelt = await run(["simulate", quiet, "--untl", "2026-03-03T09:00:00+08:00"], "en")
     expect(misspelt.code).toBe(2)
-    expect(misspelt.err[0]).toMatch(/^simulate has no option "--untl" \(it takes: --until\)\./)
+    expect(misspelt.err[0]).toMatch(/^simulate has no option "--untl"; did you mean "--until"\? \(it takes: --until, --plugin\)\./)
     expect((await run(["simulate", quiet, "--until"], "en")).err[0]).toMatch(/^simulate: the option "--until" needs a value\./)
-    expect((await run(["simulate", quiet, quiet], "en")).err[0]).toMatch(/^simulate runs one scenario file at a time; got 2\./)
-    expect((await run(["simulate", quiet, "--untl", "x"])).err[0]).toMatch(/^simulate 没有选项 "--untl"（可用：--until）。/)
+    expect((await run(["simulate", quiet, quiet], "en")).err[0]).toMatch(/^simulate takes one scenario file; got 2\./)
+    expect((await run(["simulate", quiet, "--untl", "x"])).err[0]).toMatch(/^simulate 没有选项 "--untl"，是不是 "--until"？（可用：--until, --plugin）。/)
   })
 })
 

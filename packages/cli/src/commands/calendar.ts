@@ -3,7 +3,10 @@ import { Result, Schema } from "effect"
 import type { Assumptions, Calendar, DayStatus, InvalidInput } from "@minyi/core"
 import { CalendarSpec, decodeInput, makeCalendar, parseDuration, parseInstant, presetCalendar } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
+import type { ArgSpec } from "../args.js"
+import { parseArgs, wantsHelp } from "../args.js"
 import { problemText, say, usage } from "../io.js"
+import { readJsonFile } from "../json.js"
 
 const presets = ["china", "natural"]
 
@@ -32,34 +35,9 @@ const help = (io: CliIO): string =>
     ].join("\n")
   )
 
-/** Options that take no value. */
-const switches: ReadonlyArray<string> = ["strict"]
-
-/**
- * `--key value` and `--key=value` for the sub-command's own keys, and the bare switches; anything
- * else is a usage error, so a misspelt option (`--form`) is not silently ignored.
- */
-const parseFlags = (args: ReadonlyArray<string>, known: ReadonlyArray<string>): Result.Result<Record<string, string>, string> => {
-  const flags: Record<string, string> = {}
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    if (!a.startsWith("--")) return Result.fail(a)
-    const eq = a.indexOf("=")
-    const key = eq > 0 ? a.slice(2, eq) : a.slice(2)
-    if (!known.includes(key)) return Result.fail(a)
-    if (switches.includes(key)) {
-      if (eq > 0) return Result.fail(a)
-      flags[key] = "true"
-    } else if (eq > 0) flags[key] = a.slice(eq + 1)
-    else if (i + 1 < args.length) flags[key] = args[++i]!
-    else return Result.fail(a)
-  }
-  return Result.succeed(flags)
-}
-
-const subCommands: Readonly<Record<string, ReadonlyArray<string>>> = {
-  due: ["calendar", "from", "add", "name", "strict"],
-  check: ["calendar", "date", "name", "strict"]
+const subCommands: Readonly<Record<string, ArgSpec>> = {
+  due: { options: ["calendar", "from", "add", "name"], switches: ["strict"], positional: "none" },
+  check: { options: ["calendar", "date", "name"], switches: ["strict"], positional: "none" }
 }
 
 const fail = (io: CliIO, zh: string, en: string): number => {
@@ -80,13 +58,9 @@ const loadCalendar = async (io: CliIO, ref: string, name: string | undefined): P
     )
   }
   const path = isAbsolute(ref) ? ref : resolve(io.cwd, ref)
-  let json: unknown
-  try {
-    json = JSON.parse(await io.readText(path))
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e)
-    return Result.fail(fail(io, `无法读取日历文件 ${path}：${why}`, `Cannot read the calendar file ${path}: ${why}`))
-  }
+  const read = await readJsonFile(io, path)
+  if (Result.isFailure(read)) return Result.fail(fail(io, `日历文件 ${path}：${read.failure}`, `The calendar file ${path}: ${read.failure}`))
+  const json = read.success
   let spec: unknown = json
   let calName = name ?? ref
   if (typeof json === "object" && json !== null && "calendars" in json) {
@@ -227,22 +201,16 @@ const check = async (io: CliIO, flags: Record<string, string>): Promise<number> 
 /** `minyi calendar due|check`: what policy staff ask of a calendar. */
 export const calendarCommand: Command = async (args, io) => {
   const [sub, ...rest] = args
-  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
+  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h" || wantsHelp(rest)) {
     io.out(help(io))
     return sub === undefined ? 2 : 0
   }
-  const known = Object.hasOwn(subCommands, sub) ? subCommands[sub] : undefined
-  if (known === undefined) {
-    return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
+  const spec = Object.hasOwn(subCommands, sub) ? subCommands[sub] : undefined
+  if (spec === undefined) {
+    return usage(io, `未知的子命令 "${sub}"（可用：due、check）。\n${help(io)}`, `Unknown sub-command "${sub}" (it has: due, check).\n${help(io)}`)
   }
-  const flags = parseFlags(rest, known)
-  if (Result.isFailure(flags)) {
-    const options = known.map((k) => `--${k}`).join(", ")
-    return usage(
-      io,
-      `无法理解参数 "${flags.failure}"（calendar ${sub} 的选项：${options}；--strict 不带值，其余每个选项后跟一个值）。\n${help(io)}`,
-      `Cannot understand argument "${flags.failure}" (the options of calendar ${sub} are ${options}; --strict takes no value, each of the others one).\n${help(io)}`
-    )
-  }
-  return sub === "due" ? due(io, flags.success) : check(io, flags.success)
+  const parsed = parseArgs(io, `calendar ${sub}`, rest, spec)
+  if (Result.isFailure(parsed)) return usage(io, `${parsed.failure}。\n${help(io)}`, `${parsed.failure}.\n${help(io)}`)
+  const flags = { ...parsed.success.flags }
+  return sub === "due" ? due(io, flags) : check(io, flags)
 }

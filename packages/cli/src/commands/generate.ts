@@ -5,6 +5,7 @@ import * as SqliteStore from "@minyi/store-sqlite"
 import { generateDirectoryData, generateWorkload } from "@minyi/testkit/generator"
 import { Result } from "effect"
 import type { CliIO, Command } from "../io.js"
+import { wantsHelp } from "../args.js"
 import { say, usage } from "../io.js"
 import { dateOption, parseOptions, progressBar } from "./report.js"
 
@@ -17,7 +18,8 @@ const help = (io: CliIO): string =>
       "生成一个类似福田的辖区（10 个街道、90 个社区、33 个渠道、89 个单位、约 1,600 个事项分类）在若干天里的诉求，",
       "每件都经引擎的 handle 与 tick 办理（派单、签收、超时、提级、吹哨、退单、走访、评价、结案），写入 SQLite 文件。",
       "--per-day 为普通工作日的件数（默认 200，夜间和周末较少）；相同 --seed 生成相同的数据（默认 1）。",
-      "名录同时写到 <文件>.directory.json，供 minyi report --directory 使用。详见 docs/reports.md。"
+      "名录同时写到 <文件>.directory.json，供 minyi report --directory 使用。详见 docs/reports.md。",
+      "例: minyi generate --db petitions.db --from 2026-03-01 --days 31 --per-day 50"
     ].join("\n"),
     [
       "Usage: minyi generate --db <SQLite file> --from <YYYY-MM-DD> --days <n> [--per-day <n>] [--seed <n>]",
@@ -26,7 +28,8 @@ const help = (io: CliIO): string =>
       "over the days given, each handled through the engine's handle and tick (dispatch, acceptance, breaches, escalation,",
       "whistles, returns, visits, ratings, closure), into the SQLite file. --per-day is an ordinary weekday's count",
       "(default 200; nights and weekends have fewer); the same --seed gives the same data (default 1).",
-      "The directory is written to <file>.directory.json too, for minyi report --directory. See docs/reports.md."
+      "The directory is written to <file>.directory.json too, for minyi report --directory. See docs/reports.md.",
+      "Example: minyi generate --db petitions.db --from 2026-03-01 --days 31 --per-day 50"
     ].join("\n")
   )
 
@@ -38,7 +41,7 @@ const positiveInt = (io: CliIO, name: string, value: string | undefined, fallbac
 }
 
 export const generateCommand: Command = async (args, io) => {
-  if (args[0] === "help" || args[0] === "--help" || args[0] === "-h") {
+  if (args[0] === "help" || wantsHelp(args)) {
     io.out(help(io))
     return 0
   }

@@ -22,7 +22,8 @@ import { generateDirectoryData } from "@minyi/testkit/generator"
 import { Effect, Option, Result } from "effect"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
-import { splitArgs } from "../scenario/cli.js"
+import { readJsonFile } from "../json.js"
+import { parseArgs, wantsHelp } from "../args.js"
 
 /** A progress bar on stderr, drawn only on a terminal and only once the work has taken a moment. */
 export const progressBar = (label: string) => {
@@ -50,15 +51,8 @@ export const parseOptions = (
   args: ReadonlyArray<string>,
   allowed: ReadonlyArray<string>
 ): Record<string, string> | string => {
-  const parsed = splitArgs(args)
-  if (parsed === undefined) return say(io, `${command}：选项 "${args[args.length - 1]}" 缺少取值`, `${command}: the option "${args[args.length - 1]}" needs a value`)
-  if (parsed.files.length > 0) return say(io, `${command}：多余的参数 "${parsed.files[0]}"`, `${command}: unexpected argument "${parsed.files[0]}"`)
-  const unknown = Object.keys(parsed.flags).find((f) => !allowed.includes(f))
-  if (unknown !== undefined) {
-    const known = allowed.map((f) => `--${f}`).join(", ")
-    return say(io, `${command} 没有选项 "--${unknown}"（可用：${known}）`, `${command} has no option "--${unknown}" (it takes: ${known})`)
-  }
-  return parsed.flags
+  const parsed = parseArgs(io, command, args, { options: allowed, positional: "none" })
+  return Result.isFailure(parsed) ? parsed.failure : { ...parsed.success.flags }
 }
 
 /** A `YYYY-MM-DD` option as the instant its local day starts, or a message saying what was expected. */
@@ -69,7 +63,7 @@ export const dateOption = (io: CliIO, name: string, value: string | undefined): 
 }
 
 /** The `--db` file, which must exist; undefined (and the reason on stderr) otherwise. */
-const dbOption = (io: CliIO, db: string | undefined): string | undefined => {
+export const dbOption = (io: CliIO, db: string | undefined): string | undefined => {
   if (db === undefined) usage(io, "缺少 --db <SQLite 文件>", "--db <SQLite file> is required")
   else if (!existsSync(resolve(io.cwd, db))) usage(io, `--db: 文件 ${db} 不存在`, `--db: the file ${db} does not exist`)
   else return db
@@ -79,16 +73,14 @@ const dbOption = (io: CliIO, db: string | undefined): string | undefined => {
 /** The directory the figures are named from: `--directory <file>`, or the generated Futian-like district. */
 const directoryFor = async (io: CliIO, path: string | undefined): Promise<Directory | string> => {
   if (path === undefined) return Result.getOrThrow(loadDirectory(generateDirectoryData()))
-  const text = await io.readText(resolve(io.cwd, path)).catch(() => undefined)
-  if (text === undefined) return say(io, `--directory: 无法读取文件 ${path}`, `--directory: cannot read the file ${path}`)
-  const parsedJson = Result.try(() => JSON.parse(text) as unknown)
-  if (Result.isFailure(parsedJson)) return say(io, `--directory: ${path} 不是 JSON`, `--directory: ${path} is not JSON`)
+  const parsedJson = await readJsonFile(io, resolve(io.cwd, path))
+  if (Result.isFailure(parsedJson)) return `--directory: ${path}: ${parsedJson.failure}`
   const loaded = loadDirectory(parsedJson.success)
   return Result.isSuccess(loaded) ? loaded.success : `--directory: ${loaded.failure.message}`
 }
 
 /** Every petition's history in the store, read in pages (decoded: every row is checked). */
-const readHistories = (onPage: (events: number) => void) =>
+export const readHistories = (onPage: (events: number) => void) =>
   Effect.gen(function*() {
     const store = yield* EventStore
     const histories = new Map<string, Array<PetitionEvent>>()
@@ -131,7 +123,7 @@ const clockNamesOf = (directory: Directory): Record<string, { zh: string; en: st
   )
 }
 
-const runOnStore = <A>(io: CliIO, db: string, body: Effect.Effect<A, unknown, EventStore | Queries>): Promise<Result.Result<A, string>> =>
+export const runOnStore = <A>(io: CliIO, db: string, body: Effect.Effect<A, unknown, EventStore | Queries>): Promise<Result.Result<A, string>> =>
   Effect.runPromise(
     body.pipe(
       Effect.provide(SqliteStore.layer({ path: resolve(io.cwd, db) })),
@@ -158,14 +150,18 @@ const dailyHelp = (io: CliIO): string =>
       "  民情日报：当日受理量、渠道/分类/街道分布、三率、各渠道办结率、时限达标、吹哨、包案、走访、退单、超期、重复件、未诉先办、热点（较前7日日均升幅）与疑难件。",
       "用法: minyi report kpi --db <SQLite 文件> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--by unit|street|channel|category] [--format json|csv] [--out <文件>]",
       "  考核指标：期间（含 --to 当日）的受理量、响应率、解决率、满意率、办结率、超期件，可按单位、街道、渠道或分类分组。",
-      "口径见 docs/reports.md。报告不含信访人个人信息。"
+      "口径见 docs/reports.md。报告不含信访人个人信息。",
+      "例: minyi report daily --db petitions.db --date 2026-03-31 --format md",
+      "    minyi report kpi --db petitions.db --from 2026-03-01 --to 2026-03-31 --by street --format csv"
     ].join("\n"),
     [
       "Usage: minyi report daily --db <SQLite file> --date <YYYY-MM-DD> [--scope <unit, jurisdiction, person, channel or category id>] [--format json|md|html] [--out <file>] [--directory <directory.json>]",
       "  The daily report: intake, by channel/category/street, the three rates, closure per channel, deadline compliance, whistles, owned cases, visits, returns, overdue, repeats, proactive cases, hotspots (rise against the previous 7 days' average) and difficult cases.",
       "Usage: minyi report kpi --db <SQLite file> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--by unit|street|channel|category] [--format json|csv] [--out <file>]",
       "  KPIs over the period (--to day included): received, response, resolution, satisfaction and closure rates, overdue; grouped by unit, street, channel or category.",
-      "The formulas are in docs/reports.md. Reports carry no petitioner's personal data."
+      "The formulas are in docs/reports.md. Reports carry no petitioner's personal data.",
+      "Examples: minyi report daily --db petitions.db --date 2026-03-31 --format md",
+      "          minyi report kpi --db petitions.db --from 2026-03-01 --to 2026-03-31 --by street --format csv"
     ].join("\n")
   )
 
@@ -305,7 +301,7 @@ const kpi = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => {
 
 export const reportCommand: Command = async (args, io) => {
   const [sub, ...rest] = args
-  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
+  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h" || wantsHelp(rest)) {
     io.out(dailyHelp(io))
     return sub === undefined ? 2 : 0
   }

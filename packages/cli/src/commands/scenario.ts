@@ -2,8 +2,9 @@ import { Result } from "effect"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
 import type { Plugin } from "@minyi/core"
-import { withPlugins } from "../plugins.js"
-import { argsProblem, loadForCli, runForCli, splitArgs } from "../scenario/cli.js"
+import { parseArgs, wantsHelp } from "../args.js"
+import { importPlugins } from "../plugins.js"
+import { loadForCli, runForCli } from "../scenario/cli.js"
 import type { Mismatch } from "../scenario/expect.js"
 
 const help = (io: CliIO): string =>
@@ -14,14 +15,16 @@ const help = (io: CliIO): string =>
       "",
       "运行每个情景并核对各步骤的 expect 块。全部相符时输出简短摘要，退出码 0；",
       "有不符时逐条输出“<文件>: /JSON路径: 期望 …，实际 …”，退出码 1。",
-      "未声明 expect.refused 的步骤若被拒绝，也算不符。--plugin 加载规则插件模块，可重复。情景格式见 docs/scenarios.md。"
+      "未声明 expect.refused 的步骤若被拒绝，也算不符。--plugin 加载规则插件模块，可重复。情景格式见 docs/scenarios.md。",
+      "例: minyi scenario test examples/scenarios/*.json"
     ].join("\n"),
     [
       "Usage: minyi scenario test <scenario.json>... [--plugin <module>]...",
       "",
       "Runs each scenario and checks the steps' expect blocks. When all hold, prints a short summary and exits 0;",
       "otherwise prints each difference, \"<file>: /json/path: expected …, got …\", and exits 1.",
-      "A refused command fails the test unless its step expects that refusal (expect.refused). --plugin loads a rule plugin module; repeatable. See docs/scenarios.md."
+      "A refused command fails the test unless its step expects that refusal (expect.refused). --plugin loads a rule plugin module; repeatable. See docs/scenarios.md.",
+      "Example: minyi scenario test examples/scenarios/*.json"
     ].join("\n")
   )
 
@@ -60,19 +63,17 @@ const testOne = async (io: CliIO, file: string, plugins: ReadonlyArray<Plugin>):
 }
 
 export const scenarioCommand: Command = async (args, io) => {
-  const [sub] = args
-  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h") {
+  const [sub, ...rest] = args
+  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h" || wantsHelp(rest)) {
     io.out(help(io))
     return sub === undefined ? 2 : 0
   }
-  if (sub !== "test") return usage(io, `未知的子命令 "${sub}"。\n${help(io)}`, `Unknown sub-command "${sub}".\n${help(io)}`)
-  const loaded = await withPlugins(io, args.slice(1), help(io))
-  if (Result.isFailure(loaded)) return loaded.failure
-  const { args: rest, plugins } = loaded.success
-  const problem = argsProblem(io, "scenario test", rest, { allowed: [], files: "some" })
-  const parsed = splitArgs(rest)
-  if (problem !== undefined || parsed === undefined) return usage(io, `${problem}。\n${help(io)}`, `${problem}.\n${help(io)}`)
+  if (sub !== "test") return usage(io, `未知的子命令 "${sub}"（可用：test）。\n${help(io)}`, `Unknown sub-command "${sub}" (it has: test).\n${help(io)}`)
+  const parsed = parseArgs(io, "scenario test", rest, { options: ["plugin"], positional: "some", positionalName: ["情景文件", "scenario file"] })
+  if (Result.isFailure(parsed)) return usage(io, `${parsed.failure}。\n${help(io)}`, `${parsed.failure}.\n${help(io)}`)
+  const plugins = await importPlugins(io, parsed.success.lists["plugin"] ?? [])
+  if (Result.isFailure(plugins)) return plugins.failure
   let code = 0
-  for (const file of parsed.files) code = Math.max(code, await testOne(io, file, plugins))
+  for (const file of parsed.success.files) code = Math.max(code, await testOne(io, file, plugins.success))
   return code
 }

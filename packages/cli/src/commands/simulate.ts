@@ -2,8 +2,9 @@ import { Result } from "effect"
 import { parseInstant } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
-import { withPlugins } from "../plugins.js"
-import { argsProblem, describeFailure, loadForCli, runForCli, splitArgs } from "../scenario/cli.js"
+import { parseArgs, wantsHelp } from "../args.js"
+import { importPlugins } from "../plugins.js"
+import { describeFailure, loadForCli, runForCli } from "../scenario/cli.js"
 
 const help = (io: CliIO): string =>
   say(
@@ -15,7 +16,8 @@ const help = (io: CliIO): string =>
       "输出 JSON：{ petitions, actions, notifications, steps }，时间为规则包默认日历时区的 ISO 8601。",
       "--until 让时钟在最后一步之后继续走到该时刻。被拒绝的命令记在 steps 中，并在标准错误输出说明。",
       "--plugin 加载规则插件模块（默认导出为插件或插件数组），可重复；规则包在 \"plugins\" 中列出所需插件。",
-      "情景格式见 docs/scenarios.md。"
+      "情景格式见 docs/scenarios.md。",
+      "例: minyi simulate examples/scenarios/02-feedback-overdue.json"
     ].join("\n"),
     [
       "Usage: minyi simulate <scenario.json> [--until <ISO instant>] [--plugin <module>]...",
@@ -24,22 +26,19 @@ const help = (io: CliIO): string =>
       "Prints JSON: { petitions, actions, notifications, steps }, instants in ISO 8601 in the zone of the rule pack's default calendar.",
       "--until runs the clock on past the last step. Refused commands are recorded in steps and explained on stderr.",
       "--plugin loads a rule plugin module (default export: a plugin or a list of them); repeatable. The pack lists the plugins it needs in \"plugins\".",
-      "The scenario format is described in docs/scenarios.md."
+      "The scenario format is described in docs/scenarios.md.",
+      "Example: minyi simulate examples/scenarios/02-feedback-overdue.json"
     ].join("\n")
   )
 
-export const simulateCommand: Command = async (given, io) => {
-  if (given[0] === "help" || given[0] === "--help" || given[0] === "-h") {
+export const simulateCommand: Command = async (args, io) => {
+  if (args[0] === "help" || wantsHelp(args)) {
     io.out(help(io))
     return 0
   }
-  const loaded = await withPlugins(io, given, help(io))
-  if (Result.isFailure(loaded)) return loaded.failure
-  const { args, plugins } = loaded.success
-  const problem = argsProblem(io, "simulate", args, { allowed: ["until"], files: "one" })
-  const parsed = splitArgs(args)
-  if (problem !== undefined || parsed === undefined) return usage(io, `${problem}。\n${help(io)}`, `${problem}.\n${help(io)}`)
-  const untilText = parsed.flags["until"]
+  const parsed = parseArgs(io, "simulate", args, { options: ["until", "plugin"], positional: "one", positionalName: ["情景文件", "scenario file"] })
+  if (Result.isFailure(parsed)) return usage(io, `${parsed.failure}。\n${help(io)}`, `${parsed.failure}.\n${help(io)}`)
+  const untilText = parsed.success.flags["until"]
   const until = untilText === undefined ? undefined : parseInstant(untilText)
   if (untilText !== undefined && until === undefined) {
     return usage(
@@ -48,9 +47,11 @@ export const simulateCommand: Command = async (given, io) => {
       `--until: "${untilText}" is not an ISO 8601 instant with an offset, such as 2026-03-02T09:00:00+08:00`
     )
   }
-  const scenario = await loadForCli(io, parsed.files[0]!, plugins)
+  const plugins = await importPlugins(io, parsed.success.lists["plugin"] ?? [])
+  if (Result.isFailure(plugins)) return plugins.failure
+  const scenario = await loadForCli(io, parsed.success.files[0]!, plugins.success)
   if (Result.isFailure(scenario)) return scenario.failure
-  const ran = await runForCli(io, parsed.files[0]!, scenario.success, until === undefined ? {} : { until })
+  const ran = await runForCli(io, parsed.success.files[0]!, scenario.success, until === undefined ? {} : { until })
   if (Result.isFailure(ran)) return ran.failure
   const report = ran.success
   for (const step of report.steps) if (step.failure !== undefined) io.err(describeFailure(io, step))

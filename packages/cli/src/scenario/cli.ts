@@ -40,54 +40,10 @@ export const runForCli = async (
 /** A refused (or failed) command, in a clerk's words. */
 export const describeFailure = (io: CliIO, step: StepReport): string => {
   const why = step.failure === undefined ? "" : errorText(io, step.failure)
+  // `why` is already in the reader's language(s); the frame around it is said once.
   return say(
-    io,
+    { lang: io.messages === "en" ? "en" : io.messages === "zh" ? "zh-CN" : io.lang },
     `第 ${step.step + 1} 步（${step.at}，${step.command} ${step.petitionId}）未执行：${step.failure?._tag}：${why}`,
     `step ${step.step + 1} (${step.at}, ${step.command} ${step.petitionId}) was refused: ${step.failure?._tag}: ${why}`
   )
-}
-
-/** `<file> --key value` arguments; undefined when a flag lacks its value. */
-export const splitArgs = (
-  args: ReadonlyArray<string>
-): { readonly files: Array<string>; readonly flags: Record<string, string> } | undefined => {
-  const files: Array<string> = []
-  const flags: Record<string, string> = {}
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    if (!a.startsWith("--")) files.push(a)
-    else if (a.includes("=")) flags[a.slice(2, a.indexOf("="))] = a.slice(a.indexOf("=") + 1)
-    else if (i + 1 < args.length) flags[a.slice(2)] = args[++i]!
-    else return undefined
-  }
-  return { files, flags }
-}
-
-/**
- * What is wrong with a command line, in words that name the culprit (a missing value, an unknown
- * option, the files expected), or undefined when it is fine.
- */
-export const argsProblem = (
-  io: CliIO,
-  command: string,
-  args: ReadonlyArray<string>,
-  options: { readonly allowed: ReadonlyArray<string>; readonly files: "one" | "some" }
-): string | undefined => {
-  const last = args[args.length - 1]
-  const parsed = splitArgs(args)
-  if (parsed === undefined) {
-    return say(io, `${command}：选项 "${last}" 缺少取值`, `${command}: the option "${last}" needs a value`)
-  }
-  const unknown = Object.keys(parsed.flags).find((f) => !options.allowed.includes(f))
-  if (unknown !== undefined) {
-    const known = options.allowed.map((f) => `--${f}`).join(", ") || say(io, "无", "none")
-    return say(io, `${command} 没有选项 "--${unknown}"（可用：${known}）`, `${command} has no option "--${unknown}" (it takes: ${known})`)
-  }
-  if (options.files === "one" && parsed.files.length !== 1) {
-    return parsed.files.length === 0
-      ? say(io, `${command}：请给出一个情景文件`, `${command}: give one scenario file`)
-      : say(io, `${command} 一次只运行一个情景文件，收到 ${parsed.files.length} 个`, `${command} runs one scenario file at a time; got ${parsed.files.length}`)
-  }
-  if (parsed.files.length === 0) return say(io, `${command}：请给出至少一个情景文件`, `${command}: give at least one scenario file`)
-  return undefined
 }

@@ -3,6 +3,7 @@
  * inline), then every step's command through the petition's own command schema — all problems at
  * once, each named by its JSON path in the scenario (or `file#/path` inside a referenced file).
  */
+import { readJsonFile } from "../json.js"
 import { dirname, isAbsolute, resolve } from "node:path"
 import { Result, Schema } from "effect"
 import type { Calendar, Directory, EngineCommand, InputProblem, Instant, Plugin, RulePack, RulePackRegistry } from "@minyi/core"
@@ -96,20 +97,10 @@ export const loadScenarioFile = async (options: LoadScenarioOptions): Promise<Re
   return loadScenario(read.success, options, fail)
 }
 
+/** The file's JSON, or `<what is wrong> (<path>)` (a syntax error with its line and column). */
 const readJson = async (readText: (path: string) => Promise<string>, path: string, en: boolean): Promise<Result.Result<unknown, string>> => {
-  let text: string
-  try {
-    text = await readText(path)
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e)
-    return Result.fail(en ? `cannot read ${path}: ${why}` : `无法读取 ${path}：${why}`)
-  }
-  try {
-    return Result.succeed(JSON.parse(text))
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e)
-    return Result.fail(en ? `${path} is not valid JSON: ${why}` : `${path} 不是有效的 JSON：${why}`)
-  }
+  const read = await readJsonFile({ lang: en ? "en" : "zh-CN", readText }, path)
+  return Result.isFailure(read) ? Result.fail(`${read.failure} (${path})`) : read
 }
 
 const loadScenario = async (

@@ -44,6 +44,7 @@ export type { RulePackRegistry } from "./registry.js"
 export { describeExplanation, explain } from "./explain.js"
 export type { Explanation, RuleExplanation } from "./explain.js"
 export { simulatePacks } from "./simulate.js"
+export { closest } from "./suggest.js"
 export type { ActionSummary, ClockSummary, PetitionDifference, RouteSummary, SimulationInput, SimulationReport } from "./simulate.js"
 export {
   definePlugin,

@@ -114,6 +114,37 @@ const difference = (a: ReadonlyArray<ActionSummary>, b: ReadonlyArray<ActionSumm
   })
 }
 
+/**
+ * One trigger as a side judges it: the instant it fired and how much of the history it sees.
+ * `upTo` is the index of the last event before the events the trigger caused, so a rule sees the
+ * petition as the engine did when it evaluated that trigger, not after its own consequences.
+ */
+interface Judged {
+  readonly trigger: TriggerFacts
+  readonly at: Instant
+  readonly upTo: number
+}
+
+/**
+ * Clock warnings and breaches paired across the versions by kind, clock and threshold, in the order
+ * they fell due: a new limit moves a breach's due instant, and so its key, but it is still the same
+ * breach — its rules' actions compare with the old ones, not show up as removed and added.
+ */
+/** A clock trigger's key without its due instant: which clock, kind and threshold. */
+const withoutDue = (key: string): string => key.replace(/;dueAt=[^;]*/, "")
+
+const paired = (judged: ReadonlyMap<string, Judged>): Map<string, Judged> => {
+  const out = new Map<string, Judged>()
+  const seen = new Map<string, number>()
+  for (const j of [...judged.values()].sort((x, y) => x.at - y.at)) {
+    const base = withoutDue(j.trigger.key)
+    const n = seen.get(base) ?? 0
+    seen.set(base, n + 1)
+    out.set(`${base}#${n}`, j)
+  }
+  return out
+}
+
 const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionEvent>, directory: Directory, at: Instant | undefined): PetitionDifference | undefined => {
   const first = history[0]
   if (first === undefined) return undefined
@@ -121,27 +152,31 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
   const states: Array<PetitionState> = []
   let state = initialState(first.petitionId)
   for (const e of history) states.push((state = evolve(state, e)))
-  const stateAt = (instant: Instant): [PetitionState, ReadonlyArray<PetitionEvent>] => {
+  /** The index of the last event at or before the instant (-1 when none). */
+  const indexAt = (instant: Instant): number => {
     let i = history.length - 1
     while (i >= 0 && history[i]!.at > instant) i--
-    return [i >= 0 ? states[i]! : initialState(first.petitionId), history.slice(0, i + 1)]
+    return i
   }
-  const factsFor = (side: Side, instant: Instant, trigger: TriggerFacts): RuleFacts | undefined => {
-    const [s, events] = stateAt(instant)
-    const clocks = clocksAt(side, s, events, directory, instant)
+  const prefix = (upTo: number): [PetitionState, ReadonlyArray<PetitionEvent>] =>
+    [upTo >= 0 ? states[upTo]! : initialState(first.petitionId), history.slice(0, upTo + 1)]
+  const factsFor = (side: Side, judged: Judged): RuleFacts | undefined => {
+    const [s, events] = prefix(judged.upTo)
+    const clocks = clocksAt(side, s, events, directory, judged.at)
     if (Result.isFailure(clocks)) {
       problems.push(`${side.pack.id}@${side.pack.version}: ${clocks.failure.message}`)
       return undefined
     }
-    return { petition: petitionFacts(s, directory, instant), clocks: clockFacts(clocks.success), trigger, now: instant }
+    return { petition: petitionFacts(s, directory, judged.at), clocks: clockFacts(clocks.success), trigger: judged.trigger, now: judged.at }
   }
 
-  // Routing, as on submit.
+  // Routing, as on submit: on the submitted petition, before it was dispatched.
   let routing: PetitionDifference["routing"]
-  const submitted = history.find((e) => e._tag === "Submitted")
+  const submittedAt = history.findIndex((e) => e._tag === "Submitted")
+  const submitted = history[submittedAt]
   if (submitted !== undefined) {
-    const trigger = triggerFromEvent(submitted)
-    const [fb, fa] = [factsFor(before, submitted.at, trigger), factsFor(after, submitted.at, trigger)]
+    const judged = { trigger: triggerFromEvent(submitted), at: submitted.at, upTo: submittedAt }
+    const [fb, fa] = [factsFor(before, judged), factsFor(after, judged)]
     if (fb !== undefined && fa !== undefined) {
       const [rb, ra] = [routeSummary(before, fb, directory), routeSummary(after, fa, directory)]
       if (!sameRoute(rb, ra)) routing = { before: rb, after: ra }
@@ -150,33 +185,57 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
 
   // Clocks, as of the end.
   const end = at ?? history[history.length - 1]!.at
-  const [endState, endEvents] = stateAt(end)
+  const [endState, endEvents] = prefix(indexAt(end))
   const evaluations = [before, after].map((side) => clocksAt(side, endState, endEvents, directory, end))
   const clocks: Array<{ clock: string; before?: ClockSummary; after?: ClockSummary }> = []
-  // Escalation triggers per side: the events both share, and the clock breaches each version
-  // times itself (a recorded breach belongs to the version in force then, i.e. `before`).
-  const shared = new Map<string, { trigger: TriggerFacts; at: Instant }>()
-  const own = [new Map<string, { trigger: TriggerFacts; at: Instant }>(), new Map<string, { trigger: TriggerFacts; at: Instant }>()] as const
-  for (const e of history) {
-    const t = { trigger: triggerFromEvent(e), at: e.at }
-    if (e._tag === "ClockBreached" || e._tag === "ClockWarned") own[0].set(t.trigger.key, t)
-    else shared.set(t.trigger.key, t)
-  }
+  // Escalation triggers per side: the events both share, and the clock warnings and breaches
+  // each version times itself. A recorded one belongs to the version in force then (`before`);
+  // the other version shares it when it times the same clock to the same due instant, and then
+  // judges it where it was recorded: a scheduler records a breach after its due instant, and
+  // judging one side at the due instant and the other at the recording would differ by the
+  // events in between, the trigger's own consequences among them.
+  const shared = new Map<string, Judged>()
+  const recorded = new Map<string, Judged>()
+  history.forEach((e, upTo) => {
+    const judged = { trigger: triggerFromEvent(e), at: e.at, upTo }
+    if (e._tag === "ClockBreached" || e._tag === "ClockWarned") recorded.set(judged.trigger.key, judged)
+    else shared.set(judged.trigger.key, judged)
+  })
+  const recordedLike = new Map<string, Judged>()
+  for (const [key, judged] of recorded) if (!recordedLike.has(withoutDue(key))) recordedLike.set(withoutDue(key), judged)
+  const own = [new Map<string, Judged>(recorded), new Map<string, Judged>()] as const
   const [eb, ea] = evaluations
   if (eb !== undefined && ea !== undefined && Result.isSuccess(eb) && Result.isSuccess(ea)) {
     const [cb, ca] = [clockSummary(eb.success), clockSummary(ea.success)]
     for (const key of new Set([...cb.keys(), ...ca.keys()])) {
       const [b, a] = [cb.get(key), ca.get(key)]
-      // The outcome counts; a due instant that moved while both versions met it does not.
-      if (b?.state !== a?.state || b?.breachedAt !== a?.breachedAt) {
+      // The outcome counts (met or breached); a due instant that moved, while both versions met
+      // it or both breached it, does not.
+      if (b?.state !== a?.state) {
         clocks.push({ clock: key, ...(b === undefined ? {} : { before: b }), ...(a === undefined ? {} : { after: a }) })
       }
     }
     for (const [evaluation, mine] of [[eb.success, own[0]], [ea.success, own[1]]] as const) {
       for (const c of evaluation.clocks) {
-        if (c.breachedAt === undefined || c.dueAt === undefined) continue
-        const trigger = triggerFromTimer("ClockBreached", c.name, c.dueAt)
-        if (!mine.has(trigger.key)) mine.set(trigger.key, { trigger, at: c.breachedAt })
+        if (c.dueAt === undefined) continue
+        const { dueAt, breachedAt } = c
+        // Warnings are recorded under the instance (`name:unit`), breaches under the policy name.
+        const instance = c.unit === undefined ? c.name : `${c.name}:${c.unit}`
+        const timed = c.warningsPassed.map((threshold) => triggerFromEvent({ _tag: "ClockWarned", at: dueAt, clock: instance, threshold, dueAt }))
+        if (breachedAt !== undefined) timed.push(triggerFromTimer("ClockBreached", c.name, dueAt))
+        for (const trigger of timed) {
+          if (mine.has(trigger.key)) continue
+          const seen = recorded.get(trigger.key)
+          if (seen !== undefined) mine.set(trigger.key, seen)
+          // A breach never recorded is judged where it fell due. A warning's instant is not in the
+          // evaluation: one the other version recorded for the same clock and threshold is judged
+          // where that was recorded; any other is left out.
+          else if (trigger.type === "ClockBreached" && breachedAt !== undefined) mine.set(trigger.key, { trigger, at: breachedAt, upTo: indexAt(breachedAt) })
+          else {
+            const like = recordedLike.get(withoutDue(trigger.key))
+            if (like !== undefined) mine.set(trigger.key, { ...like, trigger })
+          }
+        }
       }
     }
   } else {
@@ -184,20 +243,25 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
   }
 
   const escalation: Array<{ trigger: string; onlyBefore: Array<ActionSummary>; onlyAfter: Array<ActionSummary> }> = []
-  const actionsOn = (side: Side, t: { trigger: TriggerFacts; at: Instant } | undefined): Array<ActionSummary> => {
+  const actionsOn = (side: Side, t: Judged | undefined): Array<ActionSummary> => {
     if (t === undefined) return []
-    const facts = factsFor(side, t.at, t.trigger)
+    const facts = factsFor(side, t)
     if (facts === undefined) return []
     const result = escalate(side.pack, facts, directory)
     // A rule that fires but cannot act (no owner at that tier) must say so, not look like a rule that did not fire.
     for (const p of result.problems) problems.push(`${side.pack.id}@${side.pack.version}: ${p.ruleId}: ${p.error.message}`)
     return result.actions.map(summarise)
   }
-  for (const key of new Set([...shared.keys(), ...own[0].keys(), ...own[1].keys()])) {
-    const ab = actionsOn(before, shared.get(key) ?? own[0].get(key))
-    const aa = actionsOn(after, shared.get(key) ?? own[1].get(key))
+  const compare = (trigger: string, b: Judged | undefined, a: Judged | undefined) => {
+    const [ab, aa] = [actionsOn(before, b), actionsOn(after, a)]
     const [onlyBefore, onlyAfter] = [difference(ab, aa), difference(aa, ab)]
-    if (onlyBefore.length > 0 || onlyAfter.length > 0) escalation.push({ trigger: key, onlyBefore, onlyAfter })
+    if (onlyBefore.length > 0 || onlyAfter.length > 0) escalation.push({ trigger, onlyBefore, onlyAfter })
+  }
+  for (const [key, judged] of shared) compare(key, judged, judged)
+  const [pb, pa] = [paired(own[0]), paired(own[1])]
+  for (const key of new Set([...pb.keys(), ...pa.keys()])) {
+    const [b, a] = [pb.get(key), pa.get(key)]
+    compare(b?.trigger.key ?? a?.trigger.key ?? key, b, a)
   }
 
   const unique = [...new Set(problems)]
