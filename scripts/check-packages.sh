@@ -31,6 +31,19 @@ for dir in packages/*/; do
   if tar xzOf "$tarball" package/package.json | grep -q '@minyi/source'; then
     fail "$dir: the packed package.json keeps the workspace-only \"@minyi/source\" condition"
   fi
+  # A shipped rule pack's "$schema" must lead to the schema inside the installed package.
+  if grep -q '^package/dist/presets/.*\.json$' <<<"$contents"; then
+    unpacked="$out/unpacked-$(basename "$tarball" .tgz)"
+    mkdir -p "$unpacked" && tar xzf "$tarball" -C "$unpacked"
+    node -e '
+      const { existsSync, readdirSync, readFileSync } = require("fs"), { join, resolve } = require("path")
+      const presets = join(process.argv[1], "package/dist/presets")
+      for (const file of readdirSync(presets).filter((f) => f.endsWith(".json"))) {
+        const schema = resolve(presets, String(JSON.parse(readFileSync(join(presets, file), "utf8")).$schema))
+        if (!existsSync(schema)) { console.error(`${file}: $schema leads to ${schema}, which the package lacks`); process.exit(1) }
+      }
+    ' "$unpacked" || fail "$dir: a preset's \$schema does not resolve in the package"
+  fi
   pnpm exec publint --strict "$tarball" || fail "$dir: publint"
   pnpm exec attw --profile esm-only --format table-flipped "$tarball" || fail "$dir: are-the-types-wrong"
 done
