@@ -64,7 +64,7 @@ node -e '
   require("fs").writeFileSync(process.argv[2], block[1])
 ' "$root/README.md" "$app/example.mjs"
 (cd "$app" && npm install --no-audit --no-fund --loglevel=error "$out"/minyi-core-*.tgz "$out"/minyi-store-sqlite-*.tgz)
-effects="$(cd "$app" && find node_modules -name package.json -path '*/node_modules/effect/package.json' | wc -l)"
+effects="$(cd "$app" && find . -path '*/node_modules/effect/package.json' | wc -l)"
 [ "$effects" = 1 ] || fail "install test: $effects copies of effect installed, expected one (a peer dependency)"
 output="$(cd "$app" && node example.mjs)" || fail "install test: the README example failed under node"
 echo "$output"
