@@ -69,7 +69,7 @@ describe("minyi rules (in process)", () => {
   it("validate: --directory replaces the sample directory; warnings go to stderr", async () => {
     // the sample directory after the urban management bureau was merged away
     // edited as plain JSON, the way a policy officer edits the file
-    const data: { units: Array<{ id: string }>; people: Array<{ unit: string }> } = structuredClone(sampleDirectory().data)
+    const data: { units: ReadonlyArray<{ id: string }>; people: ReadonlyArray<{ unit: string }> } = structuredClone(sampleDirectory().data)
     data.units = data.units.filter((u) => u.id !== "dept.urban-management")
     data.people = data.people.filter((p) => p.unit !== "dept.urban-management")
     const tiny = write("merged-directory.json", data)
