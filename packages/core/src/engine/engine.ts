@@ -39,6 +39,7 @@ import { evaluateAt, step, WINDOW_FROM_PACK } from "./step.js"
 import { idempotencyKeyReused, submitDifferences, submitKey } from "./idempotency.js"
 import type { IdempotencyKeyReused } from "./idempotency.js"
 import { communityOf, repeatEntryOf, repeatKey } from "./repeat-index.js"
+import { metricDeltas } from "../reports/deltas.js"
 import { maskedPetitioner, toSummary } from "./summary.js"
 import type { Viewer } from "./viewer.js"
 import { AccessDenied, canSee, canSeeIdentity, defaultIdentityRoles, denied, scopeOf } from "./viewer.js"
@@ -283,7 +284,8 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     outcome: StepOutcome,
     pack: RulePack,
     now: Instant,
-    idempotencyKey: string | undefined
+    idempotencyKey: string | undefined,
+    history: ReadonlyArray<PetitionEvent>
   ): AppendBatch => ({
     streamId: petitionId,
     expectedVersion,
@@ -303,7 +305,8 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
             cancel: []
           },
     summary: toSummary(outcome.state, outcome.clocks, directory, now),
-    ...repeatEntryFor(outcome.events)
+    ...repeatEntryFor(outcome.events),
+    metrics: metricDeltas(history, outcome.events, { directory })
   })
 
   const repeatEntryFor = (events: ReadonlyArray<PetitionEvent>): { readonly repeatEntry?: RepeatEntry } => {
@@ -345,7 +348,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
       return { petitionId, version: state.version, events: [], actions, notifications: 0, replayed: false, outcome: last, pack }
     }
     const merged: StepOutcome = { ...last, events, actions, notifications }
-    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey))
+    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, history))
     return {
       petitionId: result.streamId,
       version: result.version,

@@ -7,7 +7,9 @@ import type { Directory } from "../directory/index.js"
 import { loadDirectory } from "../directory/index.js"
 import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index.js"
 import type { DeadLetter, Notifier, PageRequest, PromiseNotifier, Storage as StoragePorts } from "../ports/index.js"
-import { Notifiers, Outbox, Storage } from "../ports/index.js"
+import { Notifiers, Outbox, Queries, Storage } from "../ports/index.js"
+import type { Figures, FiguresOptions, MetricsScope } from "../reports/index.js"
+import { figuresFromStore, viewerMetricsScope } from "../reports/index.js"
 import { isRulePackPreset, rulePackPresets } from "../presets/index.js"
 import type { RulePack, RulePackRegistry } from "../rules/index.js"
 import { emptyRegistry, loadRulePack, publish } from "../rules/index.js"
@@ -53,6 +55,11 @@ export interface Minyi {
   query(viewer: Viewer, request: PageRequest & { readonly overdue?: boolean }): Promise<ReadonlyArray<PetitionView>>
   readIdentity(viewer: Viewer, petitionId: string, reason: string, at?: Instant): Promise<Petitioner>
   deadLetters(): Promise<ReadonlyArray<DeadLetter>>
+  /**
+   * The report figures of a period as one viewer may see them, from the read model the engine
+   * keeps: their own view, or a narrower `scope` their view covers (AccessDenied otherwise).
+   */
+  metrics(viewer: Viewer, options: Omit<FiguresOptions, "directory" | "scope"> & { readonly scope?: MetricsScope }): Promise<Figures>
   /** Stops the scheduler and releases the store. */
   dispose(): Promise<void>
 }
@@ -94,7 +101,7 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     )
   const ports = Layer.merge(options.store ?? Storage.layerMemory(), notifiers ?? options.notifier ?? Notifiers.layerConsole)
   const layer = engineLayer({ ...options.engine, directory, packs }).pipe(Layer.provideMerge(ports))
-  const runtime = ManagedRuntime.make(layer as Layer.Layer<Engine | Outbox, never>)
+  const runtime = ManagedRuntime.make(layer as Layer.Layer<Engine | Outbox | Queries, never>)
   const run = <A, E>(f: (engine: Engine["Service"]) => Effect.Effect<A, E>): Promise<A> =>
     runtime.runPromise(Engine.use(f))
 
@@ -119,6 +126,12 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     query: (viewer, request) => run((e) => e.query(viewer, request)),
     readIdentity: (viewer, id, reason, at) => run((e) => e.readIdentity(viewer, id, reason, at)),
     deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
+    metrics: (viewer, { scope, ...options }) =>
+      runtime.runPromise(
+        Effect.fromResult(viewerMetricsScope(viewer, directory, scope)).pipe(
+          Effect.flatMap((allowed) => figuresFromStore({ ...options, directory, scope: allowed }))
+        )
+      ),
     dispose: async () => {
       if (scheduler !== undefined) await runtime.runPromise(Fiber.interrupt(scheduler))
       await runtime.dispose()
