@@ -316,9 +316,13 @@ export const metricDeltas = (
   }
   let before = countersOf(facts, directory, windowMs, offset)
   const sums = new Map<string, number>()
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!
     foldFact(facts, e, responseEvents, offset)
     lastDay = Math.max(lastDay, localDay(e.at, offset))
+    // Changes on the same day add up, so the counters are compared once per day, not per event.
+    const next = events[i + 1]
+    if (next !== undefined && Math.max(lastDay, localDay(next.at, offset)) === lastDay) continue
     const after = countersOf(facts, directory, windowMs, offset)
     const changed = (id: string, value: number) => {
       if (value === 0) return
