@@ -28,6 +28,11 @@ describe("a year shaped like the seed figures", () => {
       expect(all.closureByChannel[channel]?.numerator).toBe(7_528)
       const md = renderMarkdown(dailyReport(all, { directory, date: "2025" }))
       expect(md).toContain("| 区委书记在线 | 7614 | 98.87% (7528/7614) |")
+      // The read model the engine kept through the year says the same.
+      const dispatcher = directory.data.people.find((p) => p.unit === directory.dispatchCentre.id)!.id
+      const fast = await minyi.metrics({ person: dispatcher }, { from, to: report.end, scope: { _tag: "Channel", id: channel } })
+      expect(fast.closure).toEqual(figures.closure)
+      expect(formatRate(fast.closure)).toBe("98.87%")
     } finally {
       await minyi.dispose()
     }
