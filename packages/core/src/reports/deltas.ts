@@ -148,13 +148,28 @@ interface Signature {
 
 const signatureKey = (unit: string, jurisdictions: ReadonlyArray<string>): string => `v:${unit}|${[...jurisdictions].sort().join(",")}`
 
-const signatureCache = new WeakMap<Directory, { readonly all: ReadonlyArray<Signature>; readonly byPerson: ReadonlyMap<string, Signature | "all"> }>()
+interface Signatures {
+  readonly byPerson: ReadonlyMap<string, Signature | "all">
+  /** The signatures whose unit is this one, and those whose jurisdictions include this node: a petition's are found from its chain and place. */
+  readonly byUnit: ReadonlyMap<string, ReadonlyArray<Signature>>
+  readonly byJurisdiction: ReadonlyMap<string, ReadonlyArray<Signature>>
+}
 
-const signaturesOf = (directory: Directory) => {
+const signatureCache = new WeakMap<Directory, Signatures>()
+
+const push = <A>(map: Map<string, Array<A>>, key: string, value: A): void => {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
+const signaturesOf = (directory: Directory): Signatures => {
   let cached = signatureCache.get(directory)
   if (cached === undefined) {
     const byPerson = new Map<string, Signature | "all">()
     const all = new Map<string, Signature>()
+    const byUnit = new Map<string, Array<Signature>>()
+    const byJurisdiction = new Map<string, Array<Signature>>()
     for (const p of directory.data.people) {
       const scope = scopeOf({ person: p.id }, directory)
       if (!("all" in scope)) continue
@@ -167,7 +182,11 @@ const signaturesOf = (directory: Directory) => {
       all.set(key, signature)
       byPerson.set(p.id, signature)
     }
-    cached = { all: [...all.values()], byPerson }
+    for (const sig of all.values()) {
+      push(byUnit, sig.unit, sig)
+      for (const j of sig.jurisdictions) push(byJurisdiction, j, sig)
+    }
+    cached = { byPerson, byUnit, byJurisdiction }
     signatureCache.set(directory, cached)
   }
   return cached
@@ -187,7 +206,10 @@ const scopesOf = (s: PetitionState, directory: Directory): ReadonlyArray<string>
   const out = ["all", ...place.map((j) => `j:${j}`), ...chain.map((u) => `u:${u}`)]
   if (s.channel !== undefined) out.push(`c:${s.channel}`)
   if (s.category !== undefined) for (const c of directory.categoryPath(s.category)) out.push(`k:${c.id}`)
-  for (const sig of signatures.all) if (covers(sig)) out.push(sig.key)
+  const seen = new Set<string>()
+  for (const id of chain) for (const sig of signatures.byUnit.get(id) ?? []) seen.add(sig.key)
+  for (const id of place) for (const sig of signatures.byJurisdiction.get(id) ?? []) seen.add(sig.key)
+  out.push(...seen)
   const channel = s.channel === undefined ? undefined : directory.channel(s.channel)
   const linked = new Set([
     ...(s.owner === undefined ? [] : [s.owner]),
@@ -278,17 +300,43 @@ const factsOf = (f: Facts, windowMs: number, offset: number): ReadonlyArray<Fact
 
 const SEP = "\u0000"
 
-const countersOf = (f: Facts, directory: Directory, windowMs: number, offset: number): Map<string, number> => {
-  const counters = new Map<string, number>()
-  const facts = factsOf(f, windowMs, offset)
-  if (facts.length === 0) return counters
-  for (const scope of scopesOf(f.state, directory)) {
-    for (const [kind, dim, key, periodDay, fromDay, value] of facts) {
-      const id = `${scope}${SEP}${kind}${SEP}${dim}${SEP}${key}${SEP}${periodDay}${SEP}${fromDay ?? ""}`
-      counters.set(id, (counters.get(id) ?? 0) + value)
-    }
+/** A petition's standing in the counters: the scopes it is in, and its facts (keyed without the scope) with their values. */
+interface Standing {
+  readonly scopes: ReadonlySet<string>
+  readonly facts: ReadonlyMap<string, number>
+}
+
+const standingOf = (f: Facts, directory: Directory, windowMs: number, offset: number): Standing => {
+  const facts = new Map<string, number>()
+  for (const [kind, dim, key, periodDay, fromDay, value] of factsOf(f, windowMs, offset)) {
+    const id = `${kind}${SEP}${dim}${SEP}${key}${SEP}${periodDay}${SEP}${fromDay ?? ""}`
+    facts.set(id, (facts.get(id) ?? 0) + value)
   }
-  return counters
+  return { scopes: facts.size === 0 ? new Set() : new Set(scopesOf(f.state, directory)), facts }
+}
+
+/**
+ * Adds to `sums` the difference between two standings: the changed facts in the scopes kept,
+ * every fact in the scopes left (negated) and entered. Only what changed is visited, so an
+ * event that changes no fact nor scope costs a comparison of a dozen entries.
+ */
+const difference = (before: Standing, after: Standing, day: number, sums: Map<string, number>): void => {
+  const add = (scope: string, fact: string, value: number) => {
+    if (value === 0) return
+    const cut = fact.lastIndexOf(SEP)
+    const fromDay = fact.slice(cut + 1)
+    const asOfDay = fromDay === "" ? day : Math.max(day, Number(fromDay))
+    const id = `${scope}${SEP}${fact.slice(0, cut)}${SEP}${asOfDay}`
+    sums.set(id, (sums.get(id) ?? 0) + value)
+  }
+  const changed: Array<readonly [string, number]> = []
+  for (const [fact, v] of after.facts) if (v !== (before.facts.get(fact) ?? 0)) changed.push([fact, v - (before.facts.get(fact) ?? 0)])
+  for (const [fact, v] of before.facts) if (!after.facts.has(fact)) changed.push([fact, -v])
+  for (const scope of after.scopes) {
+    if (before.scopes.has(scope)) for (const [fact, d] of changed) add(scope, fact, d)
+    else for (const [fact, v] of after.facts) add(scope, fact, v)
+  }
+  for (const scope of before.scopes) if (!after.scopes.has(scope)) for (const [fact, v] of before.facts) add(scope, fact, -v)
 }
 
 /**
@@ -314,7 +362,7 @@ export const metricDeltas = (
     foldFact(facts, e, responseEvents, offset)
     lastDay = Math.max(lastDay, localDay(e.at, offset))
   }
-  let before = countersOf(facts, directory, windowMs, offset)
+  let before = standingOf(facts, directory, windowMs, offset)
   const sums = new Map<string, number>()
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!
@@ -323,16 +371,8 @@ export const metricDeltas = (
     // Changes on the same day add up, so the counters are compared once per day, not per event.
     const next = events[i + 1]
     if (next !== undefined && Math.max(lastDay, localDay(next.at, offset)) === lastDay) continue
-    const after = countersOf(facts, directory, windowMs, offset)
-    const changed = (id: string, value: number) => {
-      if (value === 0) return
-      const fromDay = id.slice(id.lastIndexOf(SEP) + 1)
-      const asOfDay = fromDay === "" ? lastDay : Math.max(lastDay, Number(fromDay))
-      const at = `${id.slice(0, id.lastIndexOf(SEP))}${SEP}${asOfDay}`
-      sums.set(at, (sums.get(at) ?? 0) + value)
-    }
-    for (const [id, v] of after) changed(id, v - (before.get(id) ?? 0))
-    for (const [id, v] of before) if (!after.has(id)) changed(id, -v)
+    const after = standingOf(facts, directory, windowMs, offset)
+    difference(before, after, lastDay, sums)
     before = after
   }
   const out: Array<MetricDelta> = []

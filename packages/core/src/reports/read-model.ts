@@ -214,7 +214,15 @@ export const figuresFromStore = Effect.fnUntraced(function*(options: FiguresOpti
   if (keys.length > 0) {
     let after: string | undefined
     for (;;) {
-      const page = yield* queries.all({ limit: 1_000, statuses: OPEN_STATUSES, ...(after === undefined ? {} : { after }) })
+      const request = { limit: 1_000, statuses: OPEN_STATUSES, ...(after === undefined ? {} : { after }) }
+      // The store's own listing for the scope where it has one, so a unit's report pages its petitions only.
+      const page = yield* (scope._tag === "Unit"
+        ? queries.byUnit(scope.id, request)
+        : scope._tag === "Jurisdiction"
+        ? queries.byJurisdiction(scope.id, request)
+        : scope._tag === "Category"
+        ? queries.byCategory(scope.id, request)
+        : queries.all(request))
       for (const s of page.items) {
         const c = test(s) ? difficultCaseOf(s) : undefined
         if (c !== undefined) cases.push(c)
