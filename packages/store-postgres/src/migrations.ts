@@ -313,6 +313,69 @@ BEGIN
 END
 $fn$;
 `
+  },
+  {
+    version: 3,
+    description: "report counters (民情日报 read model), added to in each append",
+    sql: `
+-- A scope's period is a range of the primary key, so a year's report reads rows per day and key,
+-- never per petition. Petitions appended before this version have no counters.
+CREATE TABLE minyi_report_counters (
+  scope      text             NOT NULL,
+  period_day integer          NOT NULL,
+  kind       text             NOT NULL,
+  dim        text             NOT NULL,
+  key        text             NOT NULL,
+  as_of_day  integer          NOT NULL,
+  value      double precision NOT NULL,
+  PRIMARY KEY (scope, period_day, kind, dim, key, as_of_day)
+);
+
+-- As version 2, plus the batch's report counters, added inside the batch's subtransaction.
+CREATE OR REPLACE FUNCTION minyi_append_many(p_batches jsonb)
+RETURNS TABLE (idx integer, status text, previous_version integer, version integer, detail text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  b jsonb;
+  i integer := 0;
+  r record;
+  d text;
+  e jsonb;
+BEGIN
+  PERFORM 1 FROM minyi_position WHERE id FOR UPDATE;
+  FOR b IN SELECT value FROM jsonb_array_elements(p_batches) LOOP
+    BEGIN
+      SELECT * INTO r FROM minyi_append(b);
+      e := b->'repeatEntry';
+      IF r.status = 'appended' AND e IS NOT NULL THEN
+        INSERT INTO minyi_repeat_index (petition_id, key, received_at, community, category_path)
+        VALUES (e->>'petitionId', e->>'key', (e->>'receivedAt')::bigint, e->>'community',
+                ARRAY(SELECT jsonb_array_elements_text(e->'categoryPath')))
+        ON CONFLICT (petition_id) DO UPDATE SET key = excluded.key, received_at = excluded.received_at,
+          community = excluded.community, category_path = excluded.category_path;
+      END IF;
+      IF r.status = 'appended' AND b ? 'metrics' THEN
+        INSERT INTO minyi_report_counters AS c (scope, period_day, kind, dim, key, as_of_day, value)
+        SELECT m->>'scope', (m->>'periodDay')::integer, m->>'kind', m->>'dim', m->>'key', (m->>'asOfDay')::integer,
+               sum((m->>'value')::double precision)
+          FROM jsonb_array_elements(b->'metrics') m
+         GROUP BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT (scope, period_day, kind, dim, key, as_of_day) DO UPDATE SET value = c.value + excluded.value;
+      END IF;
+      RETURN QUERY SELECT i, r.status, r.previous_version, r.version, r.detail;
+    EXCEPTION
+      WHEN SQLSTATE 'MN001' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN QUERY SELECT i, 'duplicate_event'::text, 0, 0, d;
+      WHEN SQLSTATE 'MN002' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN QUERY SELECT i, 'duplicate_outbox'::text, 0, 0, d;
+    END;
+    i := i + 1;
+  END LOOP;
+END
+$fn$;
+`
   }
 ]
 

@@ -61,6 +61,14 @@ export const RepeatRow = Schema.Struct({
   category_path: Schema.Array(Schema.NonEmptyString)
 })
 
+export const MetricRow = Schema.Struct({
+  kind: Schema.NonEmptyString,
+  dim: Schema.NonEmptyString,
+  key: Schema.String,
+  period_day: Schema.NullOr(Schema.Int),
+  value: Schema.Number
+})
+
 export const SummaryRow = Schema.Struct({ summary: Schema.Json })
 
 export const CountRow = Schema.Struct({ n: Bigint })

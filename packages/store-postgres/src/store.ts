@@ -45,7 +45,7 @@ import type { Scope } from "effect"
 import pg from "pg"
 import { unavailable } from "./errorsFrom.js"
 import { latestVersion, migrations, tables as minyiTables } from "./migrations.js"
-import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, OutboxRow, ReadyRow, RepeatRow, SummaryRow, TimerRow } from "./rows.js"
+import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, MetricRow, OutboxRow, ReadyRow, RepeatRow, SummaryRow, TimerRow } from "./rows.js"
 
 /** How to reach the database and how the store behaves. */
 export interface PgStoreConfig {
@@ -505,6 +505,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
 
     const summaryRows = rows(SummaryRow, "minyi_petitions")
     const repeatRows = rows(RepeatRow, "minyi_repeat_index")
+    const metricRows = rows(MetricRow, "minyi_report_counters")
     const page = (operation: string, condition: string, value: unknown, request: PageRequest) => {
       const limit = clampPageLimit(request.limit)
       const values: Array<unknown> = [value, limit + 1]
@@ -552,7 +553,16 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
           Effect.map((rs) =>
             rs.map((r) => ({ petitionId: r.petition_id, receivedAt: r.received_at, community: r.community, categoryPath: r.category_path }))
           )
-        )
+        ),
+      metrics: (request) =>
+        metricRows(
+          `reading report counters of ${request.scope}`,
+          `SELECT kind, dim, key, CASE WHEN $5 THEN period_day END AS period_day, sum(value) AS value FROM minyi_report_counters
+            WHERE scope = $1 AND period_day >= $2 AND period_day < $3 AND as_of_day < $4
+              AND ($6::text[] IS NULL OR kind = ANY($6::text[])) AND ($7::text[] IS NULL OR dim = ANY($7::text[]))
+            GROUP BY kind, dim, key, CASE WHEN $5 THEN period_day END`,
+          [request.scope, request.fromDay, request.toDay, request.asOfDay, request.byDay === true, request.kinds ?? null, request.dims ?? null]
+        ).pipe(Effect.map((rs) => rs.map((r) => ({ kind: r.kind, dim: r.dim, key: r.key, periodDay: r.period_day, value: r.value }))))
     })
 
     // ---- shared decoding -------------------------------------------------------------------

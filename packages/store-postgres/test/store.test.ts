@@ -9,23 +9,28 @@ describePg("PostgreSQL store", (url) => {
   const opened = openStore(url)
   afterAll(async () => (await opened).close())
 
-  it("migrates a version-1 schema: the unkeyed phone hash leaves the summaries, the repeat index appears", async () => {
+  it("migrates a version-1 schema: the unkeyed phone hash leaves the summaries, the repeat index and the report counters appear", async () => {
     const first = await openStore(url)
     const schema = first.store.schema
     await run(first.store.eventStore.append(batch("p1", 0, [newEvent("e1")], { summary: summary("p1") })))
     await sql(url, `DROP TABLE ${schema}.minyi_repeat_index`)
+    await sql(url, `DROP TABLE ${schema}.minyi_report_counters`)
     await sql(url, `UPDATE ${schema}.minyi_petitions SET summary = jsonb_set(summary, '{data,phoneHash}', '"9f86d081884c7d659a2feaa0c55ad015"')`)
     await sql(url, `UPDATE ${schema}.minyi_meta SET value = '1' WHERE key = 'schema_version'`)
     const again = await openStore(url, { schema })
     try {
       expect(await run(again.store.queries.get("p1"))).toEqual(Option.some(summary("p1")))
       const entry = { key: "hmac-of-phone", petitionId: "p2", receivedAt: 5, community: "c1", categoryPath: ["env"] }
-      await run(again.store.eventStore.append(batch("p2", 0, [newEvent("e2")], { repeatEntry: entry })))
+      const metrics = [{ scope: "all", kind: "received", dim: "all", key: "", periodDay: 1, asOfDay: 1, value: 1 }]
+      await run(again.store.eventStore.append(batch("p2", 0, [newEvent("e2")], { repeatEntry: entry, metrics })))
+      expect(await run(again.store.queries.metrics({ scope: "all", fromDay: 0, toDay: 2, asOfDay: 2 }))).toEqual([
+        { kind: "received", dim: "all", key: "", periodDay: null, value: 1 }
+      ])
       expect((await run(again.store.queries.repeatCandidates("hmac-of-phone", { from: 0, to: 10 }))).map((c) => c.petitionId)).toEqual(["p2"])
       const left = await sql(url, `SELECT count(*)::int AS n FROM ${schema}.minyi_petitions WHERE summary::text LIKE '%phoneHash%'`)
       expect(left.rows[0].n).toBe(0)
       const version = await sql(url, `SELECT value FROM ${schema}.minyi_meta WHERE key = 'schema_version'`)
-      expect(version.rows[0].value).toBe("2")
+      expect(version.rows[0].value).toBe("3")
     } finally {
       await again.close()
       await first.close()

@@ -84,6 +84,21 @@ export const migrations: ReadonlyArray<string> = [
   ) WITHOUT ROWID;
   CREATE INDEX repeat_index_key ON repeat_index (key, received_at);
   UPDATE summaries SET body = json_remove(body, '$.data.phoneHash') WHERE json_type(body, '$.data.phoneHash') IS NOT NULL;
+  `,
+  // 3: the report counters (民情日报 read model), added to in each append. A scope's period is a
+  // range of its primary key, so a year's report reads rows per day and key, never per petition.
+  // Petitions appended before this version have no counters: reports cover what comes after.
+  `
+  CREATE TABLE report_counters (
+    scope TEXT NOT NULL,
+    period_day INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    as_of_day INTEGER NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (scope, period_day, kind, dim, key, as_of_day)
+  ) WITHOUT ROWID;
   `
 ]
 

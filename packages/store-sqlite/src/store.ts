@@ -10,6 +10,7 @@ import {
   EventStore,
   leaseLost,
   makeGroupCommit,
+  MetricRow,
   Outbox,
   OutboxMessage,
   PetitionSummary,
@@ -262,6 +263,17 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       `SELECT petition_id, received_at, community, category_path FROM repeat_index
        WHERE key = ? AND received_at BETWEEN ? AND ? ORDER BY received_at DESC, petition_id`
     ),
+    addMetric: db.prepare(
+      `INSERT INTO report_counters (scope, period_day, kind, dim, key, as_of_day, value) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (scope, period_day, kind, dim, key, as_of_day) DO UPDATE SET value = value + excluded.value`
+    ),
+    metrics: db.prepare(
+      `SELECT kind, dim, key, CASE WHEN @byDay THEN period_day END AS period_day, sum(value) AS value FROM report_counters
+       WHERE scope = @scope AND period_day >= @fromDay AND period_day < @toDay AND as_of_day < @asOfDay
+         AND (@kinds IS NULL OR kind IN (SELECT value FROM json_each(@kinds)))
+         AND (@dims IS NULL OR dim IN (SELECT value FROM json_each(@dims)))
+       GROUP BY kind, dim, key, CASE WHEN @byDay THEN period_day END`
+    ),
     all: db.prepare(
       `SELECT body FROM summaries WHERE petition_id > ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))
        ORDER BY petition_id LIMIT ?`
@@ -334,6 +346,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       const r = batch.repeatEntry
       sql.upsertRepeat.run(r.petitionId, r.key, r.receivedAt, r.community, JSON.stringify(r.categoryPath))
     }
+    for (const d of batch.metrics ?? []) sql.addMetric.run(d.scope, d.periodDay, d.kind, d.dim, d.key, d.asOfDay, d.value)
     const result: AppendResult = { streamId: batch.streamId, previousVersion: actual, version, replayed: false }
     if (batch.idempotencyKey !== undefined) sql.insertIdempotencyKey.run(batch.idempotencyKey, batch.streamId, actual, version)
     return result
@@ -487,6 +500,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     })
 
   const decodeCandidate = rowDecoder(RepeatCandidate, "repeat-index entry", location)
+  const decodeMetricRow = rowDecoder(MetricRow, "report counter", location)
   const queries = Queries.of({
     get: (petitionId) =>
       run(() => {
@@ -519,6 +533,18 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
             categoryPath: parseJson(location, r.category_path, "repeat-index category path")
           })
         )
+      ),
+    metrics: (request) =>
+      run(() =>
+        (sql.metrics.all({
+          scope: request.scope,
+          fromDay: request.fromDay,
+          toDay: request.toDay,
+          asOfDay: request.asOfDay,
+          byDay: request.byDay === true ? 1 : 0,
+          kinds: request.kinds === undefined ? null : JSON.stringify(request.kinds),
+          dims: request.dims === undefined ? null : JSON.stringify(request.dims)
+        }) as Array<Row>).map((r) => decodeMetricRow({ kind: r.kind, dim: r.dim, key: r.key, periodDay: r.period_day, value: r.value }))
       )
   })
 

@@ -49,9 +49,10 @@ describe("opening a SQLite store", () => {
     db.close()
   })
 
-  it("migrates a version-1 store: the unkeyed phone hash leaves the summaries, the repeat index appears", async () => {
+  it("migrates a version-1 store: the unkeyed phone hash leaves the summaries, the repeat index and the report counters appear", async () => {
     const path = await tampered((db) => {
       db.exec("DROP TABLE repeat_index")
+      db.exec("DROP TABLE report_counters")
       db.prepare("UPDATE summaries SET body = json_set(body, '$.data.phoneHash', ?)").run("9f86d081884c7d659a2feaa0c55ad015")
       db.pragma("user_version = 1")
     })
@@ -61,7 +62,10 @@ describe("opening a SQLite store", () => {
         Effect.provide(
           Effect.gen(function*() {
             const stored = yield* Queries.use((q) => q.get("p1"))
-            yield* EventStore.use((s) => s.append(batch("p2", 0, [newEvent("e3")], { repeatEntry: entry })))
+            const metrics = [{ scope: "all", kind: "received", dim: "all", key: "", periodDay: 1, asOfDay: 1, value: 1 }]
+            yield* EventStore.use((s) => s.append(batch("p2", 0, [newEvent("e3")], { repeatEntry: entry, metrics })))
+            const counted = yield* Queries.use((q) => q.metrics({ scope: "all", fromDay: 0, toDay: 2, asOfDay: 2 }))
+            expect(counted).toEqual([{ kind: "received", dim: "all", key: "", periodDay: null, value: 1 }])
             return { stored, candidates: yield* Queries.use((q) => q.repeatCandidates("hmac-of-phone", { from: 0, to: 10 })) }
           }),
           layer({ path })

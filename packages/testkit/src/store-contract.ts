@@ -18,6 +18,9 @@ import type {
   ClaimedTimer,
   Handled,
   InvalidInput,
+  MetricDelta,
+  MetricRow,
+  MetricsRequest,
   OpenError,
   PetitionSummary,
   RepeatEntry,
@@ -810,6 +813,78 @@ export const storeContract = (harness: StoreHarness): void => {
             expect(yield* queries.repeatCandidates("k-refused", { from: 0, to: T0 + 100 * MINUTE })).toEqual([])
             // The key is in no summary: nothing a listing returns can be matched against a phone.
             for (const s of (yield* queries.all({ limit: 100 })).items) expect(JSON.stringify(s)).not.toMatch(/k-a|k-new/)
+          })
+        ))
+
+      it("adds report counters in the append and sums them per scope, period, as-of day, kind and dim", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const queries = yield* Queries
+            const delta = (scope: string, kind: string, periodDay: number, asOfDay: number, value: number, dim = "all", key = ""): MetricDelta => ({
+              scope,
+              kind,
+              dim,
+              key,
+              periodDay,
+              asOfDay,
+              value
+            })
+            yield* store.append(batch("m-1", 0, [newEvent("ev-m-1")], {
+              metrics: [
+                delta("all", "received", 100, 100, 1),
+                delta("all", "received", 100, 100, 1, "channel", "hotline"),
+                delta("u:unit.env", "received", 100, 100, 1)
+              ]
+            }))
+            yield* store.append(batch("m-2", 0, [newEvent("ev-m-2")], {
+              metrics: [delta("all", "received", 101, 101, 1), delta("all", "received", 101, 101, 1, "channel", "web"), delta("all", "closed", 100, 102, 0.5)]
+            }))
+            // A reversal on a later day: the first petition leaves unit.env's scope on day 103.
+            yield* store.append(batch("m-1", 1, [newEvent("ev-m-1b")], { metrics: [delta("u:unit.env", "received", 100, 103, -1)] }))
+            const sorted = (rows: ReadonlyArray<MetricRow>) =>
+              [...rows].filter((r) => r.value !== 0).sort((a, b) => `${a.kind}${a.dim}${a.key}${a.periodDay}`.localeCompare(`${b.kind}${b.dim}${b.key}${b.periodDay}`))
+            const metrics = (request: MetricsRequest) => Effect.map(queries.metrics(request), sorted)
+            expect(yield* metrics({ scope: "all", fromDay: 100, toDay: 102, asOfDay: 200 })).toEqual([
+              { kind: "closed", dim: "all", key: "", periodDay: null, value: 0.5 },
+              { kind: "received", dim: "all", key: "", periodDay: null, value: 2 },
+              { kind: "received", dim: "channel", key: "hotline", periodDay: null, value: 1 },
+              { kind: "received", dim: "channel", key: "web", periodDay: null, value: 1 }
+            ])
+            // As of day 102 the closure (counted from day 102) is not there yet; day 101 is outside [100, 101).
+            expect(yield* metrics({ scope: "all", fromDay: 100, toDay: 101, asOfDay: 102 })).toEqual([
+              { kind: "received", dim: "all", key: "", periodDay: null, value: 1 },
+              { kind: "received", dim: "channel", key: "hotline", periodDay: null, value: 1 }
+            ])
+            expect(yield* metrics({ scope: "all", fromDay: 100, toDay: 102, asOfDay: 200, byDay: true, kinds: ["received"], dims: ["all"] })).toEqual([
+              { kind: "received", dim: "all", key: "", periodDay: 100, value: 1 },
+              { kind: "received", dim: "all", key: "", periodDay: 101, value: 1 }
+            ])
+            expect(yield* metrics({ scope: "u:unit.env", fromDay: 0, toDay: 1_000, asOfDay: 103 })).toEqual([
+              { kind: "received", dim: "all", key: "", periodDay: null, value: 1 }
+            ])
+            expect(yield* metrics({ scope: "u:unit.env", fromDay: 0, toDay: 1_000, asOfDay: 104 })).toEqual([])
+            expect(yield* metrics({ scope: "u:unit.none", fromDay: 0, toDay: 1_000, asOfDay: 1_000 })).toEqual([])
+            // A replayed append adds nothing; a refused one neither.
+            yield* store.append(batch("m-3", 0, [newEvent("ev-m-3")], { idempotencyKey: "metrics-once", metrics: [delta("all", "repeat", 100, 100, 1)] }))
+            yield* store.append(batch("m-3", 0, [newEvent("ev-m-3-again")], { idempotencyKey: "metrics-once", metrics: [delta("all", "repeat", 100, 100, 1)] }))
+            yield* Effect.exit(store.append(batch("m-3", 0, [newEvent("ev-m-3-late")], { metrics: [delta("all", "repeat", 100, 100, 1)] })))
+            expect(yield* metrics({ scope: "all", fromDay: 100, toDay: 101, asOfDay: 200, kinds: ["repeat"] })).toEqual([
+              { kind: "repeat", dim: "all", key: "", periodDay: null, value: 1 }
+            ])
+          })
+        ))
+
+      it("rejects a malformed report counter with InvalidInput naming its field", () =>
+        run(
+          Effect.gen(function* () {
+            const store = yield* EventStore
+            const bad = { scope: "", kind: "received", dim: "all", key: "", periodDay: 1.5, asOfDay: 1, value: 1 } as unknown as MetricDelta
+            const failure = yield* failureOf(store.append(batch("m-bad", 0, [newEvent("ev-m-bad")], { metrics: [bad] })))
+            expect(failure).toMatchObject({ _tag: "InvalidInput" })
+            expect((failure as Error).message).toMatch(/\/metrics\/0\/scope: /)
+            expect((failure as Error).message).toMatch(/\/metrics\/0\/periodDay: .*integer/)
+            expect(yield* store.readStream("m-bad")).toEqual([])
           })
         ))
 

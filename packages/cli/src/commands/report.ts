@@ -1,12 +1,13 @@
 import { existsSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
-import type { Directory, Figures, FiguresOptions, MetricsScope, PetitionEvent, RateFigure, ReportLang } from "@minyi/core"
+import type { Directory, Figures, FiguresOptions, MetricsScope, PetitionEvent, RateFigure, ReportLang, StoreError } from "@minyi/core"
 import {
   dailyReport,
   DAY_MS,
   decodeEvent,
   EventStore,
   figuresFromHistories,
+  figuresFromStore,
   formatRate,
   loadDirectory,
   Queries,
@@ -104,11 +105,21 @@ export const readHistories = (onPage: (events: number) => void) =>
   })
 
 /**
- * Where the figures come from. Today: the oracle over every history in the store. When the
- * engine keeps the report read models, this one function is what changes.
+ * Where the figures come from: the read model the engine keeps in each append (the counters
+ * `figuresFromStore` adds up, never a replay). A file written before the read model existed has
+ * events but no counters; its figures are computed from the histories by the oracle instead.
  */
-const computeFigures = (histories: Iterable<ReadonlyArray<PetitionEvent>>, options: FiguresOptions): Figures =>
-  figuresFromHistories(histories, options)
+const computeFigures = (onPage: (events: number) => void) =>
+  Effect.gen(function*() {
+    const queries = yield* Queries
+    const store = yield* EventStore
+    const counted = yield* queries.metrics({ scope: "all", fromDay: -1e6, toDay: 1e6, asOfDay: 1e6, kinds: ["received"], dims: ["all"] })
+    if (counted.length > 0 || (yield* store.readAll(0, 1)).length === 0) {
+      return (options: FiguresOptions): Effect.Effect<Figures, StoreError> => figuresFromStore(options).pipe(Effect.provideService(Queries, queries))
+    }
+    const histories = [...(yield* readHistories(onPage)).values()]
+    return (options: FiguresOptions): Effect.Effect<Figures, StoreError> => Effect.succeed(figuresFromHistories(histories, options))
+  })
 
 /** The clocks of the shipped Futian pack, named from their descriptions ("中文 (English)"). */
 const clockNamesOf = (directory: Directory): Record<string, { zh: string; en: string }> => {
@@ -188,9 +199,9 @@ const daily = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> =>
     io,
     db,
     Effect.gen(function*() {
-      const histories = yield* readHistories((n) => bar.update(n, n))
+      const compute = yield* computeFigures((n) => bar.update(n, n))
       const clockNames = clockNamesOf(directory)
-      const figures = computeFigures(histories.values(), { directory, from, to: from + DAY_MS, scope, clocks: Object.keys(clockNames) })
+      const figures = yield* compute({ directory, from, to: from + DAY_MS, scope, clocks: Object.keys(clockNames) })
       const queries = yield* Queries
       const deadlines = new Map<string, number>()
       for (const c of figures.cases.slice(0, 20)) {
@@ -255,17 +266,19 @@ const kpi = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => {
     io,
     db,
     Effect.gen(function*() {
-      const histories = [...(yield* readHistories(() => undefined)).values()]
-      return keys.map((key, i) => {
+      const compute = yield* computeFigures(() => undefined)
+      const out: Array<{ readonly key: string; readonly name: string; readonly figures: Figures }> = []
+      for (const [i, key] of keys.entries()) {
         bar.update(i, keys.length)
         const scope = scopeFor(directory, key) ?? { _tag: "All" as const }
-        const f = computeFigures(histories, { directory, from, to, scope })
+        const f = yield* compute({ directory, from, to, scope })
         const name = key === undefined ? say(io, directory.data.name, directory.data.nameEn) : (() => {
           const n = directory.unit(key) ?? directory.jurisdiction(key) ?? directory.channel(key) ?? directory.category(key)
           return n === undefined ? key : say(io, n.name, n.nameEn)
         })()
-        return { key: key ?? "all", name, figures: f }
-      })
+        out.push({ key: key ?? "all", name, figures: f })
+      }
+      return out
     })
   )
   bar.done()

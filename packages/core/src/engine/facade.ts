@@ -8,6 +8,8 @@ import { loadDirectory } from "../directory/index.js"
 import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index.js"
 import type { DeadLetter, Notifier, PageRequest, PromiseNotifier, Storage as StoragePorts } from "../ports/index.js"
 import { Notifiers, Outbox, Storage } from "../ports/index.js"
+import type { Figures, FiguresOptions, MetricsScope } from "../reports/index.js"
+import { figuresFromStore, viewerMetricsScope } from "../reports/index.js"
 import { isRulePackPreset, rulePackPresets } from "../presets/index.js"
 import type { Plugin, RulePack, RulePackRegistry } from "../rules/index.js"
 import { emptyRegistry, loadRulePack, publish } from "../rules/index.js"
@@ -58,6 +60,11 @@ export interface Minyi {
   query(viewer: Viewer, request: PageRequest & { readonly overdue?: boolean }): Promise<ReadonlyArray<PetitionView>>
   readIdentity(viewer: Viewer, petitionId: string, reason: string, at?: Instant): Promise<Petitioner>
   deadLetters(): Promise<ReadonlyArray<DeadLetter>>
+  /**
+   * The report figures of a period as one viewer may see them, from the read model the engine
+   * keeps: their own view, or a narrower `scope` their view covers (AccessDenied otherwise).
+   */
+  metrics(viewer: Viewer, options: Omit<FiguresOptions, "directory" | "scope"> & { readonly scope?: MetricsScope }): Promise<Figures>
   /** Stops the scheduler and releases the store. */
   dispose(): Promise<void>
 }
@@ -126,6 +133,12 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     query: (viewer, request) => run((e) => e.query(viewer, request)),
     readIdentity: (viewer, id, reason, at) => run((e) => e.readIdentity(viewer, id, reason, at)),
     deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
+    metrics: (viewer, { scope, ...options }) =>
+      runtime.runPromise(
+        Effect.fromResult(viewerMetricsScope(viewer, directory, scope)).pipe(
+          Effect.flatMap((allowed) => figuresFromStore({ ...options, directory, scope: allowed }))
+        )
+      ),
     dispose: () => runtime.dispose()
   }
 }

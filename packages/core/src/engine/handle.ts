@@ -22,6 +22,7 @@ import type { EngineContext } from "./context.js"
 import { makeRepeats } from "./repeats.js"
 import type { FiredAction, StepCause, StepOutcome } from "./step.js"
 import { step } from "./step.js"
+import { metricDeltas } from "../reports/deltas.js"
 import { toSummary } from "./summary.js"
 
 /** What one attempt did, with what the timers need besides the `Handled` report. */
@@ -61,7 +62,9 @@ export const makeHandle = (ctx: EngineContext) => {
     outcome: StepOutcome,
     pack: RulePack,
     now: Instant,
-    idempotencyKey: string | undefined
+    idempotencyKey: string | undefined,
+    /** The petition's events before this append: the report counters are the difference it makes. */
+    history: ReadonlyArray<PetitionEvent>
   ): AppendBatch => ({
     streamId: petitionId,
     expectedVersion,
@@ -81,7 +84,8 @@ export const makeHandle = (ctx: EngineContext) => {
             cancel: []
           },
     summary: toSummary(outcome.state, outcome.clocks, directory, now),
-    ...repeatEntryFor(outcome.events)
+    ...repeatEntryFor(outcome.events),
+    metrics: metricDeltas(history, outcome.events, { directory })
   })
 
   /** The Submit's entry in the keyed repeat index (none without a deployment key). */
@@ -132,7 +136,7 @@ export const makeHandle = (ctx: EngineContext) => {
       return { petitionId, version: state.version, events: [], actions, notifications: 0, replayed: false, outcome: last, pack } satisfies Attempted
     }
     const merged: StepOutcome = { ...last, events, actions, notifications }
-    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey))
+    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, history))
     if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold })
     return {
       petitionId: result.streamId,

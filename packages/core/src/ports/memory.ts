@@ -14,6 +14,9 @@ import type {
   Page,
   PageRequest,
   PetitionSummary,
+  MetricDelta,
+  MetricRow,
+  MetricsRequest,
   RepeatCandidate,
   RepeatEntry,
   StoredEvent,
@@ -83,6 +86,8 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
   // Per key, entries sorted newest first: a lookup is a map hit plus a slice of the window.
   const repeatsByKey = new Map<string, Array<RepeatEntry>>()
   const repeatOf = new Map<string, RepeatEntry>()
+  // Report counters per scope, keyed by kind, dim, key, periodDay and asOfDay within it.
+  const counters = new Map<string, Map<string, { readonly delta: MetricDelta; value: number }>>()
   let tokens = 0
   // A leased entry waits in its queue until the lease ends: then it is claimable again.
   const lease = (queue: DueQueue, id: string, now: number, leaseMs: number, workerId: string) => {
@@ -100,6 +105,30 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
     const id = timerId(key)
     timers.delete(id)
     timerQueue.delete(id)
+  }
+
+  const addMetric = (d: MetricDelta): void => {
+    let scope = counters.get(d.scope)
+    if (scope === undefined) counters.set(d.scope, scope = new Map())
+    const id = `${d.kind}\u0000${d.dim}\u0000${d.key}\u0000${d.periodDay}\u0000${d.asOfDay}`
+    const row = scope.get(id)
+    if (row === undefined) scope.set(id, { delta: d, value: d.value })
+    else row.value += d.value
+  }
+
+  const sumMetrics = (request: MetricsRequest): ReadonlyArray<MetricRow> => {
+    const sums = new Map<string, MetricRow>()
+    const kinds = request.kinds === undefined ? undefined : new Set(request.kinds)
+    const dims = request.dims === undefined ? undefined : new Set(request.dims)
+    for (const { delta: d, value } of counters.get(request.scope)?.values() ?? []) {
+      if (d.periodDay < request.fromDay || d.periodDay >= request.toDay || d.asOfDay >= request.asOfDay) continue
+      if ((kinds !== undefined && !kinds.has(d.kind)) || (dims !== undefined && !dims.has(d.dim))) continue
+      const periodDay = request.byDay === true ? d.periodDay : null
+      const id = `${d.kind}\u0000${d.dim}\u0000${d.key}\u0000${periodDay}`
+      const row = sums.get(id)
+      sums.set(id, { kind: d.kind, dim: d.dim, key: d.key, periodDay, value: (row?.value ?? 0) + value })
+    }
+    return [...sums.values()]
   }
 
   const newerFirst = (a: RepeatCandidate, b: RepeatCandidate) =>
@@ -161,6 +190,7 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
     for (const t of batch.timers.schedule) scheduleTimer(t)
     if (batch.summary !== undefined) summaries.set(batch.summary.petitionId, batch.summary)
     if (batch.repeatEntry !== undefined) indexRepeat(batch.repeatEntry)
+    for (const d of batch.metrics ?? []) addMetric(d)
     const result: AppendResult = {
       streamId: batch.streamId,
       previousVersion: batch.expectedVersion,
@@ -283,7 +313,8 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
           out.push(candidate)
         }
         return out
-      })
+      }),
+    metrics: (request) => Effect.sync(() => sumMetrics(request))
   })
 
   return Context.make(EventStore, eventStore)

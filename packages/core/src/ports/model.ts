@@ -134,6 +134,51 @@ export const RepeatEntry = Schema.Struct({ key: Id, ...RepeatCandidate.fields })
 export type RepeatEntry = typeof RepeatEntry.Type
 
 /**
+ * One change to the report read model (民情日报 figures): add `value` to the counter of (`scope`,
+ * `kind`, `dim`, `key`, `periodDay`, `asOfDay`). `periodDay` places the row in a report period
+ * (the receipt day for figures about the petitions received in a period, the activity's day for
+ * what happened in it); `asOfDay` is the day from which the change counts, so a report as of a
+ * day sums only the rows before it. Days are local day numbers (days since 1970-01-01 at the
+ * engine's UTC offset). Reversals are negative values. Written by the engine, added up by stores.
+ */
+export const MetricDelta = Schema.Struct({
+  scope: Id,
+  kind: Id,
+  dim: Id,
+  key: Schema.String,
+  periodDay: Schema.Int,
+  asOfDay: Schema.Int,
+  value: Schema.Number
+})
+export type MetricDelta = typeof MetricDelta.Type
+
+/** A sum of report counters; `periodDay` is null unless the request asked for days. */
+export const MetricRow = Schema.Struct({
+  kind: Id,
+  dim: Id,
+  key: Schema.String,
+  periodDay: Schema.NullOr(Schema.Int),
+  value: Schema.Number
+})
+export type MetricRow = typeof MetricRow.Type
+
+/**
+ * What `Queries.metrics` adds up: the counters of one scope with `periodDay` in [fromDay, toDay)
+ * and `asOfDay` before `asOfDay`, grouped by kind, dim and key (and by periodDay when `byDay`).
+ */
+export interface MetricsRequest {
+  readonly scope: string
+  readonly fromDay: number
+  readonly toDay: number
+  readonly asOfDay: number
+  readonly byDay?: boolean
+  /** Only these kinds; all when absent. */
+  readonly kinds?: ReadonlyArray<string>
+  /** Only these dims; all when absent. */
+  readonly dims?: ReadonlyArray<string>
+}
+
+/**
  * One atomic write: the events of one stream plus everything they cause. All of it is stored,
  * or none of it.
  */
@@ -152,7 +197,9 @@ export const AppendBatch = Schema.Struct({
   timers: Schema.Struct({ schedule: Schema.Array(TimerSpec), cancel: Schema.Array(TimerKey) }),
   summary: Schema.optionalKey(PetitionSummary),
   /** The petition's repeat-index entry, written (or replaced) with the batch. */
-  repeatEntry: Schema.optionalKey(RepeatEntry)
+  repeatEntry: Schema.optionalKey(RepeatEntry),
+  /** Report read-model changes the events make, added to the counters in the same transaction. */
+  metrics: Schema.optionalKey(Schema.Array(MetricDelta))
 })
 export type AppendBatch = typeof AppendBatch.Type
 

@@ -11,6 +11,8 @@ import type {
   DeadLetter,
   DeliveryFailure,
   FailOutcome,
+  MetricRow,
+  MetricsRequest,
   Notification,
   Page,
   PageRequest,
@@ -110,6 +112,11 @@ export class Queries extends Context.Service<Queries, {
    * newest first (ties by petition id): O(log n + matches), never a scan of the petitions.
    */
   repeatCandidates(key: string, window: RepeatWindow): Effect.Effect<ReadonlyArray<RepeatCandidate>, StoreError>
+  /**
+   * The report counters of one scope added up (see `MetricsRequest`): a range read of the scope's
+   * rows, whose number grows with days and keys, never with petitions. Rows that sum to 0 may be left out.
+   */
+  metrics(request: MetricsRequest): Effect.Effect<ReadonlyArray<MetricRow>, StoreError>
 }>()("@minyi/core/ports/Queries") {}
 
 /** Delivers notifications over one or more channels; classifies failures as retryable or not. */

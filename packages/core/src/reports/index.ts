@@ -15,3 +15,7 @@ export { CHINA_OFFSET_MINUTES, DAY_MS, figuresFromHistories, localDate, startOfL
 export type { FiguresOptions } from "./oracle.js"
 export { renderHtml, renderJson, renderMarkdown } from "./render.js"
 export type { ReportLang } from "./render.js"
+export { localDay, metricDeltas, metricScopeKeys, OPEN_CASES_DAY } from "./deltas.js"
+export type { MetricOptions } from "./deltas.js"
+export { difficultCaseOf, figuresFromReadModel, figuresFromStore, readModelRequests, viewerMetricsScope } from "./read-model.js"
+export type { ReadModelRows } from "./read-model.js"

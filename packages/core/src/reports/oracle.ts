@@ -8,7 +8,7 @@ import { scopeOf } from "../engine/viewer.js"
 import type { EventOf, PetitionEvent, PetitionState } from "../petition/index.js"
 import { replay } from "../petition/index.js"
 import type { Instant } from "../shared/instant.js"
-import type { DifficultCase, Figures, Hotspot, MetricsScope } from "./figures.js"
+import type { DifficultCase, Figures, Hotspot, MetricsScope, RateFigure } from "./figures.js"
 import type { ReportFormulas } from "./formulas.js"
 import { defaultReportFormulas, rate, responseWindowMs } from "./formulas.js"
 
@@ -96,7 +96,29 @@ const whistleAnswered = (blown: EventOf<"WhistleBlown">, events: ReadonlyArray<P
   return blown.deadline >= to ? undefined : false
 }
 
-const hotspots = (
+/** Per clock (the pack's, and any that breached): how many breached, and the share of received that did not. */
+export const slaOf = (clocks: ReadonlyArray<string>, breachedByClock: Readonly<Record<string, number>>, received: number) => {
+  const sla: Record<string, { breached: number; compliance: RateFigure }> = {}
+  for (const clock of new Set([...clocks, ...Object.keys(breachedByClock)])) {
+    const breached = breachedByClock[clock] ?? 0
+    sla[clock] = { breached, compliance: rate(received - breached, received) }
+  }
+  return sla
+}
+
+/** Each channel's closure rate: closed of received. */
+export const closureByChannelOf = (byChannel: Readonly<Record<string, number>>, closedByChannel: Readonly<Record<string, number>>) => {
+  const closure: Record<string, RateFigure> = {}
+  for (const [channel, n] of Object.entries(byChannel)) closure[channel] = rate(closedByChannel[channel] ?? 0, n)
+  return closure
+}
+
+/** Difficult cases, hardest first: tier, then overdue, then oldest. */
+export const hardestFirst = (a: DifficultCase, b: DifficultCase): number =>
+  b.tier - a.tier || Number(b.overdue) - Number(a.overdue) || a.receivedAt - b.receivedAt || (a.petitionId < b.petitionId ? -1 : 1)
+
+/** The top `top` of a period's counts, each with its baseline's daily average and its rise against it. */
+export const hotspots = (
   period: Record<string, number>,
   baseline: Record<string, number>,
   periodDays: number,
@@ -271,14 +293,9 @@ export const figuresFromHistories = (histories: Iterable<ReadonlyArray<PetitionE
     }
   }
 
-  const sla: Record<string, { breached: number; compliance: ReturnType<typeof rate> }> = {}
-  for (const clock of new Set([...(options.clocks ?? []), ...Object.keys(breachedByClock)])) {
-    const breached = breachedByClock[clock] ?? 0
-    sla[clock] = { breached, compliance: rate(received - breached, received) }
-  }
-  const closureByChannel: Record<string, ReturnType<typeof rate>> = {}
-  for (const [channel, n] of Object.entries(byChannel)) closureByChannel[channel] = rate(closedByChannel[channel] ?? 0, n)
-  cases.sort((a, b) => b.tier - a.tier || Number(b.overdue) - Number(a.overdue) || a.receivedAt - b.receivedAt || (a.petitionId < b.petitionId ? -1 : 1))
+  const sla = slaOf(options.clocks ?? [], breachedByClock, received)
+  const closureByChannel = closureByChannelOf(byChannel, closedByChannel)
+  cases.sort(hardestFirst)
 
   return {
     from,

@@ -1,0 +1,385 @@
+/**
+ * The report read model: what one append's events change in the counters the figures are read
+ * from, so that a year's report adds up counters instead of replaying a million histories.
+ *
+ * Every figure is a sum over petitions of something true of the petition at an instant (received,
+ * closed, rated "satisfied", breached clock X, in unit U's chain…). The petition's report facts are
+ * folded from its history; after each event, the counters it stands in are compared with those
+ * before it, and the difference is written on the event's day (`asOfDay`). A report as of a day
+ * therefore sums what was true of every petition at that day's start — the oracle's "events after
+ * the period's end change nothing" — including the petition's scopes at the time: a unit that
+ * joins a petition's chain on day 10 gets its counters from day 10 on.
+ *
+ * Pure: histories and the directory in, counter changes out.
+ */
+import type { Directory } from "../directory/index.js"
+import { scopeOf } from "../engine/viewer.js"
+import type { EventOf, PetitionEvent, PetitionState } from "../petition/index.js"
+import { evolve, initialState } from "../petition/index.js"
+import type { MetricDelta } from "../ports/model.js"
+import type { Instant } from "../shared/instant.js"
+import type { MetricsScope } from "./figures.js"
+import type { ReportFormulas } from "./formulas.js"
+import { defaultReportFormulas, responseWindowMs } from "./formulas.js"
+import { CHINA_OFFSET_MINUTES, DAY_MS } from "./oracle.js"
+
+/** How the engine keeps the read model: the formulas' write-time parts (which events answer, the window) and the local day. */
+export interface MetricOptions {
+  readonly directory: Directory
+  readonly formulas?: ReportFormulas
+  /** The local day boundary, in minutes east of UTC; default +08:00. */
+  readonly offsetMinutes?: number
+}
+
+/** The local day number of an instant: days since 1970-01-01 at the offset. */
+export const localDay = (at: Instant, offsetMinutes: number = CHINA_OFFSET_MINUTES): number =>
+  Math.floor((at + offsetMinutes * 60_000) / DAY_MS)
+
+/**
+ * Open-case figures (overdue) are not about a period: their rows all sit on this `periodDay`,
+ * and only `asOfDay` says when they held.
+ */
+export const OPEN_CASES_DAY = 0
+
+const OPEN = new Set(["received", "dispatched", "in_progress", "suspended"])
+const DONE = new Set(["resolved", "closed"])
+
+interface WhistleFacts {
+  readonly day: number
+  readonly deadline: Instant
+  readonly summoned: ReadonlyArray<string>
+  readonly onTime: Set<string>
+}
+
+/** What the figures need to know of one petition, folded from its history. */
+interface Facts {
+  state: PetitionState
+  submitted: EventOf<"Submitted"> | undefined
+  respondedAt: Instant | undefined
+  latestRating: string | undefined
+  readonly breached: Set<string>
+  repeat: boolean
+  readonly whistles: Map<string, WhistleFacts>
+  escalatedDay: number | undefined
+  /** Per `day|unit`. */
+  readonly returns: Map<string, number>
+  /** Per day: batches, persons, home batches, reception batches. */
+  readonly visits: Map<number, [number, number, number, number]>
+}
+
+const emptyFacts = (id: string): Facts => ({
+  state: initialState(id),
+  submitted: undefined,
+  respondedAt: undefined,
+  latestRating: undefined,
+  breached: new Set(),
+  repeat: false,
+  whistles: new Map(),
+  escalatedDay: undefined,
+  returns: new Map(),
+  visits: new Map()
+})
+
+const foldFact = (f: Facts, e: PetitionEvent, responseEvents: ReadonlySet<string>, offset: number): void => {
+  f.state = evolve(f.state, e)
+  if (f.respondedAt === undefined && responseEvents.has(e._tag)) f.respondedAt = e.at
+  switch (e._tag) {
+    case "Submitted":
+      f.submitted ??= e
+      break
+    case "SatisfactionRated":
+      f.latestRating = e.rating
+      break
+    case "ClockBreached":
+      f.breached.add(e.clock)
+      break
+    case "RepeatLinked":
+      f.repeat = true
+      break
+    case "WhistleBlown":
+      f.whistles.set(e.whistleId, { day: localDay(e.at, offset), deadline: e.deadline, summoned: e.summoned, onTime: new Set() })
+      break
+    case "ReportedForDuty": {
+      const w = f.whistles.get(e.whistleId)
+      if (w !== undefined && e.at <= w.deadline) w.onTime.add(e.unit)
+      break
+    }
+    case "Escalated":
+      f.escalatedDay ??= localDay(e.at, offset)
+      break
+    case "Returned": {
+      const id = `${localDay(e.at, offset)}|${e.unit}`
+      f.returns.set(id, (f.returns.get(id) ?? 0) + 1)
+      break
+    }
+    case "VisitRecorded": {
+      const day = localDay(e.at, offset)
+      const v = f.visits.get(day) ?? [0, 0, 0, 0]
+      v[0] += e.batches
+      v[1] += e.persons
+      if (e.kind === "home") v[2] += e.batches
+      else v[3] += e.batches
+      f.visits.set(day, v)
+      break
+    }
+    default:
+      break
+  }
+}
+
+const chainOf = (s: PetitionState): ReadonlyArray<string> => [
+  ...new Set([
+    ...(s.firstHandler === undefined ? [] : [s.firstHandler]),
+    ...(s.lead === undefined ? [] : [s.lead]),
+    ...s.coHandlers,
+    ...Object.values(s.whistles).flatMap((w) => w.summoned)
+  ])
+]
+
+/**
+ * A viewer's scope without the person: the counters of everyone with the same unit and
+ * jurisdictions are the same, so they are kept once per signature rather than once per person.
+ */
+interface Signature {
+  readonly key: string
+  readonly unit: string
+  readonly jurisdictions: ReadonlyArray<string>
+}
+
+const signatureKey = (unit: string, jurisdictions: ReadonlyArray<string>): string => `v:${unit}|${[...jurisdictions].sort().join(",")}`
+
+interface Signatures {
+  readonly byPerson: ReadonlyMap<string, Signature | "all">
+  /** The signatures whose unit is this one, and those whose jurisdictions include this node: a petition's are found from its chain and place. */
+  readonly byUnit: ReadonlyMap<string, ReadonlyArray<Signature>>
+  readonly byJurisdiction: ReadonlyMap<string, ReadonlyArray<Signature>>
+}
+
+const signatureCache = new WeakMap<Directory, Signatures>()
+
+const push = <A>(map: Map<string, Array<A>>, key: string, value: A): void => {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
+const signaturesOf = (directory: Directory): Signatures => {
+  let cached = signatureCache.get(directory)
+  if (cached === undefined) {
+    const byPerson = new Map<string, Signature | "all">()
+    const all = new Map<string, Signature>()
+    const byUnit = new Map<string, Array<Signature>>()
+    const byJurisdiction = new Map<string, Array<Signature>>()
+    for (const p of directory.data.people) {
+      const scope = scopeOf({ person: p.id }, directory)
+      if (!("all" in scope)) continue
+      if (scope.all) {
+        byPerson.set(p.id, "all")
+        continue
+      }
+      const key = signatureKey(p.unit, scope.jurisdictions)
+      const signature = all.get(key) ?? { key, unit: p.unit, jurisdictions: scope.jurisdictions }
+      all.set(key, signature)
+      byPerson.set(p.id, signature)
+    }
+    for (const sig of all.values()) {
+      push(byUnit, sig.unit, sig)
+      for (const j of sig.jurisdictions) push(byJurisdiction, j, sig)
+    }
+    cached = { byPerson, byUnit, byJurisdiction }
+    signatureCache.set(directory, cached)
+  }
+  return cached
+}
+
+/**
+ * The scopes a petition's counters are kept under, as it stands: everything, each jurisdiction
+ * node above it, each unit in its chain, its channel, each category node above it, each viewer
+ * signature that sees it, and — for people who see it only because they own, watch or lead its
+ * channel — `x:<person>`, kept apart so a viewer's figures are the sum of two disjoint scopes.
+ */
+const scopesOf = (s: PetitionState, directory: Directory): ReadonlyArray<string> => {
+  const place = s.jurisdiction === undefined ? [] : directory.jurisdictionPath(s.jurisdiction).map((j) => j.id)
+  const chain = chainOf(s)
+  const covers = (sig: Signature) => chain.includes(sig.unit) || sig.jurisdictions.some((j) => place.includes(j))
+  const signatures = signaturesOf(directory)
+  const out = ["all", ...place.map((j) => `j:${j}`), ...chain.map((u) => `u:${u}`)]
+  if (s.channel !== undefined) out.push(`c:${s.channel}`)
+  if (s.category !== undefined) for (const c of directory.categoryPath(s.category)) out.push(`k:${c.id}`)
+  const seen = new Set<string>()
+  for (const id of chain) for (const sig of signatures.byUnit.get(id) ?? []) seen.add(sig.key)
+  for (const id of place) for (const sig of signatures.byJurisdiction.get(id) ?? []) seen.add(sig.key)
+  out.push(...seen)
+  const channel = s.channel === undefined ? undefined : directory.channel(s.channel)
+  const linked = new Set([
+    ...(s.owner === undefined ? [] : [s.owner]),
+    ...(channel?.kind === "leader_channel" ? [channel.person] : []),
+    ...s.watchers
+  ])
+  for (const person of linked) {
+    const sig = signatures.byPerson.get(person)
+    if (sig !== "all" && (sig === undefined || !covers(sig))) out.push(`x:${person}`)
+  }
+  return out
+}
+
+/**
+ * The scopes whose counters make up one `MetricsScope`; disjoint, so their sums add up.
+ * Undefined for a viewer not in the directory (who sees nothing).
+ */
+export const metricScopeKeys = (scope: MetricsScope, directory: Directory): ReadonlyArray<string> | undefined => {
+  switch (scope._tag) {
+    case "All":
+      return ["all"]
+    case "Jurisdiction":
+      return [`j:${scope.id}`]
+    case "Unit":
+      return [`u:${scope.id}`]
+    case "Channel":
+      return [`c:${scope.id}`]
+    case "Category":
+      return [`k:${scope.id}`]
+    case "Viewer": {
+      const sig = signaturesOf(directory).byPerson.get(scope.person)
+      if (sig === undefined) return directory.person(scope.person) === undefined ? undefined : [`x:${scope.person}`]
+      return sig === "all" ? ["all"] : [sig.key, `x:${scope.person}`]
+    }
+  }
+}
+
+/** One counter a petition stands in: kind, dim, key, periodDay, the day it starts to count from (if later than now), value. */
+type Fact = readonly [kind: string, dim: string, key: string, periodDay: number, fromDay: number | undefined, value: number]
+
+const factsOf = (f: Facts, windowMs: number, offset: number): ReadonlyArray<Fact> => {
+  const sub = f.submitted
+  if (sub === undefined) return []
+  const s = f.state
+  const day = localDay(sub.at, offset)
+  const done = DONE.has(s.status)
+  const out: Array<Fact> = [
+    ["received", "all", "", day, undefined, 1],
+    ["received", "channel", sub.channel, day, undefined, 1],
+    ["received", "category", sub.category, day, undefined, 1],
+    ["received", "place", sub.jurisdiction, day, undefined, 1]
+  ]
+  const windowEnd = sub.at + windowMs
+  if (f.respondedAt !== undefined && f.respondedAt <= windowEnd) out.push(["responded", "all", "", day, undefined, 1])
+  // Unanswered petitions count against the rate once their window has closed (before the report's end).
+  else out.push(["unanswered", "all", "", day, localDay(windowEnd, offset), 1])
+  if (done) out.push(["done", "all", "", day, undefined, 1])
+  if (done && s.checklist?.problemSolved === true) out.push(["solved", "all", "", day, undefined, 1])
+  if (s.status === "closed") out.push(["closed", "all", "", day, undefined, 1], ["closed", "channel", sub.channel, day, undefined, 1])
+  if (f.latestRating !== undefined) out.push(["rated", "rating", f.latestRating, day, undefined, 1])
+  for (const clock of f.breached) out.push(["breached", "clock", clock, day, undefined, 1])
+  if (f.repeat) out.push(["repeat", "all", "", day, undefined, 1])
+  if (OPEN.has(s.status) && f.breached.size > 0) out.push(["overdue", "all", "", OPEN_CASES_DAY, undefined, 1])
+  for (const w of f.whistles.values()) {
+    out.push(["whistle", "all", "", w.day, undefined, 1])
+    // Judged once answered, or once its deadline has passed unanswered.
+    if (w.summoned.every((u) => w.onTime.has(u))) out.push(["whistle_answered", "all", "", w.day, undefined, 1])
+    else out.push(["whistle_unanswered", "all", "", w.day, localDay(w.deadline, offset), 1])
+  }
+  if (f.escalatedDay !== undefined) {
+    out.push(["owned_taken", "all", "", f.escalatedDay, undefined, 1])
+    if (done) out.push(["owned_resolved", "all", "", f.escalatedDay, undefined, 1])
+  }
+  for (const [id, n] of f.returns) {
+    const bar = id.indexOf("|")
+    out.push(["returned", "unit", id.slice(bar + 1), Number(id.slice(0, bar)), undefined, n])
+  }
+  for (const [d, [batches, persons, home, reception]] of f.visits) {
+    out.push(
+      ["visit_batches", "all", "", d, undefined, batches],
+      ["visit_persons", "all", "", d, undefined, persons],
+      ["visit_home", "all", "", d, undefined, home],
+      ["visit_reception", "all", "", d, undefined, reception]
+    )
+  }
+  return out
+}
+
+const SEP = "\u0000"
+
+/** A petition's standing in the counters: the scopes it is in, and its facts (keyed without the scope) with their values. */
+interface Standing {
+  readonly scopes: ReadonlySet<string>
+  readonly facts: ReadonlyMap<string, number>
+}
+
+const standingOf = (f: Facts, directory: Directory, windowMs: number, offset: number): Standing => {
+  const facts = new Map<string, number>()
+  for (const [kind, dim, key, periodDay, fromDay, value] of factsOf(f, windowMs, offset)) {
+    const id = `${kind}${SEP}${dim}${SEP}${key}${SEP}${periodDay}${SEP}${fromDay ?? ""}`
+    facts.set(id, (facts.get(id) ?? 0) + value)
+  }
+  return { scopes: facts.size === 0 ? new Set() : new Set(scopesOf(f.state, directory)), facts }
+}
+
+/**
+ * Adds to `sums` the difference between two standings: the changed facts in the scopes kept,
+ * every fact in the scopes left (negated) and entered. Only what changed is visited, so an
+ * event that changes no fact nor scope costs a comparison of a dozen entries.
+ */
+const difference = (before: Standing, after: Standing, day: number, sums: Map<string, number>): void => {
+  const add = (scope: string, fact: string, value: number) => {
+    if (value === 0) return
+    const cut = fact.lastIndexOf(SEP)
+    const fromDay = fact.slice(cut + 1)
+    const asOfDay = fromDay === "" ? day : Math.max(day, Number(fromDay))
+    const id = `${scope}${SEP}${fact.slice(0, cut)}${SEP}${asOfDay}`
+    sums.set(id, (sums.get(id) ?? 0) + value)
+  }
+  const changed: Array<readonly [string, number]> = []
+  for (const [fact, v] of after.facts) if (v !== (before.facts.get(fact) ?? 0)) changed.push([fact, v - (before.facts.get(fact) ?? 0)])
+  for (const [fact, v] of before.facts) if (!after.facts.has(fact)) changed.push([fact, -v])
+  for (const scope of after.scopes) {
+    if (before.scopes.has(scope)) for (const [fact, d] of changed) add(scope, fact, d)
+    else for (const [fact, v] of after.facts) add(scope, fact, v)
+  }
+  for (const scope of before.scopes) if (!after.scopes.has(scope)) for (const [fact, v] of before.facts) add(scope, fact, -v)
+}
+
+/**
+ * The counter changes an append makes: `history` is the petition's stream before it, `events`
+ * the events appended. Each event's changes count from its day (never earlier than an earlier
+ * event's), a fact that starts to count later (a response window closing) from that day.
+ */
+export const metricDeltas = (
+  history: ReadonlyArray<PetitionEvent>,
+  events: ReadonlyArray<PetitionEvent>,
+  options: MetricOptions
+): ReadonlyArray<MetricDelta> => {
+  const first = history[0] ?? events[0]
+  if (first === undefined || events.length === 0) return []
+  const { directory } = options
+  const formulas = options.formulas ?? defaultReportFormulas
+  const offset = options.offsetMinutes ?? CHINA_OFFSET_MINUTES
+  const windowMs = responseWindowMs(formulas)
+  const responseEvents = new Set<string>(formulas.response.events)
+  const facts = emptyFacts(first.petitionId)
+  let lastDay = Number.NEGATIVE_INFINITY
+  for (const e of history) {
+    foldFact(facts, e, responseEvents, offset)
+    lastDay = Math.max(lastDay, localDay(e.at, offset))
+  }
+  let before = standingOf(facts, directory, windowMs, offset)
+  const sums = new Map<string, number>()
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!
+    foldFact(facts, e, responseEvents, offset)
+    lastDay = Math.max(lastDay, localDay(e.at, offset))
+    // Changes on the same day add up, so the counters are compared once per day, not per event.
+    const next = events[i + 1]
+    if (next !== undefined && Math.max(lastDay, localDay(next.at, offset)) === lastDay) continue
+    const after = standingOf(facts, directory, windowMs, offset)
+    difference(before, after, lastDay, sums)
+    before = after
+  }
+  const out: Array<MetricDelta> = []
+  for (const [id, value] of sums) {
+    if (value === 0) continue
+    const [scope, kind, dim, key, periodDay, asOfDay] = id.split(SEP)
+    out.push({ scope: scope!, kind: kind!, dim: dim!, key: key!, periodDay: Number(periodDay), asOfDay: Number(asOfDay), value })
+  }
+  return out
+}
