@@ -20,9 +20,9 @@ export const WebhookConfig = Schema.Struct({
   /** How long one request may take before it counts as a retryable failure; default 10 s. */
   timeoutMs: Schema.optionalKey(PositiveMs),
   /**
-   * The longest Retry-After honoured; a longer one is cut to this. Default 5 minutes: every send
-   * refused while the endpoint is held still counts as an attempt of the outbox's retry policy, so a
-   * hold much longer than the policy's backoff would turn the notice into a dead letter unsent.
+   * The longest Retry-After honoured; a longer one is cut to this. Default 1 hour, the default retry
+   * policy's maxDelayMs: the outbox waits for the hold (the failure's notBefore) but never longer than
+   * its policy's maxDelayMs, so a longer cap here would only make the notifier refuse sends itself.
    */
   maxRetryAfterMs: Schema.optionalKey(PositiveMs),
   /** The channel named in failures; default `webhook`. */
@@ -64,17 +64,19 @@ type Answer =
 /**
  * A notifier that POSTs each notification as signed JSON. 2xx is delivered; 408, 429, 5xx,
  * timeouts and network errors are retryable; any other status is permanent (a dead letter).
- * A Retry-After from the endpoint holds back every request to it until then: those sends fail as
- * retryable without touching the network, so the outbox's next attempts do not hammer it.
+ * A Retry-After from the endpoint becomes the failure's `notBefore`, so the outbox schedules the
+ * next attempt after it; the notifier also holds back every other request to that endpoint until
+ * then (failing them as retryable with the same `notBefore`, without touching the network), since
+ * other messages to it are scheduled on their own.
  */
 export const make = (config: WebhookConfig): Effect.Effect<Notifier["Service"], InvalidInput> =>
   Effect.map(Effect.fromResult(decodeConfig(config)), (c) => {
     const channel = c.channel ?? "webhook"
     const secret = Redacted.isRedacted(c.secret) ? Redacted.value(c.secret) : c.secret
     const timeoutMs = c.timeoutMs ?? 10_000
-    const maxRetryAfterMs = c.maxRetryAfterMs ?? 300_000
+    const maxRetryAfterMs = c.maxRetryAfterMs ?? 3_600_000
     const heldUntil = new Map<string, number>()
-    const failed = (retryable: boolean, reason: string): NotifyFailed => notifyFailed(channel, retryable, reason)
+    const failed = (retryable: boolean, reason: string, notBefore?: number): NotifyFailed => notifyFailed(channel, retryable, reason, notBefore)
 
     const post = (url: string, headers: Record<string, string>, body: string): Effect.Effect<Answer> =>
       Effect.promise(async (signal) => {
@@ -108,7 +110,7 @@ export const make = (config: WebhookConfig): Effect.Effect<Notifier["Service"], 
           const now = yield* Clock.currentTimeMillis
           const held = heldUntil.get(url)
           if (held !== undefined && held > now) {
-            return yield* failed(true, `endpoint asked to wait (Retry-After) until ${new Date(held).toISOString()}`)
+            return yield* failed(true, `endpoint asked to wait (Retry-After) until ${new Date(held).toISOString()}`, held)
           }
           const body = webhookBody(n, payload.petitionId)
           const timestamp = Math.floor(now / 1000)
@@ -124,11 +126,9 @@ export const make = (config: WebhookConfig): Effect.Effect<Notifier["Service"], 
           if (status >= 200 && status < 300) return
           const reason = `POST ${url} answered ${status}${answer.text.length > 0 ? `: ${answer.text}` : ""}`
           const retryable = status === 408 || status === 429 || status >= 500
-          if (retryable) {
-            const until = retryAfterUntil(answer.retryAfter, yield* Clock.currentTimeMillis, maxRetryAfterMs)
-            if (until !== undefined) heldUntil.set(url, until)
-          }
-          return yield* failed(retryable, reason)
+          const until = retryable ? retryAfterUntil(answer.retryAfter, yield* Clock.currentTimeMillis, maxRetryAfterMs) : undefined
+          if (until !== undefined) heldUntil.set(url, until)
+          return yield* failed(retryable, reason, until)
         })
     })
   })

@@ -1,6 +1,6 @@
-import { Notifier } from "@minyi/core"
+import { EventStore, Notifier, Outbox, Storage } from "@minyi/core"
 import type { Notification, NotifyFailed } from "@minyi/core"
-import { closedLoopbackPort, notifierContract, sampleNotification, sendThrough } from "@minyi/testkit"
+import { batch, closedLoopbackPort, newEvent, notifierContract, outboxMessage, sampleNotification, sendThrough } from "@minyi/testkit"
 import { ConfigProvider, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { layer, layerConfig, make, retryAfterUntil, verify } from "../src/index.js"
@@ -136,6 +136,49 @@ describe("@minyi/notify-webhook against real HTTP servers on loopback", () => {
     )
     expect(exits.map((e) => Exit.isSuccess(e))).toEqual([false, false, true])
     expect(r.requests).toHaveLength(2)
+  })
+
+  it("through the outbox: 429 and 503 with Retry-After are retried after each hold, with one idempotency key and no dead letter", async () => {
+    const r = await receiver((_, index) =>
+      index === 0 ? { status: 429, headers: { "retry-after": "1" } } : index === 1 ? { status: 503, headers: { "retry-after": "2" } } : { status: 200 }
+    )
+    const n = sampleNotification(unit)
+    // A retry policy whose backoff (10 ms) is far shorter than the holds: only notBefore can keep
+    // the outbox from trying (and, with 3 attempts, dead-lettering) while the endpoint is held.
+    const storage = Storage.layerMemory({ retry: { initialDelayMs: 10, factor: 1, maxDelayMs: 60_000, maxAttempts: 3, jitter: 0 } })
+    const message = outboxMessage(n.id, n.streamId, 0, { idempotencyKey: n.idempotencyKey, channel: n.channel, recipient: n.recipient, payload: n.payload })
+    const log = await Effect.runPromise(
+      Effect.gen(function*() {
+        const outbox = yield* Outbox
+        const notifier = yield* make(config(r.url))
+        yield* (yield* EventStore).append(batch(n.streamId, 0, [newEvent("e1")], { outbox: [message] }))
+        const outcomes: Array<string> = []
+        // The relay's step, polled every 100 ms for 5 s of real time.
+        for (let tick = 0; tick < 50 && (yield* outbox.pendingCount()) > 0; tick++) {
+          const now = Date.now()
+          for (const claim of yield* outbox.claim({ now, limit: 1, leaseMs: 60_000, workerId: "relay" })) {
+            const sent = yield* Effect.exit(notifier.send(n))
+            if (Exit.isSuccess(sent)) {
+              yield* outbox.ack(claim.message.id, claim.token)
+              outcomes.push("delivered")
+              continue
+            }
+            const f = failureOf(sent) as NotifyFailed
+            const outcome = yield* outbox.fail(claim.message.id, claim.token, {
+              retryable: f.retryable,
+              reason: f.reason,
+              ...(f.notBefore === undefined ? {} : { notBefore: f.notBefore })
+            }, now)
+            outcomes.push(outcome._tag === "Retrying" ? `retry after ${Math.round((outcome.nextAttemptAt - now) / 1000)} s` : "dead")
+          }
+          yield* Effect.sleep(100)
+        }
+        return { outcomes, dead: yield* outbox.deadLetters() }
+      }).pipe(Effect.provide(storage))
+    )
+    expect(log.outcomes).toEqual(["retry after 1 s", "retry after 2 s", "delivered"])
+    expect(log.dead).toEqual([])
+    expect(r.requests.map((q) => q.idempotencyKey)).toEqual([n.idempotencyKey, n.idempotencyKey, n.idempotencyKey])
   })
 
   it("reads Retry-After as seconds or an HTTP date, capped", () => {

@@ -8,11 +8,11 @@ import {
   EventStore,
   leaseLost,
   makeGroupCommit,
+  nextAttemptAt,
   Outbox,
   OutboxMessage as OutboxMessageSchema,
   PetitionSummary as PetitionSummarySchema,
   Queries,
-  retryDelay,
   schemaTooNew,
   storeCorrupt,
   Timers,
@@ -25,6 +25,7 @@ import type {
   ClaimedTimer,
   ClaimOptions,
   DeadLetter,
+  DeliveryFailure,
   DuplicateId,
   FailOutcome,
   InvalidInput,
@@ -489,7 +490,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
         query(`acknowledging outbox message ${id}`, "DELETE FROM minyi_outbox WHERE id = $1 AND token = $2 AND NOT dead", [id, token]).pipe(
           Effect.flatMap((r) => (r.rowCount === 1 ? Effect.void : Effect.fail(leaseLost("outbox", id))))
         ),
-      fail: (id, token, failure, now) => failDelivery(id, token, failure.retryable, failure.reason, now),
+      fail: (id, token, failure, now) => failDelivery(id, token, failure, now),
       deadLetters: () =>
         outboxRows(
           "reading dead letters",
@@ -588,8 +589,9 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
         )
       )
 
-    const failDelivery = (id: string, token: string, retryable: boolean, reason: string, now: number) =>
+    const failDelivery = (id: string, token: string, failure: DeliveryFailure, now: number) =>
       Effect.gen(function*() {
+        const { retryable, reason } = failure
         const held = yield* outboxRows(
           `recording a failed delivery of ${id}`,
           "SELECT message, failures, token, worker_id, lease_until, dead_at, reason FROM minyi_outbox WHERE id = $1 AND token = $2 AND NOT dead",
@@ -599,7 +601,7 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
         if (row === undefined) return yield* Effect.fail(leaseLost("outbox", id))
         const failures = row.failures + 1
         const dead = !retryable || failures >= retry.maxAttempts
-        const nextAttemptAt = now + retryDelay(retry, id, failures)
+        const next = nextAttemptAt(retry, id, failures, now, failure.notBefore)
         // The token in the WHERE clause makes this a compare-and-set: a worker whose lease was
         // taken over between the read and this write changes nothing.
         const updated = yield* query(
@@ -609,10 +611,10 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
                   dead = $4, dead_at = CASE WHEN $4 THEN $5::bigint END, reason = $6,
                   ready_at = CASE WHEN $4 THEN ready_at ELSE $7::bigint END
             WHERE id = $1 AND token = $2 AND NOT dead`,
-          [id, token, failures, dead, now, reason, nextAttemptAt]
+          [id, token, failures, dead, now, reason, next]
         )
         if (updated.rowCount !== 1) return yield* Effect.fail(leaseLost("outbox", id))
-        if (!dead) return { _tag: "Retrying" as const, attempts: failures, nextAttemptAt } satisfies FailOutcome
+        if (!dead) return { _tag: "Retrying" as const, attempts: failures, nextAttemptAt: next } satisfies FailOutcome
         const [message] = yield* decodeOutboxMessages([row.message])
         const deadLetter: DeadLetter = { message: message!, attempts: failures, reason, deadAt: now }
         return { _tag: "DeadLettered" as const, deadLetter } satisfies FailOutcome

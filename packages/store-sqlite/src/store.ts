@@ -11,12 +11,12 @@ import {
   leaseLost,
   makeGroupCommit,
   MetricRow,
+  nextAttemptAt,
   Outbox,
   OutboxMessage,
   PetitionSummary,
   Queries,
   RepeatCandidate,
-  retryDelay,
   schemaTooNew,
   storeCorrupt,
   StoredEvent,
@@ -30,6 +30,7 @@ import type {
   AppendResult,
   ClaimedMessage,
   DeadLetter,
+  DeliveryFailure,
   DuplicateId,
   FailOutcome,
   InvalidInput,
@@ -451,7 +452,8 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     })
   })
 
-  const failTx = db.transaction((id: string, token: string, retryable: boolean, reason: string, now: number): FailOutcome => {
+  const failTx = db.transaction((id: string, token: string, failure: DeliveryFailure, now: number): FailOutcome => {
+    const { retryable, reason } = failure
     const r = sql.leasedMessage.get(id, token) as Row | undefined
     if (r === undefined) throw leaseLost("outbox", id)
     const failures = Number(r.failures) + 1
@@ -460,9 +462,9 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       const message = decodeMessage(parseJson(location, r.message, "outbox message"))
       return { _tag: "DeadLettered", deadLetter: { message, attempts: failures, reason, deadAt: now } }
     }
-    const nextAttemptAt = now + retryDelay(retry, id, failures)
-    sql.retryMessage.run(failures, nextAttemptAt, id)
-    return { _tag: "Retrying", attempts: failures, nextAttemptAt }
+    const next = nextAttemptAt(retry, id, failures, now, failure.notBefore)
+    sql.retryMessage.run(failures, next, id)
+    return { _tag: "Retrying", attempts: failures, nextAttemptAt: next }
   })
 
   const outbox = Outbox.of({
@@ -471,7 +473,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       run(() => {
         if (sql.ackMessage.run(id, token).changes === 0) throw leaseLost("outbox", id)
       }),
-    fail: (id, token, failure, now) => run(() => failTx.immediate(id, token, failure.retryable, failure.reason, now)),
+    fail: (id, token, failure, now) => run(() => failTx.immediate(id, token, failure, now)),
     deadLetters: () =>
       run(() =>
         (sql.deadLetters.all() as Array<Row>).map(

@@ -596,6 +596,36 @@ export const storeContract = (harness: StoreHarness): void => {
           })
         ))
 
+      it("waits for a failure's notBefore when it is later than the backoff, up to maxDelayMs, counting one attempt per failure", () =>
+        run(
+          Effect.gen(function* () {
+            const outbox = yield* Outbox
+            yield* (yield* EventStore).append(batch("p1", 0, [newEvent("e1")], { outbox: [outboxMessage("m1", "p1", T0)] }))
+            const claimAt = (now: number) => outbox.claim({ now, limit: 1, leaseMs: MINUTE, workerId: "relay" })
+            // Retry-After 30 s, far beyond the first backoff (about 1 s): the receiver's hold wins.
+            const [c1] = yield* claimAt(T0)
+            const held = T0 + 30_000
+            const first = yield* outbox.fail("m1", c1!.token, { retryable: true, reason: "HTTP 429", notBefore: held }, T0)
+            expect(first).toEqual({ _tag: "Retrying", attempts: 1, nextAttemptAt: held })
+            expect(yield* claimAt(held - 1)).toEqual([])
+            // A notBefore sooner than the backoff does not shorten it.
+            const [c2] = yield* claimAt(held)
+            expect(c2).toMatchObject({ attempt: 2 })
+            const second = yield* outbox.fail("m1", c2!.token, { retryable: true, reason: "HTTP 503", notBefore: held + 1 }, held)
+            const backoff = held + retryDelay(contractRetryPolicy, "m1", 2)
+            expect(second).toEqual({ _tag: "Retrying", attempts: 2, nextAttemptAt: backoff })
+            // A hold longer than the policy's maxDelayMs is cut to it: no receiver parks a message for ever.
+            const [c3] = yield* claimAt(backoff)
+            expect(c3).toMatchObject({ attempt: 3 })
+            const third = yield* outbox.fail("m1", c3!.token, { retryable: true, reason: "HTTP 429", notBefore: backoff + 100 * MINUTE }, backoff)
+            expect(third).toEqual({ _tag: "Retrying", attempts: 3, nextAttemptAt: backoff + contractRetryPolicy.maxDelayMs })
+            // The policy's attempts are the limit, hold or not.
+            const [c4] = yield* claimAt(backoff + contractRetryPolicy.maxDelayMs)
+            const last = yield* outbox.fail("m1", c4!.token, { retryable: true, reason: "HTTP 429", notBefore: backoff + 200 * MINUTE }, backoff + contractRetryPolicy.maxDelayMs)
+            expect(last).toMatchObject({ _tag: "DeadLettered", deadLetter: { attempts: contractRetryPolicy.maxAttempts, reason: "HTTP 429" } })
+          })
+        ))
+
       it("behaves like the reference model over random sequences of enqueue, claim, ack and fail", () =>
         fc.assert(
           fc.asyncProperty(fc.array(outboxOp, { minLength: 1, maxLength: 40 }), (ops) =>

@@ -106,7 +106,7 @@ export const consequences = (
             id: `${petitionId}/${event.version}/${action.provenance.ruleId}/${recipient}`,
             streamId: petitionId,
             idempotencyKey: `${action.key}|${recipient}`,
-            channel: "default",
+            channel: action.channel ?? "default",
             recipient,
             template: action.template,
             payload: {

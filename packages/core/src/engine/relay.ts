@@ -70,7 +70,11 @@ export const makeRelay = (ctx: EngineContext, handling: ReturnType<typeof makeHa
         continue
       }
       const outcome = yield* outbox
-        .fail(m.id, claim.token, { retryable: sent.failure.retryable, reason: sent.failure.reason }, now)
+        .fail(m.id, claim.token, {
+          retryable: sent.failure.retryable,
+          reason: sent.failure.reason,
+          ...(sent.failure.notBefore === undefined ? {} : { notBefore: sent.failure.notBefore })
+        }, now)
         .pipe(Effect.catchTag("LeaseLost", () => Effect.succeed(undefined)))
       if (outcome === undefined) continue
       if (outcome._tag === "Retrying") {

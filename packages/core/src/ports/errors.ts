@@ -104,19 +104,24 @@ export const leaseLost = (kind: "timer" | "outbox", id: string): LeaseLost =>
     )
   })
 
-/** A notifier could not deliver. `retryable` says whether the outbox should try again later. */
+/**
+ * A notifier could not deliver. `retryable` says whether the outbox should try again later;
+ * `notBefore` (epoch ms), when the receiver named one (Retry-After), that it should not try sooner.
+ */
 export class NotifyFailed extends Schema.TaggedError<NotifyFailed>()("NotifyFailed", {
   channel: Schema.String,
   retryable: Schema.Boolean,
   reason: Schema.String,
+  notBefore: Schema.optionalKey(Schema.Number),
   message: Schema.String
 }) {}
 
-export const notifyFailed = (channel: string, retryable: boolean, reason: string): NotifyFailed =>
+export const notifyFailed = (channel: string, retryable: boolean, reason: string, notBefore?: number): NotifyFailed =>
   new NotifyFailed({
     channel,
     retryable,
     reason,
+    ...(notBefore === undefined ? {} : { notBefore }),
     message: render(
       text(
         `经 ${channel} 发送通知失败（${retryable ? "将重试" : "不再重试"}）：${reason}`,

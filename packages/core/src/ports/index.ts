@@ -6,7 +6,7 @@
 export * from "./model.js"
 export * from "./errors.js"
 export { EventStore, Notifier, Outbox, Queries, Timers } from "./services.js"
-export { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, retryDelay } from "./retry.js"
+export { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, nextAttemptAt, retryDelay } from "./retry.js"
 export type { RetryPolicy } from "./retry.js"
 export { makeGroupCommit } from "./group-commit.js"
 export type { GroupCommitOptions } from "./group-commit.js"

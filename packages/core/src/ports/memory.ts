@@ -23,7 +23,7 @@ import type {
   TimerKey,
   TimerSpec
 } from "./model.js"
-import { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, retryDelay } from "./retry.js"
+import { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, nextAttemptAt } from "./retry.js"
 import type { RetryPolicy } from "./retry.js"
 import { EventStore, Outbox, Queries, Timers } from "./services.js"
 import type { Storage as StorageServices } from "./services.js"
@@ -281,9 +281,9 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
           deadIds.add(id)
           return Effect.succeed({ _tag: "DeadLettered" as const, deadLetter })
         }
-        const nextAttemptAt = now + retryDelay(retry, id, row.failures)
-        outboxQueue.set(id, nextAttemptAt)
-        return Effect.succeed({ _tag: "Retrying" as const, attempts: row.failures, nextAttemptAt })
+        const next = nextAttemptAt(retry, id, row.failures, now, failure.notBefore)
+        outboxQueue.set(id, next)
+        return Effect.succeed({ _tag: "Retrying" as const, attempts: row.failures, nextAttemptAt: next })
       }),
     deadLetters: () => Effect.sync(() => [...dead]),
     pendingCount: () => Effect.sync(() => outbox.size)

@@ -232,6 +232,11 @@ export interface ClaimOptions {
 export interface DeliveryFailure {
   readonly retryable: boolean
   readonly reason: string
+  /**
+   * The receiver's "not before" (epoch ms, e.g. from Retry-After): the next attempt comes no earlier
+   * than this, unless that is further than the retry policy's maxDelayMs away (see `nextAttemptAt`).
+   */
+  readonly notBefore?: number
 }
 
 /** What `Outbox.fail` did with the message. */

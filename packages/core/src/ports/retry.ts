@@ -46,6 +46,18 @@ export const retryDelay = (policy: RetryPolicy, id: string, failedAttempts: numb
   return Math.round(Math.min(policy.maxDelayMs, base * spread))
 }
 
+/**
+ * When a retryable failure is next attempted: after the policy's backoff, or at the receiver's
+ * `notBefore` if that is later. A receiver may stretch one wait up to maxDelayMs but no further, so
+ * it cannot park a message indefinitely; the failure itself counts as one attempt, as any other, and
+ * since the next attempt waits for the hold, a hold no longer than maxDelayMs costs just that one.
+ */
+export const nextAttemptAt = (policy: RetryPolicy, id: string, failedAttempts: number, now: number, notBefore?: number): number => {
+  const backoff = now + retryDelay(policy, id, failedAttempts)
+  // A non-finite notBefore is no instant at all; the backoff alone must still schedule the retry.
+  return notBefore === undefined || !Number.isFinite(notBefore) ? backoff : Math.max(backoff, Math.min(notBefore, now + policy.maxDelayMs))
+}
+
 /** Validates an append batch; every adapter calls it before writing. */
 export const decodeAppendBatch = decodeInput(AppendBatch, "append batch")
 

@@ -48,7 +48,7 @@ export type RuleAction = {
   readonly key: string
   readonly provenance: Provenance
 } & (
-  | { readonly type: "notify"; readonly template: string; readonly recipients: ReadonlyArray<NotificationTarget> }
+  | { readonly type: "notify"; readonly template: string; readonly recipients: ReadonlyArray<NotificationTarget>; readonly channel?: string }
   | { readonly type: "escalate"; readonly tier: 1 | 2 | 3; readonly owner: string; readonly reason?: string }
   | ({ readonly type: "whistle" } & WhistleOrder)
   | { readonly type: "flag"; readonly flag: string }
@@ -159,7 +159,7 @@ export const escalate = (pack: RulePack, facts: RuleFacts, directory: Directory)
             })
           })
         }
-        actions.push({ ...common, type: "notify", template: p.template, recipients })
+        actions.push({ ...common, type: "notify", template: p.template, recipients, ...(p.channel === undefined ? {} : { channel: p.channel }) })
         break
       }
       case "escalate": {

@@ -63,7 +63,16 @@ export const Recipient = Schema.Union([Schema.Literals(["linked-leader", "lead-u
 })
 export type Recipient = typeof Recipient.Type
 
-export const NotifyParams = Schema.Struct({ recipients: Schema.NonEmptyArray(Recipient), template: Id })
+export const NotifyParams = Schema.Struct({
+  recipients: Schema.NonEmptyArray(Recipient),
+  template: Id,
+  /**
+   * The outbox channel, i.e. which of the host's notifiers delivers it (`sms`, `webhook`…); default
+   * `default`. Which notifiers exist is the host's choice, unknown when the pack is checked, so a
+   * channel no notifier serves is not refused here: its messages become dead letters on the petition.
+   */
+  channel: Schema.optionalKey(Id)
+})
 
 export const EscalateParams = Schema.Struct({
   tier: Schema.Literals([1, 2, 3]),

@@ -1,4 +1,4 @@
-import { defaultRetryPolicy, retryDelay } from "@minyi/core"
+import { defaultRetryPolicy, nextAttemptAt, retryDelay } from "@minyi/core"
 import type { RetryPolicy } from "@minyi/core"
 import { describe, expect, it } from "vitest"
 
@@ -26,5 +26,21 @@ describe("retryDelay", () => {
   it("has no jitter when the policy says so", () => {
     expect(retryDelay({ ...policy, jitter: 0 }, "m1", 4)).toBe(8_000)
     expect(retryDelay(defaultRetryPolicy, "m1", 1)).toBeGreaterThan(0)
+  })
+})
+
+describe("nextAttemptAt", () => {
+  const now = 1_000_000
+  it("is the backoff without a notBefore, or with one that is sooner or no instant at all", () => {
+    const backoff = now + retryDelay(policy, "m1", 2)
+    expect(nextAttemptAt(policy, "m1", 2, now)).toBe(backoff)
+    expect(nextAttemptAt(policy, "m1", 2, now, now + 1)).toBe(backoff)
+    expect(nextAttemptAt(policy, "m1", 2, now, Number.NaN)).toBe(backoff)
+    expect(nextAttemptAt(policy, "m1", 2, now, Number.POSITIVE_INFINITY)).toBe(backoff)
+  })
+
+  it("waits for a later notBefore, but no more than maxDelayMs", () => {
+    expect(nextAttemptAt(policy, "m1", 1, now, now + 15_000)).toBe(now + 15_000)
+    expect(nextAttemptAt(policy, "m1", 1, now, now + 10 * policy.maxDelayMs)).toBe(now + policy.maxDelayMs)
   })
 })
