@@ -47,6 +47,16 @@ const engineOnly = (command: string, reason: "command" | "actor"): EngineOnly =>
   })
 
 /**
+ * Refuses an engine-only command by its tag alone, before decoding: the caller learns it may not
+ * send the command at all, not which of the record's fields it got wrong.
+ */
+export const checkTag = (input: unknown): Result.Result<unknown, EngineOnly> => {
+  const tag = typeof input === "object" && input !== null && "_tag" in input ? input._tag : undefined
+  const engineOnlyTag = engineOnlyCommands.find((command) => command === tag)
+  return engineOnlyTag === undefined ? Result.succeed(input) : Result.fail(engineOnly(engineOnlyTag, "command"))
+}
+
+/**
  * Checks a decoded command from a caller before it is handled: no engine-only command, no `system`
  * actor, no rating deadline (the engine computes it from the pack), and a time no later than the
  * engine's clock plus `skewMs` — a far-future time would otherwise freeze the petition's clocks.

@@ -4,7 +4,7 @@
  * concurrent write (a version conflict) is retried from a fresh load on a jittered exponential
  * schedule; Submit is idempotent per channel message id.
  */
-import { Clock, Effect, Option, Schedule } from "effect"
+import { Clock, Effect, Option, Result, Schedule } from "effect"
 import type { CommandOf, PetitionEvent } from "../petition/index.js"
 import { encodeEvent } from "../petition/index.js"
 import type { AppendBatch, AppendResult, RepeatEntry, VersionConflict } from "../ports/index.js"
@@ -15,7 +15,7 @@ import { formatInstant } from "../shared/instant.js"
 import type { EngineCommand, Handled, HandleError } from "./api.js"
 import { CLOCK_TIMER, NoRulePack, notFound, TooMuchContention } from "./api.js"
 import { decodeEngineCommand } from "./command.js"
-import { checkEntrance, DEFAULT_CLOCK_SKEW_MS } from "./authority.js"
+import { checkEntrance, checkTag, DEFAULT_CLOCK_SKEW_MS } from "./authority.js"
 import type { SubmitInput } from "./api.js"
 import { idempotencyKeyReused, submitDifferences, submitKey } from "./idempotency.js"
 import { repeatEntryOf } from "./repeat-index.js"
@@ -252,14 +252,14 @@ export const makeHandle = (ctx: EngineContext) => {
 
   const handle = Effect.fn("Engine.handle")(
     function*(command: EngineCommand): Effect.fn.Return<Handled, HandleError> {
-      const checked = yield* Effect.fromResult(decodeEngineCommand(command, "typed"))
+      const checked = yield* Effect.fromResult(Result.flatMap(checkTag(command), (input) => decodeEngineCommand(input, "typed")))
       return yield* handleDecoded(yield* entrance(checked))
     },
     (effect, command) => Effect.annotateLogs(effect, { petitionId: command.petitionId, command: command._tag })
   )
 
   const handleJson = Effect.fn("Engine.handleJson")(function*(input: unknown): Effect.fn.Return<Handled, HandleError> {
-    const command = yield* Effect.fromResult(decodeEngineCommand(input, "json"))
+    const command = yield* Effect.fromResult(Result.flatMap(checkTag(input), (tagged) => decodeEngineCommand(tagged, "json")))
     return yield* handleDecoded(yield* entrance(command))
   })
 
