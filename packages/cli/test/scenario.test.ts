@@ -109,6 +109,20 @@ describe("minyi scenario test", () => {
     expect(accepted.out[0]).toBe('accepted.json: /steps/0/expect/refused: expected "AlreadySubmitted", got null')
   })
 
+  it("refuses the engine's own records and the system actor in a scenario, naming the command", async () => {
+    const at = "2026-03-02T09:10:00+08:00"
+    const record = { at, command: { _tag: "LinkRepeat", petitionId: "p-1", actor: unit("dept.dispatch-centre"), of: "p-0" } }
+    const asSystem = { at, command: { _tag: "Flag", petitionId: "p-1", actor: { kind: "system" }, flag: "urgent" } }
+    for (const [name, step] of [["record.json", record], ["system.json", asSystem]] as const) {
+      const refused = await run(["scenario", "test", write(name, scenario([first, step]))], "en")
+      expect(refused.code).toBe(1)
+      expect(refused.out[0]).toContain('"_tag":"EngineOnly"')
+      expect(refused.out[0]).toContain(step.command._tag)
+      const expected = await run(["scenario", "test", write(`expected-${name}`, scenario([first, { ...step, expect: { refused: "EngineOnly" } }]))])
+      expect(expected.code, expected.out.join("\n")).toBe(0)
+    }
+  })
+
   it("a step without a command is a checkpoint: the clock runs to its instant and its expect is checked there", async () => {
     const at = (time: string, expect: unknown) => ({ at: `2026-03-02T${time}:00+08:00`, expect })
     const ok = await run(["scenario", "test", write("checkpoint.json", scenario([

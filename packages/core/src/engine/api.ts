@@ -16,6 +16,8 @@ import type { IdempotencyKeyReused } from "./idempotency.js"
 import type { AccessDenied, Viewer } from "./viewer.js"
 
 /** The one timer a petition has: its clocks' next wake-up. */
+import type { EngineOnly } from "./authority.js"
+
 export const CLOCK_TIMER = "clocks"
 
 export interface EngineOptions {
@@ -45,6 +47,11 @@ export interface EngineOptions {
   readonly petitionCache?: number
   /** Attempts at a command that keeps meeting concurrent writes before `TooMuchContention` (default 20). */
   readonly maxAttempts?: number
+  /**
+   * How far a caller's command time may run ahead of the engine's clock (default 2 minutes): a
+   * later one is `InvalidInput` at `/at`, so nobody freezes a petition's clocks with a future time.
+   */
+  readonly clockSkewMs?: number
 }
 
 /** No petition with this id exists. */
@@ -71,6 +78,7 @@ export const notFound = (petitionId: string) =>
 
 export type HandleError =
   | StepError
+  | EngineOnly
   | InvalidInput
   | PetitionNotFound
   | NoRulePack

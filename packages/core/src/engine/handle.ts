@@ -4,7 +4,7 @@
  * concurrent write (a version conflict) is retried from a fresh load on a jittered exponential
  * schedule; Submit is idempotent per channel message id.
  */
-import { Effect, Option, Schedule } from "effect"
+import { Clock, Effect, Option, Result, Schedule } from "effect"
 import type { CommandOf, PetitionEvent } from "../petition/index.js"
 import { encodeEvent } from "../petition/index.js"
 import type { AppendBatch, AppendResult, RepeatEntry, VersionConflict } from "../ports/index.js"
@@ -15,6 +15,7 @@ import { formatInstant } from "../shared/instant.js"
 import type { EngineCommand, Handled, HandleError } from "./api.js"
 import { CLOCK_TIMER, NoRulePack, notFound, TooMuchContention } from "./api.js"
 import { decodeEngineCommand } from "./command.js"
+import { checkEntrance, checkTag, DEFAULT_CLOCK_SKEW_MS } from "./authority.js"
 import type { SubmitInput } from "./api.js"
 import { idempotencyKeyReused, submitDifferences, submitKey } from "./idempotency.js"
 import { repeatEntryOf } from "./repeat-index.js"
@@ -242,20 +243,27 @@ export const makeHandle = (ctx: EngineContext) => {
    * known tags): callers from JavaScript or through casts are not held by the compiler, and nothing
    * the schema refuses may reach the store.
    */
+  const skewMs = ctx.options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS
+  /** What no caller may claim (engine-only commands, the system actor, future times): see authority.ts. */
+  const entrance = Effect.fnUntraced(function*(command: EngineCommand) {
+    const now = yield* Clock.currentTimeMillis
+    return yield* Effect.fromResult(checkEntrance(command, now, skewMs))
+  })
+
   const handle = Effect.fn("Engine.handle")(
     function*(command: EngineCommand): Effect.fn.Return<Handled, HandleError> {
-      const checked = yield* Effect.fromResult(decodeEngineCommand(command, "typed"))
-      return yield* handleDecoded(checked)
+      const checked = yield* Effect.fromResult(Result.flatMap(checkTag(command), (input) => decodeEngineCommand(input, "typed")))
+      return yield* handleDecoded(yield* entrance(checked))
     },
     (effect, command) => Effect.annotateLogs(effect, { petitionId: command.petitionId, command: command._tag })
   )
 
   const handleJson = Effect.fn("Engine.handleJson")(function*(input: unknown): Effect.fn.Return<Handled, HandleError> {
-    const command = yield* Effect.fromResult(decodeEngineCommand(input, "json"))
-    return yield* handleDecoded(command)
+    const command = yield* Effect.fromResult(Result.flatMap(checkTag(input), (tagged) => decodeEngineCommand(tagged, "json")))
+    return yield* handleDecoded(yield* entrance(command))
   })
 
-  /** The engine's own records (identity reads, dead letters): built here, so not decoded again. */
+  /** The engine's own records (identity reads, dead letters): built here, so neither decoded again nor held at the entrance. */
   const record = Effect.fn("Engine.record")(function*(command: EngineCommand): Effect.fn.Return<Handled, HandleError> {
     return yield* handleDecoded(command)
   })
