@@ -8,6 +8,7 @@ import type { PetitionCommand, PetitionEvent } from "../petition/index.js"
 import type { OutboxMessage } from "../ports/index.js"
 import { escalate, pluginEffects, route } from "../rules/actions-eval.js"
 import type { RuleFacts } from "../rules/index.js"
+import { accusedParties } from "../rules/ladder.js"
 import type { Instant } from "../shared/instant.js"
 import type { FiredAction, StepContext } from "./step-context.js"
 import { renderTemplate } from "./templates.js"
@@ -62,7 +63,16 @@ export const consequences = (
       command: { _tag: "Dispatch", ...base(provenance), lead: decision.lead, coHandlers: decision.coHandlers },
       action: fired(at, petitionId, routed, "route", { lead: decision.lead, coHandlers: decision.coHandlers })
     })
+    const accused = accusedParties(directory, facts.petition.accusedUnit).persons
     for (const person of decision.watchers) {
+      if (accused.has(person)) {
+        const reason = `未将 ${person} 设为关注人：其为本诉求检举控告的对象（单位 ${facts.petition.accusedUnit}、其下属单位或其人员）。(${person} was not made a watcher: they belong to the accused unit ${facts.petition.accusedUnit} or one of its sub-units.)`
+        out.push({
+          command: { _tag: "RecordRuleProblem", ...base(provenance), reason },
+          action: fired(at, petitionId, routed, "problem", { reason })
+        })
+        continue
+      }
       out.push({
         command: { _tag: "AddWatcher", ...base(provenance), person },
         action: fired(at, petitionId, routed, "watch", { person })
@@ -99,8 +109,24 @@ export const consequences = (
     const b = base(action.provenance)
     switch (action.type) {
       case "notify": {
+        const accused = accusedParties(directory, facts.petition.accusedUnit)
+        const isAccused = (t: { readonly kind: "person" | "unit"; readonly id: string }) =>
+          t.kind === "unit" ? accused.units.has(t.id) : accused.persons.has(t.id)
+        // A notice to an accused party is not sent; the history says which rule wanted it and why not,
+        // so that a pack naming the accused is seen and fixed rather than silently obeyed.
+        const withheld = action.recipients.filter(isAccused)
+        if (withheld.length > 0) {
+          const names = withheld.map((t) => `${t.kind}:${t.id}`).join(", ")
+          const reason = `通知 ${action.template} 未发送给 ${names}：其为本诉求检举控告的对象（单位 ${facts.petition.accusedUnit}、其下属单位或其人员）。(Notice ${action.template} was not sent to ${names}: they are the accused unit ${facts.petition.accusedUnit}, one of its sub-units or their people.)`
+          out.push({
+            command: { _tag: "RecordRuleProblem", ...b, reason },
+            action: fired(at, petitionId, action, "problem", { reason })
+          })
+        }
+        const allowed = action.recipients.filter((t) => !isAccused(t))
+        if (allowed.length === 0) break
         const message = renderTemplate(pack, action.template, facts, directory, petition)
-        for (const target of action.recipients) {
+        for (const target of allowed) {
           const recipient = `${target.kind}:${target.id}`
           notifications.push({
             id: `${petitionId}/${event.version}/${action.provenance.ruleId}/${recipient}`,
@@ -120,7 +146,7 @@ export const consequences = (
             createdAt: at
           })
         }
-        const recipients = action.recipients.map((t) => `${t.kind}:${t.id}`)
+        const recipients = allowed.map((t) => `${t.kind}:${t.id}`)
         out.push({
           command: { _tag: "RecordNotification", ...b, template: action.template, recipients },
           action: fired(at, petitionId, action, "notify", { template: action.template, recipients })

@@ -54,7 +54,9 @@ export interface Minyi {
   handle(command: EngineCommand | unknown): Promise<Handled>
   tick(at?: Instant): Promise<TickReport>
   relay(at?: Instant): Promise<RelayReport>
+  /** The petition as it stands, its petitioner masked (the real identity only through `readIdentity`). */
   state(petitionId: string): Promise<PetitionState>
+  /** The petition's events, the petitioner masked in its Submitted event as in `state`. */
   history(petitionId: string): Promise<ReadonlyArray<PetitionEvent>>
   clocks(petitionId: string, at?: Instant): Promise<ClockEvaluation>
   query(viewer: Viewer, request: PageRequest & { readonly overdue?: boolean }): Promise<ReadonlyArray<PetitionView>>

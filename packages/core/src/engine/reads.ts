@@ -14,7 +14,7 @@ import { clocksAt } from "./clocks.js"
 import type { EngineContext } from "./context.js"
 import type { makeHandle } from "./handle.js"
 import { firstMatching } from "./repeats.js"
-import { maskedPetitioner } from "./summary.js"
+import { maskedHistory, maskedPetitioner, maskedState } from "./summary.js"
 import type { Viewer } from "./viewer.js"
 import { AccessDenied, canSee, canSeeIdentity, denied, scopeOf } from "./viewer.js"
 
@@ -28,12 +28,12 @@ export const makeReads = (ctx: EngineContext, handling: ReturnType<typeof makeHa
   })
 
   const state = Effect.fn("Engine.state")(function*(petitionId: string): Effect.fn.Return<PetitionState, PetitionNotFound | StoreError | InvalidInput> {
-    return (yield* loaded(petitionId)).state
+    return maskedState((yield* loaded(petitionId)).state)
   })
 
   const history = Effect.fn("Engine.history")(
     function*(petitionId: string): Effect.fn.Return<ReadonlyArray<PetitionEvent>, PetitionNotFound | StoreError | InvalidInput> {
-      return (yield* loaded(petitionId)).events
+      return maskedHistory((yield* loaded(petitionId)).events)
     }
   )
 

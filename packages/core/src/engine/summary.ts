@@ -1,7 +1,7 @@
 import { Redacted } from "effect"
 import type { ClockEvaluation } from "../clocks/index.js"
 import type { Directory } from "../directory/index.js"
-import type { Petitioner, PetitionState } from "../petition/index.js"
+import type { PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
 import type { PetitionSummary } from "../ports/index.js"
 import type { Instant } from "../shared/instant.js"
 
@@ -25,6 +25,32 @@ export const maskedPetitioner = (p: Petitioner | undefined): { readonly name: st
     phone: p.phone === undefined ? "—" : maskPhone(Redacted.value(p.phone))
   }
 }
+
+/**
+ * The petitioner as `state` and `history` give it: name and phone masked as in the views, no
+ * identity number. Whoever needs the real identity reads it through `readIdentity`, which records
+ * the read; everyone else works with this.
+ */
+export const maskedIdentity = (p: Petitioner): Petitioner => {
+  if (p.anonymous) return { anonymous: true }
+  const masked = maskedPetitioner(p)
+  return {
+    anonymous: false,
+    ...(p.name === undefined ? {} : { name: Redacted.make(masked.name) }),
+    ...(p.phone === undefined ? {} : { phone: Redacted.make(masked.phone) })
+  }
+}
+
+/** A petition's state with its petitioner masked (see {@link maskedIdentity}). */
+export const maskedState = (state: PetitionState): PetitionState =>
+  state.petitioner === undefined ? state : { ...state, petitioner: maskedIdentity(state.petitioner) }
+
+/**
+ * A petition's history with the petitioner masked in its Submitted event. The masked event no
+ * longer matches its stored hash: the chain is verified where the events are loaded, not by callers.
+ */
+export const maskedHistory = (events: ReadonlyArray<PetitionEvent>): ReadonlyArray<PetitionEvent> =>
+  events.map((e) => (e._tag === "Submitted" ? { ...e, petitioner: maskedIdentity(e.petitioner) } : e))
 
 /** The read-model row for a petition, written in the same append as its events. */
 export const toSummary = (

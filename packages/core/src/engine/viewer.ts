@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import type { Directory, Person, Role } from "../directory/index.js"
 import type { PetitionSummary } from "../ports/index.js"
+import { accusedParties } from "../rules/ladder.js"
 
 /** Who is looking: a person in the directory. Their unit, roles and jurisdiction decide what they see. */
 export interface Viewer {
@@ -34,6 +35,8 @@ export interface Scope {
   readonly all: boolean
   readonly units: ReadonlyArray<string>
   readonly jurisdictions: ReadonlyArray<string>
+  /** Does an accusation against this unit accuse the viewer (their unit, a unit above it, or a unit they lead)? */
+  readonly accusedBy: (accusedUnit: string) => boolean
 }
 
 export const denied = (person: string, zh: string, en: string, petitionId?: string): AccessDenied =>
@@ -53,28 +56,39 @@ export const scopeOf = (viewer: Viewer, directory: Directory): Scope | AccessDen
   const leads = person.roles.some((r) => jurisdictionRoles.includes(r))
   const linked = directory.data.jurisdictions.filter((j) => j.leaders.includes(person.id)).map((j) => j.id)
   const own = person.jurisdiction ?? directory.unit(person.unit)?.jurisdiction
+  // A query may hold many accusations against few units: each unit's parties are worked out once.
+  const verdicts = new Map<string, boolean>()
+  const accusedBy = (accusedUnit: string): boolean => {
+    let verdict = verdicts.get(accusedUnit)
+    if (verdict === undefined) {
+      verdict = accusedParties(directory, accusedUnit).persons.has(person.id)
+      verdicts.set(accusedUnit, verdict)
+    }
+    return verdict
+  }
   return {
     person,
     all,
     units: [person.unit],
-    jurisdictions: leads ? [...new Set([...(own === undefined ? [] : [own]), ...linked])] : []
+    jurisdictions: leads ? [...new Set([...(own === undefined ? [] : [own]), ...linked])] : [],
+    accusedBy
   }
 }
 
-/** Can this scope see this petition at all? */
+/** Can this scope see this petition at all? Never when it accuses the viewer, whatever else links them. */
 export const canSee = (scope: Scope, s: PetitionSummary): boolean =>
+  (s.accusedUnit === null || !scope.accusedBy(s.accusedUnit)) && (
   scope.all ||
   scope.units.some((u) => s.chainUnits.includes(u)) ||
   scope.jurisdictions.some((j) => s.jurisdictionPath.includes(j)) ||
   s.owner === scope.person.id ||
   s.leaderPerson === scope.person.id ||
-  s.watchers.includes(scope.person.id)
+  s.watchers.includes(scope.person.id))
 
 /**
  * Can this scope see the petitioner's identity? Only with a role that allows it, only for a
- * petition it can see, and never from inside the unit an accusation is about.
+ * petition it can see (which an accused party never can).
  */
 export const canSeeIdentity = (scope: Scope, s: PetitionSummary, identityRoles: ReadonlyArray<Role>): boolean =>
   canSee(scope, s) &&
-  s.accusedUnit !== scope.person.unit &&
   scope.person.roles.some((r) => identityRoles.includes(r))

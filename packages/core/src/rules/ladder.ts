@@ -12,6 +12,37 @@ export class OwnerNotFound extends Schema.TaggedError<OwnerNotFound>()("OwnerNot
   message: Schema.String
 }) {}
 
+/**
+ * Who stands accused when a petition accuses `accusedUnit`: the unit, every unit below it, and
+ * the people of those units (their leaders among them). None of them may see, own or be told
+ * about the petition — an accuser's complaint must never reach the accused.
+ */
+export interface AccusedParties {
+  readonly units: ReadonlySet<string>
+  readonly persons: ReadonlySet<string>
+}
+
+export const noAccusedParties: AccusedParties = { units: new Set(), persons: new Set() }
+
+export const accusedParties = (directory: Directory, accusedUnit: string | undefined): AccusedParties => {
+  if (accusedUnit === undefined) return noAccusedParties
+  const units = new Set<string>([accusedUnit])
+  // Parents are acyclic (the directory refuses cycles), so growing the set to a fixpoint ends.
+  for (let grew = true; grew;) {
+    grew = false
+    for (const u of directory.data.units) {
+      if (u.parent !== undefined && units.has(u.parent) && !units.has(u.id)) {
+        units.add(u.id)
+        grew = true
+      }
+    }
+  }
+  const persons = new Set<string>()
+  for (const u of directory.data.units) if (units.has(u.id)) persons.add(u.leader)
+  for (const p of directory.data.people) if (units.has(p.unit)) persons.add(p.id)
+  return { units, persons }
+}
+
 const missing = (tier: number, petition: PetitionFacts, zh: string, en: string) =>
   Result.fail(new OwnerNotFound({ tier, petitionId: petition.id, message: `无法确定诉求 ${petition.id} 第${tier}级的包案人：${zh}。(No owner for petition ${petition.id} at tier ${tier}: ${en}.)` }))
 
@@ -22,29 +53,35 @@ export const resolveOwnerSpec = (
   petition: PetitionFacts,
   directory: Directory
 ): Result.Result<string, OwnerNotFound> => {
+  const accused = accusedParties(directory, petition.accusedUnit)
+  const free = (person: string) => !accused.persons.has(person)
+  const skipped = accused.persons.size === 0 ? { zh: "", en: "" } : { zh: "（已跳过被检举控告方）", en: " (the accused parties were skipped)" }
   switch (spec.kind) {
     case "leadUnitLeader":
     case "unitLeader": {
       const unitId = spec.kind === "unitLeader" ? spec.unit : (petition.lead ?? petition.firstHandler)
       if (unitId === undefined) return missing(tier, petition, "尚未确定牵头单位", "it has no lead unit yet")
-      const leader = directory.unit(unitId)?.leader
-      return leader === undefined
-        ? missing(tier, petition, `单位 ${unitId} 没有负责人`, `unit ${unitId} has no leader in the directory`)
-        : Result.succeed(leader)
+      // A leader who stands accused is passed over for the leader of the unit above, as a
+      // superior would take the case over.
+      let unit = directory.unit(unitId)
+      while (unit !== undefined && !free(unit.leader)) unit = unit.parent === undefined ? undefined : directory.unit(unit.parent)
+      return unit === undefined
+        ? missing(tier, petition, `单位 ${unitId} 没有负责人${skipped.zh}`, `unit ${unitId} has no leader in the directory${skipped.en}`)
+        : Result.succeed(unit.leader)
     }
     case "linkedLeader": {
       const node = directory.jurisdictionPath(petition.jurisdiction).find((j) => j.level === spec.level)
       if (node === undefined) return missing(tier, petition, `辖区 ${petition.jurisdiction} 不在任何${spec.level}之下`, `jurisdiction ${petition.jurisdiction} lies in no ${spec.level}`)
       const leaders = node.leaders.flatMap((id) => directory.person(id) ?? [])
-      const match = leaders.find((p) => spec.role === undefined || p.roles.includes(spec.role))
+      const match = leaders.find((p) => (spec.role === undefined || p.roles.includes(spec.role)) && free(p.id))
       return match === undefined
-        ? missing(tier, petition, `${node.id} 没有${spec.role ?? ""}挂点领导`, `${node.id} has no linked leader${spec.role === undefined ? "" : ` with role ${spec.role}`}`)
+        ? missing(tier, petition, `${node.id} 没有${spec.role ?? ""}挂点领导${skipped.zh}`, `${node.id} has no linked leader${spec.role === undefined ? "" : ` with role ${spec.role}`}${skipped.en}`)
         : Result.succeed(match.id)
     }
     case "role": {
-      const person = directory.peopleWithRole(spec.role, petition.jurisdiction)[0]
+      const person = directory.peopleWithRole(spec.role, petition.jurisdiction).find((p) => free(p.id))
       return person === undefined
-        ? missing(tier, petition, `没有负责 ${petition.jurisdiction} 的 ${spec.role}`, `nobody with role ${spec.role} answers for ${petition.jurisdiction}`)
+        ? missing(tier, petition, `没有负责 ${petition.jurisdiction} 的 ${spec.role}${skipped.zh}`, `nobody with role ${spec.role} answers for ${petition.jurisdiction}${skipped.en}`)
         : Result.succeed(person.id)
     }
   }
