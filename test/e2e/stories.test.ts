@@ -33,7 +33,8 @@ const stories = {
   group: "04-group-petition.json",
   returned: "05-returned-twice.json",
   festival: "06-spring-festival-suspension.json",
-  ladder: "07-escalation-ladder.json"
+  ladder: "07-escalation-ladder.json",
+  warning: "09-warning-before-acceptance.json"
 } as const
 
 const load = async (name: string): Promise<Scenario> =>

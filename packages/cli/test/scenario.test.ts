@@ -123,6 +123,17 @@ describe("minyi scenario test", () => {
     }
   })
 
+  it("asserts the accountable unit: the first handler until the lead accepts, then the lead", async () => {
+    const accept = { at: "2026-03-02T09:05:00+08:00", command: { _tag: "Accept", petitionId: "p-1", actor: unit("dept.urban-management"), unit: "dept.urban-management" } }
+    const ok = await run(["scenario", "test", write("accountable.json", scenario([
+      { ...first, expect: { lead: "dept.urban-management", accountable: "unit.dispatch-centre" } },
+      { ...accept, expect: { accountable: "dept.urban-management" } }
+    ]))], "en")
+    expect(ok.code, ok.out.join("\n")).toBe(0)
+    const wrong = await run(["scenario", "test", write("accountable-wrong.json", scenario([{ ...first, expect: { accountable: "dept.urban-management" } }]))], "en")
+    expect(wrong.out[0]).toBe('accountable-wrong.json: /steps/0/expect/accountable: expected "dept.urban-management", got "unit.dispatch-centre"')
+  })
+
   it("a step without a command is a checkpoint: the clock runs to its instant and its expect is checked there", async () => {
     const at = (time: string, expect: unknown) => ({ at: `2026-03-02T${time}:00+08:00`, expect })
     const ok = await run(["scenario", "test", write("checkpoint.json", scenario([

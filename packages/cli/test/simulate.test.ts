@@ -75,7 +75,11 @@ describe("minyi simulate", () => {
     expect(events).toContain("2026-03-02T09:30:00+08:00 ClockBreached contact")
     // The warnings at half time come before the breach, in order, each at its own minute.
     const feedbackWarnings = events.filter((e: string) => e.includes("ClockWarned feedback"))
-    expect(feedbackWarnings).toEqual(["2026-03-02T09:05:00+08:00 ClockWarned feedback:dept.urban-management", "2026-03-02T09:08:00+08:00 ClockWarned feedback:dept.urban-management"])
+    expect(feedbackWarnings).toEqual(["2026-03-02T09:05:00+08:00 ClockWarned feedback", "2026-03-02T09:08:00+08:00 ClockWarned feedback"])
+    // The unit the warning is charged to travels beside the clock's name, not glued onto it; before
+    // the lead accepts (at 10:00) that is the first handler, not the unit the petition was offered to.
+    const warned = report.petitions[0].events.filter((e: { type: string; clock?: string }) => e.type === "ClockWarned" && e.clock === "feedback")
+    expect(warned.map((e: { unit?: string }) => e.unit)).toEqual(["unit.dispatch-centre", "unit.dispatch-centre"])
     expect(events.indexOf("2026-03-02T10:00:00+08:00 Accepted")).toBeGreaterThan(events.indexOf("2026-03-02T09:30:00+08:00 ClockBreached contact"))
     // Without --until the clock stops at the last step: the 24-hour clocks are still running.
     expect(report.until).toBe("2026-03-02T10:00:00+08:00")

@@ -71,7 +71,7 @@ export interface Observed {
 }
 
 const fields = ["status", "tier", "owner"] as const
-const responsibility = ["firstHandler", "lead", "coHandlers", "handler"] as const
+const responsibility = ["firstHandler", "lead", "coHandlers", "handler", "accountable"] as const
 
 /** Checks everything but `refused` (the runner checks that against the command's outcome). */
 export const checkExpect = (path: string, expect: StepExpect, observed: Observed, format: (at: number) => string): Array<Mismatch> => {

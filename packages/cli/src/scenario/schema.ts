@@ -53,6 +53,7 @@ export const StepExpect = Schema.Struct({
   lead: Schema.optionalKey(Nullable),
   coHandlers: Schema.optionalKey(Schema.Array(Schema.String)),
   handler: Schema.optionalKey(Nullable),
+  accountable: Schema.optionalKey(Nullable),
   clocks: Schema.optionalKey(Schema.Record(Schema.String, ClockExpect)),
   actions: Schema.optionalKey(Schema.Union([Patterns, ListExpect])),
   notifications: Schema.optionalKey(NotificationsExpect),

@@ -5,7 +5,8 @@ import type { Duration } from "../calendar/duration.js"
 import type { Instant } from "../shared/instant.js"
 import type { AppliesWhen, ClockPolicy } from "./policy.js"
 import type { Run } from "./runs.js"
-import { apply, freshRun, responsibleAfter, spawn, statusOf, Thrown, unwrap } from "./runs.js"
+import type { Accountability } from "./runs.js"
+import { accountabilityAfter, apply, freshRun, spawn, statusOf, Thrown, unwrap } from "./runs.js"
 
 export type { ClockError, ClockEvaluation, ClockEvent, ClockState, ClockStatus, ClockSubject, EvaluateClocksInput, Wakeup } from "./types.js"
 import type { ClockError, ClockEvaluation, ClockEvent, ClockStatus, ClockSubject, EvaluateClocksInput, Wakeup } from "./types.js"
@@ -46,7 +47,8 @@ export interface ClockFold {
   readonly latestAt: Instant
   readonly runs: ReadonlyMap<string, Readonly<Run>>
   readonly perPolicy: ReadonlyArray<{ readonly policy: ClockPolicy; readonly calendar: Calendar; readonly limit: Duration }>
-  readonly responsible: string | undefined
+  /** Whom a petition-wide clock is charged to after the events folded in. */
+  readonly responsible: Accountability
 }
 
 const copyRuns = (runs: ReadonlyMap<string, Readonly<Run>>): Map<string, Run> => {
@@ -75,7 +77,7 @@ const begin = (input: Omit<EvaluateClocksInput, "events" | "now">): ClockFold & 
     perPolicy.push({ policy, calendar, limit })
     if ((policy.per ?? "petition") === "petition") runs.set(policy.name, freshRun(policy.name, policy, calendar, limit))
   }
-  return { subject: input.subject, policies: input.policies, calendars: input.calendars, count: 0, latestAt: 0, runs, perPolicy, responsible: undefined }
+  return { subject: input.subject, policies: input.policies, calendars: input.calendars, count: 0, latestAt: 0, runs, perPolicy, responsible: {} }
 }
 
 /** Folds `events` up to the first one after `until` into `runs`, which the caller owns. */
@@ -86,12 +88,12 @@ const foldInto = (runs: Map<string, Run>, fold: ClockFold, events: ReadonlyArray
   for (const e of events) {
     if (e.at > until) break
     for (const [key, run] of runs) {
-      apply(run, e, responsible)
+      apply(run, e, responsible.unit)
       // A reset ends a per-unit instance; the next start event creates it anew.
       if (run.unit !== undefined && !run.started) runs.delete(key)
     }
     for (const { policy, calendar, limit } of fold.perPolicy) spawn(policy, calendar, limit, e, runs)
-    responsible = responsibleAfter(e, responsible)
+    responsible = accountabilityAfter(e, responsible)
     count++
     latestAt = Math.max(latestAt, e.at)
   }
@@ -121,7 +123,7 @@ export const foldClockEvents = (fold: ClockFold, events: ReadonlyArray<ClockEven
 
 /** The clocks of a fold as of `now`, which must not be before the latest event folded in. */
 export const clocksOfFold = (fold: ClockFold, now: Instant): Result.Result<ClockEvaluation, ClockError> =>
-  guarded(() => statuses(copyRuns(fold.runs).values(), now, fold.responsible))
+  guarded(() => statuses(copyRuns(fold.runs).values(), now, fold.responsible.unit))
 
 /**
  * Evaluates every clock of every applicable policy over a petition's history at `now`. Pure: the
@@ -134,5 +136,5 @@ export const evaluateClocks = (input: EvaluateClocksInput): Result.Result<ClockE
     const start = begin(input)
     // The runs are this call's own: no copies.
     const folded = foldInto(start.runs, start, input.events, input.now)
-    return statuses(start.runs.values(), input.now, folded.responsible)
+    return statuses(start.runs.values(), input.now, folded.responsible.unit)
   })

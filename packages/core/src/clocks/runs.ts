@@ -192,10 +192,36 @@ export const spawn = (policy: ClockPolicy, calendar: Calendar, limit: Duration, 
   }
 }
 
-export const responsibleAfter = (e: ClockEvent, current: string | undefined): string | undefined => {
-  if (e._tag === "Submitted" && typeof e["firstHandler"] === "string") return e["firstHandler"]
-  if ((e._tag === "Dispatched" || e._tag === "Transferred") && typeof e["lead"] === "string") return e["lead"]
-  return current
+/**
+ * Whom a petition-wide clock is charged to, as the petition state's `accountable` has it: the first
+ * handler until the lead accepts a dispatch (a unit merely offered it has not taken it on), the
+ * accepting unit from then on, and the first handler again when the lead returns it or it is transferred.
+ */
+export interface Accountability {
+  readonly firstHandler?: string | undefined
+  readonly lead?: string | undefined
+  readonly unit?: string | undefined
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
+
+export const accountabilityAfter = (e: ClockEvent, current: Accountability): Accountability => {
+  switch (e._tag) {
+    case "Submitted": {
+      const firstHandler = text(e["firstHandler"])
+      return firstHandler === undefined ? current : { firstHandler, unit: firstHandler }
+    }
+    case "Dispatched":
+      return { ...current, lead: text(e["lead"]) ?? current.lead }
+    case "Transferred":
+      return { ...current, lead: text(e["lead"]) ?? current.lead, unit: current.firstHandler }
+    case "Accepted":
+      return { ...current, unit: text(e["unit"]) ?? current.unit }
+    case "Returned":
+      return e["unit"] === current.lead ? { firstHandler: current.firstHandler, unit: current.firstHandler } : current
+    default:
+      return current
+  }
 }
 
 export const statusOf = (run: Run, now: Instant, responsible: string | undefined): { status: ClockStatus; wakeups: Array<Wakeup> } => {

@@ -64,12 +64,18 @@ const system = { kind: "system" } as const
 
 const bookkeeping: ReadonlySet<PetitionEvent["_tag"]> = new Set(["NotificationQueued", "RuleActionFailed", "IdentityRead"])
 
-const sameBreach = (e: PetitionEvent, c: ClockStatus): boolean =>
-  e._tag === "ClockBreached" && e.clock === c.name && e.unit === c.unit && e.dueAt === c.dueAt
+/**
+ * Is `e` about the clock instance `c`? A per-unit instance (its key is not the bare name) is told
+ * apart by its unit; a petition-wide clock's unit is only whom it is charged to, which may change
+ * at the very instant it falls due — the instance is still the same one, recorded once.
+ */
+const sameInstance = (e: { readonly clock: string; readonly unit?: string | undefined; readonly dueAt: Instant }, c: ClockStatus): boolean =>
+  e.clock === c.name && e.dueAt === c.dueAt && (c.key === c.name || e.unit === c.unit)
+
+const sameBreach = (e: PetitionEvent, c: ClockStatus): boolean => e._tag === "ClockBreached" && sameInstance(e, c)
 
 const sameWarning = (e: PetitionEvent, c: ClockStatus, threshold: string): boolean =>
-  e._tag === "ClockWarned" && e.clock === (c.unit === undefined ? c.name : `${c.name}:${c.unit}`) &&
-  e.threshold === threshold && e.dueAt === c.dueAt
+  e._tag === "ClockWarned" && e.threshold === threshold && sameInstance(e, c)
 
 /**
  * The clock records a wake-up at `now` calls for: a breach for every clock past due whose breach is
@@ -106,9 +112,10 @@ const clockRecords = (
             petitionId: state.id,
             at: now,
             actor: system,
-            clock: c.unit === undefined ? c.name : `${c.name}:${c.unit}`,
+            clock: c.name,
             threshold,
-            dueAt: c.dueAt
+            dueAt: c.dueAt,
+            ...(c.unit === undefined ? {} : { unit: c.unit })
           })
         }
       }

@@ -189,7 +189,7 @@ const fieldsOf = (k: FieldKit) => {
     of: { of: k.id },
     into: { into: k.id },
     recommend: { kind: RecommendationKind, to: k.id, text: k.note },
-    warn: { clock: k.id, threshold: k.id, dueAt: k.instant },
+    warn: { clock: k.id, threshold: k.id, dueAt: k.instant, unit: Schema.optionalKey(k.id) },
     breach: { clock: k.id, dueAt: k.instant, unit: Schema.optionalKey(k.id) },
     person: { person: k.id },
     flag: { flag: k.id },

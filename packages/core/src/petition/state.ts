@@ -237,7 +237,7 @@ const apply = (s: PetitionState, e: PetitionEvent): Partial<PetitionState> => {
         returnsByUnit: { ...s.counters.returnsByUnit, [e.unit]: (s.counters.returnsByUnit[e.unit] ?? 0) + 1 }
       })
       return e.unit === s.lead
-        ? { status: "received", lead: undefined, coHandlers: [], partsReported: [], handler: undefined, counters }
+        ? { status: "received", lead: undefined, coHandlers: [], partsReported: [], handler: undefined, accepted: false, accountable: s.firstHandler, counters }
         : { coHandlers: s.coHandlers.filter((u) => u !== e.unit), counters }
     }
     case "Transferred":

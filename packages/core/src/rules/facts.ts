@@ -59,6 +59,8 @@ export interface ClockFacts {
   readonly elapsedFraction: number
   readonly dueAt?: Instant
   readonly breachedAt?: Instant
+  /** The unit the clock runs against or is charged to. */
+  readonly unit?: string
 }
 
 /**
@@ -91,7 +93,7 @@ export const factCatalogue: Readonly<Record<string, ReadonlyArray<string> | "clo
   now: "scalar"
 }
 
-export const clockFields: ReadonlyArray<string> = ["state", "remaining", "elapsed", "elapsedFraction", "dueAt", "breachedAt"]
+export const clockFields: ReadonlyArray<string> = ["state", "remaining", "elapsed", "elapsedFraction", "dueAt", "breachedAt", "unit"]
 
 // Records keyed by the union, so that a value added to it must be added here too.
 const statuses: Record<PetitionStatus, true> = {
@@ -184,7 +186,8 @@ export const ClockFactsJson = Schema.Struct({
   elapsed: Schema.Number,
   elapsedFraction: Schema.Number,
   dueAt: Schema.optionalKey(InstantFromString),
-  breachedAt: Schema.optionalKey(InstantFromString)
+  breachedAt: Schema.optionalKey(InstantFromString),
+  unit: Schema.optionalKey(Schema.String)
 })
 
 /** All the facts of one evaluation as JSON: `{ petition, clocks, trigger, now }`. */
@@ -250,7 +253,8 @@ export const petitionFacts = (state: PetitionState, directory: Directory, now: I
 
 /**
  * The clocks as rules see them, by policy name. Where a policy runs one clock per unit (co-handler
- * reports, whistles), the name holds the instance nearest its deadline — the one rules care about.
+ * reports, whistles), the name holds the instance nearest its deadline — the one rules care about —
+ * with its `unit`; a rule written against the name matches every unit's instance.
  */
 export const clockFacts = (evaluation: ClockEvaluation): Readonly<Record<string, ClockFacts>> => {
   const byName: Record<string, ClockFacts> = {}
@@ -261,11 +265,11 @@ export const clockFacts = (evaluation: ClockEvaluation): Readonly<Record<string,
       elapsed: c.elapsedMs,
       elapsedFraction: c.elapsedFraction,
       ...(c.dueAt === undefined ? {} : { dueAt: c.dueAt }),
-      ...(c.breachedAt === undefined ? {} : { breachedAt: c.breachedAt })
+      ...(c.breachedAt === undefined ? {} : { breachedAt: c.breachedAt }),
+      ...(c.unit === undefined ? {} : { unit: c.unit })
     }
     const seen = byName[c.name]
     if (seen === undefined || (facts.dueAt ?? Infinity) < (seen.dueAt ?? Infinity)) byName[c.name] = facts
-    if (c.key !== c.name) byName[c.key] = facts
   }
   return byName
 }

@@ -4,6 +4,7 @@ import futian from "../../src/presets/futian-10-30-24.json" with { type: "json" 
 import xinfang from "../../src/presets/xinfang-statutory.json" with { type: "json" }
 import { CalendarSpec, ClockPolicy, decodeInput, evaluateClocks, InstantFromString, makeCalendars } from "../../src/index.js"
 import type { ClockEvent } from "../../src/index.js"
+import { clockFacts } from "../../src/rules/facts.js"
 
 // The parts of a rule pack this module owns; the rule-pack schema composes them with the rest.
 const PackClocks = Schema.Struct({
@@ -201,5 +202,46 @@ describe("the presets' calendars and clocks", () => {
         })
       }
     }
+  })
+})
+
+const statutory = load(xinfang)
+const calendars = makeCalendars(statutory.calendars)
+const clocksAt = (events: ReadonlyArray<ClockEvent>, now: string) =>
+  Result.getOrThrow(evaluateClocks({ events, subject, policies: statutory.clocks, calendars, now: Date.parse(now) }))
+const clock = (events: ReadonlyArray<ClockEvent>, now: string, name: string) => clocksAt(events, now).clocks.find((c) => c.name === name)
+
+describe("a breach is charged to the unit accountable at the due instant", () => {
+  const submitted = ev("Submitted", "2026-03-02T09:00:00+08:00", { firstHandler: "centre" })
+  const dispatched = ev("Dispatched", "2026-03-03T09:00:00+08:00", { lead: "dept", coHandlers: [] })
+
+  it("before the lead accepts, the first handler — not the unit the petition was offered to", () => {
+    const c = clock([submitted, dispatched], "2026-04-01T09:00:00+08:00", "acceptance")
+    expect(c?.state).toBe("breached")
+    expect(c?.unit).toBe("centre")
+  })
+
+  it("after the lead accepts, the lead", () => {
+    const accepted = ev("Accepted", "2026-03-04T09:00:00+08:00", { unit: "dept" })
+    const c = clock([submitted, dispatched, accepted], "2026-06-30T09:00:00+08:00", "handling")
+    expect(c?.state).toBe("breached")
+    expect(c?.unit).toBe("dept")
+  })
+
+  it("a lead's return hands accountability back to the first handler", () => {
+    const returned = ev("Returned", "2026-03-04T09:00:00+08:00", { unit: "dept", reason: "not ours" })
+    const c = clock([submitted, dispatched, returned], "2026-04-01T09:00:00+08:00", "acceptance")
+    expect(c?.unit).toBe("centre")
+    const running = clock([submitted, dispatched, returned], "2026-03-05T09:00:00+08:00", "acceptance")
+    expect(running?.unit).toBe("centre")
+  })
+})
+
+describe("clock facts", () => {
+  it("report a clock by its name with its unit, never under a name with the unit glued on", () => {
+    const evaluation = clocksAt([ev("Submitted", "2026-03-02T09:00:00+08:00", { firstHandler: "centre" })], "2026-03-03T09:00:00+08:00")
+    const facts = clockFacts(evaluation)
+    expect(facts["acceptance"]?.unit).toBe("centre")
+    expect(Object.keys(facts).filter((k) => k.includes(":"))).toEqual([])
   })
 })

@@ -17,8 +17,10 @@ export const records: Pick<Handlers, RecordTags> = {
   Flag: ({ state: s, command: cmd, base }) => run([], () => (s.flags.includes(cmd.flag) ? [] : [{ _tag: "Flagged", ...base, flag: cmd.flag }])),
   SetPriority: ({ state: s, command: cmd, base }) =>
     run([], () => (s.priority === cmd.priority ? [] : [{ _tag: "PriorityChanged", ...base, priority: cmd.priority }])),
-  RecordClockWarning: ({ command: cmd, base }) =>
-    run([], () => [{ _tag: "ClockWarned", ...base, clock: cmd.clock, threshold: cmd.threshold, dueAt: cmd.dueAt }]),
+  RecordClockWarning: ({ command: cmd, base, guard }) =>
+    run([guard.unit(cmd.unit, "unit")], () => [
+      { _tag: "ClockWarned", ...base, clock: cmd.clock, threshold: cmd.threshold, dueAt: cmd.dueAt, ...(cmd.unit === undefined ? {} : { unit: cmd.unit }) }
+    ]),
   RecordClockBreach: ({ command: cmd, base, guard }) =>
     run([guard.unit(cmd.unit, "unit")], () => [
       { _tag: "ClockBreached", ...base, clock: cmd.clock, dueAt: cmd.dueAt, ...(cmd.unit === undefined ? {} : { unit: cmd.unit }) }
