@@ -2,7 +2,7 @@
  * For callers who do not use Effect: one object with async methods over one ManagedRuntime.
  * Errors arrive as real `Error` instances with a `_tag` and a readable `message`.
  */
-import { Effect, Layer, ManagedRuntime, Result } from "effect"
+import { Clock, Effect, Layer, ManagedRuntime, Result } from "effect"
 import type { Directory } from "../directory/index.js"
 import { loadDirectory } from "../directory/index.js"
 import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index.js"
@@ -25,7 +25,13 @@ export interface MinyiOptions {
   /** A loaded directory, or its JSON (validated; every problem named by JSON path). */
   readonly directory: Directory | unknown
   /** A registry of published versions, a loaded pack, a pack's JSON, or a preset name such as "futian-10-30-24". */
-  readonly rulePack: RulePackRegistry | RulePack | string | unknown
+  readonly rulePack?: RulePackRegistry | RulePack | string | unknown
+  /**
+   * Several versions of one pack, oldest first, each a loaded pack, its JSON or a preset name:
+   * each is published after the one before, so a portal upgrading its pack keeps the petitions
+   * received under the old version pinned to it. Taken after `rulePack` when both are given.
+   */
+  readonly rulePacks?: ReadonlyArray<RulePack | string | unknown>
   /** Storage ports; default in memory. Durable: `layer({ path })` from @minyi/store-sqlite, or @minyi/store-postgres. */
   readonly store?: Layer.Layer<StoragePorts, unknown>
   /**
@@ -48,10 +54,27 @@ export interface MinyiOptions {
   readonly engine?: Omit<EngineOptions, "directory" | "packs">
 }
 
+/** Removes a key from each member of a union (`Omit` alone would merge the members). */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** A command as the facade takes it: `at` may be left out, and is then the engine's clock. */
+export type MinyiCommand = OmitEach<EngineCommand, "at"> & { readonly at?: Instant }
+
+/** A command as JSON, instants as ISO strings: decoded at run time, every problem named by its JSON path. */
+export interface JsonCommand {
+  readonly _tag: string
+  readonly at: string
+  readonly [field: string]: unknown
+}
+
 export interface Minyi {
   readonly directory: Directory
-  /** Runs a command (a JSON command is decoded and checked first). */
-  handle(command: EngineCommand | unknown): Promise<Handled>
+  /**
+   * Runs a command. A typed command is checked by the compiler (a misspelt tag or field does not
+   * compile) and again at run time; a JSON command (`at` as an ISO string) is decoded first.
+   */
+  handle(command: MinyiCommand): Promise<Handled>
+  handle(command: JsonCommand): Promise<Handled>
   tick(at?: Instant): Promise<TickReport>
   relay(at?: Instant): Promise<RelayReport>
   /** The petition as it stands, its petitioner masked (the real identity only through `readIdentity`). */
@@ -93,12 +116,18 @@ const isPack = (r: unknown): r is RulePack =>
  */
 export const createMinyi = (options: MinyiOptions): Minyi => {
   const directory = isDirectory(options.directory) ? options.directory : orThrow(loadDirectory(options.directory))
-  const source = typeof options.rulePack === "string" && isRulePackPreset(options.rulePack)
-    ? rulePackPresets[options.rulePack]
-    : options.rulePack
-  const packs = isRegistry(source)
-    ? source
-    : orThrow(publish(emptyRegistry, isPack(source) ? source : orThrow(loadRulePack(source, { directory, plugins: options.plugins ?? [] })), { directory }))
+  const sourceOf = (given: unknown): unknown => typeof given === "string" && isRulePackPreset(given) ? rulePackPresets[given] : given
+  const packOf = (given: unknown): RulePack => {
+    const source = sourceOf(given)
+    return isPack(source) ? source : orThrow(loadRulePack(source, { directory, plugins: options.plugins ?? [] }))
+  }
+  const first = options.rulePack === undefined ? undefined : sourceOf(options.rulePack)
+  const base = first === undefined
+    ? emptyRegistry
+    : isRegistry(first)
+    ? first
+    : orThrow(publish(emptyRegistry, packOf(first), { directory }))
+  const packs = (options.rulePacks ?? []).reduce<RulePackRegistry>((registry, pack) => orThrow(publish(registry, packOf(pack), { directory })), base)
 
   const given = options.notifiers
   const notifiers = given === undefined || isNotifierLayer(given)
@@ -120,11 +149,16 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     directory,
     handle: (command) =>
       run((e) => {
-        const typed = typeof command === "object" && command !== null && "at" in command && typeof command.at === "number"
+        const unstamped = typeof command === "object" && command !== null && !("at" in command)
+        const typed = unstamped || (typeof command === "object" && command !== null && typeof command.at === "number")
         // JSON is decoded here (instants from ISO strings); a typed command is checked here to give it
-        // its type, and the engine checks it again (a few µs) as it does for every caller.
+        // its type, and the engine checks it again (a few µs) as it does for every caller. A command
+        // without `at` takes the engine's clock (a TestClock under test), never the wall clock directly.
         return typed
-          ? Effect.fromResult(decodeEngineCommand(command, "typed")).pipe(Effect.flatMap(e.handle))
+          ? Clock.currentTimeMillis.pipe(
+            Effect.flatMap((now) => Effect.fromResult(decodeEngineCommand(unstamped ? { ...command, at: now } : command, "typed"))),
+            Effect.flatMap(e.handle)
+          )
           : e.handleJson(command)
       }),
     tick: (at) => run((e) => e.tick(at)),

@@ -85,15 +85,19 @@ describe("the Promise facade", () => {
       expect(missing).toBeInstanceOf(Error)
       expect(missing).toMatchObject({ _tag: "PetitionNotFound" })
       expect((missing as Error).message).toContain("nope")
+      // The `@ts-expect-error` lines stand for JavaScript callers, whom the compiler does not check.
+      // @ts-expect-error a Submit without its fields does not compile
       const bad = await minyi.handle({ _tag: "Submit", petitionId: "x" }).catch((e: unknown) => e)
       expect(bad).toBeInstanceOf(Error)
       expect(bad).toMatchObject({ _tag: "InvalidInput" })
       expect((bad as Error).message).toContain("/channel")
       // A typed command (instants as epoch ms) from JavaScript is checked as well, not trusted.
+      // @ts-expect-error an Accept without petitionId and actor does not compile
       const typed = await minyi.handle({ _tag: "Accept", at: Date.parse("2026-03-02T09:05:00+08:00"), unit: "dept.urban-management" }).catch((e: unknown) => e)
       expect(typed).toBeInstanceOf(Error)
       expect(typed).toMatchObject({ _tag: "InvalidInput" })
       expect((typed as { problems: ReadonlyArray<{ path: string }> }).problems.map((p) => p.path)).toEqual(["/petitionId", "/actor"])
+      // @ts-expect-error a tag the engine does not know does not compile
       const unknownTag = await minyi.handle({ _tag: "Approve", at: 1 }).catch((e: unknown) => e)
       expect(unknownTag).toMatchObject({ _tag: "InvalidInput", problems: [{ path: "/_tag" }] })
     } finally {
