@@ -73,6 +73,19 @@ export class TooMuchContention extends Schema.TaggedError<TooMuchContention>()("
   message: Schema.String
 }) {}
 
+/**
+ * A petition's stored history does not verify (an event edited, removed or reordered). The
+ * petition is quarantined in this engine: every later command on it fails with this error
+ * until an operator has looked, while the other petitions go on.
+ */
+export class HistoryTampered extends Schema.TaggedError<HistoryTampered>()("HistoryTampered", {
+  petitionId: Schema.String,
+  /** The first version that does not verify. */
+  version: Schema.Number,
+  reason: Schema.Literals(["version_gap", "prev_hash_mismatch", "hash_mismatch", "foreign_event", "truncated"]),
+  message: Schema.String
+}) {}
+
 export const notFound = (petitionId: string) =>
   new PetitionNotFound({ petitionId, message: `找不到诉求 ${petitionId}（no petition ${petitionId}）` })
 
@@ -83,6 +96,7 @@ export type HandleError =
   | PetitionNotFound
   | NoRulePack
   | TooMuchContention
+  | HistoryTampered
   | DuplicateId
   | IdempotencyKeyReused
   | StoreError
@@ -154,8 +168,8 @@ export interface EngineApi {
   readonly tick: (at?: Instant) => Effect.Effect<TickReport, HandleError>
   /** Delivers what the outbox holds, with retries and dead letters. */
   readonly relay: (at?: Instant) => Effect.Effect<RelayReport, HandleError>
-  readonly state: (petitionId: string) => Effect.Effect<PetitionState, PetitionNotFound | StoreError | InvalidInput>
-  readonly history: (petitionId: string) => Effect.Effect<ReadonlyArray<PetitionEvent>, PetitionNotFound | StoreError | InvalidInput>
+  readonly state: (petitionId: string) => Effect.Effect<PetitionState, PetitionNotFound | HistoryTampered | StoreError | InvalidInput>
+  readonly history: (petitionId: string) => Effect.Effect<ReadonlyArray<PetitionEvent>, PetitionNotFound | HistoryTampered | StoreError | InvalidInput>
   /** The clocks of a petition as of now (or `at`). */
   readonly clocks: (petitionId: string, at?: Instant) => Effect.Effect<ClockEvaluation, HandleError>
   /** Petitions the viewer may see, newest id last; identities masked unless the viewer may see them. */

@@ -8,7 +8,6 @@ import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
 import type { InvalidInput } from "../shared/validation.js"
 import { invalidInput } from "../shared/validation.js"
-import type { EngineCommand } from "./api.js"
 
 /**
  * Commands only the engine issues: records of what happened around a petition (clock warnings and
@@ -61,7 +60,15 @@ export const checkTag = (input: unknown): Result.Result<unknown, EngineOnly> => 
  * actor, no rating deadline (the engine computes it from the pack), and a time no later than the
  * engine's clock plus `skewMs` — a far-future time would otherwise freeze the petition's clocks.
  */
-export const checkEntrance = (command: EngineCommand, now: Instant, skewMs: number): Result.Result<EngineCommand, EngineOnly | InvalidInput> => {
+/** What the entrance reads of a command (api.ts's EngineCommand has it; named here so the two modules do not import each other). */
+interface Entering {
+  readonly _tag: PetitionCommandTag
+  readonly at: Instant
+  readonly actor: { readonly kind: string }
+  readonly ratingDeadline?: Instant | undefined
+}
+
+export const checkEntrance = <C extends Entering>(command: C, now: Instant, skewMs: number): Result.Result<C, EngineOnly | InvalidInput> => {
   if (engineOnlyCommands.includes(command._tag)) return Result.fail(engineOnly(command._tag, "command"))
   if (command.actor.kind === "system") return Result.fail(engineOnly(command._tag, "actor"))
   if (command._tag === "Close" && command.ratingDeadline !== undefined) {

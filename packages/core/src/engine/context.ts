@@ -8,8 +8,8 @@ import type { Calendars } from "../calendar/index.js"
 import { makeCalendars } from "../calendar/index.js"
 import type { ClockFold } from "../clocks/index.js"
 import type { Directory, Role } from "../directory/index.js"
-import type { PetitionEvent, PetitionState } from "../petition/index.js"
-import { decodeEvent, evolve, initialState } from "../petition/index.js"
+import type { ChainBroken, ChainHead, PetitionEvent, PetitionState } from "../petition/index.js"
+import { decodeEvent, evolve, GENESIS_HEAD, initialState, verifyContinuation } from "../petition/index.js"
 import type { StoredEvent } from "../ports/index.js"
 import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
 import type { RulePack } from "../rules/index.js"
@@ -17,7 +17,7 @@ import { packFor, pinnedPack } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
 import type { EngineOptions } from "./api.js"
-import { NoRulePack } from "./api.js"
+import { HistoryTampered, NoRulePack } from "./api.js"
 import type { StepContext } from "./step.js"
 import { defaultIdentityRoles } from "./viewer.js"
 
@@ -100,17 +100,47 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
     return events
   })
 
+  /**
+   * Petitions whose history failed verification. Kept for the life of this engine so that no
+   * command appends to a history nobody can vouch for; a fresh engine verifies it again on load.
+   */
+  const quarantined = new Map<string, HistoryTampered>()
+  const tampered = (broken: ChainBroken): HistoryTampered => {
+    const error = new HistoryTampered({
+      petitionId: broken.petitionId,
+      version: broken.version,
+      reason: broken.reason,
+      message: broken.message
+    })
+    quarantined.set(error.petitionId, error)
+    return error
+  }
+
+  /** Decodes rows that continue a history verified up to `from`, verifying only those rows. */
+  const continueFrom = Effect.fnUntraced(function*(petitionId: string, from: ChainHead, rows: ReadonlyArray<StoredEvent>) {
+    const events = yield* decodeRows(petitionId, rows)
+    const verified = verifyContinuation(petitionId, from, events)
+    if (Result.isFailure(verified)) {
+      const error = tampered(verified.failure)
+      yield* Effect.logError(error.message).pipe(Effect.annotateLogs({ petitionId, version: error.version, reason: error.reason }))
+      return yield* error
+    }
+    return events
+  })
+
   const fromScratch = Effect.fnUntraced(function*(petitionId: string) {
-    const events = yield* decodeRows(petitionId, yield* store.readStream(petitionId))
+    const events = yield* continueFrom(petitionId, GENESIS_HEAD, yield* store.readStream(petitionId))
     return { events, state: events.reduce(evolve, initialState(petitionId)), clockFold: undefined }
   })
 
   /**
    * The petition as the store has it now. A kept copy is brought up to date with the events
-   * appended after its version (by this instance or any other); if those do not follow on from
-   * it, the whole stream is read again.
+   * appended after its version (by this instance or any other), verifying only those; if they do
+   * not follow on from it, the whole stream is read and verified again.
    */
   const load = Effect.fnUntraced(function*(petitionId: string) {
+    const known = quarantined.get(petitionId)
+    if (known !== undefined) return yield* known
     const kept = cache.get(petitionId)
     let loaded: LoadedPetition
     if (kept === undefined) {
@@ -121,7 +151,8 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
       if (rows[0]!.version !== kept.state.version + 1) {
         loaded = yield* fromScratch(petitionId)
       } else {
-        const events = yield* decodeRows(petitionId, rows)
+        const head = { version: kept.state.version, hash: kept.state.lastHash }
+        const events = yield* continueFrom(petitionId, head, rows)
         loaded = { events: kept.events.concat(events), state: events.reduce(evolve, kept.state), clockFold: kept.clockFold }
       }
     }

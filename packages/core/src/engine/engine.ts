@@ -19,7 +19,7 @@ import { makeReads } from "./reads.js"
 import { makeRelay } from "./relay.js"
 import { makeTimers } from "./timers.js"
 
-export { CLOCK_TIMER, Engine, NoRulePack, PetitionNotFound, TooMuchContention } from "./api.js"
+export { CLOCK_TIMER, Engine, HistoryTampered, NoRulePack, PetitionNotFound, TooMuchContention } from "./api.js"
 export type {
   EngineApi,
   EngineCommand,

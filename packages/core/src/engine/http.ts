@@ -30,6 +30,7 @@ const statusByTag: { readonly [Tag in MinyiError["_tag"]]: HttpStatus } = {
   DuplicateId: 400,
   // 403: the caller may not do this (who they are, not what the petition's state is).
   AccessDenied: 403,
+  EngineOnly: 403,
   ActorNotOfUnit: 403,
   PersonNotInUnit: 403,
   NotSupervisor: 403,
@@ -70,6 +71,7 @@ const statusByTag: { readonly [Tag in MinyiError["_tag"]]: HttpStatus } = {
   RuleLoop: 500,
   UnknownCalendar: 500,
   CalendarYearUnknown: 500,
+  HistoryTampered: 500,
   StoreCorrupt: 500,
   SchemaTooNew: 500,
   // 503: try again later.

@@ -1,4 +1,4 @@
-export { CLOCK_TIMER, decodeEngineCommand, Engine, layer as engineLayer, layerMemory as engineLayerMemory, makeEngine, NoRulePack, PetitionNotFound, TooMuchContention } from "./engine.js"
+export { CLOCK_TIMER, decodeEngineCommand, Engine, HistoryTampered, layer as engineLayer, layerMemory as engineLayerMemory, makeEngine, NoRulePack, PetitionNotFound, TooMuchContention } from "./engine.js"
 export type { EngineApi, EngineCommand, EngineOptions, Handled, HandleError, PetitionView, RelayReport, ReviewRequestInput, SubmitInput, TickReport, TimerFailure } from "./engine.js"
 export { DEFAULT_CLOCK_SKEW_MS, EngineOnly, engineOnlyCommands } from "./authority.js"
 export { ReviewWindowUnknown, RuleLoop } from "./step.js"

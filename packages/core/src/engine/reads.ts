@@ -8,7 +8,7 @@ import type { PetitionEvent, Petitioner, PetitionState } from "../petition/index
 import type { Page, PageRequest, PetitionSummary, StoreError } from "../ports/index.js"
 import type { Instant } from "../shared/instant.js"
 import type { InvalidInput } from "../shared/validation.js"
-import type { HandleError, PetitionNotFound, PetitionView } from "./api.js"
+import type { HandleError, HistoryTampered, PetitionNotFound, PetitionView } from "./api.js"
 import { notFound } from "./api.js"
 import { clocksAt } from "./clocks.js"
 import type { EngineContext } from "./context.js"
@@ -27,12 +27,12 @@ export const makeReads = (ctx: EngineContext, handling: ReturnType<typeof makeHa
     return petition
   })
 
-  const state = Effect.fn("Engine.state")(function*(petitionId: string): Effect.fn.Return<PetitionState, PetitionNotFound | StoreError | InvalidInput> {
+  const state = Effect.fn("Engine.state")(function*(petitionId: string): Effect.fn.Return<PetitionState, PetitionNotFound | HistoryTampered | StoreError | InvalidInput> {
     return maskedState((yield* loaded(petitionId)).state)
   })
 
   const history = Effect.fn("Engine.history")(
-    function*(petitionId: string): Effect.fn.Return<ReadonlyArray<PetitionEvent>, PetitionNotFound | StoreError | InvalidInput> {
+    function*(petitionId: string): Effect.fn.Return<ReadonlyArray<PetitionEvent>, PetitionNotFound | HistoryTampered | StoreError | InvalidInput> {
       return maskedHistory((yield* loaded(petitionId)).events)
     }
   )

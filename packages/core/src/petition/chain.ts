@@ -65,6 +65,43 @@ export interface ChainHead {
   readonly hash: string
 }
 
+const broken = (petitionId: string, version: number, reason: keyof typeof reasons): ChainBroken =>
+  new ChainBroken({
+    petitionId,
+    version,
+    reason,
+    message: `信访件 ${petitionId} 的历史记录在第 ${version} 个事件处校验失败：${reasons[reason]}`
+  })
+
+/**
+ * Checks events that continue a stream already verified up to `from`: each must follow on by
+ * version and link, and match its hash. The cost is proportional to `events` alone, so a loader
+ * that keeps a verified prefix checks only what was appended since.
+ */
+export const verifyContinuation = (
+  petitionId: string,
+  from: ChainHead,
+  events: ReadonlyArray<PetitionEvent>
+): Result.Result<ChainHead, ChainBroken> => {
+  let prevHash = from.hash
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!
+    const expected = from.version + i + 1
+    const reason: keyof typeof reasons | undefined =
+      e.petitionId !== petitionId ? "foreign_event"
+      : e.version !== expected ? "version_gap"
+      : e.prevHash !== prevHash ? "prev_hash_mismatch"
+      : hashOf(e) !== e.hash ? "hash_mismatch"
+      : undefined
+    if (reason !== undefined) return Result.fail(broken(petitionId, expected, reason))
+    prevHash = e.hash
+  }
+  return Result.succeed({ version: from.version + events.length, hash: prevHash })
+}
+
+/** The head of an empty stream. */
+export const GENESIS_HEAD: ChainHead = { version: 0, hash: GENESIS_HASH }
+
 /**
  * Checks a petition's full history, naming the first version that does not verify. A chain alone
  * cannot notice that its newest events were cut off; pass the known `head` to check that too.
@@ -73,39 +110,11 @@ export const verifyChain = (
   events: ReadonlyArray<PetitionEvent>,
   head?: ChainHead
 ): Result.Result<void, ChainBroken> => {
-  let prevHash = GENESIS_HASH
   const petitionId = events[0]?.petitionId ?? ""
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!
-    const expected = i + 1
-    const reason: keyof typeof reasons | undefined =
-      e.petitionId !== petitionId ? "foreign_event"
-      : e.version !== expected ? "version_gap"
-      : e.prevHash !== prevHash ? "prev_hash_mismatch"
-      : hashOf(e) !== e.hash ? "hash_mismatch"
-      : undefined
-    if (reason !== undefined) {
-      return Result.fail(
-        new ChainBroken({
-          petitionId,
-          version: expected,
-          reason,
-          message: `信访件 ${petitionId} 的历史记录在第 ${expected} 个事件处校验失败：${reasons[reason]}`
-        })
-      )
-    }
-    prevHash = e.hash
-  }
-  if (head !== undefined && (head.version !== events.length || head.hash !== prevHash)) {
-    const version = Math.min(events.length + 1, head.version)
-    return Result.fail(
-      new ChainBroken({
-        petitionId,
-        version,
-        reason: "truncated",
-        message: `信访件 ${petitionId} 的历史记录在第 ${version} 个事件处校验失败：${reasons.truncated}`
-      })
-    )
+  const reached = verifyContinuation(petitionId, GENESIS_HEAD, events)
+  if (Result.isFailure(reached)) return Result.fail(reached.failure)
+  if (head !== undefined && (head.version !== reached.success.version || head.hash !== reached.success.hash)) {
+    return Result.fail(broken(petitionId, Math.min(events.length + 1, head.version), "truncated"))
   }
   return Result.void
 }

@@ -25,7 +25,7 @@ export type {
 } from "./schema.js"
 export { decodeCommand, decodeEvent, encodeCommand, encodeEvent } from "./codec.js"
 export { inputLimits } from "./limits.js"
-export { ChainBroken, GENESIS_HASH, verifyChain } from "./chain.js"
+export { ChainBroken, GENESIS_HASH, GENESIS_HEAD, verifyChain, verifyContinuation } from "./chain.js"
 export type { ChainHead } from "./chain.js"
 export { decide } from "./decide.js"
 export type { DecideContext } from "./decide.js"

@@ -82,7 +82,7 @@ describe("httpStatusOf", () => {
       InvalidInput: "client", InvalidDuration: "client", RulePackInvalid: "client", PublishRefused: "client",
       UnknownUnit: "client", UnknownPerson: "client", UnknownReference: "client", UnknownWhistle: "client",
       WrongPetition: "client", ReasonRequired: "client", SelfReference: "client", DuplicateId: "client",
-      AccessDenied: "client", ActorNotOfUnit: "client", PersonNotInUnit: "client", NotSupervisor: "client",
+      AccessDenied: "client", EngineOnly: "client", ActorNotOfUnit: "client", PersonNotInUnit: "client", NotSupervisor: "client",
       WhistleNotAllowed: "client", ProactiveNeedsStaff: "client", NotLead: "client", OnlyLeadMayResolve: "client",
       NotCoHandler: "client", NotFirstHandler: "client", NotAssigned: "client", UnitNotInvolved: "client",
       RatedByHandler: "client", AccusedUnitExcluded: "client", PetitionNotFound: "client", NotSubmitted: "client",
@@ -91,7 +91,7 @@ describe("httpStatusOf", () => {
       NotRated: "client", TierNotHigher: "client", DuplicateWhistle: "client", NotSummoned: "client",
       AlreadyReported: "client", SameLead: "client", BeforeLastEvent: "client", DeadlineNotAfter: "client",
       ExtensionRefused: "client", NoRulePack: "client", IdempotencyKeyReused: "client",
-      RuleLoop: "deployment", UnknownCalendar: "deployment", CalendarYearUnknown: "deployment", StoreCorrupt: "deployment",
+      RuleLoop: "deployment", UnknownCalendar: "deployment", CalendarYearUnknown: "deployment", StoreCorrupt: "deployment", HistoryTampered: "deployment",
       SchemaTooNew: "deployment", StoreUnavailable: "retry", TooMuchContention: "retry"
     }
     for (const [tag, kind] of Object.entries(expected)) {

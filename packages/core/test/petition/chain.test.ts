@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { hashOf } from "../../src/petition/chain.js"
 import { sha256Hex } from "../../src/shared/sha256.js"
 import type { PetitionEvent } from "../../src/petition/index.js"
-import { decodeEvent, encodeEvent, GENESIS_HASH, replay, verifyChain } from "../../src/petition/index.js"
+import { decodeEvent, encodeEvent, GENESIS_HASH, GENESIS_HEAD, replay, verifyChain, verifyContinuation } from "../../src/petition/index.js"
 import { decideAll, stages } from "./fixtures.js"
 
 describe("sha256Hex", () => {
@@ -33,6 +33,18 @@ describe("the hash chain", () => {
     events.slice(1).forEach((e, i) => expect(e.prevHash).toBe(events[i]?.hash))
     expect(verifyChain(events)).toEqual(Result.void)
     expect(verifyChain(events, { version: events.length, hash: events.at(-1)!.hash })).toEqual(Result.void)
+  })
+
+  it("verifies a continuation from a kept head alone, naming the first version that does not follow on", () => {
+    const cut = 3
+    const kept = verifyContinuation(events[0]!.petitionId, GENESIS_HEAD, events.slice(0, cut))
+    if (Result.isFailure(kept)) throw new Error("expected the prefix to verify")
+    expect(kept.success).toEqual({ version: cut, hash: events[cut - 1]!.hash })
+    const rest = verifyContinuation(events[0]!.petitionId, kept.success, events.slice(cut))
+    expect(rest).toEqual(Result.succeed({ version: events.length, hash: events.at(-1)!.hash }))
+    const skipped = verifyContinuation(events[0]!.petitionId, kept.success, events.slice(cut + 1))
+    if (Result.isSuccess(skipped)) throw new Error("expected a gap")
+    expect(skipped.failure).toMatchObject({ reason: "version_gap", version: cut + 1 })
   })
 
   const broken = (evts: ReadonlyArray<PetitionEvent>, head?: { version: number; hash: string }) => {
