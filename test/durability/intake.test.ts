@@ -35,7 +35,7 @@ const race = async (store: StoreSpec, name: string, ownPetitionIds: boolean) => 
       batchSize: 20,
       steps: [
         { op: "wait" },
-        { op: "submit", ids, concurrency: 8, ...(ownPetitionIds ? { petitionIdSuffix: `~w${w}` } : {}) }
+        { op: "submit", ids, concurrency: 8, ...(ownPetitionIds ? { petitionIdSuffix: `.w${w}` } : {}) }
       ]
     })
   )
@@ -49,7 +49,7 @@ const race = async (store: StoreSpec, name: string, ownPetitionIds: boolean) => 
   expect(acks.length).toBe(PROCESSES * SUBMITS)
   const byMessage = new Map<string, Array<{ readonly petitionId: string; readonly replayed: boolean }>>()
   for (const [, id, , flag] of acks) {
-    const message = id!.split("~")[0]!
+    const message = id!.split(".w")[0]!
     byMessage.set(message, [...(byMessage.get(message) ?? []), { petitionId: id!, replayed: flag === "replayed" }])
   }
   expect([...byMessage.keys()].sort()).toEqual(ids)
