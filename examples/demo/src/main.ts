@@ -6,10 +6,10 @@
  *   pnpm demo                      in memory
  *   pnpm demo -- --db demo.sqlite  durable, on SQLite (run it twice: the second run finds the first's petitions)
  */
-import { createMinyi, eventLabels, formatInstantWithOffset, Notifiers, parseInstant, ratingLabels, sampleDirectory, statusLabels, verifyChain } from "@minyi/core"
+import { createMinyi, eventLabels, formatInstantWithOffset, Notifiers, parseInstant, ratingLabels, sampleDirectory, statusLabels } from "@minyi/core"
 import type { ClockState, PetitionEvent } from "@minyi/core"
 import * as SqliteStore from "@minyi/store-sqlite"
-import { Redacted, Result } from "effect"
+import { Redacted } from "effect"
 
 const args = process.argv.slice(2)
 const dbIndex = args.indexOf("--db")
@@ -153,8 +153,11 @@ const main = async () => {
     console.log(`\n信访件 ${id}「${state.title ?? ""}」 ${statusLabels[state.status].zh} ${statusLabels[state.status].en} · 提级 tier ${state.tier}`)
     print(history)
     console.log(`  时钟 clocks: ${clocks.clocks.map((c) => `${c.name} ${clockStates[c.state]}`).join(" · ")}`)
-    const chain = verifyChain(history, { version: state.version, hash: state.lastHash })
-    console.log(`  哈希链 hash chain: ${Result.isSuccess(chain) ? "完整 intact" : chain.failure.message}`)
+    // The engine verifies the stored chain whenever it loads a petition: `history` fails with
+    // HistoryTampered on a broken one. What it returns has the petitioner masked, so a portal cannot
+    // re-hash it itself; the version it reached is the proof here.
+    const verified = history.length === state.version && history.at(-1)?.hash === state.lastHash
+    console.log(`  哈希链 hash chain: ${verified ? `完整 intact（载入时逐条校验 ${history.length} 件事件 verified on load）` : "不完整 incomplete"}`)
   }
 
   console.log(`\n部门视角 department view: ${seenByDept.map((v) => `${v.summary.petitionId} ${v.petitioner.name} ${v.petitioner.phone}`).join("; ")}`)

@@ -39,7 +39,7 @@ const prioritise = (petitionId: string, at: number, priority: "high" | "urgent" 
   _tag: "SetPriority",
   petitionId,
   at,
-  actor: { kind: "system" },
+  actor: { kind: "unit", id: "unit.dispatch-centre" },
   priority
 })
 
