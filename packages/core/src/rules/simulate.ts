@@ -219,9 +219,9 @@ const simulateOne = (before: Side, after: Side, history: ReadonlyArray<PetitionE
       for (const c of evaluation.clocks) {
         if (c.dueAt === undefined) continue
         const { dueAt, breachedAt } = c
-        // Warnings are recorded under the instance (`name:unit`), breaches under the policy name.
-        const instance = c.unit === undefined ? c.name : `${c.name}:${c.unit}`
-        const timed = c.warningsPassed.map((threshold) => triggerFromEvent({ _tag: "ClockWarned", at: dueAt, clock: instance, threshold, dueAt }))
+        // Warnings and breaches are recorded under the policy name, with the unit beside it.
+        const unit = c.unit === undefined ? {} : { unit: c.unit }
+        const timed = c.warningsPassed.map((threshold) => triggerFromEvent({ _tag: "ClockWarned", at: dueAt, clock: c.name, ...unit, threshold, dueAt }))
         if (breachedAt !== undefined) timed.push(triggerFromTimer("ClockBreached", c.name, dueAt))
         for (const trigger of timed) {
           if (mine.has(trigger.key)) continue

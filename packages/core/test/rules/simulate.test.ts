@@ -181,7 +181,7 @@ describe("simulatePacks", () => {
       // Half of 10 minutes recorded at 5 (a minute late, at 6); acknowledged at 12, past half of 15 too.
       const warned = history("P-warned", "city-management.sanitation.refuse-odour", "community.futian.gangxia", [
         { _tag: "Dispatched", at: T0, lead: "dept.urban-management", coHandlers: [] },
-        { _tag: "ClockWarned", at: T0 + 6 * MIN, clock: "feedback:dept.urban-management", threshold: "0.5", dueAt: T0 + 10 * MIN },
+        { _tag: "ClockWarned", at: T0 + 6 * MIN, clock: "feedback", unit: "dept.urban-management", threshold: "0.5", dueAt: T0 + 10 * MIN },
         { _tag: "NotificationQueued", at: T0 + 6 * MIN, template: "feedback-overdue", recipients: ["unit:dept.urban-management"], rule: { packId: "futian-10-30-24", packVersion: "2022.2", ruleId: "feedback-half-time" } },
         { _tag: "Acknowledged", at: T0 + 12 * MIN, unit: "dept.urban-management" }
       ])
