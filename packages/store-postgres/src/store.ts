@@ -1,45 +1,7 @@
-import {
-  clampPageLimit,
-  decodeAppendBatch,
-  decodeInput,
-  decodeTimerSpecs,
-  defaultRetryPolicy,
-  duplicateId,
-  EventStore,
-  leaseLost,
-  makeGroupCommit,
-  Outbox,
-  OutboxMessage as OutboxMessageSchema,
-  PetitionSummary as PetitionSummarySchema,
-  Queries,
-  retryDelay,
-  schemaTooNew,
-  storeCorrupt,
-  Timers,
-  versionConflict
-} from "@minyi/core"
-import type {
-  AppendBatch,
-  AppendResult,
-  ClaimedMessage,
-  ClaimedTimer,
-  ClaimOptions,
-  DeadLetter,
-  DuplicateId,
-  FailOutcome,
-  InvalidInput,
-  OpenError,
-  Page,
-  PageRequest,
-  PetitionSummary,
-  RetryPolicy,
-  Storage,
-  StoreCorrupt,
-  StoredEvent,
-  StoreError,
-  TimerSpec,
-  VersionConflict
-} from "@minyi/core"
+import { decodeInput, EventStore, Outbox, PetitionSummary as PetitionSummarySchema, Queries, Timers } from "@minyi/core"
+import { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, duplicateId, leaseLost, makeGroupCommit, OutboxMessage as OutboxMessageSchema, retryDelay, schemaTooNew, storeCorrupt, versionConflict } from "@minyi/core/adapter"
+import type { DuplicateId, InvalidInput, OpenError, Page, PageRequest, PetitionSummary, RetryPolicy, Storage, StoreCorrupt, StoredEvent, StoreError, VersionConflict } from "@minyi/core"
+import type { AppendBatch, AppendResult, ClaimedMessage, ClaimedTimer, ClaimOptions, DeadLetter, FailOutcome, TimerSpec } from "@minyi/core/adapter"
 import { Context, Effect, Option, Predicate, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import pg from "pg"

@@ -1,34 +1,7 @@
-import {
-  emptyRegistry,
-  Engine,
-  engineLayer,
-  EventStore,
-  loadRulePack,
-  Notifiers,
-  Outbox,
-  publish,
-  Queries,
-  retryDelay,
-  rulePackPresets,
-  sampleDirectory,
-  Timers
-} from "@minyi/core"
-import type {
-  ClaimedMessage,
-  ClaimedTimer,
-  Handled,
-  InvalidInput,
-  MetricDelta,
-  MetricRow,
-  MetricsRequest,
-  OpenError,
-  PetitionSummary,
-  RepeatEntry,
-  RetryPolicy,
-  Storage,
-  StoredEvent,
-  SubmitInput
-} from "@minyi/core"
+import { emptyRegistry, Engine, engineLayer, EventStore, loadRulePack, Notifiers, Outbox, publish, Queries, rulePackPresets, sampleDirectory, Timers } from "@minyi/core"
+import { retryDelay } from "@minyi/core/adapter"
+import type { Handled, InvalidInput, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent, SubmitInput } from "@minyi/core"
+import type { ClaimedMessage, ClaimedTimer, MetricDelta, MetricRow, MetricsRequest, RepeatEntry } from "@minyi/core/adapter"
 import { Effect, Exit, Layer, Option, Redacted, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path"
 import { Result } from "effect"
-import type { Directory, InputProblem, Plugin, RuleFacts } from "@minyi/core"
-import { decodeInput, describeExplanation, explain, loadDirectory, loadRulePack, RuleFactsJson, rulePackJsonSchema, sampleDirectory } from "@minyi/core"
+import type { InputProblem, Plugin } from "@minyi/core"
+import { decodeInput, loadDirectory, loadRulePack, sampleDirectory, Directory, Rules } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
 import { withPlugins } from "../plugins.js"
@@ -57,7 +57,7 @@ const readJson = async (io: CliIO, file: string): Promise<Read> => {
 const problemLines = (io: CliIO, file: string, problems: ReadonlyArray<InputProblem & { readonly zh?: string }>, label = ""): Array<string> =>
   problems.map((p) => `${file}: ${p.path}: ${label}${io.lang === "zh-CN" && p.zh !== undefined ? p.zh : p.message}`)
 
-const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<Result.Result<Directory, number>> => {
+const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<Result.Result<Directory.Directory, number>> => {
   if (file === undefined) return Result.succeed(sampleDirectory())
   const json = await readJson(io, file)
   if (Result.isFailure(json)) {
@@ -98,7 +98,7 @@ const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Record<s
   return code
 }
 
-const decodeFacts = decodeInput(RuleFactsJson, "facts")
+const decodeFacts = decodeInput(Rules.RuleFactsJson, "facts")
 
 type Located = InputProblem & { readonly zh: string }
 const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位", person: "人员", channel: "渠道" } as const
@@ -108,7 +108,7 @@ const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位
  * category path that does not belong to its category would explain rules against a petition that
  * cannot exist. A street or community left out is filled in, as the engine does.
  */
-const factsAgainstDirectory = (facts: RuleFacts, directory: Directory): Result.Result<RuleFacts, Array<Located>> => {
+const factsAgainstDirectory = (facts: Rules.RuleFacts, directory: Directory.Directory): Result.Result<Rules.RuleFacts, Array<Located>> => {
   const problems: Array<Located> = []
   const p = facts.petition
   const lookups = { category: directory.category, jurisdiction: directory.jurisdiction, unit: directory.unit, person: directory.person, channel: directory.channel }
@@ -167,7 +167,7 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>, plugins:
     failed = true
   }
   const facts = decodeFacts(factsJson.success)
-  const checked: Result.Result<RuleFacts, ReadonlyArray<InputProblem>> = Result.isFailure(facts)
+  const checked: Result.Result<Rules.RuleFacts, ReadonlyArray<InputProblem>> = Result.isFailure(facts)
     ? Result.fail(facts.failure.problems)
     : factsAgainstDirectory(facts.success, directory.success)
   if (Result.isFailure(checked)) {
@@ -175,7 +175,7 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>, plugins:
     failed = true
   }
   if (failed || Result.isFailure(pack) || Result.isFailure(checked)) return 1
-  for (const line of describeExplanation(explain(pack.success, checked.success, directory.success), io.lang, pack.success.plugins)) io.out(line)
+  for (const line of Rules.describeExplanation(Rules.explain(pack.success, checked.success, directory.success), io.lang, pack.success.plugins)) io.out(line)
   return 0
 }
 
@@ -216,7 +216,7 @@ export const rulesCommand: Command = async (args, io) => {
   }
   if (sub === "validate") return validate(io, files, flags, plugins)
   if (sub === "schema") {
-    io.out(JSON.stringify(rulePackJsonSchema(plugins), null, 2))
+    io.out(JSON.stringify(Rules.rulePackJsonSchema(plugins), null, 2))
     return 0
   }
   if (sub === "explain") return explainCommand(io, flags, plugins)
