@@ -189,7 +189,7 @@ const loadScenario = async (
       if (step.petition === undefined) {
         problems.push({
           path: `/steps/${index}/expect/petition`,
-          message: en ? "a step without a command must name the petition its expect block is about" : "没有命令的步骤必须在 expect.petition 中写明核对哪件诉求"
+          message: en ? "a step without a command must name the petition its expect block is about" : "没有命令的步骤必须在 expect.petition 中写明核对哪件信访件"
         })
       }
       steps.push({ index, at: step.at ?? 0, note: step.note, command: undefined, expect: step.expect })

@@ -67,7 +67,7 @@ export class TooMuchContention extends Schema.TaggedError<TooMuchContention>()("
 }) {}
 
 export const notFound = (petitionId: string) =>
-  new PetitionNotFound({ petitionId, message: `找不到诉求 ${petitionId}（no petition ${petitionId}）` })
+  new PetitionNotFound({ petitionId, message: `找不到信访件 ${petitionId}（no petition ${petitionId}）` })
 
 export type HandleError =
   | StepError
