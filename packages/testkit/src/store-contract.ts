@@ -976,7 +976,7 @@ export const storeContract = (harness: StoreHarness): void => {
               firstPetitionId: "p-first",
               fields: ["title"]
             })
-            expect((otherTitle as Error).message).toMatch(/^渠道消息 .*已用于诉求 p-first.*（message id .* already created petition p-first/)
+            expect((otherTitle as Error).message).toMatch(/^渠道消息 .*已用于信访件 p-first.*（message id .* already created petition p-first/)
             expect(otherPerson).toMatchObject({ _tag: "IdempotencyKeyReused", fields: ["petitioner.name", "petitioner.phone"] })
             // A retry sent later, with a petition id drawn afresh, is still the same submission.
             expect(sameAgain).toMatchObject({ petitionId: "p-first", replayed: true })
