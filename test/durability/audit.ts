@@ -4,19 +4,8 @@
  * same petition run on the in-memory store in this process: the reference.
  */
 import { readFileSync } from "node:fs"
-import {
-  CLOCK_TIMER,
-  decodeEvent,
-  Engine,
-  engineLayer,
-  EventStore,
-  Notifiers,
-  Outbox,
-  SentNotifications,
-  Storage,
-  Timers,
-  verifyChain
-} from "@minyi/core"
+import { decodeEvent, Engine, engineLayer, EventStore, Notifiers, Outbox, SentNotifications, Storage, Timers, verifyChain } from "@minyi/core"
+import { CLOCK_TIMER } from "@minyi/core/adapter"
 import type { PetitionEvent } from "@minyi/core"
 import { Effect, Layer, Option, Result } from "effect"
 import { expect } from "vitest"

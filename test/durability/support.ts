@@ -4,16 +4,7 @@
  * file (so deliveries survive the process that made them).
  */
 import { appendFileSync } from "node:fs"
-import {
-  emptyRegistry,
-  Engine,
-  engineLayer,
-  loadRulePack,
-  Notifier,
-  publish,
-  rulePackPresets,
-  sampleDirectory
-} from "@minyi/core"
+import { emptyRegistry, Engine, engineLayer, loadRulePack, Notifier, publish, rulePackPresets, sampleDirectory } from "@minyi/core"
 import type { Notification, SubmitInput } from "@minyi/core"
 import * as Sqlite from "@minyi/store-sqlite"
 import * as Postgres from "@minyi/store-postgres"

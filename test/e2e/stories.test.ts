@@ -10,7 +10,7 @@ import { join, resolve } from "node:path"
 import { promisify } from "node:util"
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { makeCalendars, parseInstant } from "@minyi/core"
+import { parseInstant, Calendar } from "@minyi/core"
 import type { PetitionReport, Scenario, SimulationReport } from "../../packages/cli/src/scenario/index.js"
 import { loadScenarioFile, runScenario } from "../../packages/cli/src/scenario/index.js"
 
@@ -168,7 +168,7 @@ describe("the stories through the runner, in process", () => {
     const after = petition(report, "p-6")
     const dueAfter = clock(after, "handling")!.dueAt!
     expect([dueBefore, dueAfter]).toEqual(["2026-05-15T10:00:00+08:00", "2026-05-27T10:00:00+08:00"])
-    const calendar = makeCalendars(scenario.pack.document.calendars).get("statutory-days")!
+    const calendar = Calendar.makeCalendars(scenario.pack.document.calendars).get("statutory-days")!
     const at = (s: string) => parseInstant(s)!
     const suspended = Result.getOrThrow(calendar.between(at("2026-02-12T10:00:00+08:00"), at("2026-03-02T10:00:00+08:00")))
     // 12 Feb 6 h, 13 Feb 7 h, make-up Saturday 14 Feb 7 h, 15–23 Feb holiday, 24–27 Feb 28 h, make-up 28 Feb 7 h, 2 Mar 1 h.

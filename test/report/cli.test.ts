@@ -25,7 +25,7 @@ describe("minyi generate and minyi report", () => {
     const g = await run(["generate", "--db", "g.sqlite", "--from", "2026-03-02", "--days", "3", "--per-day", "15", "--seed", "4"])
     expect(g.err).toBe("")
     expect(g.code).toBe(0)
-    expect(g.out).toMatch(/^已生成 \d+ 件诉求/)
+    expect(g.out).toMatch(/^已生成 \d+ 件信访件/)
   }, 300_000)
 
   it("generate writes the store and the directory, and refuses to mix into an existing file", async () => {

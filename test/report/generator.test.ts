@@ -1,4 +1,4 @@
-import { figuresFromHistories, startOfLocalDate } from "@minyi/core"
+import { Reports } from "@minyi/core"
 import { generateDirectoryData, generateWorkload } from "@minyi/testkit"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -24,7 +24,7 @@ describe("the generated district", () => {
 
 describe("the generated workload", () => {
   it("is deterministic per seed, refuses nothing, and has the rhythms and events of real handling", async () => {
-    const from = startOfLocalDate("2026-03-02")!
+    const from = Reports.startOfLocalDate("2026-03-02")!
     const a = await generated({ from, days: 7, perDay: 40, seed: 11 })
     const b = await generated({ from, days: 7, perDay: 40, seed: 11 })
     try {
@@ -35,7 +35,7 @@ describe("the generated workload", () => {
       for (const tag of ["Dispatched", "Accepted", "HandlerAssigned", "Resolved", "SatisfactionRated", "Closed", "ClockBreached", "Escalated", "Returned", "WhistleBlown", "ReportedForDuty"]) {
         expect(tags.has(tag as never), tag).toBe(true)
       }
-      const f = figuresFromHistories(a.histories, { directory, from, to: from + 7 * DAY })
+      const f = Reports.figuresFromHistories(a.histories, { directory, from, to: from + 7 * DAY })
       // Weekdays busier than the weekend (7 March 2026 is a Saturday), the hotline the biggest channel.
       const perDay = f.trend.slice(-7).map((d) => d.received)
       expect(Math.min(perDay[0]!, perDay[1]!, perDay[2]!)).toBeGreaterThan(Math.max(perDay[5]!, perDay[6]!))
@@ -48,7 +48,7 @@ describe("the generated workload", () => {
   }, 300_000)
 
   it("bad options are refused with the field and what was expected", async () => {
-    const from = startOfLocalDate("2026-03-02")!
+    const from = Reports.startOfLocalDate("2026-03-02")!
     const engine = { handle: () => Promise.reject(new Error("not called")), tick: () => Promise.reject(new Error("not called")) }
     const fixed = (received: number, closed: number) => ({ channel: "channel.hotline", received, closed })
     await expect(generateWorkload(engine, { directory, from, days: 0 })).rejects.toThrow("days: expected a whole number ≥ 1, got 0")
@@ -64,11 +64,11 @@ describe("the generated workload", () => {
   it("property: on random generated data the figures are consistent", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 4 }), async (seed, cut) => {
-        const from = startOfLocalDate("2026-05-04")!
+        const from = Reports.startOfLocalDate("2026-05-04")!
         const { histories, minyi } = await generated({ from, days: 4, perDay: 12, seed })
         try {
           const to = from + (cut + 1) * DAY
-          const f = figuresFromHistories(histories, { directory, from, to })
+          const f = Reports.figuresFromHistories(histories, { directory, from, to })
           expect(sum(f.byChannel)).toBe(f.received)
           expect(sum(f.byCategory)).toBe(f.received)
           expect(sum(f.byStreet)).toBe(f.received)
@@ -83,13 +83,13 @@ describe("the generated workload", () => {
           expect(f.ownedCases.resolved).toBeLessThanOrEqual(f.ownedCases.taken)
           // The streets partition the district: their figures add up to the whole.
           const streets = directory.data.jurisdictions.filter((j) => j.level === "street")
-          const byStreet = streets.map((s) => figuresFromHistories(histories, { directory, from, to, scope: { _tag: "Jurisdiction", id: s.id } }))
+          const byStreet = streets.map((s) => Reports.figuresFromHistories(histories, { directory, from, to, scope: { _tag: "Jurisdiction", id: s.id } }))
           expect(byStreet.reduce((a, s) => a + s.received, 0)).toBe(f.received)
           expect(byStreet.reduce((a, s) => a + s.closure.numerator, 0)).toBe(f.closure.numerator)
           expect(byStreet.reduce((a, s) => a + s.overdue, 0)).toBe(f.overdue)
           // Histories cut at the period's end give the same figures: nothing later leaks in.
           const cutHistories = histories.map((h) => h.filter((e) => e.at < to))
-          expect(figuresFromHistories(cutHistories, { directory, from, to })).toEqual(f)
+          expect(Reports.figuresFromHistories(cutHistories, { directory, from, to })).toEqual(f)
         } finally {
           await minyi.dispose()
         }

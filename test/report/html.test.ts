@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
-import { dailyReport, figuresFromHistories, renderHtml, startOfLocalDate } from "@minyi/core"
+import { Reports } from "@minyi/core"
 import { chromium } from "playwright-core"
 import { describe, expect, it } from "vitest"
 import { directory, generated } from "./support.js"
@@ -14,12 +14,12 @@ const artifacts = join(import.meta.dirname, "..", "artifacts")
 
 describe("the daily report in Chromium", () => {
   it("renders the trend, channel and risen-category charts with no console errors and no network", async () => {
-    const from = startOfLocalDate("2026-03-02")!
+    const from = Reports.startOfLocalDate("2026-03-02")!
     const { histories, minyi } = await generated({ from, days: 9, perDay: 30, seed: 7 })
     await minyi.dispose()
     const date = from + 8 * DAY
-    const figures = figuresFromHistories(histories, { directory, from: date, to: date + DAY, clocks: ["feedback", "contact", "handler-named", "first-round"] })
-    const html = renderHtml(dailyReport(figures, { directory, date: "2026-03-10" }))
+    const figures = Reports.figuresFromHistories(histories, { directory, from: date, to: date + DAY, clocks: ["feedback", "contact", "handler-named", "first-round"] })
+    const html = Reports.renderHtml(Reports.dailyReport(figures, { directory, date: "2026-03-10" }))
     mkdirSync(artifacts, { recursive: true })
     const file = join(artifacts, "daily-report.html")
     writeFileSync(file, html)

@@ -1,7 +1,8 @@
 // The read-model fast path against the oracle: the counters the engine writes in each append,
 // added up by the store, must give the figures a replay of every history gives.
-import type { Figures, MetricsScope } from "@minyi/core"
-import { figuresFromHistories, metricDeltas, startOfLocalDate } from "@minyi/core"
+
+import { Reports } from "@minyi/core"
+import { metricDeltas } from "@minyi/core/adapter"
 import { Redacted } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -18,18 +19,18 @@ const streetLeader = person((p) => p.roles.includes("street_secretary"))
 const unitStaff = person((p) => p.unit.startsWith("dept.") && p.roles.every((r) => r === "case_handler"))
 
 /** The figures without the open difficult cases, which the read model takes from the summaries as they stand now. */
-const counted = (f: Figures) => ({ ...f, cases: [] })
+const counted = (f: Reports.Figures) => ({ ...f, cases: [] })
 
 describe("figures from the read model", () => {
   it("property: on random generated data they equal the oracle's, for every kind of scope and period", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), async (seed) => {
-        const from = startOfLocalDate("2026-05-04")!
+        const from = Reports.startOfLocalDate("2026-05-04")!
         const { histories, minyi } = await generated({ from, days: 4, perDay: 10, seed })
         try {
           const street = directory.data.jurisdictions.find((j) => j.level === "street")!.id
           const lead = histories.flatMap((h) => h.flatMap((e) => (e._tag === "Dispatched" ? [e.lead] : [])))[0] ?? directory.dispatchCentre.id
-          const scopes: ReadonlyArray<MetricsScope> = [
+          const scopes: ReadonlyArray<Reports.MetricsScope> = [
             { _tag: "All" },
             { _tag: "Jurisdiction", id: street },
             { _tag: "Unit", id: lead },
@@ -44,7 +45,7 @@ describe("figures from the read model", () => {
             for (const [a, b] of periods) {
               const options = { from: from + a * DAY, to: from + b * DAY, scope, clocks: ["feedback"] }
               const fast = await minyi.metrics(dispatcher, options)
-              const oracle = figuresFromHistories(histories, { directory, ...options })
+              const oracle = Reports.figuresFromHistories(histories, { directory, ...options })
               expect(counted(fast), `${scope._tag} ${"id" in scope ? scope.id : "person" in scope ? scope.person : ""} [${a}, ${b})`).toEqual(
                 counted(oracle)
               )
@@ -53,7 +54,7 @@ describe("figures from the read model", () => {
           // The open hard cases of today: the summaries agree with the oracle as of now.
           const now = await minyi.metrics(dispatcher, { from, to: from + 9 * DAY })
           expect(now.cases.map((c) => c.petitionId).sort()).toEqual(
-            figuresFromHistories(histories, { directory, from, to: from + 9 * DAY }).cases.map((c) => c.petitionId).sort()
+            Reports.figuresFromHistories(histories, { directory, from, to: from + 9 * DAY }).cases.map((c) => c.petitionId).sort()
           )
         } finally {
           await minyi.dispose()
@@ -64,7 +65,7 @@ describe("figures from the read model", () => {
   }, 600_000)
 
   it("property: the deltas do not depend on how the history was split into appends", async () => {
-    const from = startOfLocalDate("2026-05-04")!
+    const from = Reports.startOfLocalDate("2026-05-04")!
     const { histories, minyi } = await generated({ from, days: 2, perDay: 10, seed: 7 })
     await minyi.dispose()
     const total = (parts: ReadonlyArray<ReadonlyArray<{ scope: string; kind: string; dim: string; key: string; periodDay: number; asOfDay: number; value: number }>>) => {
@@ -87,7 +88,7 @@ describe("figures from the read model", () => {
   }, 300_000)
 
   it("a viewer sees their own figures, a narrower scope their view covers, and nothing else", async () => {
-    const from = startOfLocalDate("2026-05-04")!
+    const from = Reports.startOfLocalDate("2026-05-04")!
     const { histories, minyi } = await generated({ from, days: 2, perDay: 10, seed: 3 })
     try {
       const to = from + 2 * DAY
@@ -95,14 +96,14 @@ describe("figures from the read model", () => {
       const street = leader.jurisdiction ?? directory.unit(leader.unit)!.jurisdiction!
       const own = await minyi.metrics({ person: streetLeader }, { from, to })
       expect(own.scope).toEqual({ _tag: "Viewer", person: streetLeader })
-      expect(counted(own)).toEqual(counted(figuresFromHistories(histories, { directory, from, to, scope: { _tag: "Viewer", person: streetLeader } })))
+      expect(counted(own)).toEqual(counted(Reports.figuresFromHistories(histories, { directory, from, to, scope: { _tag: "Viewer", person: streetLeader } })))
       const all = await minyi.metrics(dispatcher, { from, to })
       expect(all.scope).toEqual({ _tag: "Viewer", person: dispatcher.person })
-      expect(all.received).toBe(figuresFromHistories(histories, { directory, from, to }).received)
+      expect(all.received).toBe(Reports.figuresFromHistories(histories, { directory, from, to }).received)
       expect(own.received).toBeLessThan(all.received)
       // A street leader may narrow to their street, not to another one nor to everything.
       const inStreet = await minyi.metrics({ person: streetLeader }, { from, to, scope: { _tag: "Jurisdiction", id: street } })
-      expect(inStreet.received).toBe(figuresFromHistories(histories, { directory, from, to, scope: { _tag: "Jurisdiction", id: street } }).received)
+      expect(inStreet.received).toBe(Reports.figuresFromHistories(histories, { directory, from, to, scope: { _tag: "Jurisdiction", id: street } }).received)
       const other = directory.data.jurisdictions.find((j) => j.level === "street" && j.id !== street)!.id
       await expect(minyi.metrics({ person: streetLeader }, { from, to, scope: { _tag: "Jurisdiction", id: other } })).rejects.toMatchObject({
         _tag: "AccessDenied",
@@ -111,7 +112,7 @@ describe("figures from the read model", () => {
       await expect(minyi.metrics({ person: streetLeader }, { from, to, scope: { _tag: "All" } })).rejects.toMatchObject({ _tag: "AccessDenied" })
       const staff = directory.person(unitStaff)!
       const unitOwn = await minyi.metrics({ person: unitStaff }, { from, to, scope: { _tag: "Unit", id: staff.unit } })
-      expect(unitOwn.received).toBe(figuresFromHistories(histories, { directory, from, to, scope: { _tag: "Unit", id: staff.unit } }).received)
+      expect(unitOwn.received).toBe(Reports.figuresFromHistories(histories, { directory, from, to, scope: { _tag: "Unit", id: staff.unit } }).received)
       await expect(minyi.metrics({ person: "person.nobody" }, { from, to })).rejects.toMatchObject({
         _tag: "AccessDenied",
         message: expect.stringContaining("person.nobody")

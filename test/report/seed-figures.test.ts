@@ -3,13 +3,13 @@
 // and by the read model the engine kept. About 70,000 commands and tens of thousands of ticks
 // through the in-memory engine: the slowest test here (138 s measured after the keyed repeat
 // index, on a 2-core machine shared by several sessions, load 2–9; 390–590 s before it).
-import { dailyReport, figuresFromHistories, formatRate, renderMarkdown, startOfLocalDate } from "@minyi/core"
+import { Reports } from "@minyi/core"
 import { describe, expect, it } from "vitest"
 import { directory, generated } from "./support.js"
 
 describe("a year shaped like the seed figures", () => {
   it("the secretary-online channel: 7,614 received, 7,528 closed — the report says 98.87%", async () => {
-    const from = startOfLocalDate("2025-01-01")!
+    const from = Reports.startOfLocalDate("2025-01-01")!
     const channel = "channel.district-secretary-online"
     const { report, histories, minyi } = await generated({
       from,
@@ -21,19 +21,19 @@ describe("a year shaped like the seed figures", () => {
     })
     try {
       expect(report.refusals).toEqual([])
-      const figures = figuresFromHistories(histories, { directory, from, to: report.end, scope: { _tag: "Channel", id: channel } })
+      const figures = Reports.figuresFromHistories(histories, { directory, from, to: report.end, scope: { _tag: "Channel", id: channel } })
       expect(figures.received).toBe(7_614)
       expect(figures.closure).toEqual({ numerator: 7_528, denominator: 7_614, rate: 7_528 / 7_614 })
-      expect(formatRate(figures.closure)).toBe("98.87%")
-      const all = figuresFromHistories(histories, { directory, from, to: report.end })
+      expect(Reports.formatRate(figures.closure)).toBe("98.87%")
+      const all = Reports.figuresFromHistories(histories, { directory, from, to: report.end })
       expect(all.closureByChannel[channel]?.numerator).toBe(7_528)
-      const md = renderMarkdown(dailyReport(all, { directory, date: "2025" }))
+      const md = Reports.renderMarkdown(Reports.dailyReport(all, { directory, date: "2025" }))
       expect(md).toContain("| 区委书记在线 | 7614 | 98.87% (7528/7614) |")
       // The read model the engine kept through the year says the same.
       const dispatcher = directory.data.people.find((p) => p.unit === directory.dispatchCentre.id)!.id
       const fast = await minyi.metrics({ person: dispatcher }, { from, to: report.end, scope: { _tag: "Channel", id: channel } })
       expect(fast.closure).toEqual(figures.closure)
-      expect(formatRate(fast.closure)).toBe("98.87%")
+      expect(Reports.formatRate(fast.closure)).toBe("98.87%")
     } finally {
       await minyi.dispose()
     }

@@ -1,12 +1,12 @@
 // What the report tests share: the generated district, and a year or a few days of it driven
 // through a fresh in-memory engine.
-import type { Directory, Minyi, PetitionEvent } from "@minyi/core"
-import { createMinyi, loadDirectory } from "@minyi/core"
+import type { Minyi, PetitionEvent } from "@minyi/core"
+import { createMinyi, loadDirectory, Directory } from "@minyi/core"
 import type { WorkloadOptions, WorkloadReport } from "@minyi/testkit"
 import { generateDirectoryData, generateWorkload } from "@minyi/testkit"
 import { Result } from "effect"
 
-export const directory: Directory = Result.getOrThrow(loadDirectory(generateDirectoryData()))
+export const directory: Directory.Directory = Result.getOrThrow(loadDirectory(generateDirectoryData()))
 
 /** Generates a workload on a fresh in-memory engine and returns every petition's history. */
 export const generated = async (

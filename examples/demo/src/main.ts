@@ -6,8 +6,8 @@
  *   pnpm demo                      in memory
  *   pnpm demo -- --db demo.sqlite  durable, on SQLite (run it twice: the second run finds the first's petitions)
  */
-import { createMinyi, eventLabels, formatInstantWithOffset, Notifiers, parseInstant, ratingLabels, sampleDirectory, statusLabels } from "@minyi/core"
-import type { ClockState, PetitionEvent } from "@minyi/core"
+import { Clocks, createMinyi, formatInstantWithOffset, Notifiers, parseInstant, Petition, sampleDirectory } from "@minyi/core"
+import type { PetitionEvent } from "@minyi/core"
 import * as SqliteStore from "@minyi/store-sqlite"
 import { Redacted } from "effect"
 
@@ -36,7 +36,7 @@ const named = (id: string | undefined): string => {
   return e === undefined ? id : `${e.name} (${e.nameEn})`
 }
 
-const clockStates: Readonly<Record<ClockState, string>> = {
+const clockStates: Readonly<Record<Clocks.ClockState, string>> = {
   pending: "未开始 pending",
   running: "计时中 running",
   paused: "暂停 paused",
@@ -89,7 +89,7 @@ const details = (e: PetitionEvent): string => {
     case "Escalated":
       return `第 ${e.tier} 级 tier ${e.tier} · 包案人 owner ${named(e.owner)}：${e.reason}`
     case "SatisfactionRated":
-      return `${ratingLabels[e.rating].zh} ${ratingLabels[e.rating].en}`
+      return `${Petition.ratingLabels[e.rating].zh} ${Petition.ratingLabels[e.rating].en}`
     case "Closed":
       return e.reason
     case "RepeatLinked":
@@ -103,7 +103,7 @@ const details = (e: PetitionEvent): string => {
 
 const print = (history: ReadonlyArray<PetitionEvent>) => {
   for (const e of history) {
-    const label = eventLabels[e._tag]
+    const label = Petition.eventLabels[e._tag]
     const rule = e.rule === undefined ? "" : `  ⟵ 规则 rule ${e.rule.ruleId}@${e.rule.packVersion}`
     console.log(`  ${clock(e.at)}  ${label.zh} ${label.en}  ${details(e)}${rule}`)
   }
@@ -150,7 +150,7 @@ const main = async () => {
     const state = await minyi.state(id)
     const history = await minyi.history(id)
     const clocks = await minyi.clocks(id, at("2026-03-05T12:00"))
-    console.log(`\n信访件 ${id}「${state.title ?? ""}」 ${statusLabels[state.status].zh} ${statusLabels[state.status].en} · 提级 tier ${state.tier}`)
+    console.log(`\n信访件 ${id}「${state.title ?? ""}」 ${Petition.statusLabels[state.status].zh} ${Petition.statusLabels[state.status].en} · 提级 tier ${state.tier}`)
     print(history)
     console.log(`  时钟 clocks: ${clocks.clocks.map((c) => `${c.name} ${clockStates[c.state]}`).join(" · ")}`)
     // The engine verifies the stored chain whenever it loads a petition: `history` fails with

@@ -12,8 +12,8 @@
  * Everything here is pure and synchronous: rule evaluation never waits on the network.
  */
 import { Schema } from "effect"
-import type { PluginOutput } from "@minyi/core"
-import { definePlugin, pluginAction, pluginFact } from "@minyi/core"
+
+import { definePlugin, Rules } from "@minyi/core"
 import { businessHours, oldCompounds } from "./tables.js"
 
 const BEIJING_OFFSET_MS = 8 * 3_600_000
@@ -40,7 +40,7 @@ export const futianGrid = definePlugin({
     }
   },
   facts: {
-    oldCompound: pluginFact({
+    oldCompound: Rules.pluginFact({
       value: Schema.Boolean,
       compute: ({ petition }) => petition.community !== undefined && oldCompounds.has(petition.community),
       zh: "所在社区为老旧小区",
@@ -48,12 +48,12 @@ export const futianGrid = definePlugin({
     })
   },
   actions: {
-    forwardToCity: pluginAction({
+    forwardToCity: Rules.pluginAction({
       params: Schema.Struct({
         platform: Schema.Literals(["12345"]),
         reason: Schema.optionalKey(Schema.String)
       }),
-      run: (params, { petition, now }): ReadonlyArray<PluginOutput> => [
+      run: (params, { petition, now }): ReadonlyArray<Rules.PluginOutput> => [
         {
           _tag: "Message",
           channel: "city-platform",

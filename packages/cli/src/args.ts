@@ -2,7 +2,7 @@
  * One reading of command lines for every command, so that options, help and exit codes behave
  * the same everywhere: `--key value` or `--key=value`, bare switches, `--help`/`-h` anywhere.
  */
-import { closest } from "@minyi/core"
+import { Rules } from "@minyi/core"
 import { Result } from "effect"
 import type { CliIO } from "./io.js"
 import { say } from "./io.js"
@@ -52,7 +52,7 @@ export const parseArgs = (io: CliIO, command: string, args: ReadonlyArray<string
     const eq = a.indexOf("=")
     const key = eq > 0 ? a.slice(2, eq) : a.slice(2)
     if (!known.includes(key)) {
-      const near = closest(key, known)
+      const near = Rules.closest(key, known)
       const list = known.map((k) => `--${k}`).join(", ") || say(io, "无", "none")
       return Result.fail(
         near === undefined

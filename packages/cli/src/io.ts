@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises"
-import type { InputProblem, MessageLang } from "@minyi/core"
-import { describeError, describeProblem } from "@minyi/core"
+import type { InputProblem } from "@minyi/core"
+import { describeError, describeProblem, Messages } from "@minyi/core"
 
 /** The language staff read CLI messages in: Simplified Chinese first, English on request. */
 export type Lang = "zh-CN" | "en"
@@ -12,7 +12,7 @@ export interface CliIO {
    * The language(s) errors from minyi are printed in; the binary sets it from `--lang` (both,
    * Chinese then English, when not given). Unset, errors are printed as they were worded.
    */
-  readonly messages?: MessageLang
+  readonly messages?: Messages.MessageLang
   readonly out: (line: string) => void
   readonly err: (line: string) => void
   readonly readText: (path: string) => Promise<string>
@@ -44,7 +44,7 @@ export const errorText = (io: Pick<CliIO, "messages">, error: unknown): string =
 export const problemText = (io: Pick<CliIO, "messages">, problem: InputProblem): string =>
   io.messages === undefined ? `${problem.path}: ${problem.message}` : describeProblem(problem, io.messages)
 
-export const nodeIO = (lang: Lang, messages?: MessageLang): CliIO => ({
+export const nodeIO = (lang: Lang, messages?: Messages.MessageLang): CliIO => ({
   lang,
   ...(messages === undefined ? {} : { messages }),
   out: (line) => process.stdout.write(line + "\n"),

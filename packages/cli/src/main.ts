@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs"
-import type { MessageLang } from "@minyi/core"
-import { closest, parseMessageLang } from "@minyi/core"
+import { Messages, Rules } from "@minyi/core"
 import type { CliIO, Command, Lang } from "./io.js"
 import { say } from "./io.js"
 
@@ -48,12 +47,12 @@ export const pickLang = (argv: ReadonlyArray<string>, env: Record<string, string
  * The language(s) errors are printed in: `--lang en` English only, `--lang zh` (or `zh-CN`)
  * Chinese only; without `--lang`, MINYI_LANG the same way; otherwise both, Chinese first.
  */
-export const pickMessageLang = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): MessageLang => {
-  let lang: MessageLang = env["MINYI_LANG"] === undefined ? "both" : parseMessageLang(env["MINYI_LANG"])
+export const pickMessageLang = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Messages.MessageLang => {
+  let lang: Messages.MessageLang = env["MINYI_LANG"] === undefined ? "both" : Messages.parseMessageLang(env["MINYI_LANG"])
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
-    if (a === "--lang" && i + 1 < argv.length) lang = parseMessageLang(argv[++i])
-    else if (a.startsWith("--lang=")) lang = parseMessageLang(a.slice(7))
+    if (a === "--lang" && i + 1 < argv.length) lang = Messages.parseMessageLang(argv[++i])
+    else if (a.startsWith("--lang=")) lang = Messages.parseMessageLang(a.slice(7))
   }
   return lang
 }
@@ -77,7 +76,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<nu
   }
   const group = groups[name]
   if (group === undefined) {
-    const near = closest(name.replace(/^-+/, ""), Object.keys(groups))
+    const near = Rules.closest(name.replace(/^-+/, ""), Object.keys(groups))
     const [zhHint, enHint] = near === undefined ? ["", ""] : [`是不是 "${near}"？`, ` Did you mean "${near}"?`]
     io.err(say(io, `未知命令 "${name}"。${zhHint}`, `Unknown command "${name}".${enHint}`))
     io.err(help(io))

@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { Result } from "effect"
 import type { Plugin } from "@minyi/core"
-import { isPlugin } from "@minyi/core"
+import { Rules } from "@minyi/core"
 import type { CliIO } from "./io.js"
 import { say } from "./io.js"
 
@@ -31,7 +31,7 @@ export const importPlugins = async (io: CliIO, modules: ReadonlyArray<string>): 
       continue
     }
     const found = Array.isArray(exported) ? exported : [exported]
-    if (found.length === 0 || !found.every(isPlugin)) {
+    if (found.length === 0 || !found.every(Rules.isPlugin)) {
       io.err(`${module}: ${say(io, "默认导出须为 definePlugin 定义的插件或插件数组", "its default export must be a plugin made by definePlugin, or a list of them")}`)
       failed = true
       continue

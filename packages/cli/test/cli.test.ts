@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { describe, expect, it } from "vitest"
-import { rulePackJsonSchema } from "@minyi/core"
+import { Rules } from "@minyi/core"
 import type { CliIO, Lang } from "../src/index.js"
 import { runCli } from "../src/index.js"
 
@@ -149,7 +149,7 @@ describe("minyi rules init", () => {
     expect(rest).toEqual(preset)
     const schemaPath = resolve(dirname(path), $schema)
     expect(existsSync(schemaPath)).toBe(true)
-    expect(JSON.parse(readFileSync(schemaPath, "utf8"))).toEqual(JSON.parse(JSON.stringify(rulePackJsonSchema())))
+    expect(JSON.parse(readFileSync(schemaPath, "utf8"))).toEqual(JSON.parse(JSON.stringify(Rules.rulePackJsonSchema())))
     expect((await run(["rules", "validate", path])).code).toBe(0)
 
     writeFileSync(path, "{}")
@@ -165,7 +165,7 @@ describe("minyi rules init", () => {
     const project = join(dir, "project")
     const shipped = join(project, "node_modules/@minyi/core/rule-pack.schema.json")
     await import("node:fs").then((fs) => fs.mkdirSync(dirname(shipped), { recursive: true }))
-    writeFileSync(shipped, JSON.stringify(rulePackJsonSchema()))
+    writeFileSync(shipped, JSON.stringify(Rules.rulePackJsonSchema()))
     expect((await run(["rules", "init", "--from", "xinfang-statutory", "project/rules/pack.json"])).code).toBe(0)
     const written = JSON.parse(readFileSync(join(project, "rules/pack.json"), "utf8"))
     expect(written.$schema).toBe("../node_modules/@minyi/core/rule-pack.schema.json")

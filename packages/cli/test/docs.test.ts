@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { describe, expect, it } from "vitest"
-import { emptyRegistry, loadDirectory, loadRulePack, packFor, publish, rulePackPresets } from "@minyi/core"
+import { emptyRegistry, loadDirectory, loadRulePack, publish, rulePackPresets, Rules } from "@minyi/core"
 import { Result } from "effect"
 import { pickLang, runCli } from "../src/index.js"
 
@@ -118,8 +118,8 @@ describe("docs/walkthrough-rule-editing.md", () => {
     const current = Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory }))
     const next = Result.getOrThrow(loadRulePack(JSON.parse(readFileSync(join(cwd, pack!), "utf8")), { directory }))
     const registry = Result.getOrThrow(publish(Result.getOrThrow(publish(emptyRegistry, current, { directory })), next, { directory }))
-    expect(packFor(registry, Date.parse("2026-04-01T00:00:00+08:00"))?.version).toBe("2026.1")
-    expect(packFor(registry, Date.parse("2026-03-31T23:59:59+08:00"))?.version).toBe("2022.1")
+    expect(Rules.packFor(registry, Date.parse("2026-04-01T00:00:00+08:00"))?.version).toBe("2026.1")
+    expect(Rules.packFor(registry, Date.parse("2026-03-31T23:59:59+08:00"))?.version).toBe("2022.1")
     expect(next.document.clocks.find((c) => c.name === "feedback")?.limit.iso).toBe("PT15M")
   }, 180_000)
 })

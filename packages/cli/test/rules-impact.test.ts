@@ -43,7 +43,7 @@ describe("minyi rules impact", () => {
     expect(histories.some((h) => h.some((e) => e._tag === "ClockBreached" && e.at > e.dueAt))).toBe(true)
     const r = await run(["rules", "impact", "--before", "futian-10-30-24", "--after", "futian-10-30-24", "--db", "march.db"])
     expect(r.code).toBe(0)
-    expect(r.out[0]).toContain(`重放 ${histories.length} 件诉求，分派不同 0 件，时限结果不同 0 件，提级或通知不同 0 件`)
+    expect(r.out[0]).toContain(`重放 ${histories.length} 件信访件，分派不同 0 件，时限结果不同 0 件，提级或通知不同 0 件`)
     expect(r.out[1]).toBe("没有差异。")
     const json = await run(["rules", "impact", "--before", "futian-10-30-24", "--after", "futian-10-30-24", "--db", "march.db", "--format", "json"])
     expect(JSON.parse(json.out.join("\n")).differences).toEqual([])

@@ -3,17 +3,8 @@
 // A tick must not scan the open petitions: compare it with a scan over the same 1M timers.
 import { Effect, Result } from "effect"
 import { bench, describe } from "vitest"
-import {
-  CLOCK_TIMER,
-  Engine,
-  engineLayerMemory,
-  emptyRegistry,
-  loadRulePack,
-  publish,
-  rulePackPresets,
-  sampleDirectory,
-  Timers
-} from "../src/index.js"
+import { Engine, engineLayerMemory, emptyRegistry, loadRulePack, publish, rulePackPresets, sampleDirectory, Timers } from "../src/index.js"
+import { CLOCK_TIMER } from "../src/engine/index.js"
 import { sampleSubmit } from "../test/engine/support.js"
 
 const directory = sampleDirectory()

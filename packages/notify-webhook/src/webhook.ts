@@ -1,4 +1,5 @@
-import { decodeInput, deliverable, Notifier, notifyFailed } from "@minyi/core"
+import { decodeInput, Notifier } from "@minyi/core"
+import { deliverable, notifyFailed } from "@minyi/core/adapter"
 import type { InvalidInput, Notification, NotifyFailed } from "@minyi/core"
 import { Clock, Effect, Redacted, Result, Schema } from "effect"
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign, TIMESTAMP_HEADER } from "./signature.js"

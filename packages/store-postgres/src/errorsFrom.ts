@@ -1,4 +1,4 @@
-import { storeUnavailable } from "@minyi/core"
+import { storeUnavailable } from "@minyi/core/adapter"
 import type { StoreUnavailable } from "@minyi/core"
 
 /** The fields of a `pg` DatabaseError or a Node socket error that say what went wrong. */

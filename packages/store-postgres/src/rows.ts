@@ -1,4 +1,5 @@
-import { decodeInput, storeCorrupt } from "@minyi/core"
+import { decodeInput } from "@minyi/core"
+import { storeCorrupt } from "@minyi/core/adapter"
 import type { StoreCorrupt } from "@minyi/core"
 import { Effect, Result, Schema } from "effect"
 

@@ -1,46 +1,7 @@
-import {
-  clampPageLimit,
-  decodeAppendBatch,
-  decodeInput,
-  decodeTimerSpecs,
-  defaultRetryPolicy,
-  duplicateId,
-  EventStore,
-  leaseLost,
-  makeGroupCommit,
-  nextAttemptAt,
-  Outbox,
-  OutboxMessage as OutboxMessageSchema,
-  PetitionSummary as PetitionSummarySchema,
-  Queries,
-  schemaTooNew,
-  storeCorrupt,
-  Timers,
-  versionConflict
-} from "@minyi/core"
-import type {
-  AppendBatch,
-  AppendResult,
-  ClaimedMessage,
-  ClaimedTimer,
-  ClaimOptions,
-  DeadLetter,
-  DeliveryFailure,
-  DuplicateId,
-  FailOutcome,
-  InvalidInput,
-  OpenError,
-  Page,
-  PageRequest,
-  PetitionSummary,
-  RetryPolicy,
-  Storage,
-  StoreCorrupt,
-  StoredEvent,
-  StoreError,
-  TimerSpec,
-  VersionConflict
-} from "@minyi/core"
+import { decodeInput, EventStore, Outbox, PetitionSummary as PetitionSummarySchema, Queries, Timers } from "@minyi/core"
+import { clampPageLimit, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, duplicateId, leaseLost, makeGroupCommit, nextAttemptAt, OutboxMessage as OutboxMessageSchema, schemaTooNew, storeCorrupt, versionConflict } from "@minyi/core/adapter"
+import type { DuplicateId, InvalidInput, OpenError, Page, PageRequest, PetitionSummary, RetryPolicy, Storage, StoreCorrupt, StoredEvent, StoreError, VersionConflict } from "@minyi/core"
+import type { AppendBatch, AppendResult, ClaimedMessage, ClaimedTimer, ClaimOptions, DeadLetter, DeliveryFailure, FailOutcome, TimerSpec } from "@minyi/core/adapter"
 import { Context, Effect, Option, Predicate, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import pg from "pg"

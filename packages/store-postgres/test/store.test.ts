@@ -1,5 +1,6 @@
 import { batch, newEvent, summary } from "@minyi/testkit"
-import type { AppendBatch, InvalidInput } from "@minyi/core"
+import type { InvalidInput } from "@minyi/core"
+import type { AppendBatch } from "@minyi/core/adapter"
 import { Effect, Option } from "effect"
 import { afterAll, expect, it } from "vitest"
 import { describePg, failure, openStore, run, sql } from "./support.js"

@@ -11,8 +11,10 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { MetricDelta, PetitionEvent, Storage } from "@minyi/core"
-import { createMinyi, figuresFromStore, loadDirectory, metricDeltas, Queries, startOfLocalDate } from "@minyi/core"
+import type { PetitionEvent, Storage } from "@minyi/core"
+import type { MetricDelta } from "@minyi/core/adapter"
+import { createMinyi, loadDirectory, Queries, Reports } from "@minyi/core"
+import { metricDeltas } from "@minyi/core/adapter"
 import { make } from "@minyi/store-sqlite"
 import { generateDirectoryData, generateWorkload } from "@minyi/testkit"
 import Database from "better-sqlite3"
@@ -24,13 +26,13 @@ const PER_DAY = 2_740
 const DAYS = 365
 const PROFILES = 7
 const directory = Result.getOrThrow(loadDirectory(generateDirectoryData()))
-const yearStart = startOfLocalDate("2026-01-01")!
+const yearStart = Reports.startOfLocalDate("2026-01-01")!
 const dayOf = (at: number) => Math.floor((at + 8 * 3_600_000) / DAY)
 
 // Templates: real histories from the engine.
 const started = Date.now()
 const minyi = createMinyi({ directory, rulePack: "futian-10-30-24" })
-const templateDay = startOfLocalDate("2025-12-01")!
+const templateDay = Reports.startOfLocalDate("2025-12-01")!
 const workload = await generateWorkload(minyi, { directory, from: templateDay, days: 2, perDay: 60, seed: 12 })
 const templates: Array<ReadonlyArray<PetitionEvent>> = []
 for (let i = 1; i <= workload.petitions; i++) templates.push(await minyi.history(`p-${String(i).padStart(7, "0")}`))
@@ -101,8 +103,8 @@ console.log(
 )
 
 const queries = Context.get(ctx, Queries)
-const figures = (options: Parameters<typeof figuresFromStore>[0]) =>
-  Effect.runPromise(figuresFromStore(options).pipe(Effect.provideService(Queries, queries)))
+const figures = (options: Parameters<typeof Reports.figuresFromStore>[0]) =>
+  Effect.runPromise(Reports.figuresFromStore(options).pipe(Effect.provideService(Queries, queries)))
 const street = directory.data.jurisdictions.find((j) => j.level === "street")!.id
 const leader = directory.data.people.find((p) => p.roles.includes("street_secretary"))!.id
 

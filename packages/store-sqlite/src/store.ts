@@ -1,48 +1,8 @@
 import { randomUUID } from "node:crypto"
-import {
-  clampPageLimit,
-  ClaimedTimer,
-  decodeAppendBatch,
-  decodeInput,
-  decodeTimerSpecs,
-  defaultRetryPolicy,
-  duplicateId,
-  EventStore,
-  leaseLost,
-  makeGroupCommit,
-  MetricRow,
-  nextAttemptAt,
-  Outbox,
-  OutboxMessage,
-  PetitionSummary,
-  Queries,
-  RepeatCandidate,
-  schemaTooNew,
-  storeCorrupt,
-  StoredEvent,
-  storeUnavailable,
-  TimerSpec,
-  Timers,
-  versionConflict
-} from "@minyi/core"
-import type {
-  AppendBatch,
-  AppendResult,
-  ClaimedMessage,
-  DeadLetter,
-  DeliveryFailure,
-  DuplicateId,
-  FailOutcome,
-  InvalidInput,
-  OpenError,
-  Page,
-  PageRequest,
-  RetryPolicy,
-  Storage,
-  StoreError,
-  TimerKey,
-  VersionConflict
-} from "@minyi/core"
+import { decodeInput, EventStore, Outbox, PetitionSummary, Queries, StoredEvent, Timers } from "@minyi/core"
+import { clampPageLimit, ClaimedTimer, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, duplicateId, leaseLost, makeGroupCommit, MetricRow, nextAttemptAt, OutboxMessage, RepeatCandidate, schemaTooNew, storeCorrupt, storeUnavailable, TimerSpec, versionConflict } from "@minyi/core/adapter"
+import type { DuplicateId, InvalidInput, OpenError, Page, PageRequest, RetryPolicy, Storage, StoreError, VersionConflict } from "@minyi/core"
+import type { AppendBatch, AppendResult, ClaimedMessage, DeadLetter, DeliveryFailure, FailOutcome, TimerKey } from "@minyi/core/adapter"
 import Database from "better-sqlite3"
 import { Context, Effect, Option, Result, Schema } from "effect"
 import type { Scope } from "effect"

@@ -1,4 +1,5 @@
-import type { AppendBatch, NewEvent, OutboxMessage, PetitionSummary, TimerSpec } from "@minyi/core"
+import type { PetitionSummary } from "@minyi/core"
+import type { AppendBatch, NewEvent, OutboxMessage, TimerSpec } from "@minyi/core/adapter"
 
 /** 2026-01-05T09:00:00+08:00, a Monday: the suites' fixed "now". */
 export const T0 = Date.UTC(2026, 0, 5, 1, 0, 0)

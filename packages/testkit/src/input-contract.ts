@@ -1,17 +1,4 @@
-import {
-  decodeEngineCommand,
-  emptyRegistry,
-  Engine,
-  engineLayer,
-  EventStore,
-  inputLimits,
-  InvalidInput,
-  loadRulePack,
-  Notifiers,
-  publish,
-  rulePackPresets,
-  sampleDirectory
-} from "@minyi/core"
+import { decodeEngineCommand, emptyRegistry, Engine, engineLayer, EventStore, InvalidInput, loadRulePack, Notifiers, publish, rulePackPresets, sampleDirectory, Petition } from "@minyi/core"
 import type { Storage } from "@minyi/core"
 import { Effect, Exit, Layer, Option, Redacted, Result } from "effect"
 import fc from "fast-check"
@@ -64,7 +51,7 @@ const badJson: ReadonlyArray<readonly [string, string, Record<string, unknown>]>
   ["a NUL in the petition id", "/petitionId", set(submitJson("p-bad"), ["petitionId"], "p-\u0000")],
   ["a lone surrogate in the content", "/content", set(submitJson("p-bad"), ["content"], "异味\ud83d")],
   ["a control character in the title", "/title", set(submitJson("p-bad"), ["title"], "垃圾站\u001b[31m")],
-  ["a title too long", "/title", set(submitJson("p-bad"), ["title"], "臭".repeat(inputLimits.title + 1))],
+  ["a title too long", "/title", set(submitJson("p-bad"), ["title"], "臭".repeat(Petition.inputLimits.title + 1))],
   ["a blank title", "/title", set(submitJson("p-bad"), ["title"], " \u3000 ")],
   ["a category id outside the safe characters", "/category", set(submitJson("p-bad"), ["category"], "city management")],
   ["an impossible date", "/at", set(submitJson("p-bad"), ["at"], "2026-02-30T09:00:00+08:00")],
@@ -118,9 +105,9 @@ export const inputContract = (harness: StoreHarness): void => {
       withEngine(
         Effect.gen(function* () {
           const engine = yield* Engine
-          const title = "垃圾站\t异味🚮".padEnd(inputLimits.title, "臭")
-          const content = "第一行\n第二行 𠀀".padEnd(inputLimits.content, "味")
-          yield* engine.handleJson({ ...submitJson("p-limits"), title, content, channelMessageId: "a".repeat(inputLimits.messageId) })
+          const title = "垃圾站\t异味🚮".padEnd(Petition.inputLimits.title, "臭")
+          const content = "第一行\n第二行 𠀀".padEnd(Petition.inputLimits.content, "味")
+          yield* engine.handleJson({ ...submitJson("p-limits"), title, content, channelMessageId: "a".repeat(Petition.inputLimits.messageId) })
           const [submitted] = yield* engine.history("p-limits")
           expect(submitted).toMatchObject({ _tag: "Submitted", title, content })
         })

@@ -1,4 +1,5 @@
-import type { Notification, NotificationPayload } from "@minyi/core"
+import type { Notification } from "@minyi/core"
+import type { NotificationPayload } from "@minyi/core/adapter"
 import { Notifier, NotifyFailed } from "@minyi/core"
 import { Effect, Exit, Option } from "effect"
 import type { Layer } from "effect"

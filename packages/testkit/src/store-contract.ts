@@ -1,34 +1,7 @@
-import {
-  emptyRegistry,
-  Engine,
-  engineLayer,
-  EventStore,
-  loadRulePack,
-  Notifiers,
-  Outbox,
-  publish,
-  Queries,
-  retryDelay,
-  rulePackPresets,
-  sampleDirectory,
-  Timers
-} from "@minyi/core"
-import type {
-  ClaimedMessage,
-  ClaimedTimer,
-  Handled,
-  InvalidInput,
-  MetricDelta,
-  MetricRow,
-  MetricsRequest,
-  OpenError,
-  PetitionSummary,
-  RepeatEntry,
-  RetryPolicy,
-  Storage,
-  StoredEvent,
-  SubmitInput
-} from "@minyi/core"
+import { emptyRegistry, Engine, engineLayer, EventStore, loadRulePack, Notifiers, Outbox, publish, Queries, rulePackPresets, sampleDirectory, Timers } from "@minyi/core"
+import { retryDelay } from "@minyi/core/adapter"
+import type { Handled, InvalidInput, OpenError, PetitionSummary, RetryPolicy, Storage, StoredEvent, SubmitInput } from "@minyi/core"
+import type { ClaimedMessage, ClaimedTimer, MetricDelta, MetricRow, MetricsRequest, RepeatEntry } from "@minyi/core/adapter"
 import { Effect, Exit, Layer, Option, Redacted, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -1033,7 +1006,7 @@ export const storeContract = (harness: StoreHarness): void => {
               firstPetitionId: "p-first",
               fields: ["title"]
             })
-            expect((otherTitle as Error).message).toMatch(/^渠道消息 .*已用于诉求 p-first.*（message id .* already created petition p-first/)
+            expect((otherTitle as Error).message).toMatch(/^渠道消息 .*已用于信访件 p-first.*（message id .* already created petition p-first/)
             expect(otherPerson).toMatchObject({ _tag: "IdempotencyKeyReused", fields: ["petitioner.name", "petitioner.phone"] })
             // A retry sent later, with a petition id drawn afresh, is still the same submission.
             expect(sameAgain).toMatchObject({ petitionId: "p-first", replayed: true })

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path"
 import { Result, Schema } from "effect"
-import type { Assumptions, Calendar, DayStatus, InvalidInput } from "@minyi/core"
-import { CalendarSpec, decodeInput, makeCalendar, parseDuration, parseInstant, presetCalendar } from "@minyi/core"
+import type { InvalidInput } from "@minyi/core"
+import { decodeInput, parseInstant, Calendar } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import type { ArgSpec } from "../args.js"
 import { parseArgs, wantsHelp } from "../args.js"
@@ -45,8 +45,8 @@ const fail = (io: CliIO, zh: string, en: string): number => {
   return 1
 }
 
-const loadCalendar = async (io: CliIO, ref: string, name: string | undefined): Promise<Result.Result<Calendar, number>> => {
-  const preset = presetCalendar(ref)
+const loadCalendar = async (io: CliIO, ref: string, name: string | undefined): Promise<Result.Result<Calendar.Calendar, number>> => {
+  const preset = Calendar.presetCalendar(ref)
   if (preset !== undefined) return Result.succeed(preset)
   if (!ref.endsWith(".json") && !ref.includes("/") && !ref.includes("\\")) {
     return Result.fail(
@@ -81,9 +81,9 @@ const loadCalendar = async (io: CliIO, ref: string, name: string | undefined): P
     spec = cals[pick]
     calName = pick
   }
-  const decoded = decodeInput(CalendarSpec, `calendar ${calName}`)(spec)
+  const decoded = decodeInput(Calendar.CalendarSpec, `calendar ${calName}`)(spec)
   if (Result.isFailure(decoded)) return Result.fail(invalidFile(io, path, decoded.failure))
-  return Result.succeed(makeCalendar(calName, decoded.success))
+  return Result.succeed(Calendar.makeCalendar(calName, decoded.success))
 }
 
 // A rule pack is recognised by its `calendars` key; only that section is read here.
@@ -94,7 +94,7 @@ const invalidFile = (io: CliIO, path: string, e: InvalidInput): number =>
 
 const problemLines = (io: CliIO, e: InvalidInput): string => e.problems.map((p) => `  ${problemText(io, p)}`).join("\n")
 
-const reasonText = (io: CliIO, d: DayStatus): string => {
+const reasonText = (io: CliIO, d: Calendar.DayStatus): string => {
   const zhName = d.name ?? ""
   const enName = d.nameEn ?? d.name ?? ""
   const notice = d.notice !== undefined ? `（${d.notice.number}）` : ""
@@ -134,7 +134,7 @@ const noYear = (io: CliIO, e: { readonly calendar: string; readonly year: number
   )
 
 /** What a provisional answer assumed, on the same line as the answer, so that a script sees it too. */
-const assumedText = (io: CliIO, a: Assumptions): string => {
+const assumedText = (io: CliIO, a: Calendar.Assumptions): string => {
   const years = a.years.join("、")
   const yearsEn = a.years.join(", ")
   const days = a.daysOff.map((d) => `${d.date} ${d.name}`).join("、")
@@ -162,7 +162,7 @@ const due = async (io: CliIO, flags: Record<string, string>): Promise<number> =>
       `--from "${from}" is not an ISO 8601 instant with an offset; write e.g. 2026-04-03T10:00:00+08:00.`
     )
   }
-  const duration = parseDuration(add)
+  const duration = Calendar.parseDuration(add)
   if (Result.isFailure(duration)) {
     return usage(
       io,

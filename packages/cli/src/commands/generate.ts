@@ -15,7 +15,7 @@ const help = (io: CliIO): string =>
     [
       "用法: minyi generate --db <SQLite 文件> --from <YYYY-MM-DD> --days <天数> [--per-day <件数>] [--seed <整数>]",
       "",
-      "生成一个类似福田的辖区（10 个街道、90 个社区、33 个渠道、89 个单位、约 1,600 个事项分类）在若干天里的诉求，",
+      "生成一个类似福田的辖区（10 个街道、90 个社区、33 个渠道、89 个单位、约 1,600 个事项分类）在若干天里的信访件，",
       "每件都经引擎的 handle 与 tick 办理（派单、签收、超时、提级、吹哨、退单、走访、评价、结案），写入 SQLite 文件。",
       "--per-day 为普通工作日的件数（默认 200，夜间和周末较少）；相同 --seed 生成相同的数据（默认 1）。",
       "名录同时写到 <文件>.directory.json，供 minyi report --directory 使用。详见 docs/reports.md。",
@@ -73,7 +73,7 @@ export const generateCommand: Command = async (args, io) => {
     io.out(
       say(
         io,
-        `已生成 ${report.petitions} 件诉求，${report.commands} 条命令，${report.ticks} 次定时检查，写入 ${db}`,
+        `已生成 ${report.petitions} 件信访件，${report.commands} 条命令，${report.ticks} 次定时检查，写入 ${db}`,
         `generated ${report.petitions} petitions, ${report.commands} commands, ${report.ticks} timer ticks into ${db}`
       )
     )

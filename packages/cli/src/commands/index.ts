@@ -3,8 +3,8 @@
 import { registerGroup } from "../main.js"
 
 registerGroup("calendar", () => import("./calendar.js").then((m) => m.calendarCommand), "工作日历：计算期限、查询工作日", "working calendars: due instants, working days")
-registerGroup("rules", () => import("./rules.js").then((m) => m.rulesCommand), "规则包：从预设开始、校验、JSON Schema、解释规则为何触发、评估改动对历史诉求的影响", "rule packs: start from a preset, validate, JSON Schema, explain why rules fire, the impact of a change on past petitions")
-registerGroup("simulate", () => import("./simulate.js").then((m) => m.simulateCommand), "在虚拟时钟上运行情景，输出诉求、规则动作与通知", "run a scenario on a virtual clock: petitions, rule actions, notifications")
+registerGroup("rules", () => import("./rules.js").then((m) => m.rulesCommand), "规则包：从预设开始、校验、JSON Schema、解释规则为何触发、评估改动对历史信访件的影响", "rule packs: start from a preset, validate, JSON Schema, explain why rules fire, the impact of a change on past petitions")
+registerGroup("simulate", () => import("./simulate.js").then((m) => m.simulateCommand), "在虚拟时钟上运行情景，输出信访件、规则动作与通知", "run a scenario on a virtual clock: petitions, rule actions, notifications")
 registerGroup("scenario", () => import("./scenario.js").then((m) => m.scenarioCommand), "情景测试：核对情景中的 expect", "scenario tests: check a scenario's expect blocks")
-registerGroup("generate", () => import("./generate.js").then((m) => m.generateCommand), "生成类似福田的辖区与诉求数据（经引擎办理）", "generate a Futian-like district's petitions, handled by the engine")
+registerGroup("generate", () => import("./generate.js").then((m) => m.generateCommand), "生成类似福田的辖区与信访件数据（经引擎办理）", "generate a Futian-like district's petitions, handled by the engine")
 registerGroup("report", () => import("./report.js").then((m) => m.reportCommand), "民情日报与考核指标", "the daily report and KPIs")

@@ -1,23 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
-import type { Directory, Figures, FiguresOptions, MetricsScope, PetitionEvent, RateFigure, ReportLang, StoreError } from "@minyi/core"
-import {
-  dailyReport,
-  DAY_MS,
-  decodeEvent,
-  EventStore,
-  figuresFromHistories,
-  figuresFromStore,
-  formatRate,
-  loadDirectory,
-  Queries,
-  renderHtml,
-  renderJson,
-  renderMarkdown,
-  loadRulePack,
-  rulePackPresets,
-  startOfLocalDate
-} from "@minyi/core"
+import type { PetitionEvent, StoreError } from "@minyi/core"
+import { decodeEvent, EventStore, loadDirectory, Queries, loadRulePack, rulePackPresets, Directory, Reports } from "@minyi/core"
 import * as SqliteStore from "@minyi/store-sqlite"
 import { generateDirectoryData } from "@minyi/testkit/generator"
 import { Effect, Option, Result } from "effect"
@@ -59,7 +43,7 @@ export const parseOptions = (
 /** A `YYYY-MM-DD` option as the instant its local day starts, or a message saying what was expected. */
 export const dateOption = (io: CliIO, name: string, value: string | undefined): number | string => {
   if (value === undefined) return say(io, `缺少 --${name} <YYYY-MM-DD>`, `--${name} <YYYY-MM-DD> is required`)
-  const at = startOfLocalDate(value)
+  const at = Reports.startOfLocalDate(value)
   return at ?? say(io, `--${name}: "${value}" 不是日期，应为 YYYY-MM-DD，例如 2026-03-02`, `--${name}: "${value}" is not a date; expected YYYY-MM-DD, such as 2026-03-02`)
 }
 
@@ -72,7 +56,7 @@ export const dbOption = (io: CliIO, db: string | undefined): string | undefined 
 }
 
 /** The directory the figures are named from: `--directory <file>`, or the generated Futian-like district. */
-const directoryFor = async (io: CliIO, path: string | undefined): Promise<Directory | string> => {
+const directoryFor = async (io: CliIO, path: string | undefined): Promise<Directory.Directory | string> => {
   if (path === undefined) return Result.getOrThrow(loadDirectory(generateDirectoryData()))
   const parsedJson = await readJsonFile(io, resolve(io.cwd, path))
   if (Result.isFailure(parsedJson)) return `--directory: ${path}: ${parsedJson.failure}`
@@ -115,14 +99,14 @@ const computeFigures = (onPage: (events: number) => void) =>
     const store = yield* EventStore
     const counted = yield* queries.metrics({ scope: "all", fromDay: -1e6, toDay: 1e6, asOfDay: 1e6, kinds: ["received"], dims: ["all"] })
     if (counted.length > 0 || (yield* store.readAll(0, 1)).length === 0) {
-      return (options: FiguresOptions): Effect.Effect<Figures, StoreError> => figuresFromStore(options).pipe(Effect.provideService(Queries, queries))
+      return (options: Reports.FiguresOptions): Effect.Effect<Reports.Figures, StoreError> => Reports.figuresFromStore(options).pipe(Effect.provideService(Queries, queries))
     }
     const histories = [...(yield* readHistories(onPage)).values()]
-    return (options: FiguresOptions): Effect.Effect<Figures, StoreError> => Effect.succeed(figuresFromHistories(histories, options))
+    return (options: Reports.FiguresOptions): Effect.Effect<Reports.Figures, StoreError> => Effect.succeed(Reports.figuresFromHistories(histories, options))
   })
 
 /** The clocks of the shipped Futian pack, named from their descriptions ("中文 (English)"). */
-const clockNamesOf = (directory: Directory): Record<string, { zh: string; en: string }> => {
+const clockNamesOf = (directory: Directory.Directory): Record<string, { zh: string; en: string }> => {
   const pack = loadRulePack(rulePackPresets["futian-10-30-24"], { directory })
   if (Result.isFailure(pack)) return {}
   return Object.fromEntries(
@@ -143,7 +127,7 @@ export const runOnStore = <A>(io: CliIO, db: string, body: Effect.Effect<A, unkn
     )
   )
 
-const scopeFor = (directory: Directory, id: string | undefined): MetricsScope | undefined => {
+const scopeFor = (directory: Directory.Directory, id: string | undefined): Reports.MetricsScope | undefined => {
   if (id === undefined) return { _tag: "All" }
   if (directory.jurisdiction(id) !== undefined) return { _tag: "Jurisdiction", id }
   if (directory.unit(id) !== undefined) return { _tag: "Unit", id }
@@ -201,14 +185,14 @@ const daily = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> =>
     Effect.gen(function*() {
       const compute = yield* computeFigures((n) => bar.update(n, n))
       const clockNames = clockNamesOf(directory)
-      const figures = yield* compute({ directory, from, to: from + DAY_MS, scope, clocks: Object.keys(clockNames) })
+      const figures = yield* compute({ directory, from, to: from + Reports.DAY_MS, scope, clocks: Object.keys(clockNames) })
       const queries = yield* Queries
       const deadlines = new Map<string, number>()
       for (const c of figures.cases.slice(0, 20)) {
         const s = yield* queries.get(c.petitionId)
         if (Option.isSome(s) && s.value.nextDueAt !== null) deadlines.set(c.petitionId, s.value.nextDueAt)
       }
-      return dailyReport(figures, { directory, date: flags["date"]!, nextDeadline: (id) => deadlines.get(id), clockNames })
+      return Reports.dailyReport(figures, { directory, date: flags["date"]!, nextDeadline: (id) => deadlines.get(id), clockNames })
     })
   )
   bar.done()
@@ -216,13 +200,13 @@ const daily = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> =>
     io.err(result.failure)
     return 1
   }
-  const lang: ReportLang = io.lang
+  const lang: Reports.ReportLang = io.lang
   const report = result.success
-  write(io, flags["out"], format === "json" ? renderJson(report) : format === "html" ? renderHtml(report, lang) : renderMarkdown(report, lang))
+  write(io, flags["out"], format === "json" ? Reports.renderJson(report) : format === "html" ? Reports.renderHtml(report, lang) : Reports.renderMarkdown(report, lang))
   return 0
 }
 
-const isRate = (v: unknown): v is RateFigure => typeof v === "object" && v !== null && "rate" in v && "numerator" in v
+const isRate = (v: unknown): v is Reports.RateFigure => typeof v === "object" && v !== null && "rate" in v && "numerator" in v
 
 const kpiColumns = [
   ["key", "分组", "group"],
@@ -254,7 +238,7 @@ const kpi = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => {
   if (!["json", "csv"].includes(format)) return usage(io, `--format: 应为 json 或 csv，收到 "${format}"`, `--format: expected json or csv; got "${format}"`)
   const directory = await directoryFor(io, flags["directory"])
   if (typeof directory === "string") return usage(io, directory, directory)
-  const to = toDay + DAY_MS
+  const to = toDay + Reports.DAY_MS
   const keys: ReadonlyArray<string | undefined> =
     by === undefined ? [undefined]
     : by === "unit" ? directory.data.units.map((u) => u.id)
@@ -267,7 +251,7 @@ const kpi = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => {
     db,
     Effect.gen(function*() {
       const compute = yield* computeFigures(() => undefined)
-      const out: Array<{ readonly key: string; readonly name: string; readonly figures: Figures }> = []
+      const out: Array<{ readonly key: string; readonly name: string; readonly figures: Reports.Figures }> = []
       for (const [i, key] of keys.entries()) {
         bar.update(i, keys.length)
         const scope = scopeFor(directory, key) ?? { _tag: "All" as const }
@@ -304,7 +288,7 @@ const kpi = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => {
     return 0
   }
   const cell = (v: unknown): string => {
-    const text = isRate(v) ? formatRate(v) : String(v)
+    const text = isRate(v) ? Reports.formatRate(v) : String(v)
     return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
   }
   const header = kpiColumns.map(([, zh, en]) => say(io, zh, en)).join(",")

@@ -1,27 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
 import { Result } from "effect"
-import type { ActionSummary, ClockSummary, Directory, InputProblem, Plugin, RouteSummary, RuleFacts, RulePack, SimulationReport } from "@minyi/core"
-import {
-  CHINA_OFFSET_MINUTES,
-  closest,
-  DAY_MS,
-  decodeInput,
-  describeExplanation,
-  emptyRegistry,
-  explain,
-  formatInstantWithOffset,
-  isRulePackPreset,
-  loadDirectory,
-  loadRulePack,
-  problemMessage,
-  publish,
-  RuleFactsJson,
-  rulePackJsonSchema,
-  rulePackPresets,
-  sampleDirectory,
-  simulatePacks
-} from "@minyi/core"
+import type { InputProblem, Plugin, RulePack } from "@minyi/core"
+import { decodeInput, Directory, emptyRegistry, formatInstantWithOffset, isRulePackPreset, loadDirectory, loadRulePack, publish, rulePackPresets, Messages, Reports, Rules, sampleDirectory } from "@minyi/core"
 import type { ArgSpec } from "../args.js"
 import { parseArgs, wantsHelp } from "../args.js"
 import type { CliIO, Command } from "../io.js"
@@ -46,7 +27,7 @@ const help = (io: CliIO): string =>
       "schema:   输出规则包的 JSON Schema，供编辑器通过 \"$schema\" 补全和提示错误。",
       "explain:  事实文件为 { \"petition\", \"clocks\", \"trigger\", \"now\" }（见 docs/rule-packs.md），显示哪些规则触发及原因。",
       "init:     把预设（futian-10-30-24、xinfang-statutory）复制为可编辑的文件，\"$schema\" 指向编辑器可用的 JSON Schema；已有文件须加 --force 才覆盖。",
-      "impact:   用两个版本重放数据库中的诉求（可按受理日期筛选），列出分派、时限（按时/超时）和提级、通知有差异的诉求。",
+      "impact:   用两个版本重放数据库中的信访件（可按受理日期筛选），列出分派、时限（按时/超时）和提级、通知有差异的信访件。",
       "默认使用 @minyi/core 的福田示例机构目录（impact 优先用 <数据库>.directory.json）；--directory 可换成别的目录文件。",
       "--plugin 加载规则插件模块（默认导出为 definePlugin 定义的插件或插件数组），可重复；规则包在 \"plugins\" 中列出所需插件。",
       "",
@@ -98,11 +79,11 @@ const problemLines = (
   label: readonly [string, string] = ["", ""]
 ): Array<string> =>
   problems.map((p) => {
-    const text = p.zh !== undefined ? { zh: p.zh, en: p.message } : io.messages === undefined ? { zh: p.message, en: p.message } : problemMessage(p.message)
+    const text = p.zh !== undefined ? { zh: p.zh, en: p.message } : io.messages === undefined ? { zh: p.message, en: p.message } : Messages.problemMessage(p.message)
     return `${file}: ${p.path}: ${say(io, label[0] + text.zh, label[1] + text.en)}`
   })
 
-const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<Result.Result<Directory, number>> => {
+const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<Result.Result<Directory.Directory, number>> => {
   if (file === undefined) return Result.succeed(sampleDirectory())
   const json = await readJson(io, file)
   if (Result.isFailure(json)) {
@@ -118,7 +99,7 @@ const loadDirectoryFlag = async (io: CliIO, file: string | undefined): Promise<R
 }
 
 /** A pack from a file, or a shipped preset by name (`futian-10-30-24`); its problems printed as `<ref>: /path: …`. */
-const loadPackRef = async (io: CliIO, ref: string, directory: Directory, plugins: ReadonlyArray<Plugin> = []): Promise<Result.Result<RulePack, number>> => {
+const loadPackRef = async (io: CliIO, ref: string, directory: Directory.Directory, plugins: ReadonlyArray<Plugin> = []): Promise<Result.Result<RulePack, number>> => {
   const json = isRulePackPreset(ref) ? Result.succeed(rulePackPresets[ref]) : await readJson(io, ref)
   if (Result.isFailure(json)) {
     io.out(`${ref}: /: ${json.failure}`)
@@ -148,7 +129,7 @@ export const compareVersions = (a: string, b: string): number => {
 }
 
 /** What would stop `next` being published after `previous`, each naming the field: the checks `publish` makes, and a greater version number. */
-const successionProblems = (io: CliIO, previous: RulePack, next: RulePack, directory: Directory): Array<InputProblem> => {
+const successionProblems = (io: CliIO, previous: RulePack, next: RulePack, directory: Directory.Directory): Array<InputProblem> => {
   const problems: Array<InputProblem> = []
   if (compareVersions(next.version, previous.version) <= 0) {
     problems.push({
@@ -160,13 +141,13 @@ const successionProblems = (io: CliIO, previous: RulePack, next: RulePack, direc
   const refused = Result.isSuccess(published) ? publish(published.success, next, { directory }) : published
   if (Result.isFailure(refused)) {
     const { reason } = refused.failure
-    const prevFrom = formatInstantWithOffset(previous.effectiveFrom, CHINA_OFFSET_MINUTES)
+    const prevFrom = formatInstantWithOffset(previous.effectiveFrom, Reports.CHINA_OFFSET_MINUTES)
     if (reason === "other-pack") {
       problems.push({ path: "/id", message: say(io, `规则包编号 "${next.id}" 与上一版本的 "${previous.id}" 不同`, `the pack id "${next.id}" differs from the previous version's "${previous.id}"`) })
     } else if (reason === "retroactive") {
       problems.push({ path: "/effectiveFrom", message: say(io, `生效时间须晚于上一版本的生效时间 ${prevFrom}`, `effectiveFrom must be later than the previous version's, ${prevFrom}`) })
     } else if (reason === "overlap") {
-      problems.push({ path: "/effectiveFrom", message: say(io, `生效时间落在上一版本的有效期内（至 ${previous.effectiveTo === undefined ? "" : formatInstantWithOffset(previous.effectiveTo, CHINA_OFFSET_MINUTES)}）`, `effectiveFrom falls inside the previous version's period (until ${previous.effectiveTo === undefined ? "" : formatInstantWithOffset(previous.effectiveTo, CHINA_OFFSET_MINUTES)})`) })
+      problems.push({ path: "/effectiveFrom", message: say(io, `生效时间落在上一版本的有效期内（至 ${previous.effectiveTo === undefined ? "" : formatInstantWithOffset(previous.effectiveTo, Reports.CHINA_OFFSET_MINUTES)}）`, `effectiveFrom falls inside the previous version's period (until ${previous.effectiveTo === undefined ? "" : formatInstantWithOffset(previous.effectiveTo, Reports.CHINA_OFFSET_MINUTES)})`) })
     } else if (reason !== "duplicate-version" || problems.length === 0) {
       problems.push({ path: "/", message: refused.failure.message })
     }
@@ -206,7 +187,7 @@ const validate = async (io: CliIO, files: ReadonlyArray<string>, flags: Readonly
   return code
 }
 
-const decodeFacts = decodeInput(RuleFactsJson, "facts")
+const decodeFacts = decodeInput(Rules.RuleFactsJson, "facts")
 
 type Located = InputProblem & { readonly zh: string }
 const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位", person: "人员", channel: "渠道" } as const
@@ -216,7 +197,7 @@ const kindZh = { category: "事项分类", jurisdiction: "辖区", unit: "单位
  * category path that does not belong to its category would explain rules against a petition that
  * cannot exist. A street or community left out is filled in, as the engine does.
  */
-const factsAgainstDirectory = (facts: RuleFacts, directory: Directory): Result.Result<RuleFacts, Array<Located>> => {
+const factsAgainstDirectory = (facts: Rules.RuleFacts, directory: Directory.Directory): Result.Result<Rules.RuleFacts, Array<Located>> => {
   const problems: Array<Located> = []
   const p = facts.petition
   const lookups = { category: directory.category, jurisdiction: directory.jurisdiction, unit: directory.unit, person: directory.person, channel: directory.channel }
@@ -275,7 +256,7 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>, plugins:
     failed = true
   }
   const facts = decodeFacts(factsJson.success)
-  const checked: Result.Result<RuleFacts, ReadonlyArray<InputProblem>> = Result.isFailure(facts)
+  const checked: Result.Result<Rules.RuleFacts, ReadonlyArray<InputProblem>> = Result.isFailure(facts)
     ? Result.fail(facts.failure.problems)
     : factsAgainstDirectory(facts.success, directory.success)
   if (Result.isFailure(checked)) {
@@ -283,7 +264,7 @@ const explainCommand = async (io: CliIO, flags: Record<string, string>, plugins:
     failed = true
   }
   if (failed || Result.isFailure(pack) || Result.isFailure(checked)) return 1
-  for (const line of describeExplanation(explain(pack.success, checked.success, directory.success), io.lang, pack.success.plugins)) io.out(line)
+  for (const line of Rules.describeExplanation(Rules.explain(pack.success, checked.success, directory.success), io.lang, pack.success.plugins)) io.out(line)
   return 0
 }
 
@@ -310,7 +291,7 @@ const init = (io: CliIO, files: ReadonlyArray<string>, flags: Readonly<Record<st
   const presets = Object.keys(rulePackPresets)
   if (preset === undefined) return usage(io, `init 需要 --from <预设>（可用：${presets.join("、")}）`, `init needs --from <preset> (presets: ${presets.join(", ")})`)
   if (!isRulePackPreset(preset)) {
-    const near = closest(preset, presets)
+    const near = Rules.closest(preset, presets)
     const [zhHint, enHint] = near === undefined ? ["", ""] : [`，是不是 "${near}"？`, `; did you mean "${near}"?`]
     return usage(io, `--from: 没有预设 "${preset}"${zhHint}（可用：${presets.join("、")}）`, `--from: no preset "${preset}"${enHint} (presets: ${presets.join(", ")})`)
   }
@@ -324,7 +305,7 @@ const init = (io: CliIO, files: ReadonlyArray<string>, flags: Readonly<Record<st
   const shipped = rulePackPresets[preset]
   const { $schema: _shipped, ...document } = typeof shipped === "object" && shipped !== null ? Object.fromEntries(Object.entries(shipped)) : {}
   mkdirSync(dirname(target), { recursive: true })
-  if (schema.write !== undefined) writeFileSync(schema.write, JSON.stringify(rulePackJsonSchema(), null, 2) + "\n")
+  if (schema.write !== undefined) writeFileSync(schema.write, JSON.stringify(Rules.rulePackJsonSchema(), null, 2) + "\n")
   writeFileSync(target, JSON.stringify({ $schema: schema.ref, ...document }, null, 2) + "\n")
   io.out(
     say(
@@ -340,16 +321,16 @@ const stateWords: Readonly<Record<string, readonly [string, string]>> = {
   met: ["按时", "met"], breached: ["超时", "breached"], running: ["计时中", "running"], paused: ["暂停", "paused"], pending: ["未开始", "not started"]
 }
 
-const at8 = (instant: number): string => formatInstantWithOffset(instant, CHINA_OFFSET_MINUTES).slice(0, 16).replace("T", " ")
+const at8 = (instant: number): string => formatInstantWithOffset(instant, Reports.CHINA_OFFSET_MINUTES).slice(0, 16).replace("T", " ")
 
-const clockText = (io: CliIO, c: ClockSummary | undefined): string => {
+const clockText = (io: CliIO, c: Rules.ClockSummary | undefined): string => {
   if (c === undefined) return say(io, "（无此时钟）", "(no such clock)")
   const [zh, en] = stateWords[c.state] ?? [c.state, c.state]
   const due = c.dueAt === undefined ? "" : say(io, `，期限 ${at8(c.dueAt)}`, `, due ${at8(c.dueAt)}`)
   return say(io, zh, en) + due
 }
 
-const routeText = (r: RouteSummary): string =>
+const routeText = (r: Rules.RouteSummary): string =>
   [r.lead, ...r.coHandlers.map((u) => `+${u}`), ...(r.whistle ?? []).map((u) => `!${u}`)].join(" ") + (r.ruleId === undefined ? "" : ` (${r.ruleId})`)
 
 /** An action's parameters as `name=value`, recipients and other lists by their ids, short enough for a table cell. */
@@ -362,7 +343,7 @@ const detailText = (detail: string): string => {
 }
 
 /** The actions by type and rule; with what they do when the other side has the same type and rule, which alone would read as no change. */
-const actionsText = (actions: ReadonlyArray<ActionSummary>, other: ReadonlyArray<ActionSummary>): string =>
+const actionsText = (actions: ReadonlyArray<Rules.ActionSummary>, other: ReadonlyArray<Rules.ActionSummary>): string =>
   actions.length === 0
     ? "—"
     : actions.map((a) => `${a.type} ${a.ruleId}` + (other.some((o) => o.type === a.type && o.ruleId === a.ruleId) ? ` ${detailText(a.detail)}` : "")).join("; ")
@@ -377,15 +358,15 @@ const table = (rows: ReadonlyArray<ReadonlyArray<string>>): Array<string> => {
 }
 
 /** The readable form of an impact report: totals, then one row per difference. */
-const impactTable = (io: CliIO, report: SimulationReport, before: RulePack, after: RulePack): Array<string> => {
+const impactTable = (io: CliIO, report: Rules.SimulationReport, before: RulePack, after: RulePack): Array<string> => {
   const versions = `${before.id}@${before.version} → ${after.id}@${after.version}`
   const totals = say(
     io,
-    `${versions}：重放 ${report.petitions} 件诉求，分派不同 ${report.routedDifferently} 件，时限结果不同 ${report.clockedDifferently} 件，提级或通知不同 ${report.escalatedDifferently} 件。`,
+    `${versions}：重放 ${report.petitions} 件信访件，分派不同 ${report.routedDifferently} 件，时限结果不同 ${report.clockedDifferently} 件，提级或通知不同 ${report.escalatedDifferently} 件。`,
     `${versions}: replayed ${report.petitions} petitions; routed differently ${report.routedDifferently}, clocks differently ${report.clockedDifferently}, escalated or notified differently ${report.escalatedDifferently}.`
   )
   if (report.differences.length === 0) return [totals, say(io, "没有差异。", "No differences.")]
-  const rows: Array<Array<string>> = [[say(io, "诉求", "petition"), say(io, "方面", "aspect"), say(io, "原版本", "before"), say(io, "新版本", "after")]]
+  const rows: Array<Array<string>> = [[say(io, "信访件", "petition"), say(io, "方面", "aspect"), say(io, "原版本", "before"), say(io, "新版本", "after")]]
   for (const d of report.differences) {
     if (d.routing !== undefined) rows.push([d.petitionId, say(io, "分派", "routing"), routeText(d.routing.before), routeText(d.routing.after)])
     for (const c of d.clocks) rows.push([d.petitionId, say(io, `时限 ${c.clock}`, `clock ${c.clock}`), clockText(io, c.before), clockText(io, c.after)])
@@ -414,7 +395,7 @@ const impact = async (io: CliIO, flags: Readonly<Record<string, string>>): Promi
     if (typeof from === "string") return usage(io, from, from)
     if (typeof to === "string") return usage(io, to, to)
     if (to < from) return usage(io, "--to 不能早于 --from", "--to cannot be before --from")
-    period = [from, to + DAY_MS]
+    period = [from, to + Reports.DAY_MS]
   }
   // The generator writes the district's directory beside the database; a pack is checked against the directory its petitions name.
   const generated = `${db}.directory.json`
@@ -433,7 +414,7 @@ const impact = async (io: CliIO, flags: Readonly<Record<string, string>>): Promi
     const received = h.find((e) => e._tag === "Submitted")?.at
     return received !== undefined && received >= period[0] && received < period[1]
   })
-  const report = simulatePacks({ before: before.success, after: after.success, histories, directory: directory.success })
+  const report = Rules.simulatePacks({ before: before.success, after: after.success, histories, directory: directory.success })
   if (format === "json") {
     const pack = (p: RulePack) => ({ id: p.id, version: p.version })
     io.out(JSON.stringify({ before: pack(before.success), after: pack(after.success), from: flags["from"] ?? null, to: flags["to"] ?? null, ...report }, null, 2))
@@ -460,7 +441,7 @@ export const rulesCommand: Command = async (args, io) => {
   }
   const spec = specs[sub]
   if (spec === undefined) {
-    const near = closest(sub, Object.keys(specs))
+    const near = Rules.closest(sub, Object.keys(specs))
     const [zhHint, enHint] = near === undefined ? ["", ""] : [`，是不是 "${near}"？`, `; did you mean "${near}"?`]
     return usage(io, `未知的子命令 "${sub}"${zhHint}\n${help(io)}`, `Unknown sub-command "${sub}"${enHint}\n${help(io)}`)
   }
@@ -473,6 +454,6 @@ export const rulesCommand: Command = async (args, io) => {
   if (sub === "explain") return explainCommand(io, flags, plugins.success)
   if (sub === "init") return init(io, files, flags)
   if (sub === "impact") return impact(io, flags)
-  io.out(JSON.stringify(rulePackJsonSchema(plugins.success), null, 2))
+  io.out(JSON.stringify(Rules.rulePackJsonSchema(plugins.success), null, 2))
   return 0
 }

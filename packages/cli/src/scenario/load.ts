@@ -6,22 +6,8 @@
 import { readJsonFile } from "../json.js"
 import { dirname, isAbsolute, resolve } from "node:path"
 import { Result, Schema } from "effect"
-import type { Calendar, Directory, EngineCommand, InputProblem, Instant, Plugin, RulePack, RulePackRegistry } from "@minyi/core"
-import {
-  decodeEngineCommand,
-  decodeInput,
-  emptyRegistry,
-  formatInstant,
-  isRulePackPreset,
-  loadDirectory,
-  loadRulePack,
-  makeCalendars,
-  parseInstant,
-  presetCalendar,
-  publish,
-  rulePackPresets,
-  sampleDirectory
-} from "@minyi/core"
+import type { EngineCommand, InputProblem, Instant, Plugin, RulePack, RulePackRegistry } from "@minyi/core"
+import { decodeEngineCommand, decodeInput, emptyRegistry, formatInstant, isRulePackPreset, loadDirectory, loadRulePack, parseInstant, publish, rulePackPresets, sampleDirectory, Calendar, Directory } from "@minyi/core"
 import { ScenarioFile, StepExpect } from "./schema.js"
 
 /** The scenario file (or a file it names) is not what it must be. */
@@ -45,7 +31,7 @@ export interface ScenarioStep {
 export interface Scenario {
   readonly file: string
   readonly description: string | undefined
-  readonly directory: Directory
+  readonly directory: Directory.Directory
   readonly pack: RulePack
   readonly packs: RulePackRegistry
   readonly start: Instant | undefined
@@ -72,10 +58,10 @@ const inFile = (file: string, problems: ReadonlyArray<InputProblem>): Array<Inpu
 const under = (prefix: string, problems: ReadonlyArray<InputProblem>): Array<InputProblem> =>
   problems.map((p) => ({ path: p.path === "/" ? prefix : `${prefix}${p.path}`, message: p.message }))
 
-const zoneCalendar = (pack: RulePack): Calendar => {
-  const calendars = makeCalendars(pack.document.calendars)
+const zoneCalendar = (pack: RulePack): Calendar.Calendar => {
+  const calendars = Calendar.makeCalendars(pack.document.calendars)
   const name = pack.document.clocks[0]?.calendar ?? Object.keys(pack.document.calendars)[0]
-  return (name === undefined ? undefined : calendars.get(name)) ?? presetCalendar("natural")!
+  return (name === undefined ? undefined : calendars.get(name)) ?? Calendar.presetCalendar("natural")!
 }
 
 /** Reads and decodes a scenario file; bad input comes back as {@link ScenarioInvalid}. */
@@ -117,7 +103,7 @@ const loadScenario = async (
   const base = dirname(options.file)
   const local = (ref: string) => (isAbsolute(ref) ? ref : resolve(base, ref))
 
-  let directory: Directory | undefined = sampleDirectory()
+  let directory: Directory.Directory | undefined = sampleDirectory()
   if (doc.directory !== undefined) {
     const ref = doc.directory
     const source = typeof ref === "string" ? await readJson(options.readText, local(ref), en) : Result.succeed(ref as unknown)
@@ -194,7 +180,7 @@ const loadScenario = async (
       if (step.petition === undefined) {
         problems.push({
           path: `/steps/${index}/expect/petition`,
-          message: en ? "a step without a command must name the petition its expect block is about" : "没有命令的步骤必须在 expect.petition 中写明核对哪件诉求"
+          message: en ? "a step without a command must name the petition its expect block is about" : "没有命令的步骤必须在 expect.petition 中写明核对哪件信访件"
         })
       }
       steps.push({ index, at: step.at ?? 0, note: step.note, command: undefined, expect: step.expect })

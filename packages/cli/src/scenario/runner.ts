@@ -5,7 +5,7 @@
  */
 import { Effect, Layer, Option, Result, Schema } from "effect"
 import type { FiredAction, Instant, Notification, PetitionEvent, PetitionState } from "@minyi/core"
-import { encodeEvent, Engine, engineLayer, eventLabels, Notifiers, SentNotifications, statusLabels, Storage } from "@minyi/core"
+import { encodeEvent, Engine, engineLayer, Notifiers, SentNotifications, Storage, Petition } from "@minyi/core"
 import type { Mismatch, Observed } from "./expect.js"
 import { checkExpect } from "./expect.js"
 import type { Scenario, ScenarioStep } from "./load.js"
@@ -126,7 +126,7 @@ const text = (value: unknown, format: (at: Instant) => string): unknown => {
 const eventReport = (e: PetitionEvent, format: (at: Instant) => string): EventReport => {
   const encoded = encodeEvent(e) as Record<string, unknown>
   const payload = Object.fromEntries(Object.entries(encoded).filter(([k]) => !system.includes(k)))
-  const label = eventLabels[e._tag]
+  const label = Petition.eventLabels[e._tag]
   return { version: e.version, at: format(e.at), type: e._tag, label: label.zh, labelEn: label.en, ...(text(payload, format) as object) }
 }
 
@@ -220,7 +220,7 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
         const report: PetitionReport = {
           id,
           status: state.status,
-          statusLabel: statusLabels[state.status].zh,
+          statusLabel: Petition.statusLabels[state.status].zh,
           tier: state.tier,
           owner: state.owner ?? null,
           priority: state.priority,

@@ -116,7 +116,7 @@ export interface CalendarEngine {
 
 const wallMsOf = (dt: DateTime): number => ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond
 
-export const makeEngine = (rules: DayRules): CalendarEngine => {
+export const makeCalendarEngine = (rules: DayRules): CalendarEngine => {
   const zone = rules.timeZone
   const yearStarts = new Map<number, number>()
   const yearStart = (year: number): number => {
@@ -407,7 +407,7 @@ export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
     }
     return natural
   }
-  const engine = makeEngine(rules)
+  const engine = makeCalendarEngine(rules)
   const add = (at: Instant, d: Duration) =>
     attempt(() => addWorkingMsIndexed(engine, addWorkingDaysIndexed(engine, at, d.days), d.ms))
   const between = (from: Instant, to: Instant) => attempt(() => betweenIndexed(engine, from, to))

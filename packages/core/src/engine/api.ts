@@ -87,7 +87,7 @@ export class HistoryTampered extends Schema.TaggedError<HistoryTampered>()("Hist
 }) {}
 
 export const notFound = (petitionId: string) =>
-  new PetitionNotFound({ petitionId, message: `找不到诉求 ${petitionId}（no petition ${petitionId}）` })
+  new PetitionNotFound({ petitionId, message: `找不到信访件 ${petitionId}（no petition ${petitionId}）` })
 
 export type HandleError =
   | StepError

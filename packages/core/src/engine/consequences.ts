@@ -66,7 +66,7 @@ export const consequences = (
     const accused = accusedParties(directory, facts.petition.accusedUnit).persons
     for (const person of decision.watchers) {
       if (accused.has(person)) {
-        const reason = `未将 ${person} 设为关注人：其为本诉求检举控告的对象（单位 ${facts.petition.accusedUnit}、其下属单位或其人员）。(${person} was not made a watcher: they belong to the accused unit ${facts.petition.accusedUnit} or one of its sub-units.)`
+        const reason = `未将 ${person} 设为关注人：其为本信访件检举控告的对象（单位 ${facts.petition.accusedUnit}、其下属单位或其人员）。(${person} was not made a watcher: they belong to the accused unit ${facts.petition.accusedUnit} or one of its sub-units.)`
         out.push({
           command: { _tag: "RecordRuleProblem", ...base(provenance), reason },
           action: fired(at, petitionId, routed, "problem", { reason })
@@ -117,7 +117,7 @@ export const consequences = (
         const withheld = action.recipients.filter(isAccused)
         if (withheld.length > 0) {
           const names = withheld.map((t) => `${t.kind}:${t.id}`).join(", ")
-          const reason = `通知 ${action.template} 未发送给 ${names}：其为本诉求检举控告的对象（单位 ${facts.petition.accusedUnit}、其下属单位或其人员）。(Notice ${action.template} was not sent to ${names}: they are the accused unit ${facts.petition.accusedUnit}, one of its sub-units or their people.)`
+          const reason = `通知 ${action.template} 未发送给 ${names}：其为本信访件检举控告的对象（单位 ${facts.petition.accusedUnit}、其下属单位或其人员）。(Notice ${action.template} was not sent to ${names}: they are the accused unit ${facts.petition.accusedUnit}, one of its sub-units or their people.)`
           out.push({
             command: { _tag: "RecordRuleProblem", ...b, reason },
             action: fired(at, petitionId, action, "problem", { reason })

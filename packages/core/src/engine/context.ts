@@ -82,7 +82,7 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
             message:
               state.rulePack === undefined
                 ? `${formatInstant(at)} 没有生效的规则包（no rule pack is in force at ${formatInstant(at)}）`
-                : `诉求 ${state.id} 绑定的规则包 ${state.rulePack.id}@${state.rulePack.version} 未发布（the pinned pack is not published）`
+                : `信访件 ${state.id} 绑定的规则包 ${state.rulePack.id}@${state.rulePack.version} 未发布（the pinned pack is not published）`
           })
         )
       : Result.succeed(pack)

@@ -161,7 +161,7 @@ export const makeHandle = (ctx: EngineContext) => {
           new TooMuchContention({
             petitionId,
             attempts: ctx.maxAttempts,
-            message: `诉求 ${petitionId} 同时被多方修改，重试 ${ctx.maxAttempts} 次仍未成功（petition ${petitionId} kept changing under ${ctx.maxAttempts} attempts）`
+            message: `信访件 ${petitionId} 同时被多方修改，重试 ${ctx.maxAttempts} 次仍未成功（petition ${petitionId} kept changing under ${ctx.maxAttempts} attempts）`
           })
         )
       )

@@ -50,6 +50,6 @@ export const idempotencyKeyReused = (key: string, firstPetitionId: string, field
     firstPetitionId,
     fields: [...fields],
     message:
-      `渠道消息 ${key} 已用于诉求 ${firstPetitionId}，本次提交的内容不同（${fields.join("、")}），未予登记，请使用新的消息编号` +
+      `渠道消息 ${key} 已用于信访件 ${firstPetitionId}，本次提交的内容不同（${fields.join("、")}），未予登记，请使用新的消息编号` +
       `（message id ${key} already created petition ${firstPetitionId}; this Submit differs in ${fields.join(", ")} and was not recorded: use a new message id）`
   })

@@ -96,7 +96,7 @@ export const makeReads = (ctx: EngineContext, handling: ReturnType<typeof makeHa
       if (!canSeeIdentity(scope, summary.value, identityRoles)) {
         return yield* denied(
           viewer.person,
-          `${scope.person.name} 无权查看诉求 ${petitionId} 的信访人身份`,
+          `${scope.person.name} 无权查看信访件 ${petitionId} 的信访人身份`,
           `${scope.person.nameEn} may not see the petitioner's identity on ${petitionId}`,
           petitionId
         )

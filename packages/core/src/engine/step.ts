@@ -297,7 +297,7 @@ const extensionRefusal = (
     return new ExtensionRefused({
       clock: command.clock,
       reason: "notExtendable",
-      message: `诉求 ${state.id} 没有名为"${command.clock}"的时限（现有：${known}）。(Petition ${state.id} has no clock "${command.clock}"; it has: ${known}.)`
+      message: `信访件 ${state.id} 没有名为"${command.clock}"的时限（现有：${known}）。(Petition ${state.id} has no clock "${command.clock}"; it has: ${known}.)`
     })
   }
   const checked = checkExtension(clock, policy, amount.success)

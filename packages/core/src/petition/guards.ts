@@ -33,7 +33,7 @@ export type Handler<T extends PetitionCommandTag> = (input: HandlerInput<T>) => 
 export type Handlers = { readonly [T in PetitionCommandTag]: Handler<T> }
 
 /** Runs the checks in order; the first broken rule is the refusal, else the events. */
-export const run = (checks: ReadonlyArray<Check>, events: () => ReadonlyArray<UnsealedEvent>): Decision => {
+export const runChecks = (checks: ReadonlyArray<Check>, events: () => ReadonlyArray<UnsealedEvent>): Decision => {
   for (const check of checks) {
     const refusal = check()
     if (refusal !== undefined) return Result.fail(refusal)

@@ -50,7 +50,7 @@ const L = {
   returns: { zh: "退单（按单位）", en: "Returns by unit" },
   unit: { zh: "单位", en: "Unit" },
   cases: { zh: "疑难件", en: "Difficult cases" },
-  petition: { zh: "诉求", en: "Petition" },
+  petition: { zh: "信访件", en: "Petition" },
   status: { zh: "状态", en: "Status" },
   tier: { zh: "层级", en: "Tier" },
   owner: { zh: "包案领导", en: "Owner" },

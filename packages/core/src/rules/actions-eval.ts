@@ -155,7 +155,7 @@ export const escalate = (pack: RulePack, facts: RuleFacts, directory: Directory)
             error: new NoRecipients({
               petitionId: id,
               template: p.template,
-              message: `规则 ${rule.id} 的通知（模板 ${p.template}）对诉求 ${id} 没有收件人。(Rule ${rule.id}'s notice (template ${p.template}) has no recipient for petition ${id}.)`
+              message: `规则 ${rule.id} 的通知（模板 ${p.template}）对信访件 ${id} 没有收件人。(Rule ${rule.id}'s notice (template ${p.template}) has no recipient for petition ${id}.)`
             })
           })
         }

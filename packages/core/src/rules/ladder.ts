@@ -44,7 +44,7 @@ export const accusedParties = (directory: Directory, accusedUnit: string | undef
 }
 
 const missing = (tier: number, petition: PetitionFacts, zh: string, en: string) =>
-  Result.fail(new OwnerNotFound({ tier, petitionId: petition.id, message: `无法确定诉求 ${petition.id} 第${tier}级的包案人：${zh}。(No owner for petition ${petition.id} at tier ${tier}: ${en}.)` }))
+  Result.fail(new OwnerNotFound({ tier, petitionId: petition.id, message: `无法确定信访件 ${petition.id} 第${tier}级的包案人：${zh}。(No owner for petition ${petition.id} at tier ${tier}: ${en}.)` }))
 
 /** The person an owner rule names for this petition. */
 export const resolveOwnerSpec = (

@@ -1,15 +1,8 @@
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  CalendarSpec,
-  decodeInput,
-  lookupCalendar,
-  makeCalendar,
-  makeCalendars,
-  parseDuration,
-  presetCalendar
-} from "../../src/index.js"
-import type { Calendar } from "../../src/index.js"
+import { decodeInput } from "../../src/index.js"
+import { CalendarSpec, lookupCalendar, makeCalendar, makeCalendars, parseDuration, presetCalendar } from "../../src/calendar/index.js"
+import type { Calendar } from "../../src/calendar/index.js"
 
 const china = presetCalendar("china")!
 const natural = presetCalendar("natural")!

@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { addWorkingDaysIndexed, addWorkingMsIndexed, betweenIndexed, makeEngine, nextWorkingIndexed } from "../../src/calendar/calendar.js"
+import { addWorkingDaysIndexed, addWorkingMsIndexed, betweenIndexed, makeCalendarEngine, nextWorkingIndexed } from "../../src/calendar/calendar.js"
 import { compileDayRules } from "../../src/calendar/days.js"
 import { oracleAddDays, oracleAddMs, oracleBetween, oracleNextWorking } from "../../src/calendar/oracle.js"
 import { calendarPresets } from "../../src/calendar/spec.js"
@@ -31,7 +31,7 @@ const days = fc.integer({ min: 0, max: 60 })
 
 const check = (name: string, spec: CalendarSpec, instants: fc.Arbitrary<number>, runs: number) => {
   const rules = compileDayRules(name, spec)
-  const engine = makeEngine(rules)
+  const engine = makeCalendarEngine(rules)
   describe(`index == day walk (${name})`, () => {
     it("adding working time", () => {
       fc.assert(fc.property(instants, msDuration, (at, ms) => addWorkingMsIndexed(engine, at, ms) === oracleAddMs(rules, at, ms)), {
@@ -93,7 +93,7 @@ check(
 
 describe("zone-correct arithmetic across daylight saving (America/New_York)", () => {
   const rules = compileDayRules("ny", { kind: "working", timeZone: "America/New_York", hours: { sun: ["01:00-04:00"], mon: ["09:00-17:00"] }, holidays: "none" })
-  const engine = makeEngine(rules)
+  const engine = makeCalendarEngine(rules)
   it("the spring-forward Sunday has two working hours, the fall-back Sunday four", () => {
     const spring = Date.parse("2026-03-08T01:00:00-05:00")
     expect(betweenIndexed(engine, spring, Date.parse("2026-03-08T04:00:00-04:00"))).toBe(2 * 3_600_000)

@@ -2,8 +2,9 @@ import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { compileDayRules } from "../../src/calendar/days.js"
 import { oracleAdd, oracleBetween } from "../../src/calendar/oracle.js"
-import { CalendarSpec, chinaFixedHolidays, decodeInput, makeCalendar, parseDuration, presetCalendar } from "../../src/index.js"
-import type { Calendar } from "../../src/index.js"
+import { decodeInput } from "../../src/index.js"
+import { CalendarSpec, chinaFixedHolidays, makeCalendar, parseDuration, presetCalendar } from "../../src/calendar/index.js"
+import type { Calendar } from "../../src/calendar/index.js"
 
 // Today is late November 2026: the State Council has not published the 2027 notice, and the
 // bundled data ends with 2026. A December petition's deadline runs into 2027.

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { CalendarSpec, ClockPolicy, decodeInput } from "../../src/index.js"
+import { decodeInput } from "../../src/index.js"
+import { CalendarSpec } from "../../src/calendar/index.js"
+import { ClockPolicy } from "../../src/clocks/index.js"
 
 const doc = readFileSync(resolve(__dirname, "../../../../docs/calendars-and-clocks.md"), "utf8")
 const jsonBlocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!)

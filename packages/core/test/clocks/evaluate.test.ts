@@ -1,14 +1,9 @@
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  checkExtension,
-  ClockPolicy,
-  decodeInput,
-  evaluateClocks,
-  makeCalendars,
-  parseDuration
-} from "../../src/index.js"
-import type { ClockEvent, ClockPolicyJson, ClockStatus, ClockSubject } from "../../src/index.js"
+import { decodeInput } from "../../src/index.js"
+import { checkExtension, ClockPolicy, evaluateClocks } from "../../src/clocks/index.js"
+import { makeCalendars, parseDuration } from "../../src/calendar/index.js"
+import type { ClockEvent, ClockPolicyJson, ClockStatus, ClockSubject } from "../../src/clocks/index.js"
 
 const decodePolicy = decodeInput(ClockPolicy, "clock policy")
 const policy = (json: ClockPolicyJson) => Result.getOrThrow(decodePolicy(json))

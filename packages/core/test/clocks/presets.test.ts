@@ -2,8 +2,10 @@ import { Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import futian from "../../src/presets/futian-10-30-24.json" with { type: "json" }
 import xinfang from "../../src/presets/xinfang-statutory.json" with { type: "json" }
-import { CalendarSpec, ClockPolicy, decodeInput, evaluateClocks, InstantFromString, makeCalendars } from "../../src/index.js"
-import type { ClockEvent } from "../../src/index.js"
+import { decodeInput, InstantFromString } from "../../src/index.js"
+import { CalendarSpec, makeCalendars } from "../../src/calendar/index.js"
+import { ClockPolicy, evaluateClocks } from "../../src/clocks/index.js"
+import type { ClockEvent } from "../../src/clocks/index.js"
 import { clockFacts } from "../../src/rules/facts.js"
 
 // The parts of a rule pack this module owns; the rule-pack schema composes them with the rest.

@@ -1,7 +1,8 @@
 import { Effect, Redacted, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { accusedParties, Engine, resolveOwnerSpec, rulePackPresets } from "../../src/index.js"
+import { Engine, rulePackPresets } from "../../src/index.js"
+import { accusedParties, resolveOwnerSpec } from "../../src/rules/ladder.js"
 import { petitionFacts } from "../../src/rules/facts.js"
 import { directory, publishedPacks, runOn } from "./support.js"
 

@@ -1,20 +1,8 @@
 import { Context, Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it, vi } from "vitest"
-import {
-  createMinyi,
-  Engine,
-  engineLayer,
-  Notifier,
-  Notifiers,
-  notifyFailed,
-  Outbox,
-  rulePackPresets,
-  schedulerLayer,
-  sampleDirectory,
-  SentNotifications,
-  Storage
-} from "../../src/index.js"
+import { createMinyi, Engine, engineLayer, Notifier, Notifiers, Outbox, rulePackPresets, schedulerLayer, sampleDirectory, SentNotifications, Storage } from "../../src/index.js"
+import { notifyFailed } from "../../src/ports/index.js"
 import { memoryEngine, publishedPacks } from "./support.js"
 
 const directory = sampleDirectory()

@@ -5,7 +5,11 @@ import { Effect, Layer, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { EngineCommand, RulePackRegistry } from "../../src/index.js"
-import { Engine, evaluateClocks, makeCalendars, makeEngine, Notifiers, packFor, Storage } from "../../src/index.js"
+import { Engine, Notifiers, Storage } from "../../src/index.js"
+import { evaluateClocks } from "../../src/clocks/index.js"
+import { makeCalendars } from "../../src/calendar/index.js"
+import { makeEngine } from "../../src/engine/index.js"
+import { packFor } from "../../src/rules/index.js"
 import { clockSubject } from "../../src/rules/facts.js"
 import futian from "../../src/presets/futian-10-30-24.json" with { type: "json" }
 import statutory from "../../src/presets/xinfang-statutory.json" with { type: "json" }

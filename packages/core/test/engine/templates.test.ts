@@ -1,6 +1,7 @@
 import { Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { Engine, notificationPayload, rulePackPresets, SentNotifications } from "../../src/index.js"
+import { Engine, rulePackPresets, SentNotifications } from "../../src/index.js"
+import { notificationPayload } from "../../src/ports/index.js"
 import { makeDuration } from "../../src/calendar/index.js"
 import { formatInstant, formatLimit, formatSpan } from "../../src/engine/templates.js"
 import { publishedPacks, refuseOdourSubmit, runOn } from "./support.js"

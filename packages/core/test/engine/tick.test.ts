@@ -1,11 +1,7 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  Engine,
-  notifyFailed,
-  rulePackPresets,
-  SentNotifications
-} from "../../src/index.js"
+import { Engine, rulePackPresets, SentNotifications } from "../../src/index.js"
+import { notifyFailed } from "../../src/ports/index.js"
 import { memoryEngine, publishedPacks } from "./support.js"
 
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")

@@ -1,4 +1,5 @@
-import { Notifier, Notifiers, notifyFailed, SentNotifications } from "@minyi/core"
+import { Notifier, Notifiers, SentNotifications } from "@minyi/core"
+import { notifyFailed } from "@minyi/core/adapter"
 import type { Notification } from "@minyi/core"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"

@@ -1,4 +1,4 @@
-import { defaultRetryPolicy, nextAttemptAt, retryDelay } from "@minyi/core"
+import { defaultRetryPolicy, nextAttemptAt, retryDelay } from "@minyi/core/adapter"
 import type { RetryPolicy } from "@minyi/core"
 import { describe, expect, it } from "vitest"
 

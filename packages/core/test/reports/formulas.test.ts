@@ -1,6 +1,6 @@
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { decodeReportFormulas, defaultReportFormulas, defaultReportFormulasJson, formatRate, rate, responseWindowMs } from "../../src/index.js"
+import { decodeReportFormulas, defaultReportFormulas, defaultReportFormulasJson, formatRate, rate, responseWindowMs } from "../../src/reports/index.js"
 
 describe("report formulas", () => {
   it("the defaults decode, and the response window is 24 hours of natural time", () => {

@@ -3,7 +3,8 @@
 import { Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import type { EngineCommand, Minyi } from "../../src/index.js"
-import { createMinyi, dailyReport, figuresFromHistories, renderHtml, renderMarkdown, sampleDirectory, startOfLocalDate } from "../../src/index.js"
+import { createMinyi, sampleDirectory } from "../../src/index.js"
+import { dailyReport, figuresFromHistories, renderHtml, renderMarkdown, startOfLocalDate } from "../../src/reports/index.js"
 
 const directory = sampleDirectory()
 const day = startOfLocalDate("2026-03-02")!

@@ -3,8 +3,8 @@
  * id the shipped rule packs name stays valid: 10 streets, 90 communities, 33 channels, 89 units and
  * a category tree of about 1,600 nodes (Futian's catalogue has 1,649 kinds).
  */
-import type { Category, Channel, DirectoryData, Jurisdiction, Person, Unit } from "@minyi/core"
-import { sampleDirectory } from "@minyi/core"
+
+import { sampleDirectory, Directory } from "@minyi/core"
 import { makeRandom } from "./random.js"
 
 export interface GeneratedDirectoryOptions {
@@ -88,7 +88,7 @@ const details: ReadonlyArray<readonly [string, string, string]> = [
   ["safety", "有安全隐患", "a safety hazard"], ["weekend", "节假日", "on holidays"], ["other", "其他", "other"]
 ]
 
-const leaderPerson = (unit: string, name: string, nameEn: string, title: string, titleEn: string): Person => ({
+const leaderPerson = (unit: string, name: string, nameEn: string, title: string, titleEn: string): Directory.Person => ({
   id: `person.head.${unit.replace(/^[a-z]+\./, "")}`,
   name,
   nameEn,
@@ -102,7 +102,7 @@ const surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴",
 const given = ["建华", "志强", "秀英", "丽娟", "海涛", "晓明", "文静", "国庆", "春梅", "伟", "敏", "静", "磊", "洋", "勇", "艳", "杰", "娟", "涛", "明"]
 
 /** The generated district's directory, as JSON-shaped data for `loadDirectory`. */
-export const generateDirectoryData = (options: GeneratedDirectoryOptions = {}): DirectoryData => {
+export const generateDirectoryData = (options: GeneratedDirectoryOptions = {}): Directory.DirectoryData => {
   const random = makeRandom(options.seed ?? 20_221)
   const base = sampleDirectory().data
   const official = (): readonly [string, string] => {
@@ -111,8 +111,8 @@ export const generateDirectoryData = (options: GeneratedDirectoryOptions = {}): 
     return [`${s}${g}`, `${s} ${g}`]
   }
 
-  const units: Array<Unit> = [...base.units]
-  const people: Array<Person> = [...base.people]
+  const units: Array<Directory.Unit> = [...base.units]
+  const people: Array<Directory.Person> = [...base.people]
   for (const [suffix, zh, en] of moreDepartments) {
     const id = `dept.${suffix}`
     const [name, nameEn] = official()
@@ -128,7 +128,7 @@ export const generateDirectoryData = (options: GeneratedDirectoryOptions = {}): 
     people.push(head)
   }
 
-  const jurisdictions: Array<Jurisdiction> = [...base.jurisdictions]
+  const jurisdictions: Array<Directory.Jurisdiction> = [...base.jurisdictions]
   const streets = base.jurisdictions.filter((j) => j.level === "street")
   let next = 0
   for (const street of streets) {
@@ -147,10 +147,10 @@ export const generateDirectoryData = (options: GeneratedDirectoryOptions = {}): 
     }
   }
 
-  const channels: Array<Channel> = [...base.channels]
+  const channels: Array<Directory.Channel> = [...base.channels]
   for (const [id, name, nameEn, kind] of moreChannels) channels.push({ id, name, nameEn, kind, unit: "unit.dispatch-centre" })
 
-  const nodes: Array<Category> = [...base.categories.nodes]
+  const nodes: Array<Directory.Category> = [...base.categories.nodes]
   const leaves = base.categories.nodes.filter((c) => !base.categories.nodes.some((d) => d.parent === c.id))
   for (const leaf of leaves) {
     for (const [aId, aZh, aEn] of aspects) {

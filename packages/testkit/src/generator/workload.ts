@@ -8,7 +8,7 @@
  * repeats from the same caller about the same matter, returns, late answers that breach the
  * 10-30-24 clocks, group visits and home visits, and ratings that sometimes send the work back.
  */
-import type { Directory, EngineCommand, Handled, Instant, PetitionEvent, TickReport } from "@minyi/core"
+import type { EngineCommand, Handled, Instant, PetitionEvent, TickReport, Directory } from "@minyi/core"
 import { Redacted } from "effect"
 import type { Random } from "./random.js"
 import { makeRandom } from "./random.js"
@@ -24,7 +24,7 @@ export interface WorkloadEngine {
 }
 
 export interface WorkloadOptions {
-  readonly directory: Directory
+  readonly directory: Directory.Directory
   /** The first day's start (local midnight). */
   readonly from: Instant
   readonly days: number

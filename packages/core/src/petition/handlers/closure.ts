@@ -1,5 +1,5 @@
 import type { Decision, HandlerInput, Handlers } from "../guards.js"
-import { actorUnit, run } from "../guards.js"
+import { actorUnit, runChecks } from "../guards.js"
 import type { CommandOf } from "../schema.js"
 
 // A review (复查) follows the closing, a re-review (复核) a decided review; each inside its window.
@@ -7,7 +7,7 @@ const requestReview = (
   { state: s, command: cmd, base, guard }: Omit<HandlerInput<"RequestReview">, "command"> & { readonly command: CommandOf<"RequestReview" | "RequestReReview"> },
   stage: "review" | "re_review"
 ): Decision =>
-  run(
+  runChecks(
     [
       () =>
         stage === "review"
@@ -23,7 +23,7 @@ const requestReview = (
 export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "RequestReview" | "RequestReReview" | "DecideReview"> = {
   RateSatisfaction: ({ state: s, command: cmd, directory: dir, base, guard }) => {
     const raterUnit = actorUnit(cmd.actor, dir)
-    return run(
+    return runChecks(
       [
         () => (s.rating === undefined ? undefined : guard.invalid("already_rated")),
         // A satisfied rating closes the case; the units judged by it cannot give it.
@@ -36,7 +36,7 @@ export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "
     )
   },
   Close: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.reason(cmd.reason),
         () =>
@@ -50,7 +50,7 @@ export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "
       () => [{ _tag: "Closed", ...base, reason: cmd.reason }]
     ),
   Reopen: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         () => (s.status === "closed" && s.review.outcome !== "overturned" ? { _tag: "PetitionClosed", petitionId: s.id, command: cmd._tag } : undefined),
         guard.reason(cmd.reason)
@@ -60,7 +60,7 @@ export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "
   RequestReview: (input) => requestReview(input, "review"),
   RequestReReview: (input) => requestReview(input, "re_review"),
   DecideReview: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         () =>
           s.review.stage === (cmd.stage === "review" ? "review_requested" : "re_review_requested")

@@ -1,10 +1,10 @@
 import type { Handlers } from "../guards.js"
-import { run } from "../guards.js"
+import { runChecks } from "../guards.js"
 
 /** 派单、签收、不予受理、退单、转办: finding the unit that will own the petition. */
 export const dispatch: Pick<Handlers, "Dispatch" | "Accept" | "Decline" | "Return" | "Transfer"> = {
   Dispatch: ({ command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.byDispatcher(),
         guard.unit(cmd.lead, "lead"),
@@ -15,10 +15,10 @@ export const dispatch: Pick<Handlers, "Dispatch" | "Accept" | "Decline" | "Retur
       () => [{ _tag: "Dispatched", ...base, lead: cmd.lead, coHandlers: cmd.coHandlers }]
     ),
   Accept: ({ command: cmd, base, guard }) =>
-    run([guard.unit(cmd.unit, "unit"), guard.isLead(cmd.unit)], () => [{ _tag: "Accepted", ...base, unit: cmd.unit }]),
+    runChecks([guard.unit(cmd.unit, "unit"), guard.isLead(cmd.unit)], () => [{ _tag: "Accepted", ...base, unit: cmd.unit }]),
   // Before dispatch the first handler may decline; after it, only the lead it was dispatched to.
   Decline: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.unit(cmd.unit, "unit"),
         s.status === "dispatched"
@@ -32,7 +32,7 @@ export const dispatch: Pick<Handlers, "Dispatch" | "Accept" | "Decline" | "Retur
       () => [{ _tag: "Declined", ...base, unit: cmd.unit, reason: cmd.reason }]
     ),
   Return: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.unit(cmd.unit, "unit"),
         () => (cmd.unit === s.lead || s.coHandlers.includes(cmd.unit) ? undefined : { _tag: "NotAssigned", petitionId: s.id, unit: cmd.unit }),
@@ -41,7 +41,7 @@ export const dispatch: Pick<Handlers, "Dispatch" | "Accept" | "Decline" | "Retur
       () => [{ _tag: "Returned", ...base, unit: cmd.unit, reason: cmd.reason }]
     ),
   Transfer: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.byDispatcher(),
         guard.reason(cmd.reason),

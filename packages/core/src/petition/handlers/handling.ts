@@ -1,10 +1,10 @@
 import type { Handlers } from "../guards.js"
-import { run } from "../guards.js"
+import { runChecks } from "../guards.js"
 
 /** 明确责任人、协办报送、首轮办结、挂起、延期、办结: the work on the petition itself. */
 export const handling: Pick<Handlers, "AssignHandler" | "ReportPart" | "CompleteFirstRound" | "Suspend" | "Resume" | "Extend" | "Resolve"> = {
   AssignHandler: ({ state: s, command: cmd, directory: dir, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.unit(cmd.unit, "unit"),
         guard.isLead(cmd.unit),
@@ -14,7 +14,7 @@ export const handling: Pick<Handlers, "AssignHandler" | "ReportPart" | "Complete
       () => [{ _tag: "HandlerAssigned", ...base, unit: cmd.unit, person: cmd.person }]
     ),
   ReportPart: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.unit(cmd.unit, "unit"),
         () => (s.coHandlers.includes(cmd.unit) ? undefined : { _tag: "NotCoHandler", petitionId: s.id, unit: cmd.unit, isLead: cmd.unit === s.lead })
@@ -22,19 +22,19 @@ export const handling: Pick<Handlers, "AssignHandler" | "ReportPart" | "Complete
       () => [{ _tag: "PartReported", ...base, unit: cmd.unit, summary: cmd.summary }]
     ),
   CompleteFirstRound: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [guard.unit(cmd.unit, "unit"), guard.isLead(cmd.unit), () => (s.firstRoundCompletedAt === undefined ? undefined : guard.invalid("first_round_completed"))],
       () => [{ _tag: "FirstRoundCompleted", ...base, unit: cmd.unit, summary: cmd.summary }]
     ),
-  Suspend: ({ command: cmd, base, guard }) => run([guard.reason(cmd.reason)], () => [{ _tag: "Suspended", ...base, reason: cmd.reason }]),
-  Resume: ({ command: cmd, base, guard }) => run([guard.reason(cmd.reason)], () => [{ _tag: "Resumed", ...base, reason: cmd.reason }]),
+  Suspend: ({ command: cmd, base, guard }) => runChecks([guard.reason(cmd.reason)], () => [{ _tag: "Suspended", ...base, reason: cmd.reason }]),
+  Resume: ({ command: cmd, base, guard }) => runChecks([guard.reason(cmd.reason)], () => [{ _tag: "Resumed", ...base, reason: cmd.reason }]),
   Extend: ({ command: cmd, base, guard }) =>
-    run([guard.person(cmd.approver, "approver"), guard.reason(cmd.reason)], () => [
+    runChecks([guard.person(cmd.approver, "approver"), guard.reason(cmd.reason)], () => [
       { _tag: "Extended", ...base, clock: cmd.clock, amount: cmd.amount, reason: cmd.reason, approver: cmd.approver }
     ]),
   Resolve: ({ state: s, command: cmd, base, guard }) => {
     const outstanding = s.coHandlers.filter((u) => !s.partsReported.includes(u))
-    return run(
+    return runChecks(
       [
         guard.unit(cmd.unit, "unit"),
         () =>

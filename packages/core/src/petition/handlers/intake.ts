@@ -1,5 +1,5 @@
 import type { Handlers } from "../guards.js"
-import { run } from "../guards.js"
+import { runChecks } from "../guards.js"
 
 /** 登记、告知、联系: a petition comes in and the petitioner hears back. */
 export const intake: Pick<Handlers, "Submit" | "Acknowledge" | "Contact"> = {
@@ -8,7 +8,7 @@ export const intake: Pick<Handlers, "Submit" | "Acknowledge" | "Contact"> = {
     const firstHandler = cmd.firstHandler ?? channel?.unit ?? ""
     const reference = (kind: "channel" | "category" | "jurisdiction", id: string, known: boolean) => () =>
       known ? undefined : { _tag: "UnknownReference" as const, petitionId: s.id, kind, id, field: kind }
-    return run(
+    return runChecks(
       [
         reference("channel", cmd.channel, channel !== undefined),
         reference("category", cmd.category, dir.category(cmd.category) !== undefined),
@@ -46,7 +46,7 @@ export const intake: Pick<Handlers, "Submit" | "Acknowledge" | "Contact"> = {
     )
   },
   Acknowledge: ({ command: cmd, base, guard }) =>
-    run([guard.unit(cmd.unit, "unit"), guard.involved(cmd.unit)], () => [{ _tag: "Acknowledged", ...base, unit: cmd.unit }]),
+    runChecks([guard.unit(cmd.unit, "unit"), guard.involved(cmd.unit)], () => [{ _tag: "Acknowledged", ...base, unit: cmd.unit }]),
   Contact: ({ command: cmd, base, guard }) =>
-    run([guard.unit(cmd.unit, "unit"), guard.involved(cmd.unit)], () => [{ _tag: "Contacted", ...base, unit: cmd.unit, method: cmd.method }])
+    runChecks([guard.unit(cmd.unit, "unit"), guard.involved(cmd.unit)], () => [{ _tag: "Contacted", ...base, unit: cmd.unit, method: cmd.method }])
 }

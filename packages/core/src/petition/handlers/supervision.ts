@@ -1,10 +1,10 @@
 import type { Handlers } from "../guards.js"
-import { actorName, run } from "../guards.js"
+import { actorName, runChecks } from "../guards.js"
 
 /** 提级包案、家访接访、吹哨报到、督查建议: leaders and supervision taking hold of hard cases. */
 export const supervision: Pick<Handlers, "Escalate" | "RecordVisit" | "RequireVisit" | "BlowWhistle" | "ReportForDuty" | "IssueRecommendation"> = {
   Escalate: ({ state: s, command: cmd, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.person(cmd.owner, "owner"),
         () => (cmd.tier > s.tier ? undefined : { _tag: "TierNotHigher", petitionId: s.id, tier: cmd.tier, current: s.tier }),
@@ -13,12 +13,12 @@ export const supervision: Pick<Handlers, "Escalate" | "RecordVisit" | "RequireVi
       () => [{ _tag: "Escalated", ...base, tier: cmd.tier, owner: cmd.owner, reason: cmd.reason }]
     ),
   RecordVisit: ({ command: cmd, base, guard }) =>
-    run([guard.person(cmd.leader, "leader")], () => [
+    runChecks([guard.person(cmd.leader, "leader")], () => [
       { _tag: "VisitRecorded", ...base, kind: cmd.kind, ...(cmd.leader === undefined ? {} : { leader: cmd.leader }), batches: cmd.batches, persons: cmd.persons }
     ]),
-  RequireVisit: ({ command: cmd, base, guard }) => run([guard.reason(cmd.reason)], () => [{ _tag: "VisitRequired", ...base, reason: cmd.reason }]),
+  RequireVisit: ({ command: cmd, base, guard }) => runChecks([guard.reason(cmd.reason)], () => [{ _tag: "VisitRequired", ...base, reason: cmd.reason }]),
   BlowWhistle: ({ state: s, command: cmd, directory: dir, base, guard }) =>
-    run(
+    runChecks(
       [
         guard.unit(cmd.unit, "unit"),
         () => {
@@ -35,7 +35,7 @@ export const supervision: Pick<Handlers, "Escalate" | "RecordVisit" | "RequireVi
   ReportForDuty: ({ state: s, command: cmd, base, guard }) => {
     const whistle = s.whistles[cmd.whistleId]
     const { whistleId, unit } = cmd
-    return run(
+    return runChecks(
       [
         guard.unit(unit, "unit"),
         () => (whistle !== undefined ? undefined : { _tag: "UnknownWhistle", petitionId: s.id, whistleId }),
@@ -51,7 +51,7 @@ export const supervision: Pick<Handlers, "Escalate" | "RecordVisit" | "RequireVi
     const { kind, id } = cmd.actor
     const bySupervision =
       kind === "system" || (kind === "person" && supervisors.some((p) => p.id === id)) || (kind === "unit" && supervisors.some((p) => p.unit === id))
-    return run(
+    return runChecks(
       [guard.unit(cmd.to, "to"), () => (bySupervision ? undefined : { _tag: "NotSupervisor", petitionId: s.id, actor: actorName(cmd.actor) })],
       () => [{ _tag: "RecommendationIssued", ...base, kind: cmd.kind, to: cmd.to, text: cmd.text }]
     )
