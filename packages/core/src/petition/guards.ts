@@ -1,4 +1,5 @@
 import { Result } from "effect"
+import { accusedParties } from "../directory/accused.js"
 import type { Directory } from "../directory/directory.js"
 import type { RefusalData, TransitionDetail } from "./refusals.js"
 import type { CommandOf, PetitionCommand, PetitionCommandTag, UnsealedEvent } from "./schema.js"
@@ -70,7 +71,10 @@ export const guardsFor = (s: PetitionState, cmd: PetitionCommand, dir: Directory
     reason: (text: string): Check => () => (text.trim() !== "" ? undefined : { _tag: "ReasonRequired", petitionId, command }),
     notSelf: (other: string, field: string): Check => () => (other !== petitionId ? undefined : { _tag: "SelfReference", petitionId, field }),
     notAccused: (ids: ReadonlyArray<string>, accusedUnit = s.accusedUnit): Check => () => {
-      const accused = ids.find((id) => id === accusedUnit)
+      // The accused unit's sub-units stand accused with it: a street office's community workstation
+      // cannot handle an accusation against the street office.
+      const parties = accusedParties(dir, accusedUnit)
+      const accused = ids.find((id) => parties.units.has(id))
       return accused === undefined ? undefined : { _tag: "AccusedUnitExcluded", petitionId, unit: accused }
     },
     leadNotCo: (lead: string, coHandlers: ReadonlyArray<string>): Check => () =>

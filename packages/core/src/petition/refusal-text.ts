@@ -159,7 +159,7 @@ const texts: Texts = {
       ? m(`吹哨单位不能召集自己`, `a unit cannot summon itself`)
       : m(`信访件 ${r.petitionId} 不能引用自身（${r.field}）`, `petition ${r.petitionId} cannot refer to itself (${r.field})`),
   AccusedUnitExcluded: (r, n) =>
-    m(`本件为检举控告件，不得交由被检举单位“${n.unit(r.unit)}”办理`, `an accusation never goes to the accused unit ${r.unit}`),
+    m(`本件为检举控告件，不得交由被检举单位或其下属单位“${n.unit(r.unit)}”办理`, `an accusation never goes to the accused unit or a unit under it (${r.unit})`),
   SameLead: (r, n) => m(`“${n.unit(r.unit)}”已是牵头单位，转办须转给其他单位`, `${r.unit} is already the lead; a transfer must go elsewhere`),
   BeforeLastEvent: (r) => {
     const l = commandLabel(r.command)

@@ -75,6 +75,31 @@ describe("engine: accusations never reach the accused", () => {
     )
   }, 120_000)
 
+  it("an accusation through the accused street's own channel goes to the dispatch centre, and never to a unit under the accused", async () => {
+    const out = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handleJson({ ...accusation("p-street", "street-office.yuanling"), channel: "channel.street-secretary-online.yuanling" })
+        const state = yield* engine.state("p-street")
+        const toCommunity = yield* Effect.result(
+          engine.handleJson({
+            _tag: "Transfer",
+            petitionId: "p-street",
+            reason: "属地办理",
+            at: "2026-03-02T09:05:00+08:00",
+            actor: { kind: "unit", id: "unit.dispatch-centre" },
+            lead: "community-office.yuanling.hongli",
+            coHandlers: []
+          })
+        )
+        return { state, toCommunity }
+      })
+    )
+    expect(out.state.firstHandler).toBe("unit.dispatch-centre")
+    expect(Result.isFailure(out.toCommunity) && out.toCommunity.failure._tag).toBe("AccusedUnitExcluded")
+    if (Result.isFailure(out.toCommunity)) expect(out.toCommunity.failure.message).toContain("被检举单位或其下属单位")
+  })
+
   it("state and history carry the petitioner masked; the real identity only through readIdentity", async () => {
     const out = await run(
       Effect.gen(function*() {

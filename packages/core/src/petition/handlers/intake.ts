@@ -1,11 +1,15 @@
 import type { Handlers } from "../guards.js"
 import { runChecks } from "../guards.js"
+import { accusedParties } from "../../directory/accused.js"
 
 /** 登记、告知、联系: a petition comes in and the petitioner hears back. */
 export const intake: Pick<Handlers, "Submit" | "Acknowledge" | "Contact"> = {
   Submit: ({ state: s, command: cmd, directory: dir, base, guard }) => {
     const channel = dir.channel(cmd.channel)
-    const firstHandler = cmd.firstHandler ?? channel?.unit ?? ""
+    // A channel run by the accused unit or one below it (a walk-in at the accused street's own
+    // hall) must not make it the first handler, nor turn the accuser away: the dispatch centre takes it.
+    const channelUnit = channel?.unit === undefined ? undefined : accusedParties(dir, cmd.accusedUnit).units.has(channel.unit) ? dir.dispatchCentre.id : channel.unit
+    const firstHandler = cmd.firstHandler ?? channelUnit ?? ""
     const reference = (kind: "channel" | "category" | "jurisdiction", id: string, known: boolean) => () =>
       known ? undefined : { _tag: "UnknownReference" as const, petitionId: s.id, kind, id, field: kind }
     return runChecks(
