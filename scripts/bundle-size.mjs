@@ -11,11 +11,17 @@ import { build } from "esbuild"
 // it (the CLI), with esbuild's default browser conditions — never "@minyi/source".
 const resolveDir = fileURLToPath(new URL("../packages/cli", import.meta.url))
 
+// A concept's namespace on the root (`Petition.maskPhone`) is one object holding the whole concept,
+// so a bundler keeps all of it; the concept's subpath (`@minyi/core/petition`) lets it drop what an
+// entry does not reach. Both are measured so the difference stays visible.
 const entries = {
-  "maskPhone": `import { maskPhone } from "@minyi/core"
+  "maskPhone (root namespace)": `import { Petition } from "@minyi/core"
+console.log(Petition.maskPhone(globalThis.phone))`,
+  "maskPhone (subpath)": `import { maskPhone } from "@minyi/core/petition"
 console.log(maskPhone(globalThis.phone))`,
   "loadRulePack + calendar add": `import { Result } from "effect"
-import { loadRulePack, parseDuration, parseInstant, presetCalendar } from "@minyi/core"
+import { loadRulePack, parseInstant } from "@minyi/core"
+import { parseDuration, presetCalendar } from "@minyi/core/calendar"
 const pack = loadRulePack(JSON.parse(globalThis.packText))
 const china = presetCalendar("china")
 const due = china.add(parseInstant(globalThis.at), Result.getOrThrow(parseDuration("P15D")))

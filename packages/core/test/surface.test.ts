@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import * as adapter from "../src/adapter.js"
 import * as core from "../src/index.js"
@@ -52,6 +53,19 @@ describe("the public surface", () => {
     const pages = [core, adapter, core.Petition, core.Refusal, core.Calendar, core.Clocks, core.Rules, core.Reports, core.Messages, core.Directory]
     for (const name of ["seal", "hashOf", "canonicalJson", "sha256Hex", "problemsOf", "toJsonPointer", "describeProblems"]) {
       for (const page of pages) expect(page, name).not.toHaveProperty(name)
+    }
+  })
+
+  it("offers each concept's module as a subpath (@minyi/core/petition, ...) that bundlers can tree-shake", () => {
+    // A namespace on the root is one object, kept whole by a bundler; the subpath is the same module.
+    const index = readFileSync(new URL("../src/index.ts", import.meta.url), "utf8")
+    const namespaces = [...index.matchAll(/export \* as (\w+) from "\.\/(\w+)\/index\.js"/g)].map((m) => [m[1], m[2]])
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+    const subpaths = Object.keys(pkg.exports).filter((k) => !k.includes("json") && k !== "." && k !== "./adapter")
+    expect(subpaths.sort()).toEqual(namespaces.map(([, dir]) => `./${dir}`).sort())
+    for (const [, dir] of namespaces) {
+      expect(pkg.exports[`./${dir}`]["@minyi/source"]).toBe(`./src/${dir}/index.ts`)
+      expect(pkg.publishConfig.exports[`./${dir}`].import).toBe(`./dist/${dir}/index.js`)
     }
   })
 })
