@@ -12,8 +12,8 @@ import type { ChainBroken, ChainHead, PetitionEvent, PetitionState } from "../pe
 import { decodeEvent, evolve, GENESIS_HEAD, initialState, verifyContinuation } from "../petition/index.js"
 import type { StoredEvent } from "../ports/index.js"
 import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
-import type { RulePack } from "../rules/index.js"
-import { packFor, pinnedPack } from "../rules/index.js"
+import type { PublishRefused, RulePack, RulePackRegistry } from "../rules/index.js"
+import { packFor, pinnedPack, publish } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
 import type { EngineOptions } from "./api.js"
@@ -72,9 +72,21 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
   }
   const stepContext = (pack: RulePack): StepContext => ({ directory, pack, calendars: calendarsOf(pack) })
 
+  // The registry is an immutable value; publishing swaps in a new one. Every reader takes the
+  // current value when it starts, so a command in flight sees the versions before the publish or
+  // after it, never a mixture, and the petitions already received stay pinned either way.
+  let registry: RulePackRegistry = options.packs
+  const packs = (): RulePackRegistry => registry
+  const publishPack = (pack: RulePack): Result.Result<RulePackRegistry, PublishRefused> => {
+    const published = publish(registry, pack, { directory })
+    if (Result.isSuccess(published)) registry = published.success
+    return published
+  }
+
   /** The pack a petition answers to: the one it was pinned to, or for a new one the pack in force at `at`. */
   const packOf = (state: PetitionState, at: Instant): Result.Result<RulePack, NoRulePack> => {
-    const pack = state.rulePack === undefined ? packFor(options.packs, at) : pinnedPack(options.packs, state.rulePack)
+    const current = registry
+    const pack = state.rulePack === undefined ? packFor(current, at) : pinnedPack(current, state.rulePack)
     return pack === undefined
       ? Result.fail(
           new NoRulePack({
@@ -177,6 +189,8 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
     batchSize: options.batchSize ?? 100,
     maxAttempts: options.maxAttempts ?? 20,
     stepContext,
+    packs,
+    publishPack,
     packOf,
     load,
     remember
