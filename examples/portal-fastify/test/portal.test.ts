@@ -124,6 +124,7 @@ describe("the public pages in Chromium", () => {
       const titleError = (await fieldError(page, "title").first().textContent()) ?? ""
       expect(titleError).toMatch(/[a-z]/)
       expect(titleError).not.toMatch(/[\u4e00-\u9fff]/)
+      await page.screenshot({ path: join(artifacts, "intake-errors-en.png"), fullPage: true })
       expect(problems).toEqual([])
     } finally {
       await close()
@@ -146,6 +147,11 @@ describe("the public pages in Chromium", () => {
       const html = await page.content()
       for (const personal of ["李秀英", "13912345678", "139****5678", "5678", "小区旁垃圾站异味严重"]) expect(html).not.toContain(personal)
       await page.screenshot({ path: join(artifacts, "status.png"), fullPage: true })
+
+      await page.click("header a[hreflang=en]")
+      await page.waitForURL(new RegExp(`/track/${code}\\?lang=en$`))
+      await expect(page.locator("#status").textContent()).resolves.toBe("dispatched")
+      await expect(page.locator("#timeline").textContent()).resolves.toContain("Sent to Urban Management and Law Enforcement Bureau to handle")
 
       // The petition really is in the engine, with the identity kept (masked in reads).
       const state = await portal.minyi.state(code)
@@ -228,6 +234,8 @@ describe("the staff API", () => {
       await expect(page.title()).resolves.toMatch(/^民情日报 \d{4}-\d{2}-\d{2}$/)
       const bars = await page.locator("svg#chart-channels rect.bar").count()
       expect(bars).toBeGreaterThan(0)
+      // The petitions this run took in, under the channel they came by.
+      await expect(page.locator("svg#chart-channels").textContent()).resolves.toContain("民意速办扫码")
       await page.screenshot({ path: join(artifacts, "daily-report.png"), fullPage: true })
       expect(problems).toEqual([])
     } finally {
