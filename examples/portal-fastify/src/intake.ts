@@ -157,7 +157,7 @@ export const intakeRoutes = (app: FastifyInstance, minyi: Minyi, clock: () => Da
       return reply.redirect(withLang(lang, `/submitted/${encodeURIComponent(handled.petitionId)}`), 303)
     } catch (error) {
       if (error instanceof InvalidInput) return show(400, form, problemsByField(error, lang))
-      request.log.warn({ tag: Object(error)._tag }, "intake refused")
+      request.log.warn({ err: error }, "intake refused")
       return show(httpStatusOf(error), form, { fields: {}, general: [describeError(error, { lang, directory: minyi.directory })] })
     }
   })

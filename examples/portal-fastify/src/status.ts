@@ -109,7 +109,7 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
   app.get("/track/", async (request, reply) => {
     const lang = langOf(request.query)
     const code = typeof request.query === "object" && request.query !== null && "code" in request.query && typeof request.query.code === "string" ? request.query.code.trim().toUpperCase() : ""
-    return reply.redirect(withLang(lang, `/track/${encodeURIComponent(code)}`), 303)
+    return reply.redirect(withLang(lang, code === "" ? "/track" : `/track/${encodeURIComponent(code)}`), 303)
   })
 
   app.get<{ Params: { code: string } }>("/track/:code", async (request, reply) => {

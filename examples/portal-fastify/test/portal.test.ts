@@ -158,6 +158,15 @@ describe("the public pages in Chromium", () => {
       expect(state.channel).toBe("channel.wechat-qr")
       expect(String(state.petitioner?.phone)).not.toContain("13912345678")
 
+      // The lookup form, with the code typed in lower case.
+      await page.goto(`${base}/track`)
+      await page.fill("#code", code.toLowerCase())
+      await page.click("button[type=submit]")
+      await page.waitForURL(new RegExp(`/track/${code}$`))
+      await expect(page.locator("#code").textContent()).resolves.toBe(code)
+      await page.goto(`${base}/track/?code=`)
+      await expect(page.locator("input#code").count()).resolves.toBe(1)
+
       await page.goto(`${base}/track/QR-0000000000`)
       await expect(page.locator("[role=alert]").textContent()).resolves.toContain("不存在")
       await page.goto(`${base}/track/FT-2026-0001`)
@@ -167,6 +176,16 @@ describe("the public pages in Chromium", () => {
       await close()
     }
   }, 120_000)
+})
+
+describe("the intake form posted twice", () => {
+  it("gives the first petition back, not a second one", async () => {
+    const first = await portalSubmit("重复提交", "double-click")
+    const again = await portalSubmit("重复提交", "double-click")
+    expect(again).toBe(first)
+    expect(first).toMatch(trackingCodePattern)
+    expect((await portal.minyi.history(first)).filter((e) => e._tag === "Submitted")).toHaveLength(1)
+  })
 })
 
 describe("the staff API", () => {
@@ -277,9 +296,9 @@ describe("publishing a rule-pack version through the portal", () => {
 
 /** The intake form posted as a browser posts it, for tests about what happens after. */
 let forms = 0
-const portalSubmit = async (title: string): Promise<string> => {
+const portalSubmit = async (title: string, submission = `test-form-${++forms}`): Promise<string> => {
   const form = new URLSearchParams({
-    submission: `test-form-${++forms}`,
+    submission,
     category: "city-management.sanitation.refuse-odour",
     jurisdiction: "community.yuanling.hongli",
     title,
