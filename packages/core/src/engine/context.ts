@@ -72,9 +72,9 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
   }
   const stepContext = (pack: RulePack): StepContext => ({ directory, pack, calendars: calendarsOf(pack) })
 
-  // The registry is an immutable value; publishing swaps in a new one. Every reader takes the
-  // current value when it starts, so a command in flight sees the versions before the publish or
-  // after it, never a mixture, and the petitions already received stay pinned either way.
+  // The registry is an immutable value; publishing swaps in a new one that only adds a version, so
+  // a petition's pinned version is found before and after, and a command in flight that read the
+  // registry before the swap routes a new petition as the older versions say.
   let registry: RulePackRegistry = options.packs
   const packs = (): RulePackRegistry => registry
   const publishPack = (pack: RulePack): Result.Result<RulePackRegistry, PublishRefused> => {
@@ -85,8 +85,7 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
 
   /** The pack a petition answers to: the one it was pinned to, or for a new one the pack in force at `at`. */
   const packOf = (state: PetitionState, at: Instant): Result.Result<RulePack, NoRulePack> => {
-    const current = registry
-    const pack = state.rulePack === undefined ? packFor(current, at) : pinnedPack(current, state.rulePack)
+    const pack = state.rulePack === undefined ? packFor(registry, at) : pinnedPack(registry, state.rulePack)
     return pack === undefined
       ? Result.fail(
           new NoRulePack({
