@@ -8,7 +8,7 @@ import type { ClockEvaluation } from "../clocks/index.js"
 import type { Directory, Role } from "../directory/index.js"
 import type { CommandOf, PetitionCommand, PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
 import type { DeadLetter, DuplicateId, PageRequest, PetitionSummary, StoreError, StoreUnavailable } from "../ports/index.js"
-import type { RulePackRegistry } from "../rules/index.js"
+import type { PublishRefused, RulePack, RulePackRegistry } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import type { InvalidInput } from "../shared/validation.js"
 import type { FiredAction, ReviewRequestInput, StepError } from "./step.js"
@@ -22,7 +22,10 @@ export const CLOCK_TIMER = "clocks"
 
 export interface EngineOptions {
   readonly directory: Directory
-  /** The published rule-pack versions; each petition is pinned to the one in force when received. */
+  /**
+   * The published rule-pack versions; each petition is pinned to the one in force when received.
+   * More may be published while the engine runs (`Engine.publish`).
+   */
   readonly packs: RulePackRegistry
   /** Names this engine instance in timer and outbox leases. */
   readonly workerId?: string
@@ -185,6 +188,15 @@ export interface EngineApi {
     /** When the read happens (default: now, but never before the petition's last event). */
     at?: Instant
   ) => Effect.Effect<Petitioner, AccessDenied | HandleError>
+  /**
+   * Publishes a new rule-pack version on the running engine (checked as `publish` checks it):
+   * petitions received from its `effectiveFrom` on answer to it, earlier ones stay pinned to the
+   * version they were received under. Answers the versions now published. Only this engine
+   * instance learns of it: give every instance, and every restart, the same versions.
+   */
+  readonly publish: (pack: RulePack) => Effect.Effect<RulePackRegistry, PublishRefused>
+  /** The rule-pack versions published on this engine, oldest first. */
+  readonly packs: Effect.Effect<RulePackRegistry>
   /** When the next timer is due, for the scheduler. */
   readonly nextDueAt: Effect.Effect<Option.Option<Instant>, StoreError>
 }

@@ -12,8 +12,8 @@ import type { ChainBroken, ChainHead, PetitionEvent, PetitionState } from "../pe
 import { decodeEvent, evolve, GENESIS_HEAD, initialState, verifyContinuation } from "../petition/index.js"
 import type { StoredEvent } from "../ports/index.js"
 import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
-import type { RulePack } from "../rules/index.js"
-import { packFor, pinnedPack } from "../rules/index.js"
+import type { PublishRefused, RulePack, RulePackRegistry } from "../rules/index.js"
+import { packFor, pinnedPack, publish } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
 import type { EngineOptions } from "./api.js"
@@ -72,9 +72,20 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
   }
   const stepContext = (pack: RulePack): StepContext => ({ directory, pack, calendars: calendarsOf(pack) })
 
+  // The registry is an immutable value; publishing swaps in a new one that only adds a version, so
+  // a petition's pinned version is found before and after, and a command in flight that read the
+  // registry before the swap routes a new petition as the older versions say.
+  let registry: RulePackRegistry = options.packs
+  const packs = (): RulePackRegistry => registry
+  const publishPack = (pack: RulePack): Result.Result<RulePackRegistry, PublishRefused> => {
+    const published = publish(registry, pack, { directory })
+    if (Result.isSuccess(published)) registry = published.success
+    return published
+  }
+
   /** The pack a petition answers to: the one it was pinned to, or for a new one the pack in force at `at`. */
   const packOf = (state: PetitionState, at: Instant): Result.Result<RulePack, NoRulePack> => {
-    const pack = state.rulePack === undefined ? packFor(options.packs, at) : pinnedPack(options.packs, state.rulePack)
+    const pack = state.rulePack === undefined ? packFor(registry, at) : pinnedPack(registry, state.rulePack)
     return pack === undefined
       ? Result.fail(
           new NoRulePack({
@@ -177,6 +188,8 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
     batchSize: options.batchSize ?? 100,
     maxAttempts: options.maxAttempts ?? 20,
     stepContext,
+    packs,
+    publishPack,
     packOf,
     load,
     remember

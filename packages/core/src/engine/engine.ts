@@ -9,6 +9,7 @@
  * petitions kept between commands). This one puts them together.
  */
 import { Effect, Layer } from "effect"
+import type { RulePack } from "../rules/index.js"
 import type { Notifier, SentNotifications, Storage as StoragePorts } from "../ports/index.js"
 import { Notifiers, Storage } from "../ports/index.js"
 import type { EngineOptions } from "./api.js"
@@ -48,6 +49,8 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     tick,
     relay,
     ...reads,
+    publish: (pack: RulePack) => Effect.fromResult(ctx.publishPack(pack)),
+    packs: Effect.sync(ctx.packs),
     nextDueAt: ctx.timers.nextDueAt()
   })
 })

@@ -11,7 +11,7 @@ import { Notifiers, Outbox, Storage } from "../ports/index.js"
 import type { Figures, FiguresOptions, MetricsScope } from "../reports/index.js"
 import { figuresFromStore, viewerMetricsScope } from "../reports/index.js"
 import { isRulePackPreset, rulePackPresets } from "../presets/index.js"
-import type { Plugin, RulePack, RulePackRegistry } from "../rules/index.js"
+import type { Plugin, RulePack, RulePackInvalid, RulePackRegistry } from "../rules/index.js"
 import { emptyRegistry, loadRulePack, publish } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import type { ClockEvaluation } from "../clocks/index.js"
@@ -86,6 +86,18 @@ export interface Minyi {
   readIdentity(viewer: Viewer, petitionId: string, reason: string, at?: Instant): Promise<Petitioner>
   deadLetters(): Promise<ReadonlyArray<DeadLetter>>
   /**
+   * Publishes a new version of the pack on the running engine — a loaded pack, its JSON or a
+   * preset name, loaded with the directory and plugins given at creation. Petitions received from
+   * its `effectiveFrom` on answer to it; those received earlier stay pinned to their version.
+   * Rejects with `RulePackInvalid` or `PublishRefused` (not newer, a duplicate version, another
+   * pack's id) and changes nothing then. Resolves to the versions now published, oldest first.
+   * Only this engine learns of it: pass every published version in `rulePacks` when the portal
+   * starts again, and publish on every instance that shares the store.
+   */
+  publish(pack: RulePack | string | unknown): Promise<RulePackRegistry>
+  /** The rule-pack versions this engine holds, oldest first. */
+  rulePacks(): Promise<RulePackRegistry>
+  /**
    * The report figures of a period as one viewer may see them, from the read model the engine
    * keeps: their own view, or a narrower `scope` their view covers (AccessDenied otherwise).
    */
@@ -117,10 +129,11 @@ const isPack = (r: unknown): r is RulePack =>
 export const createMinyi = (options: MinyiOptions): Minyi => {
   const directory = isDirectory(options.directory) ? options.directory : orThrow(loadDirectory(options.directory))
   const sourceOf = (given: unknown): unknown => typeof given === "string" && isRulePackPreset(given) ? rulePackPresets[given] : given
-  const packOf = (given: unknown): RulePack => {
+  const loadPack = (given: unknown): Result.Result<RulePack, RulePackInvalid> => {
     const source = sourceOf(given)
-    return isPack(source) ? source : orThrow(loadRulePack(source, { directory, plugins: options.plugins ?? [] }))
+    return isPack(source) ? Result.succeed(source) : loadRulePack(source, { directory, plugins: options.plugins ?? [] })
   }
+  const packOf = (given: unknown): RulePack => orThrow(loadPack(given))
   const first = options.rulePack === undefined ? undefined : sourceOf(options.rulePack)
   const base = first === undefined
     ? emptyRegistry
@@ -169,6 +182,8 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     query: (viewer, request) => run((e) => e.query(viewer, request)),
     readIdentity: (viewer, id, reason, at) => run((e) => e.readIdentity(viewer, id, reason, at)),
     deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
+    publish: (pack) => run((e) => Effect.flatMap(Effect.fromResult(loadPack(pack)), e.publish)),
+    rulePacks: () => run((e) => e.packs),
     metrics: (viewer, { scope, ...options }) =>
       runtime.runPromise(
         Effect.fromResult(viewerMetricsScope(viewer, directory, scope)).pipe(

@@ -205,7 +205,7 @@ export const makeHandle = (ctx: EngineContext) => {
         const earlier = yield* store.findByIdempotencyKey(key)
         if (Option.isSome(earlier)) return yield* replayOf(key, replayed(earlier.value), input)
       }
-      const pack = packFor(ctx.options.packs, input.at)
+      const pack = packFor(ctx.packs(), input.at)
       if (pack === undefined) {
         return yield* new NoRulePack({ at: formatInstant(input.at), message: `${formatInstant(input.at)} 没有生效的规则包（no rule pack is in force at ${formatInstant(input.at)}）` })
       }
