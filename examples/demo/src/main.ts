@@ -5,7 +5,8 @@
  *
  *   pnpm demo                                  the week, into a new temporary folder
  *   pnpm demo -- --out demo-output             into ./demo-output (an earlier demo file there is replaced)
- *   pnpm demo -- --days 2 --per-day 50         shorter and smaller
+ *   pnpm demo -- --days 2 --per-day 20         shorter and smaller (default: 7 days, 40 on a weekday)
+ *   pnpm demo -- --per-day 200                 a 12345-sized volume (about five times as long)
  *   pnpm demo -- --from 2026-03-02 --seed 7    another week, another draw
  *   pnpm demo -- --story [--db demo.sqlite]    the short walkthrough of two petitions, event by event
  */
@@ -13,13 +14,16 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { isAbsolute, join, relative, resolve } from "node:path"
 import { progress } from "./progress.js"
-import { runStory } from "./story.js"
 import type { Summary } from "./summary.js"
-import { runWeek } from "./week.js"
 
 const usage = [
-  "用法 usage: pnpm demo [-- --days <天数 n> --per-day <件数 n> --seed <n> --from <YYYY-MM-DD> --out <目录 dir>]",
-  "            pnpm demo -- --story [--db <SQLite 文件 file>]"
+  "用法 usage: pnpm demo [-- 选项 options]",
+  "  --days <n>             模拟天数 days to simulate (7)",
+  "  --per-day <n>          普通工作日的件数 petitions on an ordinary weekday (40; nights and weekends have fewer)",
+  "  --seed <n>             随机种子，相同种子生成相同数据 the same seed gives the same data (1)",
+  "  --from <YYYY-MM-DD>    第一天 the first day (2026-03-02, a Monday)",
+  "  --out <目录 dir>        输出目录 where the SQLite file and the reports go (a new temporary folder)",
+  "  --story [--db <file>]  两件信访件的逐条演示 the short walkthrough of two petitions, event by event"
 ].join("\n")
 
 const fail = (zh: string, en: string): never => {
@@ -49,13 +53,15 @@ const parse = (argv: ReadonlyArray<string>) => {
     if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) fail(`--${name} 应为 1 到 ${max} 的整数，收到 "${v}"`, `--${name}: expected a whole number from 1 to ${max}; got "${v}"`)
     return Number(v)
   }
+  const from = flags.get("from") ?? "2026-03-02"
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) fail(`--from 应为日期 YYYY-MM-DD，收到 "${from}"`, `--from: expected a date YYYY-MM-DD; got "${from}"`)
   return {
     story,
     db: flags.get("db"),
     days: whole("days", 7, 31),
-    perDay: whole("per-day", 60, 2000),
+    perDay: whole("per-day", 40, 2000),
     seed: whole("seed", 1, 2 ** 31),
-    from: flags.get("from") ?? "2026-03-02",
+    from,
     out: flags.get("out")
   }
 }
@@ -88,6 +94,8 @@ const week = async (options: ReturnType<typeof parse>): Promise<void> => {
   console.log(`民意 minyi — 演示：福田式辖区的 ${options.days} 天 (demo: ${options.days} days in a Futian-like district)`)
   console.log(`输出目录 output: ${dir}\n`)
   const started = performance.now()
+  // Loaded here, not at the top: --help and --story need none of the generator, CLI or webhook.
+  const { runWeek } = await import("./week.js")
   const result = await runWeek(
     { dir, from: options.from, days: options.days, perDay: options.perDay, seed: options.seed },
     progress("模拟 simulating")
@@ -100,8 +108,9 @@ const week = async (options: ReturnType<typeof parse>): Promise<void> => {
   console.log(`\nSQLite: ${shown(result.db)}`)
   console.log(`民情日报 daily report ${result.reportDate}:`)
   for (const r of result.reports) console.log(`  ${shown(r)}`)
-  console.log(`\n汇总 summary（${options.from} 起 ${options.days} 天 from ${options.from}, ${options.days} days; ${seconds} s）`)
+  console.log(`\n汇总 summary（${options.from} 起 ${options.days} 天 from ${options.from}, ${options.days} days）`)
   printSummary(result.summary)
+  console.log(`\n引擎处理 ${result.commands} 条命令、${result.ticks} 次定时检查，用时 ${seconds} 秒 (the engine handled ${result.commands} commands and ${result.ticks} timer checks in ${seconds} s)`)
   if (result.refusals.length > 0) {
     // The generator only sends commands the engine should accept; a refusal is a bug worth seeing.
     console.error(`\n引擎拒绝了 ${result.refusals.length} 条命令 (the engine refused commands):\n${result.refusals.join("\n")}`)
@@ -110,7 +119,7 @@ const week = async (options: ReturnType<typeof parse>): Promise<void> => {
 }
 
 const options = parse(process.argv.slice(2))
-const run = options.story ? runStory(options.db) : week(options)
+const run = options.story ? import("./story.js").then(({ runStory }) => runStory(options.db)) : week(options)
 run.catch((error: unknown) => {
   console.error(error instanceof Error ? `${"_tag" in error ? String(error._tag) : error.name}: ${error.message}` : error)
   process.exitCode = 1

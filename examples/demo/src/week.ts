@@ -40,6 +40,9 @@ export interface WeekResult {
   readonly reportDate: string
   readonly summary: Summary
   readonly refusals: ReadonlyArray<string>
+  /** Commands the engine handled and timer checks it ran (the generator's and the script's). */
+  readonly commands: number
+  readonly ticks: number
 }
 
 /**
@@ -127,6 +130,8 @@ export const runWeek = async (options: WeekOptions, progress: Progress): Promise
     engine: { identityKey: Redacted.make(process.env["MINYI_IDENTITY_KEY"] ?? "demo-only-identity-key") }
   })
   const refusals: Array<string> = []
+  let commands = 0
+  let ticks = 0
   try {
     const script = [...groupVisit(start)].sort((a, b) => a.at - b.at)
     const relay = async (at: Instant): Promise<void> => {
@@ -141,6 +146,7 @@ export const runWeek = async (options: WeekOptions, progress: Progress): Promise
       const now = at ?? end
       while (script.length > 0 && script[0]!.at <= now) {
         const step = script.shift()!
+        commands++
         await minyi.handle({ ...step.command, at: step.at }).catch((e: unknown) => {
           refusals.push(`${step.command._tag} ${GROUP}: ${e instanceof Error ? e.message : String(e)}`)
         })
@@ -150,8 +156,11 @@ export const runWeek = async (options: WeekOptions, progress: Progress): Promise
       progress.update(Math.min(now, end) - start, end - start)
       return report
     }
+    progress.update(0, end - start)
     const generated = await generateWorkload({ handle: minyi.handle, tick }, { directory, from: start, days: options.days, perDay: options.perDay, seed: options.seed })
     refusals.push(...generated.refusals)
+    commands += generated.commands
+    ticks = generated.ticks
     progress.done()
   } finally {
     await minyi.dispose()
@@ -165,5 +174,5 @@ export const runWeek = async (options: WeekOptions, progress: Progress): Promise
     reports.push(file)
   }
   const summary = await summarise(db, { delivered: receiver.delivered(), refused: receiver.refused() })
-  return { db, reports, reportDate, summary, refusals }
+  return { db, reports, reportDate, summary, refusals, commands, ticks }
 }
