@@ -6,7 +6,7 @@
  *   pnpm demo                                  the week, into a new temporary folder
  *   pnpm demo -- --out demo-output             into ./demo-output (an earlier demo file there is replaced)
  *   pnpm demo -- --days 2 --per-day 20         shorter and smaller (default: 7 days, 40 on a weekday)
- *   pnpm demo -- --per-day 200                 a 12345-sized volume (about five times as long)
+ *   pnpm demo -- --per-day 200                 a 12345-sized volume (about three times as long)
  *   pnpm demo -- --from 2026-03-02 --seed 7    another week, another draw
  *   pnpm demo -- --story [--db demo.sqlite]    the short walkthrough of two petitions, event by event
  */
@@ -68,21 +68,25 @@ const parse = (argv: ReadonlyArray<string>) => {
 
 const percent = (part: number, whole: number): string => (whole === 0 ? "—" : `${((100 * part) / whole).toFixed(1)}%`)
 
+/** Columns as a terminal draws them: Chinese characters and full-width punctuation take two. */
+const displayWidth = (text: string): number =>
+  [...text].reduce((w, c) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0)
+
 const printSummary = (s: Summary): void => {
   const rows: ReadonlyArray<readonly [string, string]> = [
     ["信访件 petitions", `${s.petitions}`],
-    ["按时（10-30-24 时钟均未超时） on time (no 10-30-24 clock breached)", `${percent(s.onTime, s.petitions)}（${s.onTime}/${s.petitions}）`],
+    ["按时 on time", `${percent(s.onTime, s.petitions)}（${s.onTime}/${s.petitions} 件没有任何时钟超时 with no 10-30-24 clock breached）`],
     ["超时 breaches", `${s.breaches}`],
     ["提级 escalations", `${s.escalations}`],
     ["吹哨报到 whistles", `${s.whistles}`],
     ["包案 owned cases", `${s.ownedCases}（区领导包案 by district leaders: ${s.ownedByDistrictLeaders}）`],
     [
-      "通知已送达 notifications delivered",
+      "通知送达 notifications delivered",
       `${s.notificationsDelivered}/${s.notificationsQueued}（签名已验证 signatures verified; 拒收 refused ${s.notificationsRefused}; 待发 pending ${s.notificationsPending}）`
     ]
   ]
-  const width = Math.max(...rows.map(([label]) => label.length))
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`)
+  const width = Math.max(...rows.map(([label]) => displayWidth(label)))
+  for (const [label, value] of rows) console.log(`  ${label}${" ".repeat(width - displayWidth(label))}  ${value}`)
 }
 
 const week = async (options: ReturnType<typeof parse>): Promise<void> => {
@@ -111,6 +115,11 @@ const week = async (options: ReturnType<typeof parse>): Promise<void> => {
   console.log(`\n汇总 summary（${options.from} 起 ${options.days} 天 from ${options.from}, ${options.days} days）`)
   printSummary(result.summary)
   console.log(`\n引擎处理 ${result.commands} 条命令、${result.ticks} 次定时检查，用时 ${seconds} 秒 (the engine handled ${result.commands} commands and ${result.ticks} timer checks in ${seconds} s)`)
+  if (result.summary.notificationsRefused > 0) {
+    // The receiver and the notifier share one secret: a refused signature is a bug, not a demo outcome.
+    console.error(`\n接收端拒收了 ${result.summary.notificationsRefused} 个签名无效的请求 (the receiver refused requests whose signature did not verify)`)
+    process.exitCode = 1
+  }
   if (result.refusals.length > 0) {
     // The generator only sends commands the engine should accept; a refusal is a bug worth seeing.
     console.error(`\n引擎拒绝了 ${result.refusals.length} 条命令 (the engine refused commands):\n${result.refusals.join("\n")}`)

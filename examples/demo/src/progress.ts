@@ -7,7 +7,13 @@ export interface Progress {
   readonly done: () => void
 }
 
-export const progress = (label: string, stream: NodeJS.WriteStream = process.stderr): Progress => {
+/** Where progress is drawn: stderr by default, so stdout keeps only the results. */
+export interface ProgressStream {
+  readonly isTTY?: boolean
+  readonly write: (text: string) => unknown
+}
+
+export const progress = (label: string, stream: ProgressStream = process.stderr): Progress => {
   const tty = stream.isTTY === true
   const width = 30
   // Redrawn only when the figure shown changes: the simulation reports far more often than that.
