@@ -1,172 +1,135 @@
 /**
- * The minyi demo: petitions from the district secretary's online channel (区委书记在线) through
- * the engine — dispatched by rule at once, run on the 10-30-24 clocks, escalated when a clock runs
- * out, resolved, rated and closed — printed as a readable bilingual record.
+ * The minyi demo (`pnpm demo`): a week of petitions in a Futian-like district, run through the
+ * engine on a virtual clock into an embedded SQLite file, with the last day's daily report
+ * (民情日报) written next to it and the week summed up.
  *
- *   pnpm demo                      in memory
- *   pnpm demo -- --db demo.sqlite  durable, on SQLite (run it twice: the second run finds the first's petitions)
+ *   pnpm demo                                  the week, into a new temporary folder
+ *   pnpm demo -- --out demo-output             into ./demo-output (an earlier demo file there is replaced)
+ *   pnpm demo -- --days 2 --per-day 20         shorter and smaller (default: 7 days, 40 on a weekday)
+ *   pnpm demo -- --per-day 200                 a 12345-sized volume (about three times as long)
+ *   pnpm demo -- --from 2026-03-02 --seed 7    another week, another draw
+ *   pnpm demo -- --story [--db demo.sqlite]    the short walkthrough of two petitions, event by event
  */
-import { Clocks, createMinyi, formatInstantWithOffset, Notifiers, parseInstant, Petition, sampleDirectory } from "@minyi/core"
-import type { PetitionEvent } from "@minyi/core"
-import * as SqliteStore from "@minyi/store-sqlite"
-import { Redacted } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { isAbsolute, join, relative, resolve } from "node:path"
+import { progress } from "./progress.js"
+import type { Summary } from "./summary.js"
 
-const args = process.argv.slice(2)
-const dbIndex = args.indexOf("--db")
-const db = dbIndex >= 0 ? args[dbIndex + 1] : undefined
-const directory = sampleDirectory()
+const usage = [
+  "用法 usage: pnpm demo [-- 选项 options]",
+  "  --days <n>             模拟天数 days to simulate (7)",
+  "  --per-day <n>          普通工作日的件数 petitions on an ordinary weekday (40; nights and weekends have fewer)",
+  "  --seed <n>             随机种子，相同种子生成相同数据 the same seed gives the same data (1)",
+  "  --from <YYYY-MM-DD>    第一天 the first day (2026-03-02, a Monday)",
+  "  --out <目录 dir>        输出目录 where the SQLite file and the reports go (a new temporary folder)",
+  "  --story [--db <file>]  两件信访件的逐条演示 the short walkthrough of two petitions, event by event"
+].join("\n")
 
-// Notifications go to an in-memory recorder so the demo can print them in order.
-const notifier = Notifiers.layerMemory
-const minyi = createMinyi({
-  directory,
-  rulePack: "futian-10-30-24",
-  notifier,
-  // Keys the repeat index (重复件): a deployment reads it from its secrets, never from the code.
-  engine: { identityKey: Redacted.make(process.env.MINYI_IDENTITY_KEY ?? "demo-only-identity-key") },
-  ...(db === undefined ? {} : { store: SqliteStore.layer({ path: db }) })
-})
-
-const at = (local: string): number => parseInstant(`${local}:00+08:00`)!
-const clock = (instant: number | undefined) =>
-  instant === undefined ? "—" : formatInstantWithOffset(instant, 8 * 60).slice(0, 16).replace("T", " ")
-const named = (id: string | undefined): string => {
-  if (id === undefined) return "—"
-  const e = directory.unit(id) ?? directory.person(id) ?? directory.channel(id) ?? directory.jurisdiction(id) ?? directory.category(id)
-  return e === undefined ? id : `${e.name} (${e.nameEn})`
+const fail = (zh: string, en: string): never => {
+  console.error(`${zh} (${en})\n${usage}`)
+  process.exit(2)
 }
 
-const clockStates: Readonly<Record<Clocks.ClockState, string>> = {
-  pending: "未开始 pending",
-  running: "计时中 running",
-  paused: "暂停 paused",
-  met: "按时 met",
-  breached: "超时 breached"
-}
-
-const run = `${Date.now().toString(36)}`
-const A = `FT-${run}-A`
-const B = `FT-${run}-B`
-const unit = "dept.urban-management"
-const as = (id: string) => ({ kind: "unit" as const, id })
-
-const submit = (petitionId: string, local: string, title: string) =>
-  minyi.handle({
-    _tag: "Submit",
-    petitionId,
-    at: `${local}:00+08:00`,
-    actor: { kind: "petitioner" },
-    petitioner: { anonymous: false, name: "李秀英", phone: "13912345678" },
-    channel: "channel.district-secretary-online",
-    category: "city-management.sanitation.refuse-odour",
-    jurisdiction: "community.yuanling.hongli",
-    title,
-    content: "小区旁垃圾转运站异味严重，清运不及时，希望尽快整改。"
-  })
-
-const details = (e: PetitionEvent): string => {
-  switch (e._tag) {
-    case "Submitted":
-      return `${named(e.channel)} · ${directory.categoryPath(e.category).map((c) => c.name).join("/")} · 首办 first handler ${named(e.firstHandler)}`
-    case "Dispatched":
-      return `牵头 lead ${named(e.lead)} · 协办 co-handlers ${e.coHandlers.map(named).join("、") || "—"}`
-    case "WatcherAdded":
-      return `关注 watcher ${named(e.person)}`
-    case "Accepted":
-    case "Acknowledged":
-    case "Contacted":
-      return named(e.unit)
-    case "HandlerAssigned":
-      return `责任人 handler ${named(e.person)}`
-    case "FirstRoundCompleted":
-    case "PartReported":
-    case "Resolved":
-      return `${named(e.unit)}：${e.summary}`
-    case "ClockBreached":
-      return `时钟 clock ${e.clock} 到期 due ${clock(e.dueAt)}`
-    case "ClockWarned":
-      return `时钟 clock ${e.clock} 已过 passed ${e.threshold} · 到期 due ${clock(e.dueAt)}`
-    case "Escalated":
-      return `第 ${e.tier} 级 tier ${e.tier} · 包案人 owner ${named(e.owner)}：${e.reason}`
-    case "SatisfactionRated":
-      return `${Petition.ratingLabels[e.rating].zh} ${Petition.ratingLabels[e.rating].en}`
-    case "Closed":
-      return e.reason
-    case "RepeatLinked":
-      return `重复件 repeat of ${e.of}`
-    case "IdentityRead":
-      return `${named(e.person)}：${e.reason}`
-    default:
-      return ""
+const parse = (argv: ReadonlyArray<string>) => {
+  const flags = new Map<string, string>()
+  let story = false
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === "--") continue
+    if (a === "--story") story = true
+    else if (a === "--help" || a === "-h") {
+      console.log(usage)
+      process.exit(0)
+    } else if (["--days", "--per-day", "--seed", "--from", "--out", "--db"].includes(a)) {
+      const v = argv[++i]
+      if (v === undefined) fail(`${a} 缺少取值`, `${a} needs a value`)
+      flags.set(a.slice(2), v!)
+    } else fail(`未知参数 "${a}"`, `unknown option "${a}"`)
+  }
+  const whole = (name: string, fallback: number, max: number): number => {
+    const v = flags.get(name)
+    if (v === undefined) return fallback
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) fail(`--${name} 应为 1 到 ${max} 的整数，收到 "${v}"`, `--${name}: expected a whole number from 1 to ${max}; got "${v}"`)
+    return Number(v)
+  }
+  const from = flags.get("from") ?? "2026-03-02"
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) fail(`--from 应为日期 YYYY-MM-DD，收到 "${from}"`, `--from: expected a date YYYY-MM-DD; got "${from}"`)
+  return {
+    story,
+    db: flags.get("db"),
+    days: whole("days", 7, 31),
+    perDay: whole("per-day", 40, 2000),
+    seed: whole("seed", 1, 2 ** 31),
+    from,
+    out: flags.get("out")
   }
 }
 
-const print = (history: ReadonlyArray<PetitionEvent>) => {
-  for (const e of history) {
-    const label = Petition.eventLabels[e._tag]
-    const rule = e.rule === undefined ? "" : `  ⟵ 规则 rule ${e.rule.ruleId}@${e.rule.packVersion}`
-    console.log(`  ${clock(e.at)}  ${label.zh} ${label.en}  ${details(e)}${rule}`)
+const percent = (part: number, whole: number): string => (whole === 0 ? "—" : `${((100 * part) / whole).toFixed(1)}%`)
+
+/** Columns as a terminal draws them: Chinese characters and full-width punctuation take two. */
+const displayWidth = (text: string): number =>
+  [...text].reduce((w, c) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0)
+
+const printSummary = (s: Summary): void => {
+  const rows: ReadonlyArray<readonly [string, string]> = [
+    ["信访件 petitions", `${s.petitions}`],
+    ["按时 on time", `${percent(s.onTime, s.petitions)}（${s.onTime}/${s.petitions} 件没有任何时钟超时 with no 10-30-24 clock breached）`],
+    ["超时 breaches", `${s.breaches}`],
+    ["提级 escalations", `${s.escalations}`],
+    ["吹哨报到 whistles", `${s.whistles}`],
+    ["包案 owned cases", `${s.ownedCases}（区领导包案 by district leaders: ${s.ownedByDistrictLeaders}）`],
+    [
+      "通知送达 notifications delivered",
+      `${s.notificationsDelivered}/${s.notificationsQueued}（签名已验证 signatures verified; 拒收 refused ${s.notificationsRefused}; 待发 pending ${s.notificationsPending}）`
+    ]
+  ]
+  const width = Math.max(...rows.map(([label]) => displayWidth(label)))
+  for (const [label, value] of rows) console.log(`  ${label}${" ".repeat(width - displayWidth(label))}  ${value}`)
+}
+
+const week = async (options: ReturnType<typeof parse>): Promise<void> => {
+  const dir = options.out === undefined ? mkdtempSync(join(tmpdir(), "minyi-demo-")) : resolve(options.out)
+  if (options.out !== undefined) {
+    // Only the demo's own file is replaced: a new week is never mixed into an old one.
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(dir, `minyi-demo.sqlite${suffix}`), { force: true })
+  }
+  console.log(`民意 minyi — 演示：福田式辖区的 ${options.days} 天 (demo: ${options.days} days in a Futian-like district)`)
+  console.log(`输出目录 output: ${dir}\n`)
+  const started = performance.now()
+  // Loaded here, not at the top: --help and --story need none of the generator, CLI or webhook.
+  const { runWeek } = await import("./week.js")
+  const result = await runWeek(
+    { dir, from: options.from, days: options.days, perDay: options.perDay, seed: options.seed },
+    progress("模拟 simulating")
+  )
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  const shown = (p: string) => {
+    const rel = relative(process.cwd(), p)
+    return rel.startsWith("..") || isAbsolute(rel) ? p : rel
+  }
+  console.log(`\nSQLite: ${shown(result.db)}`)
+  console.log(`民情日报 daily report ${result.reportDate}:`)
+  for (const r of result.reports) console.log(`  ${shown(r)}`)
+  console.log(`\n汇总 summary（${options.from} 起 ${options.days} 天 from ${options.from}, ${options.days} days）`)
+  printSummary(result.summary)
+  console.log(`\n引擎处理 ${result.commands} 条命令、${result.ticks} 次定时检查，用时 ${seconds} 秒 (the engine handled ${result.commands} commands and ${result.ticks} timer checks in ${seconds} s)`)
+  if (result.summary.notificationsRefused > 0) {
+    // The receiver and the notifier share one secret: a refused signature is a bug, not a demo outcome.
+    console.error(`\n接收端拒收了 ${result.summary.notificationsRefused} 个签名无效的请求 (the receiver refused requests whose signature did not verify)`)
+    process.exitCode = 1
+  }
+  if (result.refusals.length > 0) {
+    // The generator only sends commands the engine should accept; a refusal is a bug worth seeing.
+    console.error(`\n引擎拒绝了 ${result.refusals.length} 条命令 (the engine refused commands):\n${result.refusals.join("\n")}`)
+    process.exitCode = 1
   }
 }
 
-const main = async () => {
-  console.log(`民意 minyi — 演示 demo${db === undefined ? "（内存 in memory）" : `（SQLite ${db}）`}\n`)
-
-  // A: handled on time — every 10-30-24 clock met.
-  const a = await submit(A, "2026-03-02T09:00", "红荔社区垃圾站异味扰民")
-  console.log(`① ${A} 受理即派单 dispatched on receipt: ${a.actions.map((x) => `${x.type}(${x.rule})`).join(", ")}`)
-  await minyi.handle({ _tag: "Accept", petitionId: A, at: at("2026-03-02T09:03"), actor: as(unit), unit })
-  await minyi.handle({ _tag: "Acknowledge", petitionId: A, at: at("2026-03-02T09:05"), actor: as(unit), unit })
-  await minyi.handle({ _tag: "Contact", petitionId: A, at: at("2026-03-02T09:08"), actor: as(unit), unit, method: "phone" })
-  await minyi.handle({ _tag: "AssignHandler", petitionId: A, at: at("2026-03-02T09:20"), actor: as(unit), unit, person: "person.handler.urban-management" })
-  await minyi.handle({ _tag: "CompleteFirstRound", petitionId: A, at: at("2026-03-02T16:30"), actor: as(unit), unit, summary: "现场核查：除臭设备故障，当日加密清运两次。" })
-
-  // B: nobody gives feedback within 10 minutes — the pack notifies the street's linked leader.
-  await submit(B, "2026-03-02T09:30", "红荔社区垃圾站夜间清运噪声")
-  const tick = await minyi.tick(at("2026-03-02T09:41"))
-  const relay = await minyi.relay(at("2026-03-02T09:41"))
-  console.log(`② ${B} 10分钟未反馈 no feedback in 10 minutes: ${tick.actions.map((x) => `${x.type}(${x.rule})`).join(", ")}; 已发送通知 notifications sent: ${relay.delivered}`)
-  // Still untouched a day later: the first round is overdue and the case goes up to the lead unit's leader.
-  const dayLater = await minyi.tick(at("2026-03-03T10:00"))
-  console.log(`③ ${B} 24小时首轮未办结 first round overdue: ${dayLater.actions.map((x) => `${x.type}(${x.rule})`).join(", ")}`)
-
-  await minyi.handle({
-    _tag: "ReportPart", petitionId: A, at: at("2026-03-03T11:00"), actor: as("dept.ecology"), unit: "dept.ecology",
-    summary: "生态环境局检测转运站周边臭气浓度，已达标。"
-  })
-  await minyi.handle({
-    _tag: "Resolve", petitionId: A, at: at("2026-03-04T15:00"), actor: as(unit), unit,
-    checklist: { problemSolved: true, explanationGiven: true, assistanceGiven: true, unlawfulConductDealtWith: false },
-    summary: "除臭设备已更换，清运频次增至每日两次，已当面说明。"
-  })
-  await minyi.handle({ _tag: "RateSatisfaction", petitionId: A, at: at("2026-03-05T10:00"), actor: { kind: "petitioner" }, rating: "satisfied" })
-  await minyi.handle({ _tag: "Close", petitionId: A, at: at("2026-03-05T10:30"), actor: { kind: "person", id: "person.dispatcher.2" }, reason: "问题已解决，信访人满意。" })
-
-  // Identity: masked for the department, readable (and recorded) for the dispatcher.
-  const seenByDept = await minyi.query({ person: "person.head.urban-management" }, { limit: 10 })
-  const identity = await minyi.readIdentity({ person: "person.dispatcher.1" }, A, "回访核实满意度", at("2026-03-05T11:00"))
-
-  for (const id of [A, B]) {
-    const state = await minyi.state(id)
-    const history = await minyi.history(id)
-    const clocks = await minyi.clocks(id, at("2026-03-05T12:00"))
-    console.log(`\n信访件 ${id}「${state.title ?? ""}」 ${Petition.statusLabels[state.status].zh} ${Petition.statusLabels[state.status].en} · 提级 tier ${state.tier}`)
-    print(history)
-    console.log(`  时钟 clocks: ${clocks.clocks.map((c) => `${c.name} ${clockStates[c.state]}`).join(" · ")}`)
-    // The engine verifies the stored chain whenever it loads a petition: `history` fails with
-    // HistoryTampered on a broken one. What it returns has the petitioner masked, so a portal cannot
-    // re-hash it itself; the version it reached is the proof here.
-    const verified = history.length === state.version && history.at(-1)?.hash === state.lastHash
-    console.log(`  哈希链 hash chain: ${verified ? `完整 intact（载入时逐条校验 ${history.length} 件事件 verified on load）` : "不完整 incomplete"}`)
-  }
-
-  console.log(`\n部门视角 department view: ${seenByDept.map((v) => `${v.summary.petitionId} ${v.petitioner.name} ${v.petitioner.phone}`).join("; ")}`)
-  console.log(`调度员查阅身份 dispatcher reads identity: ${identity.anonymous ? "匿名" : "已查阅并记录 read and recorded"} `)
-  await minyi.dispose()
-}
-
-main().catch(async (error: unknown) => {
-  console.error(error instanceof Error ? `${(error as { _tag?: string })._tag ?? error.name}: ${error.message}` : error)
+const options = parse(process.argv.slice(2))
+const run = options.story ? import("./story.js").then(({ runStory }) => runStory(options.db)) : week(options)
+run.catch((error: unknown) => {
+  console.error(error instanceof Error ? `${"_tag" in error ? String(error._tag) : error.name}: ${error.message}` : error)
   process.exitCode = 1
-  await minyi.dispose()
 })
