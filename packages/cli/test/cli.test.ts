@@ -176,6 +176,7 @@ describe("minyi rules init", () => {
     const plugin = join(root, "examples/plugin-futian-grid/src/index.ts")
     const r = await run(["rules", "init", "--from", "futian-10-30-24", "grid/pack.json", "--plugin", plugin], "en")
     expect(r, r.err.join("\n")).toMatchObject({ code: 0 })
+    expect(r.out[0]).toContain(`run minyi rules validate grid/pack.json --previous futian-10-30-24 --plugin ${plugin}`)
     const path = join(dir, "grid/pack.json")
     const written = JSON.parse(readFileSync(path, "utf8"))
     expect(written.$schema).toBe("./pack.schema.json")

@@ -292,7 +292,13 @@ const pluginSchemaRefFor = (file: string): { readonly ref: string; readonly writ
   return { ref: `./${name}`, write: join(dirname(file), name) }
 }
 
-const init = (io: CliIO, files: ReadonlyArray<string>, flags: Readonly<Record<string, string>>, plugins: ReadonlyArray<Plugin>): number => {
+const init = (
+  io: CliIO,
+  files: ReadonlyArray<string>,
+  flags: Readonly<Record<string, string>>,
+  plugins: ReadonlyArray<Plugin>,
+  modules: ReadonlyArray<string>
+): number => {
   const preset = flags["from"]
   const presets = Object.keys(rulePackPresets)
   if (preset === undefined) return usage(io, `init 需要 --from <预设>（可用：${presets.join("、")}）`, `init needs --from <preset> (presets: ${presets.join(", ")})`)
@@ -325,11 +331,13 @@ const init = (io: CliIO, files: ReadonlyArray<string>, flags: Readonly<Record<st
   mkdirSync(dirname(target), { recursive: true })
   if (schema.write !== undefined) writeFileSync(schema.write, JSON.stringify(Rules.rulePackJsonSchema(plugins), null, 2) + "\n")
   writeFileSync(target, JSON.stringify({ $schema: schema.ref, ...document }, null, 2) + "\n")
+  // The validate command to run next must load the same plugins, or the copy does not load.
+  const next = `minyi rules validate ${files[0]} --previous ${preset}${modules.map((m) => ` --plugin ${m}`).join("")}`
   io.out(
     say(
       io,
-      `已写入 ${files[0]}（${preset}，"$schema": "${schema.ref}"${schema.write === undefined ? "" : "，JSON Schema 已写在旁边"}）。修改后运行 minyi rules validate ${files[0]} --previous ${preset}`,
-      `wrote ${files[0]} (${preset}, "$schema": "${schema.ref}"${schema.write === undefined ? "" : ", with the JSON Schema written beside it"}). After editing, run minyi rules validate ${files[0]} --previous ${preset}`
+      `已写入 ${files[0]}（${preset}，"$schema": "${schema.ref}"${schema.write === undefined ? "" : "，JSON Schema 已写在旁边"}）。修改后运行 ${next}`,
+      `wrote ${files[0]} (${preset}, "$schema": "${schema.ref}"${schema.write === undefined ? "" : ", with the JSON Schema written beside it"}). After editing, run ${next}`
     )
   )
   return 0
@@ -470,7 +478,7 @@ export const rulesCommand: Command = async (args, io) => {
   if (Result.isFailure(plugins)) return plugins.failure
   if (sub === "validate") return validate(io, files, flags, plugins.success)
   if (sub === "explain") return explainCommand(io, flags, plugins.success)
-  if (sub === "init") return init(io, files, flags, plugins.success)
+  if (sub === "init") return init(io, files, flags, plugins.success, lists["plugin"] ?? [])
   if (sub === "impact") return impact(io, flags, plugins.success)
   io.out(JSON.stringify(Rules.rulePackJsonSchema(plugins.success), null, 2))
   return 0
