@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
@@ -170,6 +170,40 @@ describe("minyi rules init", () => {
     const written = JSON.parse(readFileSync(join(project, "rules/pack.json"), "utf8"))
     expect(written.$schema).toBe("../node_modules/@minyi/core/rule-pack.schema.json")
     expect(existsSync(join(project, "rules/rule-pack.schema.json"))).toBe(false)
+  })
+
+  it("--plugin names the plugins in the copy and writes a schema beside it that knows their operators, facts and actions", async () => {
+    const plugin = join(root, "examples/plugin-futian-grid/src/index.ts")
+    const r = await run(["rules", "init", "--from", "futian-10-30-24", "grid/pack.json", "--plugin", plugin], "en")
+    expect(r, r.err.join("\n")).toMatchObject({ code: 0 })
+    expect(r.out[0]).toContain(`run minyi rules validate grid/pack.json --previous futian-10-30-24 --plugin ${plugin}`)
+    const path = join(dir, "grid/pack.json")
+    const written = JSON.parse(readFileSync(path, "utf8"))
+    expect(written.$schema).toBe("./pack.schema.json")
+    expect(written.plugins).toEqual({ "futian-grid": "^1.2.0" })
+    const schema = readFileSync(join(dir, "grid/pack.schema.json"), "utf8")
+    for (const name of ["withinBusinessHoursOf", "oldCompound", "forwardToCity"]) expect(schema).toContain(name)
+    expect(schema).not.toEqual(JSON.stringify(Rules.rulePackJsonSchema(), null, 2) + "\n")
+    // The copy validates with the plugin, and without it the pack's need is named.
+    expect(await run(["rules", "validate", path, "--plugin", plugin], "en")).toMatchObject({ code: 0, out: [`${path}: ok`] })
+    const without = await run(["rules", "validate", path], "en")
+    expect(without.code).toBe(1)
+    expect(without.out[0]).toContain('/plugins/futian-grid: the pack needs plugin "futian-grid"')
+
+    // The schema beside the pack is overwritten only with --force, like the pack.
+    rmSync(path)
+    const again = await run(["rules", "init", "--from", "futian-10-30-24", "grid/pack.json", "--plugin", plugin], "en")
+    expect(again.code).toBe(2)
+    expect(again.err[0]).toBe("./pack.schema.json exists; add --force to overwrite it")
+    expect(existsSync(path)).toBe(false)
+    expect((await run(["rules", "init", "--from", "futian-10-30-24", "grid/pack.json", "--plugin", plugin, "--force"])).code).toBe(0)
+  })
+
+  it("--plugin with a module that is not a plugin writes nothing", async () => {
+    const notPlugin = write("not-a-plugin.mjs", "export default { name: 'x' }\n")
+    const r = await run(["rules", "init", "--from", "futian-10-30-24", "np/pack.json", "--plugin", notPlugin], "en")
+    expect(r).toMatchObject({ code: 1, err: [`${notPlugin}: its default export must be a plugin made by definePlugin, or a list of them`] })
+    expect(existsSync(join(dir, "np/pack.json"))).toBe(false)
   })
 
   it("names an unknown preset with the nearest one", async () => {

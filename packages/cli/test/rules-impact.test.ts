@@ -94,6 +94,24 @@ describe("minyi rules impact", () => {
     expect(received).toBeLessThan(histories.length)
   })
 
+  it("--plugin loads packs that name plugins, on both sides", async () => {
+    const plugin = resolve(root, "examples/plugin-futian-grid/src/index.ts")
+    const gridPack = resolve(root, "examples/plugin-futian-grid/pack.json")
+    const same = await run(["rules", "impact", "--before", gridPack, "--after", gridPack, "--db", "march.db", "--plugin", plugin, "--format", "json"], "en")
+    expect(same.code, same.err.join("\n")).toBe(0)
+    const report = JSON.parse(same.out.join("\n"))
+    expect(report).toMatchObject({ before: { id: "futian-grid-demo" }, petitions: histories.length, differences: [] })
+    // Against the preset, what the grid pack adds is its plugin's action: the forwards to the city platform.
+    const added = await run(["rules", "impact", "--before", "futian-10-30-24", "--after", gridPack, "--db", "march.db", "--plugin", plugin, "--format", "json"], "en")
+    expect(added.code, added.err.join("\n")).toBe(0)
+    const onlyAfter = JSON.parse(added.out.join("\n")).differences.flatMap((d: { escalation: Array<{ onlyAfter: Array<{ ruleId: string; type: string }> }> }) => d.escalation.flatMap((e) => e.onlyAfter))
+    expect(onlyAfter.length).toBeGreaterThan(0)
+    expect(onlyAfter.every((a: { ruleId: string; type: string }) => a.ruleId === "forward-old-compound" && a.type === "plugin")).toBe(true)
+    const without = await run(["rules", "impact", "--before", "futian-10-30-24", "--after", gridPack, "--db", "march.db"], "en")
+    expect(without.code).toBe(1)
+    expect(without.out[0]).toBe(`${gridPack}: /plugins/futian-grid: the pack needs plugin "futian-grid" (^1.2.0), which was not given (no plugins were given)`)
+  })
+
   it("usage errors exit 2, a bad pack exits 1", async () => {
     expect((await run(["rules", "impact", "--before", "futian-10-30-24", "--after", "futian-10-30-24"])).code).toBe(2)
     expect((await run(["rules", "impact", "--before", "futian-10-30-24", "--after", "futian-10-30-24", "--db", "nowhere.db"])).code).toBe(2)

@@ -2,7 +2,7 @@
  * `@minyi/core/adapter` — what only storage and notifier adapters need: the row schemas the ports
  * speak, batch decoding, page limits, retry delays, the store errors' constructors and the group
  * commit. Embedders import from `@minyi/core`; this page stays out of their way.
- * @packageDocumentation
+ * @module @minyi/core/adapter
  */
 export * from "./ports/model.js"
 export * from "./ports/errors.js"

@@ -6,7 +6,7 @@
  * errors to match on. Each concept is also a namespace (`Petition`, `Refusal`, `Calendar`, ...)
  * for the rest of its vocabulary. Adapters (stores, notifiers) import `@minyi/core/adapter`.
  * test/surface.test.ts pins both pages: a change here is a visible decision.
- * @packageDocumentation
+ * @module @minyi/core
  */
 
 // Concepts, each its whole vocabulary.

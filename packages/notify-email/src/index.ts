@@ -1,7 +1,7 @@
 /**
  * @minyi/notify-email — notifications by email over SMTP (nodemailer): the pack's template in
  * Chinese first and English below, personal data masked, never to the accused unit.
- * @packageDocumentation
+ * @module @minyi/notify-email
  */
 import { Notifier } from "@minyi/core"
 import type { InvalidInput } from "@minyi/core"

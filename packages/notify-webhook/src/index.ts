@@ -1,7 +1,7 @@
 /**
  * @minyi/notify-webhook — notifications as signed HTTP POSTs: HMAC-SHA256 over timestamp and
  * body, an idempotency key that is the same on every retry, Retry-After honoured.
- * @packageDocumentation
+ * @module @minyi/notify-webhook
  */
 import { Notifier } from "@minyi/core"
 import type { InvalidInput } from "@minyi/core"

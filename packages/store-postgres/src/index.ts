@@ -1,7 +1,7 @@
 /**
  * @minyi/store-postgres — durable storage on PostgreSQL for many engine instances on one
  * database: the EventStore, Timers, Outbox and Queries ports of @minyi/core over a `pg` pool.
- * @packageDocumentation
+ * @module @minyi/store-postgres
  */
 import type { InvalidInput, OpenError, Storage } from "@minyi/core"
 import { Config, Effect, Layer } from "effect"

@@ -1,7 +1,7 @@
 /**
  * @minyi/store-sqlite — the embedded durable store: EventStore, Timers, Outbox and Queries on
  * one SQLite file (better-sqlite3, WAL, synchronous=FULL by default).
- * @packageDocumentation
+ * @module @minyi/store-sqlite
  */
 import type { InvalidInput, OpenError, Storage } from "@minyi/core"
 import { Config, Effect, Layer } from "effect"

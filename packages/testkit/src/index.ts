@@ -1,6 +1,6 @@
 /**
  * @minyi/testkit — contract suites for adapters, and the fixtures they use.
- * @packageDocumentation
+ * @module @minyi/testkit
  */
 export { contractRetryPolicy, storeContract } from "./store-contract.js"
 export { inputContract } from "./input-contract.js"

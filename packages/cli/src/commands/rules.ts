@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs"
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
 import { Result } from "effect"
 import type { InputProblem, Plugin, RulePack } from "@minyi/core"
 import { decodeInput, Directory, emptyRegistry, formatInstantWithOffset, isRulePackPreset, loadDirectory, loadRulePack, publish, rulePackPresets, Messages, Reports, Rules, sampleDirectory } from "@minyi/core"
@@ -19,17 +19,17 @@ const help = (io: CliIO): string =>
       "  minyi rules validate <规则包.json>... [--previous <上一版本.json|预设>] [--strict] [--directory <机构目录.json>] [--plugin <模块>]...",
       "  minyi rules schema [--plugin <模块>]...",
       "  minyi rules explain --pack <规则包.json> --petition <事实.json> [--directory <机构目录.json>] [--plugin <模块>]...",
-      "  minyi rules init --from <预设> <新文件.json> [--force]",
-      "  minyi rules impact --before <规则包|预设> --after <规则包|预设> --db <SQLite 文件> [--from <YYYY-MM-DD> --to <YYYY-MM-DD>] [--format table|json] [--directory <机构目录.json>]",
+      "  minyi rules init --from <预设> <新文件.json> [--force] [--plugin <模块>]...",
+      "  minyi rules impact --before <规则包|预设> --after <规则包|预设> --db <SQLite 文件> [--from <YYYY-MM-DD> --to <YYYY-MM-DD>] [--format table|json] [--directory <机构目录.json>] [--plugin <模块>]...",
       "",
       "validate: 先列出警告（如永远不会触发的规则），再对每个无误的文件输出“<文件>: ok”；有问题时每个问题一行“<文件>: /JSON路径: 说明”，退出码 1。",
       "          --previous 检查新版本号大于上一版本、生效时间晚于上一版本（与发布时的检查相同）；--strict 把警告当作错误。",
       "schema:   输出规则包的 JSON Schema，供编辑器通过 \"$schema\" 补全和提示错误。",
       "explain:  事实文件为 { \"petition\", \"clocks\", \"trigger\", \"now\" }（见 docs/rule-packs.md），显示哪些规则触发及原因。",
-      "init:     把预设（futian-10-30-24、xinfang-statutory）复制为可编辑的文件，\"$schema\" 指向编辑器可用的 JSON Schema；已有文件须加 --force 才覆盖。",
+      "init:     把预设（futian-10-30-24、xinfang-statutory）复制为可编辑的文件，\"$schema\" 指向编辑器可用的 JSON Schema；已有文件须加 --force 才覆盖。\n          加 --plugin 时，新文件在 \"plugins\" 中列出这些插件，旁边写入包含其运算符、事实和动作的 JSON Schema（<新文件>.schema.json）。",
       "impact:   用两个版本重放数据库中的信访件（可按受理日期筛选），列出分派、时限（按时/超时）和提级、通知有差异的信访件。",
       "默认使用 @minyi/core 的福田示例机构目录（impact 优先用 <数据库>.directory.json）；--directory 可换成别的目录文件。",
-      "--plugin 加载规则插件模块（默认导出为 definePlugin 定义的插件或插件数组），可重复；规则包在 \"plugins\" 中列出所需插件。",
+      "--plugin 加载规则插件模块（默认导出为 definePlugin 定义的插件或插件数组），可重复，validate、schema、explain、init、impact 均可用；规则包在 \"plugins\" 中列出所需插件。",
       "",
       "例:",
       "  minyi rules init --from futian-10-30-24 my-pack.json",
@@ -43,17 +43,17 @@ const help = (io: CliIO): string =>
       "  minyi rules validate <pack.json>... [--previous <previous.json|preset>] [--strict] [--directory <directory.json>] [--plugin <module>]...",
       "  minyi rules schema [--plugin <module>]...",
       "  minyi rules explain --pack <pack.json> --petition <facts.json> [--directory <directory.json>] [--plugin <module>]...",
-      "  minyi rules init --from <preset> <new-file.json> [--force]",
-      "  minyi rules impact --before <pack|preset> --after <pack|preset> --db <SQLite file> [--from <YYYY-MM-DD> --to <YYYY-MM-DD>] [--format table|json] [--directory <directory.json>]",
+      "  minyi rules init --from <preset> <new-file.json> [--force] [--plugin <module>]...",
+      "  minyi rules impact --before <pack|preset> --after <pack|preset> --db <SQLite file> [--from <YYYY-MM-DD> --to <YYYY-MM-DD>] [--format table|json] [--directory <directory.json>] [--plugin <module>]...",
       "",
       "validate: lists warnings first (such as rules that can never fire), then prints \"<file>: ok\" for each valid file; otherwise one line per problem, \"<file>: /json/path: message\", and exits 1.",
       "          --previous checks that the version number is greater and effectiveFrom later than the previous version's (the checks publishing makes); --strict makes warnings errors.",
       "schema:   prints the rule pack's JSON Schema, for editors (\"$schema\" gives completion and inline errors).",
       "explain:  the facts file is { \"petition\", \"clocks\", \"trigger\", \"now\" } (see docs/rule-packs.md); shows which rules fire and why.",
-      "init:     copies a preset (futian-10-30-24, xinfang-statutory) into an editable file whose \"$schema\" an editor can use; an existing file is overwritten only with --force.",
+      "init:     copies a preset (futian-10-30-24, xinfang-statutory) into an editable file whose \"$schema\" an editor can use; an existing file is overwritten only with --force.\n          With --plugin, the new file names those plugins in \"plugins\", and a JSON Schema that knows their operators, facts and actions is written beside it (<new-file>.schema.json).",
       "impact:   replays the petitions in the database (optionally those received between two dates) under both versions and lists those routed, clocked (met or breached) or escalated and notified differently.",
       "The sample Futian directory of @minyi/core is used (impact prefers <database>.directory.json) unless --directory names another.",
-      "--plugin loads a rule plugin module (default export: a plugin made by definePlugin, or a list of them); repeatable. A pack lists the plugins it needs in \"plugins\".",
+      "--plugin loads a rule plugin module (default export: a plugin made by definePlugin, or a list of them); repeatable, for validate, schema, explain, init and impact. A pack lists the plugins it needs in \"plugins\".",
       "",
       "Examples:",
       "  minyi rules init --from futian-10-30-24 my-pack.json",
@@ -286,7 +286,19 @@ const schemaRefFor = (file: string, force: boolean): { readonly ref: string; rea
   return existsSync(beside) && !force ? { ref: "./rule-pack.schema.json" } : { ref: "./rule-pack.schema.json", write: beside }
 }
 
-const init = (io: CliIO, files: ReadonlyArray<string>, flags: Readonly<Record<string, string>>): number => {
+/** `my-pack.json` → `./my-pack.schema.json`, written beside it. */
+const pluginSchemaRefFor = (file: string): { readonly ref: string; readonly write: string } => {
+  const name = `${basename(file).replace(/\.json$/i, "")}.schema.json`
+  return { ref: `./${name}`, write: join(dirname(file), name) }
+}
+
+const init = (
+  io: CliIO,
+  files: ReadonlyArray<string>,
+  flags: Readonly<Record<string, string>>,
+  plugins: ReadonlyArray<Plugin>,
+  modules: ReadonlyArray<string>
+): number => {
   const preset = flags["from"]
   const presets = Object.keys(rulePackPresets)
   if (preset === undefined) return usage(io, `init 需要 --from <预设>（可用：${presets.join("、")}）`, `init needs --from <preset> (presets: ${presets.join(", ")})`)
@@ -300,18 +312,32 @@ const init = (io: CliIO, files: ReadonlyArray<string>, flags: Readonly<Record<st
   if (existsSync(target) && !force) {
     return usage(io, `${files[0]} 已存在；要覆盖请加 --force`, `${files[0]} exists; add --force to overwrite it`)
   }
-  const schema = schemaRefFor(target, force)
+  // The schema @minyi/core ships knows no plugin, so a pack with plugins gets its own beside it.
+  const schema = plugins.length === 0 ? schemaRefFor(target, force) : pluginSchemaRefFor(target)
+  if (plugins.length > 0 && schema.write !== undefined && existsSync(schema.write) && !force) {
+    return usage(io, `${schema.ref} 已存在；要覆盖请加 --force`, `${schema.ref} exists; add --force to overwrite it`)
+  }
   // `$schema` first, where an editor and a reader look for it; the rest of the preset as shipped.
   const shipped = rulePackPresets[preset]
-  const { $schema: _shipped, ...document } = typeof shipped === "object" && shipped !== null ? Object.fromEntries(Object.entries(shipped)) : {}
+  const { $schema: _shipped, ...copy } = typeof shipped === "object" && shipped !== null ? Object.fromEntries(Object.entries(shipped)) : {}
+  // A pack uses only the plugins it names; each is named with the range its major version allows.
+  const document = plugins.length === 0 ? copy : { ...copy, plugins: Object.fromEntries(plugins.map((p) => [p.name, `^${p.version}`])) }
+  // Checked as `validate` would, so that two plugins that clash are reported now rather than at the first edit.
+  const loaded = loadRulePack(document, { directory: sampleDirectory(), plugins })
+  if (Result.isFailure(loaded)) {
+    for (const line of problemLines(io, files[0]!, loaded.failure.problems)) io.out(line)
+    return 1
+  }
   mkdirSync(dirname(target), { recursive: true })
-  if (schema.write !== undefined) writeFileSync(schema.write, JSON.stringify(Rules.rulePackJsonSchema(), null, 2) + "\n")
+  if (schema.write !== undefined) writeFileSync(schema.write, JSON.stringify(Rules.rulePackJsonSchema(plugins), null, 2) + "\n")
   writeFileSync(target, JSON.stringify({ $schema: schema.ref, ...document }, null, 2) + "\n")
+  // The validate command to run next must load the same plugins, or the copy does not load.
+  const next = `minyi rules validate ${files[0]} --previous ${preset}${modules.map((m) => ` --plugin ${m}`).join("")}`
   io.out(
     say(
       io,
-      `已写入 ${files[0]}（${preset}，"$schema": "${schema.ref}"${schema.write === undefined ? "" : "，JSON Schema 已写在旁边"}）。修改后运行 minyi rules validate ${files[0]} --previous ${preset}`,
-      `wrote ${files[0]} (${preset}, "$schema": "${schema.ref}"${schema.write === undefined ? "" : ", with the JSON Schema written beside it"}). After editing, run minyi rules validate ${files[0]} --previous ${preset}`
+      `已写入 ${files[0]}（${preset}，"$schema": "${schema.ref}"${schema.write === undefined ? "" : "，JSON Schema 已写在旁边"}）。修改后运行 ${next}`,
+      `wrote ${files[0]} (${preset}, "$schema": "${schema.ref}"${schema.write === undefined ? "" : ", with the JSON Schema written beside it"}). After editing, run ${next}`
     )
   )
   return 0
@@ -379,7 +405,7 @@ const impactTable = (io: CliIO, report: Rules.SimulationReport, before: RulePack
   return [totals, "", ...table(rows)]
 }
 
-const impact = async (io: CliIO, flags: Readonly<Record<string, string>>): Promise<number> => {
+const impact = async (io: CliIO, flags: Readonly<Record<string, string>>, plugins: ReadonlyArray<Plugin>): Promise<number> => {
   const [beforeRef, afterRef] = [flags["before"], flags["after"]]
   if (beforeRef === undefined || afterRef === undefined) {
     return usage(io, `impact 需要 --before 和 --after。\n${help(io)}`, `impact needs --before and --after.\n${help(io)}`)
@@ -402,7 +428,7 @@ const impact = async (io: CliIO, flags: Readonly<Record<string, string>>): Promi
   const directoryFile = flags["directory"] ?? (existsSync(resolve(io.cwd, generated)) ? generated : undefined)
   const directory = await loadDirectoryFlag(io, directoryFile)
   if (Result.isFailure(directory)) return directory.failure
-  const [before, after] = [await loadPackRef(io, beforeRef, directory.success), await loadPackRef(io, afterRef, directory.success)]
+  const [before, after] = [await loadPackRef(io, beforeRef, directory.success, plugins), await loadPackRef(io, afterRef, directory.success, plugins)]
   if (Result.isFailure(before) || Result.isFailure(after)) return 1
   const read = await runOnStore(io, db, readHistories(() => undefined))
   if (Result.isFailure(read)) {
@@ -429,8 +455,8 @@ const specs: Readonly<Record<string, ArgSpec>> = {
   validate: { options: ["directory", "previous", "plugin"], switches: ["strict"], positional: "some", positionalName: ["规则包文件", "rule pack file"] },
   schema: { options: ["plugin"], positional: "none" },
   explain: { options: ["pack", "petition", "directory", "plugin"], positional: "none" },
-  init: { options: ["from"], switches: ["force"], positional: "one", positionalName: ["要写入的文件", "file to write"] },
-  impact: { options: ["before", "after", "db", "from", "to", "format", "directory"], positional: "none" }
+  init: { options: ["from", "plugin"], switches: ["force"], positional: "one", positionalName: ["要写入的文件", "file to write"] },
+  impact: { options: ["before", "after", "db", "from", "to", "format", "directory", "plugin"], positional: "none" }
 }
 
 export const rulesCommand: Command = async (args, io) => {
@@ -452,8 +478,8 @@ export const rulesCommand: Command = async (args, io) => {
   if (Result.isFailure(plugins)) return plugins.failure
   if (sub === "validate") return validate(io, files, flags, plugins.success)
   if (sub === "explain") return explainCommand(io, flags, plugins.success)
-  if (sub === "init") return init(io, files, flags)
-  if (sub === "impact") return impact(io, flags)
+  if (sub === "init") return init(io, files, flags, plugins.success, lists["plugin"] ?? [])
+  if (sub === "impact") return impact(io, flags, plugins.success)
   io.out(JSON.stringify(Rules.rulePackJsonSchema(plugins.success), null, 2))
   return 0
 }

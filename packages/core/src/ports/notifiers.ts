@@ -100,7 +100,7 @@ export interface NotifierMessage extends Notification {
 
 /**
  * A notifier written with Promises, for portals that do not use Effect: resolve when delivered,
- * throw to fail. A thrown value with `retryable: false` (see {@link permanentFailure}) is a
+ * throw to fail. A thrown value with `retryable: false` (see {@link PermanentNotifyFailure}) is a
  * permanent failure (a dead letter); anything else thrown is retried with the outbox's backoff.
  */
 export type PromiseNotifier = (message: NotifierMessage) => Promise<void>

@@ -1,3 +1,8 @@
+/**
+ * `@minyi/testkit/generator` — a realistic district and its petitions, drawn from a seed: the
+ * directory, and a workload run through an engine (what `minyi generate` writes).
+ * @module @minyi/testkit/generator
+ */
 export { generateDirectoryData } from "./directory.js"
 export type { GeneratedDirectoryOptions } from "./directory.js"
 export { makeRandom } from "./random.js"
