@@ -1,3 +1,8 @@
+/**
+ * `@minyi/core/calendar` — working calendars: China's holiday data, durations, adding working days, provisional years. The same module is the `Calendar` namespace on the root; import from
+ * this subpath in a browser bundle, where a namespace object would be kept whole.
+ * @module @minyi/core/calendar
+ */
 export { CalendarYearUnknown, InvalidDate, InvalidDuration, UnknownCalendar } from "./errors.js"
 export { addDurations, DurationFromString, durationExceeds, makeDuration, parseDuration } from "./duration.js"
 export type { Duration } from "./duration.js"

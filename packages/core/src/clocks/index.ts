@@ -1,3 +1,8 @@
+/**
+ * `@minyi/core/clocks` — SLA clocks: policies, evaluation over a history, extensions. The same module is the `Clocks` namespace on the root; import from
+ * this subpath in a browser bundle, where a namespace object would be kept whole.
+ * @module @minyi/core/clocks
+ */
 export { AppliesWhen, ClockPolicy, EventMatch, ExtensionRule, LimitOverride, Warning } from "./policy.js"
 export type { ClockPolicyJson } from "./policy.js"
 export { ExtensionRefused } from "./errors.js"

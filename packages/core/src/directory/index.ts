@@ -1,3 +1,8 @@
+/**
+ * `@minyi/core/directory` — the directory: units, people, jurisdictions, categories, channels, the sample district, who stands accused. The same module is the `Directory` namespace on the root; import from
+ * this subpath in a browser bundle, where a namespace object would be kept whole.
+ * @module @minyi/core/directory
+ */
 export type { Directory } from "./directory.js"
 export { loadDirectory } from "./directory.js"
 export { sampleDirectory } from "./sample.js"

@@ -1,3 +1,8 @@
+/**
+ * `@minyi/core/petition` — the petition itself: commands, events, state, decide/evolve, refusals and their texts, labels, input limits, the hash chain, masking. The same module is the `Petition` namespace on the root; import from
+ * this subpath in a browser bundle, where a namespace object would be kept whole.
+ * @module @minyi/core/petition
+ */
 export {
   Actor,
   Checklist,

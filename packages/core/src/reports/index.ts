@@ -1,3 +1,8 @@
+/**
+ * `@minyi/core/reports` — 民情日报 and the metrics it is built from: figures, the daily report, rendering. The same module is the `Reports` namespace on the root; import from
+ * this subpath in a browser bundle, where a namespace object would be kept whole.
+ * @module @minyi/core/reports
+ */
 export { dailyReport } from "./daily.js"
 export type { DailyCase, DailyReport, DailyReportOptions, Name } from "./daily.js"
 export { DifficultCase, Figures, Hotspot, MetricsScope, RateFigure } from "./figures.js"

@@ -1,3 +1,8 @@
+/**
+ * `@minyi/core/rules` — rule packs: loading and validation, routing, escalation, the ladder, plugins, explain and what-if. The same module is the `Rules` namespace on the root; import from
+ * this subpath in a browser bundle, where a namespace object would be kept whole.
+ * @module @minyi/core/rules
+ */
 export { loadRulePack, RulePackInvalid } from "./pack/load.js"
 export type { EscalationRule, LoadOptions, PackDocument, PackRule, RoutingRule, RulePack } from "./pack/load.js"
 export { PackProblemSchema } from "./pack/messages.js"
