@@ -4,6 +4,7 @@ import type { Directory } from "../directory/index.js"
 import type { PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
 import type { PetitionSummary } from "../ports/index.js"
 import type { Instant } from "../shared/instant.js"
+import type { ReviewWindow } from "./review-window.js"
 
 /** `张三丰` → `张**`: enough for a clerk to tell petitioners apart, not to identify one. */
 export const maskName = (name: string): string => {
@@ -57,7 +58,9 @@ export const toSummary = (
   state: PetitionState,
   clocks: ClockEvaluation,
   directory: Directory,
-  now: Instant
+  now: Instant,
+  /** The review or re-review window the petitioner is in, for the portal ("not started" until the reply's delivery is recorded). */
+  reviewWindow?: ReviewWindow
 ): PetitionSummary => {
   const channel = state.channel === undefined ? undefined : directory.channel(state.channel)
   const whistleUnits = Object.values(state.whistles).flatMap((w) => w.summoned)
@@ -96,7 +99,17 @@ export const toSummary = (
       handler: state.handler ?? null,
       petitioner: masked,
       rulePack: state.rulePack === undefined ? null : { id: state.rulePack.id, version: state.rulePack.version },
-      version: state.version
+      version: state.version,
+      reviewWindow:
+        reviewWindow === undefined
+          ? null
+          : {
+            stage: reviewWindow.stage,
+            state: reviewWindow.state,
+            startsAt: reviewWindow.startsAt ?? null,
+            endsAt: reviewWindow.endsAt ?? null,
+            length: reviewWindow.length ?? null
+          }
     }
   }
 }
