@@ -73,6 +73,12 @@ export const reviewWindowOf = (state: PetitionState, context: StepContext): Revi
   return { ...base, state: "started", startsAt: look.from, ...(endsAt === undefined ? {} : { endsAt }) }
 }
 
+/** The request without a window length: only the pack's `reviews` may state one, or a caller could make the refusal quote any. */
+const withoutLength = <C extends { readonly windowLength?: string }>(command: C): Omit<C, "windowLength"> => {
+  const { windowLength: _ignored, ...rest } = command
+  return rest
+}
+
 /**
  * Fills in a review request's window. With a `reviews` section in the pack the law's window,
  * counted from the recorded delivery in the pack's calendar, applies whatever the caller says; a
@@ -94,7 +100,7 @@ export const withReviewWindow = (
             message: `规则包 ${context.pack.id}@${context.pack.version} 未规定复查/复核申请期限（reviews），请在命令中给出 windowEndsAt。(The rule pack sets no review window ("reviews"); give windowEndsAt in the command.)`
           })
         )
-      : Result.succeed({ ...command, windowEndsAt: given })
+      : Result.succeed({ ...withoutLength(command), windowEndsAt: given })
   }
   const look = nextLook(state)
   const windowLength = reviews.requestWithin.iso

@@ -113,7 +113,6 @@ export const ReviewWindows = Schema.Struct({
  * the way a 12345 centre that checks each order before it goes out works.
  */
 export const RoutingMode = Schema.Literals(["auto", "suggest"]).annotate({
-  identifier: "RoutingMode",
   description: 'auto: dispatch on receipt as routing says (default); suggest: record routing\'s answer for the dispatch centre to confirm or change'
 })
 export type RoutingMode = typeof RoutingMode.Type
