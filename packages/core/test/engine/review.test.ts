@@ -168,4 +168,21 @@ describe("engine: review windows come from the pack", () => {
     expect(out.dueAfter! - out.dueBefore!).toBe(7 * day)
     expect([out.state.status, out.state.hearing]).toEqual(["closed", false])
   })
+
+  it("a delivery with an unknown method or a malformed instant is InvalidInput at each field's path, saying what was expected", async () => {
+    const run = runOn(publishedPacks(rulePackPresets["xinfang-statutory"]))
+    const err = await run(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const { lead } = yield* closedUndelivered("r-bad")
+        return yield* Effect.flip(engine.handleJson({
+          _tag: "DeliverReply", petitionId: "r-bad", at: "2026-03-20T09:00:00+08:00", actor: { kind: "unit", id: lead },
+          reply: "letter", unit: lead, method: "fax", deliveredAt: "yesterday"
+        }))
+      })
+    )
+    if (err._tag !== "InvalidInput") throw new Error(`expected InvalidInput, got ${err._tag}`)
+    expect(err.problems.map((p) => p.path).sort()).toEqual(["/deliveredAt", "/method", "/reply"])
+    expect(err.problems.find((p) => p.path === "/method")?.message).toMatch(/"in_person".*"post".*"electronic"/)
+  })
 })
