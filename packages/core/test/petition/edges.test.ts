@@ -45,6 +45,11 @@ describe("DeliverReply (书面答复送达)", () => {
     expect(refusal).toMatchObject({ unit: "dept.transport" })
     expectEvents(when(stages.closed(), deliver("written_reply", 0, CENTRE)).result, ["ReplyDelivered"])
   })
+  it("is recorded in the sending unit's name only by that unit or its people", () => {
+    const closed = stages.closed()
+    const byOther: PetitionCommand = { ...deliver("written_reply", 0, LEAD), actor: { kind: "unit", id: CENTRE } }
+    expectRefused(when(closed, byOther).result, "ActorNotOfUnit")
+  })
   it("a decline is a written reply too", () => {
     const declined = [...stages.submitted(), cmd("Decline", { unit: CENTRE, reason: "已进入诉讼程序" })]
     expectEvents(when(declined, deliver("written_reply", 0, CENTRE)).result, ["ReplyDelivered"])
