@@ -2,6 +2,7 @@ export {
   Actor,
   Checklist,
   ContactMethod,
+  DeliveryMethod,
   IsoDuration,
   Petitioner,
   PetitionCommand,
@@ -9,6 +10,7 @@ export {
   Priority,
   Rating,
   RecommendationKind,
+  ReplyKind,
   ReviewOutcome,
   ReviewStageName,
   RulePackRef,
@@ -30,7 +32,17 @@ export type { ChainHead } from "./chain.js"
 export { decide } from "./decide.js"
 export type { DecideContext } from "./decide.js"
 export { evolve, initialState, replay } from "./state.js"
-export type { PetitionCounters, PetitionState, PetitionStatus, ReviewStage, ReviewState, WhistleState } from "./state.js"
+export type {
+  Deliveries,
+  Delivery,
+  PetitionCounters,
+  PetitionState,
+  PetitionStatus,
+  ReviewStage,
+  ReviewState,
+  RoutingSuggestion,
+  WhistleState
+} from "./state.js"
 export { commandLabels, eventLabels, ratingLabels, statusLabels } from "./labels.js"
 export type { Label } from "./labels.js"
 export * from "./refusals.js"
