@@ -34,7 +34,9 @@ const stories = {
   returned: "05-returned-twice.json",
   festival: "06-spring-festival-suspension.json",
   ladder: "07-escalation-ladder.json",
-  warning: "09-warning-before-acceptance.json"
+  warning: "09-warning-before-acceptance.json",
+  replyDelivery: "10-reply-delivery.json",
+  dispatcherOverride: "11-dispatcher-override.json"
 } as const
 
 const load = async (name: string): Promise<Scenario> =>
@@ -84,7 +86,7 @@ describe("the stories through the real CLI", () => {
     const p = petition(report, "p-1")
     expect(p.clocks.map((c) => `${c.name}=${c.state}`)).toEqual(["feedback=met", "contact=met", "handler-named=met", "first-round=met"])
     expect(report.until).toBe("2026-03-03T10:00:00+08:00")
-    const packs = ["examples/scenarios/packs/futian-whistle.json", "examples/scenarios/packs/xinfang-working-days.json"]
+    const packs = ["examples/scenarios/packs/futian-whistle.json", "examples/scenarios/packs/xinfang-working-days.json", "examples/scenarios/packs/xinfang-suggest.json"]
     const validated = await minyi("rules", "validate", ...packs)
     expect(validated.code, validated.stdout).toBe(0)
     expect(validated.stdout.trim().split("\n")).toEqual(packs.map((p) => `${p}: ok`))
@@ -197,5 +199,25 @@ describe("the stories through the runner, in process", () => {
       ["2026-03-10T09:00:00+08:00", "person:person.head.urban-management"],
       ["2026-03-10T12:00:00+08:00", "person:person.deputy-head.1"]
     ])
+  })
+
+  it("10. Reply delivery: the review window runs from the written reply's delivery; a late request is refused, saying the window and its end", async () => {
+    const report = await simulate(stories.replyDelivery)
+    const late = report.steps.find((s) => s.petitionId === "p-10" && s.command === "RequestReview")
+    expect(late?.failure?._tag).toBe("ReviewWindowClosed")
+    expect(late?.failure?.message).toContain("复查申请期限为收到书面答复之日起30日，已于 2026-09-02 24:00 届满")
+    expect(late?.failure?.message).toContain("the window to request a review is 30 days from receiving the written reply; it ended at 2026-09-02 24:00")
+    expect(events(petition(report, "p-10b"), "ReviewRequested")[0]?.at).toBe("2026-09-02T23:00:00+08:00")
+  })
+
+  it("11. Dispatcher override: a suggest pack waits for the dispatch centre, which confirms or changes; a re-dispatch before acceptance restarts the notice clock", async () => {
+    const report = await simulate(stories.dispatcherOverride)
+    const p = petition(report, "p-11")
+    expect(events(p, "Dispatched").map((e) => [e.at, e["lead"], e["from"] ?? null])).toEqual([
+      ["2026-03-02T09:30:00+08:00", "dept.human-resources", null],
+      ["2026-03-04T09:05:00+08:00", "street-office.meilin", "dept.human-resources"]
+    ])
+    expect(events(petition(report, "p-11b"), "RoutingSuggested").map((e) => e["lead"])).toEqual(["dept.human-resources"])
+    expect(petition(report, "p-11b").responsibility).toMatchObject({ lead: "street-office.meilin" })
   })
 })

@@ -42,9 +42,10 @@ describe("the public surface", () => {
     for (const name of ["decide", "evolve", "replay", "initialState", "verifyChain", "decodeCommand", "decodeEvent", "encodeEvent", "decodeInput", "InstantFromString", "parseInstant", "formatInstantWithOffset", "loadDirectory", "sampleDirectory", "describeInvalidInput", "describeError"]) {
       expect(core, name).toHaveProperty(name)
     }
-    for (const name of ["ratingLabels", "describeRefusal", "lifecycle", "inputLimits"]) {
+    for (const name of ["ratingLabels", "describeRefusal", "lifecycle", "inputLimits", "DeliveryMethod", "ReplyKind", "DeliveryTimeImpossible"]) {
       expect(core.Petition, name).toHaveProperty(name)
     }
+    expect(core.Rules).toHaveProperty("RoutingMode")
     expect(core.Messages).toHaveProperty("renderMessage")
     expect(adapter).toHaveProperty("invalidInput")
   })

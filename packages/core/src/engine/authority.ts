@@ -11,8 +11,9 @@ import { invalidInput } from "../shared/validation.js"
 
 /**
  * Commands only the engine issues: records of what happened around a petition (clock warnings and
- * breaches, identity reads, notifications, dead letters, rule problems) and the repeat links it finds
- * at Submit. A caller who could send them could forge the audit trail or silence a clock.
+ * breaches, identity reads, notifications, dead letters, rule problems), the repeat links it finds
+ * at Submit and the routing suggestions of a `suggest` pack. A caller who could send them could
+ * forge the audit trail or silence a clock.
  */
 export const engineOnlyCommands: ReadonlyArray<PetitionCommandTag> = [
   "RecordClockWarning",
@@ -21,7 +22,8 @@ export const engineOnlyCommands: ReadonlyArray<PetitionCommandTag> = [
   "RecordNotification",
   "RecordDeadLetter",
   "RecordRuleProblem",
-  "LinkRepeat"
+  "LinkRepeat",
+  "SuggestRouting"
 ]
 
 /** How far a command's time may run ahead of the engine's clock by default: two minutes. */

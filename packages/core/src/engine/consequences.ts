@@ -59,9 +59,11 @@ export const consequences = (
     const decision = route(pack, facts, directory)
     const provenance = decision.provenance ?? { packId: pack.id, packVersion: pack.version, ruleId: "routing.default-dispatch-centre" }
     const routed = { provenance }
+    // Under "suggest" the dispatch centre has the last word: routing's answer waits for its Dispatch.
+    const suggest = pack.document.routingMode === "suggest"
     out.push({
-      command: { _tag: "Dispatch", ...base(provenance), lead: decision.lead, coHandlers: decision.coHandlers },
-      action: fired(at, petitionId, routed, "route", { lead: decision.lead, coHandlers: decision.coHandlers })
+      command: { _tag: suggest ? "SuggestRouting" : "Dispatch", ...base(provenance), lead: decision.lead, coHandlers: decision.coHandlers },
+      action: fired(at, petitionId, routed, "route", { lead: decision.lead, coHandlers: decision.coHandlers, ...(suggest ? { suggested: true } : {}) })
     })
     const accused = accusedParties(directory, facts.petition.accusedUnit).persons
     for (const person of decision.watchers) {

@@ -24,6 +24,7 @@ import { makeRepeats } from "./repeats.js"
 import type { FiredAction, StepCause, StepOutcome } from "./step.js"
 import { step } from "./step.js"
 import { metricDeltas } from "../reports/deltas.js"
+import { reviewWindowOf } from "./review-window.js"
 import { toSummary } from "./summary.js"
 
 /** What one attempt did, with what the timers need besides the `Handled` report. */
@@ -84,7 +85,7 @@ export const makeHandle = (ctx: EngineContext) => {
             schedule: [{ streamId: petitionId, key: CLOCK_TIMER, dueAt: outcome.nextWakeAt, payload: { pack: `${pack.id}@${pack.version}` } }],
             cancel: []
           },
-    summary: toSummary(outcome.state, outcome.clocks, directory, now),
+    summary: toSummary(outcome.state, outcome.clocks, directory, now, reviewWindowOf(outcome.state, ctx.stepContext(pack))),
     ...repeatEntryFor(outcome.events),
     metrics: metricDeltas(history, outcome.events, { directory })
   })

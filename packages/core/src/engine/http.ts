@@ -26,6 +26,7 @@ const statusByTag: { readonly [Tag in MinyiError["_tag"]]: HttpStatus } = {
   UnknownWhistle: 400,
   WrongPetition: 400,
   ReasonRequired: 400,
+  DeliveryTimeImpossible: 400,
   SelfReference: 400,
   DuplicateId: 400,
   // 403: the caller may not do this (who they are, not what the petition's state is).

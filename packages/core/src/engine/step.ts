@@ -23,10 +23,10 @@ import { consequences } from "./consequences.js"
 export type { FiredAction, StepContext } from "./step-context.js"
 import type { FiredAction, StepContext } from "./step-context.js"
 
-/** A review request whose window the pack may set (`reviews`); without a window it must. */
-export type ReviewRequestInput<T extends "RequestReview" | "RequestReReview"> = Omit<CommandOf<T>, "windowEndsAt"> & {
-  readonly windowEndsAt?: Instant
-}
+import type { ReviewRequestInput } from "./review-window.js"
+import { ReviewWindowUnknown, withReviewWindow } from "./review-window.js"
+export type { ReviewRequestInput } from "./review-window.js"
+export { ReviewWindowUnknown } from "./review-window.js"
 
 /** A command as the step takes it: a review request may leave its window to the pack. */
 export type StepCommand =
@@ -164,7 +164,7 @@ export const step = (
     const given = cause.command
     let command: PetitionCommand
     if (given._tag === "RequestReview" || given._tag === "RequestReReview") {
-      const windowed = withReviewWindow(state, all, context, given)
+      const windowed = withReviewWindow(state, context, given)
       if (Result.isFailure(windowed)) return Result.fail(windowed.failure)
       command = windowed.success
     } else {
@@ -229,51 +229,6 @@ export const step = (
     undefined
   )
   return Result.succeed({ events: produced, state, actions, notifications, clocks: evaluation, nextWakeAt, clockFold: clockFoldAfter })
-}
-
-/** The review window is not set by the pack and the request does not give one. */
-export class ReviewWindowUnknown extends Schema.TaggedError<ReviewWindowUnknown>()("ReviewWindowUnknown", {
-  petitionId: Schema.String,
-  message: Schema.String
-}) {}
-
-/**
- * The window a petitioner has to request a review (from the written reply: the resolution, or the
- * closure of a petition declined without one) or a re-review (from the review decision). When the
- * pack has a `reviews` section the law's window, counted in its calendar, is the one that applies,
- * whatever the caller says; otherwise the caller's `windowEndsAt` stands.
- */
-const withReviewWindow = (
-  state: PetitionState,
-  history: ReadonlyArray<PetitionEvent>,
-  context: StepContext,
-  command: ReviewRequestInput<"RequestReview"> | ReviewRequestInput<"RequestReReview">
-): Result.Result<PetitionCommand, ReviewWindowUnknown | ClockError> => {
-  const reviews = context.pack.document.reviews
-  const given = command.windowEndsAt
-  if (reviews === undefined) {
-    return given === undefined
-      ? Result.fail(
-          new ReviewWindowUnknown({
-            petitionId: state.id,
-            message: `规则包 ${context.pack.id}@${context.pack.version} 未规定复查/复核申请期限（reviews），请在命令中给出 windowEndsAt。(The rule pack sets no review window ("reviews"); give windowEndsAt in the command.)`
-          })
-        )
-      : Result.succeed({ ...command, windowEndsAt: given })
-  }
-  const last = (tag: PetitionEvent["_tag"], ok: (e: PetitionEvent) => boolean = () => true) =>
-    [...history].reverse().find((e) => e._tag === tag && ok(e))?.at
-  const from = command._tag === "RequestReview"
-    ? (last("Resolved") ?? last("Closed"))
-    : last("ReviewDecided", (e) => e._tag === "ReviewDecided" && e.stage === "review")
-  // Nothing to review yet: decide refuses the request on the petition's status before it looks at
-  // the window, so a request without one is taken as in time.
-  if (from === undefined) return Result.succeed({ ...command, windowEndsAt: given ?? command.at })
-  const calendar = lookupCalendar(context.calendars, reviews.calendar)
-  if (Result.isFailure(calendar)) return Result.fail(calendar.failure)
-  const ends = calendar.success.add(from, reviews.requestWithin)
-  if (Result.isFailure(ends)) return Result.fail(ends.failure)
-  return Result.succeed({ ...command, windowEndsAt: ends.success })
 }
 
 /**

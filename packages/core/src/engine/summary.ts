@@ -5,6 +5,7 @@ import type { PetitionEvent, Petitioner, PetitionState } from "../petition/index
 import type { PetitionSummary } from "../ports/index.js"
 import type { Instant } from "../shared/instant.js"
 import { maskName, maskPhone } from "../petition/mask.js"
+import type { ReviewWindow } from "./review-window.js"
 
 
 /** The petitioner as anyone without the right to see identities sees them. */
@@ -47,7 +48,9 @@ export const toSummary = (
   state: PetitionState,
   clocks: ClockEvaluation,
   directory: Directory,
-  now: Instant
+  now: Instant,
+  /** The review or re-review window the petitioner is in, for the portal ("not started" until the reply's delivery is recorded). */
+  reviewWindow?: ReviewWindow
 ): PetitionSummary => {
   const channel = state.channel === undefined ? undefined : directory.channel(state.channel)
   const whistleUnits = Object.values(state.whistles).flatMap((w) => w.summoned)
@@ -86,7 +89,17 @@ export const toSummary = (
       handler: state.handler ?? null,
       petitioner: masked,
       rulePack: state.rulePack === undefined ? null : { id: state.rulePack.id, version: state.rulePack.version },
-      version: state.version
+      version: state.version,
+      reviewWindow:
+        reviewWindow === undefined
+          ? null
+          : {
+            stage: reviewWindow.stage,
+            state: reviewWindow.state,
+            startsAt: reviewWindow.startsAt ?? null,
+            endsAt: reviewWindow.endsAt ?? null,
+            length: reviewWindow.length ?? null
+          }
     }
   }
 }

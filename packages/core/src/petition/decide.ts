@@ -23,7 +23,7 @@ const shellRecords: ReadonlySet<PetitionCommandTag> = new Set(["RecordClockWarni
 // Commands whose `unit` is the unit acting (not a unit acted upon, like a breach's or a recommendation's).
 const actingUnit: ReadonlySet<PetitionCommandTag> = new Set([
   "Acknowledge", "Contact", "Accept", "Decline", "Return", "AssignHandler", "ReportPart", "CompleteFirstRound", "Resolve",
-  "BlowWhistle", "ReportForDuty"
+  "BlowWhistle", "ReportForDuty", "DeliverReply"
 ])
 
 /**

@@ -7,6 +7,7 @@ export {
   Actor,
   Checklist,
   ContactMethod,
+  DeliveryMethod,
   IsoDuration,
   Petitioner,
   PetitionCommand,
@@ -14,6 +15,7 @@ export {
   Priority,
   Rating,
   RecommendationKind,
+  ReplyKind,
   ReviewOutcome,
   ReviewStageName,
   RulePackRef,
@@ -35,7 +37,17 @@ export type { ChainHead } from "./chain.js"
 export { decide } from "./decide.js"
 export type { DecideContext } from "./decide.js"
 export { evolve, initialState, replay } from "./state.js"
-export type { PetitionCounters, PetitionState, PetitionStatus, ReviewStage, ReviewState, WhistleState } from "./state.js"
+export type {
+  Deliveries,
+  Delivery,
+  PetitionCounters,
+  PetitionState,
+  PetitionStatus,
+  ReviewStage,
+  ReviewState,
+  RoutingSuggestion,
+  WhistleState
+} from "./state.js"
 export { commandLabels, eventLabels, ratingLabels, statusLabels } from "./labels.js"
 export type { Label } from "./labels.js"
 export * from "./refusals.js"

@@ -21,7 +21,9 @@ export const lifecycle: { readonly [T in PetitionCommandTag]: ReadonlyArray<Peti
   Submit: ["received"],
   Acknowledge: ACTIVE,
   Contact: ACTIVE,
-  Dispatch: ["received"],
+  // Dispatched again before the lead accepts: the dispatch centre corrects an offer (the handler asks for a reason).
+  Dispatch: ["received", "dispatched"],
+  SuggestRouting: ["received"],
   Accept: ["dispatched"],
   Decline: ["received", "dispatched"],
   Return: ["dispatched"],
@@ -29,8 +31,9 @@ export const lifecycle: { readonly [T in PetitionCommandTag]: ReadonlyArray<Peti
   AssignHandler: ["in_progress"],
   ReportPart: ["in_progress"],
   CompleteFirstRound: ["in_progress"],
-  Suspend: ["received", "dispatched", "in_progress"],
-  Resume: ["suspended"],
+  // A closed petition is suspended only for a hearing (听证) in re-review: the handler checks that.
+  Suspend: ["received", "dispatched", "in_progress", "closed"],
+  Resume: ["suspended", "closed"],
   Extend: ACTIVE,
   Resolve: ["in_progress"],
   RateSatisfaction: ["resolved"],
@@ -40,6 +43,8 @@ export const lifecycle: { readonly [T in PetitionCommandTag]: ReadonlyArray<Peti
   RequestReview: ["closed"],
   RequestReReview: ["closed"],
   DecideReview: ["closed"],
+  // The written reply exists once resolved (or declined); the review opinion once a review is decided.
+  DeliverReply: ["resolved", "declined", "closed"],
   Escalate: OPEN,
   RecordVisit: OPEN,
   BlowWhistle: ACTIVE,
@@ -84,6 +89,7 @@ export interface Move {
  */
 export const moves: ReadonlyArray<Move> = [
   { from: "received", command: "Dispatch", to: "dispatched" },
+  { from: "dispatched", command: "Dispatch", to: "dispatched", when: "to another lead before acceptance, with a reason" },
   { from: "received", command: "Decline", to: "declined", when: "by the first handler" },
   { from: "dispatched", command: "Accept", to: "in_progress", when: "by the lead" },
   { from: "dispatched", command: "Decline", to: "declined", when: "by the lead" },

@@ -44,13 +44,35 @@ const statusLabel = (status: string): Label => statusLabelOf.get(status) ?? { zh
 const beijing = (at: Instant): string => formatInstantWithOffset(at, 480).replace("T", " ").slice(0, 16)
 const offset = (at: Instant): string => formatInstantWithOffset(at, 480)
 
+/**
+ * A time limit's end as the statute counts it: a period that ends at midnight Beijing time ends
+ * at "24:00" of the day before (期间最后一日的截止时间为二十四时), which is how the petitioner was told it.
+ */
+const endOfPeriod = (at: Instant): string => {
+  const text = beijing(at)
+  return text.endsWith("00:00") ? `${beijing(at - 86_400_000).slice(0, 10)} 24:00` : text
+}
+
+/** `P30D` → 30日 / 30 days; any other duration as written. */
+const periodLength = (iso: string): Message => {
+  const days = /^P(\d+)D$/.exec(iso)
+  return days === null ? m(iso, iso) : m(`${days[1]}日`, `${days[1]} days`)
+}
+
 const transitionDetail: Readonly<Record<TransitionDetail, Message>> = {
   first_round_completed: m("首轮办结已记录", "the first round is already completed"),
   already_rated: m("本次办理结果已评价", "this resolution is already rated"),
   review_already_requested: m("已申请过复查", "a review was already requested"),
   review_not_decided: m("须在复查结论作出后申请复核", "a re-review follows a decided review"),
   no_review_pending: m("没有待决的复查或复核申请", "no review is pending"),
-  no_re_review_pending: m("没有待决的复查或复核申请", "no re-review is pending")
+  no_re_review_pending: m("没有待决的复查或复核申请", "no re-review is pending"),
+  no_re_review_for_hearing: m("结案后只有复核期间可以为听证挂起", "after closing, only a pending re-review may be suspended for a hearing"),
+  hearing_running: m("听证尚未结束", "a hearing is still running"),
+  no_hearing: m("没有进行中的听证", "no hearing is running"),
+  no_written_reply: m("尚未作出书面答复（办结或不予受理）", "there is no written reply yet (a resolution or a decline)"),
+  no_review_opinion: m("尚未作出复查意见", "no review opinion has been given yet"),
+  reply_already_delivered: m("该书面答复的送达已记录", "this reply's delivery is already recorded"),
+  same_dispatch: m("重新派单须派给其他牵头单位", "a re-dispatch must name another lead")
 }
 
 const referenceKind = { channel: "渠道", category: "事项分类", jurisdiction: "辖区" } as const
@@ -125,9 +147,24 @@ const texts: Texts = {
   },
   ReviewWindowClosed: (r) => {
     const review = r.stage === "review"
+    const end = endOfPeriod(r.windowEndsAt)
+    if (r.windowLength === undefined) {
+      return m(
+        `${review ? "复查" : "复核"}申请期限已于 ${end} 届满，不能再申请${review ? "复查" : "复核"}`,
+        `the window to request a ${review ? "review" : "re-review"} ended at ${end} (Beijing time)`
+      )
+    }
+    const length = periodLength(r.windowLength)
     return m(
-      `${review ? "复查" : "复核"}申请期限已过，不能再申请${review ? "复查" : "复核"}`,
-      `the window to request a ${review ? "review" : "re-review"} has closed`
+      `${review ? "复查" : "复核"}申请期限为收到${review ? "书面答复" : "复查意见"}之日起${length.zh}，已于 ${end} 届满`,
+      `the window to request a ${review ? "review" : "re-review"} is ${length.en} from receiving the ${review ? "written reply" : "review opinion"}; it ended at ${end} (Beijing time)`
+    )
+  },
+  DeliveryTimeImpossible: (r) => {
+    const opinion = r.reply === "review_opinion"
+    return m(
+      `${opinion ? "复查意见" : "书面答复"}的送达时间 ${beijing(r.deliveredAt)} 须不早于${opinion ? "复查意见作出" : "答复作出"}的时间 ${beijing(r.earliest)}、不晚于记录时间 ${beijing(r.recordedAt)}`,
+      `the ${opinion ? "review opinion" : "written reply"} cannot have been delivered at ${offset(r.deliveredAt)}: not before it was given (${offset(r.earliest)}) nor after the delivery is recorded (${offset(r.recordedAt)})`
     )
   },
   UnknownUnit: (r) => m(`单位目录中没有编号为 ${r.unit} 的单位（${r.field}）`, `no unit "${r.unit}" in the directory (${r.field})`),

@@ -15,7 +15,14 @@ export const TransitionDetail = Schema.Literals([
   "review_already_requested",
   "review_not_decided",
   "no_review_pending",
-  "no_re_review_pending"
+  "no_re_review_pending",
+  "no_re_review_for_hearing",
+  "hearing_running",
+  "no_hearing",
+  "no_written_reply",
+  "no_review_opinion",
+  "reply_already_delivered",
+  "same_dispatch"
 ])
 export type TransitionDetail = typeof TransitionDetail.Type
 
@@ -48,7 +55,10 @@ export const refusalFields = {
   /** A return, decline, transfer, suspension, extension… needs a reason. */
   ReasonRequired: { petitionId, command },
   /** A review or re-review was requested after its window closed. */
-  ReviewWindowClosed: { petitionId, stage: Schema.String, windowEndsAt: Schema.Number },
+  /** `windowLength` (an ISO duration such as P30D) is the pack's window, when the engine set it. */
+  ReviewWindowClosed: { petitionId, stage: Schema.String, windowEndsAt: Schema.Number, windowLength: Schema.optionalKey(Schema.String) },
+  /** A reply's delivery dated before the reply was made, or after it is recorded. */
+  DeliveryTimeImpossible: { petitionId, reply: Schema.String, deliveredAt: Schema.Number, earliest: Schema.Number, recordedAt: Schema.Number },
   /** A unit id that the directory does not know. */
   UnknownUnit: { petitionId, unit, field: Schema.String },
   /** A person id that the directory does not know. */
@@ -119,6 +129,7 @@ export class NotAssigned extends Schema.TaggedError<NotAssigned>()("NotAssigned"
 export class UnitNotInvolved extends Schema.TaggedError<UnitNotInvolved>()("UnitNotInvolved", { ...refusalFields.UnitNotInvolved, message }) {}
 export class ReasonRequired extends Schema.TaggedError<ReasonRequired>()("ReasonRequired", { ...refusalFields.ReasonRequired, message }) {}
 export class ReviewWindowClosed extends Schema.TaggedError<ReviewWindowClosed>()("ReviewWindowClosed", { ...refusalFields.ReviewWindowClosed, message }) {}
+export class DeliveryTimeImpossible extends Schema.TaggedError<DeliveryTimeImpossible>()("DeliveryTimeImpossible", { ...refusalFields.DeliveryTimeImpossible, message }) {}
 export class UnknownUnit extends Schema.TaggedError<UnknownUnit>()("UnknownUnit", { ...refusalFields.UnknownUnit, message }) {}
 export class UnknownPerson extends Schema.TaggedError<UnknownPerson>()("UnknownPerson", { ...refusalFields.UnknownPerson, message }) {}
 export class UnknownReference extends Schema.TaggedError<UnknownReference>()("UnknownReference", { ...refusalFields.UnknownReference, message }) {}
@@ -148,7 +159,7 @@ export const refusalClasses: {
 } = {
   NotSubmitted, AlreadySubmitted, WrongPetition, InvalidTransition, PetitionClosed, NotFirstHandler, NotLead,
   OnlyLeadMayResolve, LeadCannotBeCoHandler, NotCoHandler, NotAssigned, UnitNotInvolved, ReasonRequired,
-  ReviewWindowClosed, UnknownUnit, UnknownPerson, UnknownReference, PersonNotInUnit, ChecklistIncomplete,
+  ReviewWindowClosed, DeliveryTimeImpossible, UnknownUnit, UnknownPerson, UnknownReference, PersonNotInUnit, ChecklistIncomplete,
   PartsOutstanding, NotRated, TierNotHigher, WhistleNotAllowed, DuplicateWhistle, UnknownWhistle, NotSummoned,
   AlreadyReported, SelfReference, AccusedUnitExcluded, SameLead, BeforeLastEvent, DeadlineNotAfter, ActorNotOfUnit,
   RatedByHandler, NotSupervisor, ProactiveNeedsStaff
@@ -170,6 +181,7 @@ export type PetitionRefusal =
   | UnitNotInvolved
   | ReasonRequired
   | ReviewWindowClosed
+  | DeliveryTimeImpossible
   | UnknownUnit
   | UnknownPerson
   | UnknownReference

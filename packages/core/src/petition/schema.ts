@@ -129,6 +129,16 @@ export const Checklist = Schema.Struct({
 export type Checklist = typeof Checklist.Type
 
 export const ContactMethod = Schema.Literals(["phone", "sms", "wechat", "in_person"])
+/** How a written reply reached the petitioner (送达方式): 当面, 邮寄, 电子送达. */
+export const DeliveryMethod = Schema.Literals(["in_person", "post", "electronic"])
+export type DeliveryMethod = typeof DeliveryMethod.Type
+/**
+ * Which written reply was delivered: the handling's written reply (书面答复, art. 35 counts the
+ * review window from its receipt) or the review opinion (复查意见, art. 36 counts the re-review
+ * window from its receipt).
+ */
+export const ReplyKind = Schema.Literals(["written_reply", "review_opinion"])
+export type ReplyKind = typeof ReplyKind.Type
 export const ReviewStageName = Schema.Literals(["review", "re_review"])
 export const ReviewOutcome = Schema.Literals(["upheld", "overturned"])
 export const VisitKind = Schema.Literals(["home", "reception"])
@@ -159,6 +169,7 @@ const fieldsOf = (k: FieldKit) => {
     unit: { unit: k.id },
     contact: { unit: k.id, method: ContactMethod },
     dispatch: { lead: k.id, coHandlers: unitIds },
+    deliver: { reply: ReplyKind, unit: k.id, method: DeliveryMethod, deliveredAt: k.instant },
     unitReason: { unit: k.id, reason: k.reason },
     assign: { unit: k.id, person: k.id },
     summary: { unit: k.id, summary: k.note },
@@ -224,7 +235,13 @@ export const PetitionCommand = Schema.TaggedUnion({
   }),
   Acknowledge: withCommon(p.unit),
   Contact: withCommon(p.contact),
-  Dispatch: withCommon(p.dispatch),
+  /**
+   * Names the lead (and co-handlers). Before the lead accepts, the dispatch centre may dispatch
+   * again to another lead; that re-dispatch needs `reason`.
+   */
+  Dispatch: withCommon({ ...p.dispatch, reason: Schema.optionalKey(incoming.reason) }),
+  /** Routing under `routingMode: "suggest"`: the rules' answer, for the dispatch centre to confirm or change by a Dispatch. */
+  SuggestRouting: withCommon(p.dispatch),
   Accept: withCommon(p.unit),
   Decline: withCommon(p.unitReason),
   Return: withCommon(p.unitReason),
@@ -240,8 +257,11 @@ export const PetitionCommand = Schema.TaggedUnion({
   /** Without a rating, closing needs `ratingDeadline` to have passed. */
   Close: withCommon({ ...p.reason, ratingDeadline: Schema.optionalKey(CommandInstantFromString) }),
   Reopen: withCommon(p.reason),
-  RequestReview: withCommon({ ...p.reason, windowEndsAt: incoming.window }),
-  RequestReReview: withCommon({ ...p.reason, windowEndsAt: incoming.window }),
+  /** `windowLength` is the pack's window (P30D), quoted by the refusal of a late request; the engine fills it in. */
+  RequestReview: withCommon({ ...p.reason, windowEndsAt: incoming.window, windowLength: Schema.optionalKey(IsoDuration) }),
+  RequestReReview: withCommon({ ...p.reason, windowEndsAt: incoming.window, windowLength: Schema.optionalKey(IsoDuration) }),
+  /** 书面答复送达: the written reply or the review opinion reached the petitioner at `deliveredAt`; the next window runs from then. */
+  DeliverReply: withCommon(p.deliver),
   DecideReview: withCommon(p.decideReview),
   Escalate: withCommon(p.escalate),
   RecordVisit: withCommon(p.visit),
@@ -291,7 +311,9 @@ export const PetitionEvent = Schema.TaggedUnion({
   }),
   Acknowledged: withSeal(ev.p.unit),
   Contacted: withSeal(ev.p.contact),
-  Dispatched: withSeal(ev.p.dispatch),
+  /** `from` and `reason` are set when the dispatch centre re-dispatches before the lead accepted. */
+  Dispatched: withSeal({ ...ev.p.dispatch, from: Schema.optionalKey(Id), reason: Schema.optionalKey(stored.reason) }),
+  RoutingSuggested: withSeal(ev.p.dispatch),
   Accepted: withSeal(ev.p.unit),
   Declined: withSeal(ev.p.unitReason),
   Returned: withSeal(ev.p.unitReason),
@@ -308,6 +330,7 @@ export const PetitionEvent = Schema.TaggedUnion({
   Reopened: withSeal(ev.p.reason),
   ReviewRequested: withSeal(ev.p.reason),
   ReReviewRequested: withSeal(ev.p.reason),
+  ReplyDelivered: withSeal(ev.p.deliver),
   ReviewDecided: withSeal(ev.p.decideReview),
   Escalated: withSeal(ev.p.escalate),
   VisitRecorded: withSeal(ev.p.visit),

@@ -1,6 +1,6 @@
 import type { Instant } from "../shared/instant.js"
 import { GENESIS_HASH } from "./chain.js"
-import type { Checklist, PetitionEvent, Petitioner, Priority, Rating, RulePackRef } from "./schema.js"
+import type { Checklist, DeliveryMethod, PetitionEvent, Petitioner, Priority, Rating, RulePackRef } from "./schema.js"
 
 export type PetitionStatus =
   | "received"
@@ -18,6 +18,30 @@ export interface ReviewState {
   readonly stage: ReviewStage
   /** The latest decision; cleared once an overturned case has been reopened. */
   readonly outcome: "upheld" | "overturned" | undefined
+}
+
+/** A written reply's delivery to the petitioner (送达): when it was received, and how. */
+export interface Delivery {
+  readonly at: Instant
+  readonly method: DeliveryMethod
+  readonly unit: string
+}
+
+/**
+ * The deliveries the petitioner's windows run from: the written reply of the current resolution
+ * (review, art. 35) and the review opinion (re-review, art. 36). Undefined until recorded — the
+ * window has not started.
+ */
+export interface Deliveries {
+  readonly writtenReply: Delivery | undefined
+  readonly reviewOpinion: Delivery | undefined
+}
+
+/** The routing rules' answer under `routingMode: "suggest"`, waiting for the dispatch centre. */
+export interface RoutingSuggestion {
+  readonly lead: string
+  readonly coHandlers: ReadonlyArray<string>
+  readonly at: Instant
 }
 
 /** 吹哨报到: who blew, whom it summoned, who has reported, by when. */
@@ -102,6 +126,15 @@ export interface PetitionState {
   /** The rating of the current resolution, if given. */
   readonly rating: Rating | undefined
   readonly review: ReviewState
+  /** When the current written reply was given: the resolution, or the decline. Cleared when the petition goes back to work. */
+  readonly repliedAt: Instant | undefined
+  /** When the latest review (复查) was decided: the review opinion the re-review window counts from once delivered. */
+  readonly reviewOpinionAt: Instant | undefined
+  readonly deliveries: Deliveries
+  /** A hearing (听证) in re-review is running: recorded by Suspend, ended by Resume; the petition stays closed. */
+  readonly hearing: boolean
+  /** The routing suggestion not yet confirmed or changed by a Dispatch. */
+  readonly routingSuggestion: RoutingSuggestion | undefined
   readonly whistles: Readonly<Record<string, WhistleState>>
   readonly duplicateOf: string | undefined
   readonly mergedInto: string | undefined
@@ -169,6 +202,11 @@ export const initialState = (petitionId: string): PetitionState => ({
   checklist: undefined,
   rating: undefined,
   review: { stage: "none", outcome: undefined },
+  repliedAt: undefined,
+  reviewOpinionAt: undefined,
+  deliveries: { writtenReply: undefined, reviewOpinion: undefined },
+  hearing: false,
+  routingSuggestion: undefined,
   whistles: {},
   duplicateOf: undefined,
   mergedInto: undefined,
@@ -187,6 +225,8 @@ const rework = (s: PetitionState): Partial<PetitionState> => ({
   checklist: undefined,
   rating: undefined,
   partsReported: [],
+  repliedAt: undefined,
+  deliveries: { ...s.deliveries, writtenReply: undefined },
   counters: count(s, { reworks: s.counters.reworks + 1 })
 })
 
@@ -226,11 +266,13 @@ const apply = (s: PetitionState, e: PetitionEvent): Partial<PetitionState> => {
     case "Contacted":
       return { contactedAt: s.contactedAt ?? e.at }
     case "Dispatched":
-      return redispatch(e.lead, e.coHandlers, e.at)
+      return { ...redispatch(e.lead, e.coHandlers, e.at), routingSuggestion: undefined }
+    case "RoutingSuggested":
+      return { routingSuggestion: { lead: e.lead, coHandlers: e.coHandlers, at: e.at } }
     case "Accepted":
       return { status: "in_progress", accepted: true, accountable: e.unit, acceptedAt: e.at }
     case "Declined":
-      return { status: "declined", counters: count(s, { declines: s.counters.declines + 1 }) }
+      return { status: "declined", repliedAt: e.at, deliveries: { ...s.deliveries, writtenReply: undefined }, counters: count(s, { declines: s.counters.declines + 1 }) }
     case "Returned": {
       const counters = count(s, {
         returns: s.counters.returns + 1,
@@ -253,14 +295,16 @@ const apply = (s: PetitionState, e: PetitionEvent): Partial<PetitionState> => {
       return { partsReported: s.partsReported.includes(e.unit) ? s.partsReported : [...s.partsReported, e.unit] }
     case "FirstRoundCompleted":
       return { firstRoundCompletedAt: e.at }
+    // A closed petition is suspended only for a hearing in re-review: it stays closed meanwhile.
     case "Suspended":
-      return { status: "suspended", resumeTo: s.status }
+      return s.status === "closed" ? { hearing: true } : { status: "suspended", resumeTo: s.status }
     case "Resumed":
-      return { status: s.resumeTo ?? "in_progress", resumeTo: undefined }
+      return s.status === "closed" ? { hearing: false } : { status: s.resumeTo ?? "in_progress", resumeTo: undefined }
     case "Extended":
       return { counters: count(s, { extensions: s.counters.extensions + 1 }) }
+    // A new resolution is a new written reply: the earlier one's delivery no longer starts a window.
     case "Resolved":
-      return { status: "resolved", resolvedAt: e.at, checklist: e.checklist, rating: undefined }
+      return { status: "resolved", resolvedAt: e.at, checklist: e.checklist, rating: undefined, repliedAt: e.at, deliveries: { ...s.deliveries, writtenReply: undefined } }
     case "SatisfactionRated":
       return e.rating === "unsatisfied" ? rework(s) : { rating: e.rating }
     case "Closed":
@@ -276,7 +320,14 @@ const apply = (s: PetitionState, e: PetitionEvent): Partial<PetitionState> => {
     case "ReReviewRequested":
       return { review: { stage: "re_review_requested", outcome: undefined } }
     case "ReviewDecided":
-      return { review: { stage: e.stage === "review" ? "review_decided" : "re_review_decided", outcome: e.outcome } }
+      return {
+        review: { stage: e.stage === "review" ? "review_decided" : "re_review_decided", outcome: e.outcome },
+        ...(e.stage === "review" ? { reviewOpinionAt: e.at, deliveries: { ...s.deliveries, reviewOpinion: undefined } } : {})
+      }
+    case "ReplyDelivered": {
+      const delivery: Delivery = { at: e.deliveredAt, method: e.method, unit: e.unit }
+      return { deliveries: e.reply === "written_reply" ? { ...s.deliveries, writtenReply: delivery } : { ...s.deliveries, reviewOpinion: delivery } }
+    }
     case "Escalated":
       return { tier: e.tier, owner: e.owner }
     case "VisitRecorded":

@@ -40,7 +40,7 @@ export {
   WhistleParams
 } from "./actions.js"
 export type { ActionParams, ActionType, EscalationEvent, RoutingEvent } from "./actions.js"
-export { LadderRung, RepeatPolicy, ReviewWindows, RulePackSchema, Template } from "./schema.js"
+export { LadderRung, RepeatPolicy, ReviewWindows, RoutingMode, RulePackSchema, Template } from "./schema.js"
 export { escalate, NoRecipients, route } from "./actions-eval.js"
 export type { EscalationResult, NotificationTarget, Provenance, RoutingDecision, RuleAction, WhistleOrder } from "./actions-eval.js"
 export type { AccusedParties } from "./ladder.js"

@@ -107,6 +107,16 @@ export const ReviewWindows = Schema.Struct({
   calendar: Schema.NonEmptyString
 }).annotate({ identifier: "ReviewWindows" })
 
+/**
+ * How routing's answer is used: `auto` dispatches on receipt (the default); `suggest` records it
+ * as a suggestion (RoutingSuggested) that the dispatch centre confirms or changes by a Dispatch —
+ * the way a 12345 centre that checks each order before it goes out works.
+ */
+export const RoutingMode = Schema.Literals(["auto", "suggest"]).annotate({
+  description: 'auto: dispatch on receipt as routing says (default); suggest: record routing\'s answer for the dispatch centre to confirm or change'
+})
+export type RoutingMode = typeof RoutingMode.Type
+
 export const RepeatPolicy = Schema.Struct({
   window: DurationFromString,
   categoryDepth: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1, { expected: "a depth of at least 1" })),
@@ -129,6 +139,7 @@ const makePack = <R extends Schema.Top, C extends Schema.Top>(rule: R, condition
     calendars: Schema.Record(Schema.String, CalendarSpec),
     clocks: Schema.Array(ClockPolicy),
     conditions: Schema.optionalKey(Schema.Record(Schema.String, condition)),
+    routingMode: Schema.optionalKey(RoutingMode),
     routing: Schema.Array(rule),
     escalation: Schema.Array(rule),
     ladder: Schema.Array(LadderRung),

@@ -87,7 +87,7 @@ describe("httpStatusOf", () => {
       NotCoHandler: "client", NotFirstHandler: "client", NotAssigned: "client", UnitNotInvolved: "client",
       RatedByHandler: "client", AccusedUnitExcluded: "client", PetitionNotFound: "client", NotSubmitted: "client",
       AlreadySubmitted: "client", InvalidTransition: "client", PetitionClosed: "client", LeadCannotBeCoHandler: "client",
-      ReviewWindowClosed: "client", ReviewWindowUnknown: "client", ChecklistIncomplete: "client", PartsOutstanding: "client",
+      ReviewWindowClosed: "client", DeliveryTimeImpossible: "client", ReviewWindowUnknown: "client", ChecklistIncomplete: "client", PartsOutstanding: "client",
       NotRated: "client", TierNotHigher: "client", DuplicateWhistle: "client", NotSummoned: "client",
       AlreadyReported: "client", SameLead: "client", BeforeLastEvent: "client", DeadlineNotAfter: "client",
       ExtensionRefused: "client", NoRulePack: "client", IdempotencyKeyReused: "client",

@@ -150,8 +150,23 @@ describe("Dispatch", () => {
   })
   it("refuses sending an accusation to the accused unit", () =>
     given([events.submitted({ category: "accusation.misconduct", accusedUnit: LEAD })]).when(dispatch()).thenRefuses("AccusedUnitExcluded"))
-  it("refuses a second dispatch before the first is answered", () =>
-    given(history.dispatched()).when(dispatch(CO2, [])).thenRefuses("InvalidTransition"))
+  it("refuses a second dispatch before the first is answered, unless it names another lead and says why", () => {
+    given(history.dispatched()).when(cmd("Dispatch", { lead: LEAD, coHandlers: [], reason: "再派一次" })).thenRefuses("InvalidTransition")
+    given(history.dispatched()).when(dispatch(CO2, [])).thenRefuses("ReasonRequired")
+    given(history.dispatched()).when(cmd("Dispatch", { lead: CO2, coHandlers: [], reason: " " })).thenRefuses("ReasonRequired")
+  })
+  it("re-dispatches before acceptance to another lead, recording the offered lead and the reason; the first handler stays accountable", () => {
+    const { after } = given(history.dispatched())
+      .when(cmd("Dispatch", { lead: CO2, coHandlers: [], reason: "属生态环境局职责" }))
+      .then([{ _tag: "Dispatched", lead: CO2, coHandlers: [], from: LEAD, reason: "属生态环境局职责" }])
+    expect([after.status, after.lead, after.accepted, after.accountable]).toEqual(["dispatched", CO2, false, CENTRE])
+  })
+  it("re-dispatch is the first handler's or the dispatch centre's call, and never after acceptance", () => {
+    given(history.dispatched())
+      .when({ ...cmd("Dispatch", { lead: CO2, coHandlers: [], reason: "改派" }), actor: { kind: "unit", id: LEAD } })
+      .thenRefuses("NotFirstHandler")
+    given(history.accepted()).when(cmd("Dispatch", { lead: CO2, coHandlers: [], reason: "改派" })).thenRefuses("InvalidTransition")
+  })
 })
 
 describe("Accept", () => {
@@ -351,11 +366,14 @@ describe("a closed petition", () => {
     () => cmd("MarkDuplicate", { of: "P-0" }),
     () => cmd("Merge", { into: "P-0" }),
     () => cmd("RecordVisit", { kind: "home", batches: 1, persons: 2 }),
-    () => cmd("Suspend", { reason: "等待材料" }),
     () => cmd("Extend", { clock: "handling", amount: "P30D", reason: "案情复杂", approver: "person.district-head" })
   ]
   it("refuses everything but review", () => {
     for (const other of others) expectRefused(when(stages.closed(), other()).result, "PetitionClosed")
+  })
+  it("is suspended only for a hearing in re-review", () => {
+    expectRefused(when(stages.closed(), cmd("Suspend", { reason: "等待材料" })).result, "InvalidTransition")
+    expectRefused(when(stages.closed(), cmd("Resume", { reason: "材料已补" })).result, "InvalidTransition")
   })
 })
 

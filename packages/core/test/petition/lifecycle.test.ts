@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest"
 import type { PetitionCommandTag, PetitionStatus } from "../../src/petition/index.js"
 import type { Move, PetitionCommand } from "../../src/petition/index.js"
 import { commandLabels, commandsAccepted, decide, evolve, lifecycle, moves, statuses, statusLabels } from "../../src/petition/index.js"
-import { accept, CENTRE, cmd, context, dispatch, LEAD, rate, resolve } from "./fixtures.js"
+import { accept, CENTRE, CO2, cmd, context, dispatch, LEAD, rate, resolve } from "./fixtures.js"
 import { event, events, given, history } from "./given.js"
 
 /** The lifecycle table as docs/domain.md shows it: a row per command, a column per status. */
@@ -44,7 +44,7 @@ describe("the lifecycle table", () => {
 
   it("lists per status the commands it accepts", () => {
     expect(commandsAccepted("merged")).toEqual(["RecordDeadLetter", "RecordIdentityRead", "RecordNotification", "RecordRuleProblem"])
-    expect(commandsAccepted("declined")).toEqual(["Close", "IssueRecommendation", "RecordDeadLetter", "RecordIdentityRead", "RecordNotification", "RecordRuleProblem"])
+    expect(commandsAccepted("declined")).toEqual(["Close", "DeliverReply", "IssueRecommendation", "RecordDeadLetter", "RecordIdentityRead", "RecordNotification", "RecordRuleProblem"])
   })
 
   // A petition in each status, and a command that the status does not accept: decide refuses it
@@ -100,6 +100,7 @@ describe("the moves between statuses", () => {
     ],
     "closed Reopen received": [[...history.submitted(), ...closedAfterDecline(event("Declined", { unit: CENTRE, reason: "已诉讼" }))], () => cmd("Reopen", { reason: "复查撤销" })],
     "closed Reopen dispatched": [[...history.dispatched(), ...closedAfterDecline(event("Declined", { unit: LEAD, reason: "x" }))], () => cmd("Reopen", { reason: "复查撤销" })],
+    "dispatched Dispatch dispatched": [history.dispatched(), () => cmd("Dispatch", { lead: CO2, coHandlers: [], reason: "派错单位，改派生态环境局" })],
     "received Suspend suspended": [history.submitted(), () => cmd("Suspend", { reason: "等信访人补材料" })],
     "dispatched Suspend suspended": [history.dispatched(), () => cmd("Suspend", { reason: "等信访人补材料" })],
     "in_progress Suspend suspended": [history.accepted(), () => cmd("Suspend", { reason: "等信访人补材料" })],

@@ -14,13 +14,22 @@ const requestReview = (
           ? s.review.stage === "none" ? undefined : guard.invalid("review_already_requested")
           : s.review.stage === "review_decided" ? undefined : guard.invalid("review_not_decided"),
       guard.reason(cmd.reason),
-      () => (cmd.at <= cmd.windowEndsAt ? undefined : { _tag: "ReviewWindowClosed", petitionId: s.id, stage, windowEndsAt: cmd.windowEndsAt })
+      () =>
+        cmd.at <= cmd.windowEndsAt
+          ? undefined
+          : {
+            _tag: "ReviewWindowClosed",
+            petitionId: s.id,
+            stage,
+            windowEndsAt: cmd.windowEndsAt,
+            ...(cmd.windowLength === undefined ? {} : { windowLength: cmd.windowLength })
+          }
     ],
     () => [{ _tag: stage === "review" ? "ReviewRequested" : "ReReviewRequested", ...base, reason: cmd.reason }]
   )
 
-/** 回访、结案、重新办理、复查复核: how a petition ends, and the statutory second looks. */
-export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "RequestReview" | "RequestReReview" | "DecideReview"> = {
+/** 回访、结案、重新办理、书面答复送达、复查复核: how a petition ends, and the statutory second looks. */
+export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "RequestReview" | "RequestReReview" | "DecideReview" | "DeliverReply"> = {
   RateSatisfaction: ({ state: s, command: cmd, directory: dir, base, guard }) => {
     const raterUnit = actorUnit(cmd.actor, dir)
     return runChecks(
@@ -65,8 +74,29 @@ export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "
         () =>
           s.review.stage === (cmd.stage === "review" ? "review_requested" : "re_review_requested")
             ? undefined
-            : guard.invalid(cmd.stage === "review" ? "no_review_pending" : "no_re_review_pending")
+            : guard.invalid(cmd.stage === "review" ? "no_review_pending" : "no_re_review_pending"),
+        // The re-review is decided on what the hearing found: it must be over first.
+        () => (s.hearing ? guard.invalid("hearing_running") : undefined)
       ],
       () => [{ _tag: "ReviewDecided", ...base, stage: cmd.stage, outcome: cmd.outcome }]
+    ),
+  // The written reply goes out from the units that handled it (or the dispatch centre); the review
+  // opinion from the organ one level up, which the directory need not link to the petition.
+  DeliverReply: ({ state: s, command: cmd, base, guard }) => {
+    const written = cmd.reply === "written_reply"
+    const given = written ? s.repliedAt : s.review.stage === "none" || s.review.stage === "review_requested" ? undefined : s.reviewOpinionAt
+    return runChecks(
+      [
+        () => (given !== undefined ? undefined : guard.invalid(written ? "no_written_reply" : "no_review_opinion")),
+        () => ((written ? s.deliveries.writtenReply : s.deliveries.reviewOpinion) === undefined ? undefined : guard.invalid("reply_already_delivered")),
+        guard.unit(cmd.unit, "unit"),
+        ...(written ? [guard.involved(cmd.unit)] : []),
+        () =>
+          given === undefined || (cmd.deliveredAt >= given && cmd.deliveredAt <= cmd.at)
+            ? undefined
+            : { _tag: "DeliveryTimeImpossible", petitionId: s.id, reply: cmd.reply, deliveredAt: cmd.deliveredAt, earliest: given, recordedAt: cmd.at }
+      ],
+      () => [{ _tag: "ReplyDelivered", ...base, reply: cmd.reply, unit: cmd.unit, method: cmd.method, deliveredAt: cmd.deliveredAt }]
     )
+  }
 }

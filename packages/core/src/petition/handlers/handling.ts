@@ -26,8 +26,24 @@ export const handling: Pick<Handlers, "AssignHandler" | "ReportPart" | "Complete
       [guard.unit(cmd.unit, "unit"), guard.isLead(cmd.unit), () => (s.firstRoundCompletedAt === undefined ? undefined : guard.invalid("first_round_completed"))],
       () => [{ _tag: "FirstRoundCompleted", ...base, unit: cmd.unit, summary: cmd.summary }]
     ),
-  Suspend: ({ command: cmd, base, guard }) => runChecks([guard.reason(cmd.reason)], () => [{ _tag: "Suspended", ...base, reason: cmd.reason }]),
-  Resume: ({ command: cmd, base, guard }) => runChecks([guard.reason(cmd.reason)], () => [{ _tag: "Resumed", ...base, reason: cmd.reason }]),
+  // After closing, a suspension records a hearing (听证) in re-review: art. 36 leaves its time out of the limit.
+  Suspend: ({ state: s, command: cmd, base, guard }) =>
+    runChecks(
+      [
+        () =>
+          s.status !== "closed" ? undefined
+          : s.hearing ? guard.invalid("hearing_running")
+          : s.review.stage === "re_review_requested" ? undefined
+          : guard.invalid("no_re_review_for_hearing"),
+        guard.reason(cmd.reason)
+      ],
+      () => [{ _tag: "Suspended", ...base, reason: cmd.reason }]
+    ),
+  Resume: ({ state: s, command: cmd, base, guard }) =>
+    runChecks(
+      [() => (s.status !== "closed" || s.hearing ? undefined : guard.invalid("no_hearing")), guard.reason(cmd.reason)],
+      () => [{ _tag: "Resumed", ...base, reason: cmd.reason }]
+    ),
   Extend: ({ command: cmd, base, guard }) =>
     runChecks([guard.person(cmd.approver, "approver"), guard.reason(cmd.reason)], () => [
       { _tag: "Extended", ...base, clock: cmd.clock, amount: cmd.amount, reason: cmd.reason, approver: cmd.approver }
