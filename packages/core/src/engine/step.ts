@@ -12,6 +12,7 @@ import type { InvalidDuration } from "../calendar/index.js"
 import { lookupCalendar, parseDuration } from "../calendar/index.js"
 import type { CommandOf, PetitionCommand, PetitionEvent, PetitionRefusal, PetitionState } from "../petition/index.js"
 import { decide, evolve } from "../petition/index.js"
+import { resolveAuthorityPolicy } from "../petition/authority-policy.js"
 import type { OutboxMessage } from "../ports/index.js"
 import type { RuleFacts } from "../rules/index.js"
 import { triggerFromEvent } from "../rules/index.js"
@@ -167,6 +168,10 @@ export const step = (
       const windowed = withReviewWindow(state, all, context, given)
       if (Result.isFailure(windowed)) return Result.fail(windowed.failure)
       command = windowed.success
+    } else if (given._tag === "Close") {
+      const deadline = withRatingDeadline(all, context, given)
+      if (Result.isFailure(deadline)) return Result.fail(deadline.failure)
+      command = deadline.success
     } else {
       command = given
     }
@@ -177,10 +182,11 @@ export const step = (
     queue.push({ command, primary: true })
   }
 
+  const authority = resolveAuthorityPolicy(pack.document.authority)
   let followUps = 0
   while (queue.length > 0) {
     const { command, action, primary } = queue.shift()!
-    const decided = decide(state, command, { directory })
+    const decided = decide(state, command, { directory, authority })
     if (Result.isFailure(decided)) {
       // The caller's own command is refused outright; a rule's follow-up that the petition refuses
       // (say, an escalation below the current tier) is reported, not fatal.
@@ -274,6 +280,26 @@ const withReviewWindow = (
   const ends = calendar.success.add(from, reviews.requestWithin)
   if (Result.isFailure(ends)) return Result.fail(ends.failure)
   return Result.succeed({ ...command, windowEndsAt: ends.success })
+}
+
+/**
+ * The rating deadline (回访期限) is the engine's to compute: the pack's rating window counted from the
+ * latest resolution in the pack's calendar. Without a window, or before any resolution, the command
+ * goes on as it came (callers cannot set a deadline: the entrance refuses one).
+ */
+const withRatingDeadline = (
+  history: ReadonlyArray<PetitionEvent>,
+  context: StepContext,
+  command: CommandOf<"Close">
+): Result.Result<CommandOf<"Close">, ClockError> => {
+  const rating = context.pack.document.rating
+  const resolvedAt = [...history].reverse().find((e) => e._tag === "Resolved")?.at
+  if (rating === undefined || resolvedAt === undefined) return Result.succeed(command)
+  const calendar = lookupCalendar(context.calendars, rating.calendar)
+  if (Result.isFailure(calendar)) return Result.fail(calendar.failure)
+  const deadline = calendar.success.add(resolvedAt, rating.within)
+  if (Result.isFailure(deadline)) return Result.fail(deadline.failure)
+  return Result.succeed({ ...command, ratingDeadline: deadline.success })
 }
 
 /**

@@ -6,6 +6,7 @@ import { Schema } from "effect"
 import { DurationFromString } from "../calendar/duration.js"
 import { CalendarSpec } from "../calendar/spec.js"
 import { ClockPolicy } from "../clocks/policy.js"
+import { AuthorityPolicySchema } from "../petition/authority-policy.js"
 import { InstantFromString } from "../shared/instant.js"
 import { ActionEvent, OwnerSpec } from "./actions.js"
 import type { Condition as ConditionType, TopLevelCondition as TopLevelConditionType } from "./format.js"
@@ -107,6 +108,16 @@ export const ReviewWindows = Schema.Struct({
   calendar: Schema.NonEmptyString
 }).annotate({ identifier: "ReviewWindows" })
 
+/**
+ * The rating window (回访期限): how long after the resolution the petitioner has to rate it, counted
+ * in one of the pack's calendars. The engine computes the rating deadline from it; once it has
+ * passed, the first handler may close an unrated petition. Without it an unrated petition cannot close.
+ */
+export const RatingWindow = Schema.Struct({
+  within: DurationFromString,
+  calendar: Schema.NonEmptyString
+}).annotate({ identifier: "RatingWindow" })
+
 export const RepeatPolicy = Schema.Struct({
   window: DurationFromString,
   categoryDepth: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1, { expected: "a depth of at least 1" })),
@@ -135,6 +146,9 @@ const makePack = <R extends Schema.Top, C extends Schema.Top>(rule: R, condition
     whistle: Schema.optionalKey(WhistleDefaults),
     repeats: Schema.optionalKey(RepeatPolicy),
     reviews: Schema.optionalKey(ReviewWindows),
+    rating: Schema.optionalKey(RatingWindow),
+    /** Who may issue which command, per command; a command left out keeps the default policy's grants. */
+    authority: Schema.optionalKey(AuthorityPolicySchema),
     templates: Schema.Record(Id, Template)
   })
 

@@ -1,5 +1,5 @@
 import type { Decision, HandlerInput, Handlers } from "../guards.js"
-import { actorUnit, runChecks } from "../guards.js"
+import { runChecks } from "../guards.js"
 import type { CommandOf } from "../schema.js"
 
 // A review (复查) follows the closing, a re-review (复核) a decided review; each inside its window.
@@ -21,20 +21,9 @@ const requestReview = (
 
 /** 回访、结案、重新办理、复查复核: how a petition ends, and the statutory second looks. */
 export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "RequestReview" | "RequestReReview" | "DecideReview"> = {
-  RateSatisfaction: ({ state: s, command: cmd, directory: dir, base, guard }) => {
-    const raterUnit = actorUnit(cmd.actor, dir)
-    return runChecks(
-      [
-        () => (s.rating === undefined ? undefined : guard.invalid("already_rated")),
-        // A satisfied rating closes the case; the units judged by it cannot give it.
-        () =>
-          raterUnit === undefined || (raterUnit !== s.lead && !s.coHandlers.includes(raterUnit))
-            ? undefined
-            : { _tag: "RatedByHandler", petitionId: s.id, unit: raterUnit }
-      ],
-      () => [{ _tag: "SatisfactionRated", ...base, rating: cmd.rating }]
-    )
-  },
+  // Who rates (the petitioner, or the dispatch centre's callback on their behalf) is the policy's.
+  RateSatisfaction: ({ state: s, command: cmd, base, guard }) =>
+    runChecks([() => (s.rating === undefined ? undefined : guard.invalid("already_rated"))], () => [{ _tag: "SatisfactionRated", ...base, rating: cmd.rating }]),
   Close: ({ state: s, command: cmd, base, guard }) =>
     runChecks(
       [

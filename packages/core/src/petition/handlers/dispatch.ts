@@ -6,7 +6,6 @@ export const dispatch: Pick<Handlers, "Dispatch" | "Accept" | "Decline" | "Retur
   Dispatch: ({ command: cmd, base, guard }) =>
     runChecks(
       [
-        guard.byDispatcher(),
         guard.unit(cmd.lead, "lead"),
         ...guard.units(cmd.coHandlers, "coHandlers"),
         guard.leadNotCo(cmd.lead, cmd.coHandlers),
@@ -15,35 +14,21 @@ export const dispatch: Pick<Handlers, "Dispatch" | "Accept" | "Decline" | "Retur
       () => [{ _tag: "Dispatched", ...base, lead: cmd.lead, coHandlers: cmd.coHandlers }]
     ),
   Accept: ({ command: cmd, base, guard }) =>
-    runChecks([guard.unit(cmd.unit, "unit"), guard.isLead(cmd.unit)], () => [{ _tag: "Accepted", ...base, unit: cmd.unit }]),
-  // Before dispatch the first handler may decline; after it, only the lead it was dispatched to.
-  Decline: ({ state: s, command: cmd, base, guard }) =>
+    runChecks([guard.unit(cmd.unit, "unit")], () => [{ _tag: "Accepted", ...base, unit: cmd.unit }]),
+  // Who may decline (the first handler before dispatch, the lead after it) is the authority policy's.
+  Decline: ({ command: cmd, base, guard }) =>
     runChecks(
-      [
-        guard.unit(cmd.unit, "unit"),
-        s.status === "dispatched"
-          ? guard.isLead(cmd.unit)
-          : () =>
-              cmd.unit === s.firstHandler
-                ? undefined
-                : { _tag: "NotFirstHandler", petitionId: s.id, command: cmd._tag, unit: cmd.unit, firstHandler: s.firstHandler ?? "—", actor: cmd.actor.id ?? cmd.actor.kind },
-        guard.reason(cmd.reason)
-      ],
+      [guard.unit(cmd.unit, "unit"), guard.reason(cmd.reason)],
       () => [{ _tag: "Declined", ...base, unit: cmd.unit, reason: cmd.reason }]
     ),
-  Return: ({ state: s, command: cmd, base, guard }) =>
+  Return: ({ command: cmd, base, guard }) =>
     runChecks(
-      [
-        guard.unit(cmd.unit, "unit"),
-        () => (cmd.unit === s.lead || s.coHandlers.includes(cmd.unit) ? undefined : { _tag: "NotAssigned", petitionId: s.id, unit: cmd.unit }),
-        guard.reason(cmd.reason)
-      ],
+      [guard.unit(cmd.unit, "unit"), guard.reason(cmd.reason)],
       () => [{ _tag: "Returned", ...base, unit: cmd.unit, reason: cmd.reason }]
     ),
   Transfer: ({ state: s, command: cmd, base, guard }) =>
     runChecks(
       [
-        guard.byDispatcher(),
         guard.reason(cmd.reason),
         guard.unit(cmd.lead, "lead"),
         ...guard.units(cmd.coHandlers, "coHandlers"),
