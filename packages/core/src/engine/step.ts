@@ -12,6 +12,7 @@ import type { InvalidDuration } from "../calendar/index.js"
 import { lookupCalendar, parseDuration } from "../calendar/index.js"
 import type { CommandOf, PetitionCommand, PetitionEvent, PetitionRefusal, PetitionState } from "../petition/index.js"
 import { decide, evolve } from "../petition/index.js"
+import type { AuthorityPolicy } from "../petition/authority-policy.js"
 import { resolveAuthorityPolicy } from "../petition/authority-policy.js"
 import type { OutboxMessage } from "../ports/index.js"
 import type { RuleFacts } from "../rules/index.js"
@@ -182,7 +183,7 @@ export const step = (
     queue.push({ command, primary: true })
   }
 
-  const authority = resolveAuthorityPolicy(pack.document.authority)
+  const authority = authorityOf(pack)
   let followUps = 0
   while (queue.length > 0) {
     const { command, action, primary } = queue.shift()!
@@ -280,6 +281,16 @@ const withReviewWindow = (
   const ends = calendar.success.add(from, reviews.requestWithin)
   if (Result.isFailure(ends)) return Result.fail(ends.failure)
   return Result.succeed({ ...command, windowEndsAt: ends.success })
+}
+
+// A pack never changes once loaded: its policy is resolved once, not on every step.
+const authorities = new WeakMap<StepContext["pack"], AuthorityPolicy>()
+const authorityOf = (pack: StepContext["pack"]): AuthorityPolicy => {
+  const known = authorities.get(pack)
+  if (known !== undefined) return known
+  const resolved = resolveAuthorityPolicy(pack.document.authority, pack.document.ladder)
+  authorities.set(pack, resolved)
+  return resolved
 }
 
 /**

@@ -95,8 +95,13 @@ export const AuthorityPolicySchema = Schema.Struct({
 } satisfies { readonly [T in CallerCommandTag]: typeof Grants }).annotate({ identifier: "AuthorityPolicy" })
 export type AuthorityPolicyOverrides = typeof AuthorityPolicySchema.Type
 
-/** The resolved policy: every caller command with its grants. */
-export type AuthorityPolicy = { readonly [T in CallerCommandTag]: ReadonlyArray<Grant> }
+/**
+ * The resolved policy: every caller command with its grants and, from the pack's ladder, who may
+ * escalate to each tier (a tier left out takes the `Escalate` grants).
+ */
+export type AuthorityPolicy = { readonly [T in CallerCommandTag]: ReadonlyArray<Grant> } & {
+  readonly escalateTo?: Readonly<Partial<Record<1 | 2 | 3, ReadonlyArray<Grant>>>>
+}
 
 const g = (...relations: ReadonlyArray<Relation>): ReadonlyArray<Grant> => relations.map((relation) => ({ relation }))
 const handlingUnits = g("first_handler", "dispatch_centre", "lead", "co_handler")
@@ -151,12 +156,35 @@ export const defaultAuthorityPolicy: AuthorityPolicy = {
   SetPriority: [...dispatcher, ...oversight]
 }
 
-/** The policy in force: the pack's grants where it states them, the default's elsewhere. */
-export const resolveAuthorityPolicy = (overrides: AuthorityPolicyOverrides | undefined): AuthorityPolicy =>
-  overrides === undefined ? defaultAuthorityPolicy : { ...defaultAuthorityPolicy, ...overrides }
+/** A ladder rung as far as authority reads it. */
+export interface EscalationRung {
+  readonly tier: 1 | 2 | 3
+  readonly escalatedBy?: ReadonlyArray<Grant>
+}
+
+/**
+ * The policy in force: the pack's grants where it states them, the default's elsewhere, and the
+ * ladder's `escalatedBy` for the tiers that name it.
+ */
+export const resolveAuthorityPolicy = (
+  overrides: AuthorityPolicyOverrides | undefined,
+  ladder: ReadonlyArray<EscalationRung> = []
+): AuthorityPolicy => {
+  const rungs = ladder.filter((rung) => rung.escalatedBy !== undefined)
+  if (overrides === undefined && rungs.length === 0) return defaultAuthorityPolicy
+  return {
+    ...defaultAuthorityPolicy,
+    ...overrides,
+    ...(rungs.length === 0 ? {} : { escalateTo: Object.fromEntries(rungs.map((rung) => [rung.tier, rung.escalatedBy])) })
+  }
+}
+
+/** The grants that apply to a command: for an escalation, the target tier's when the ladder names them. */
+const grantsFor = (policy: AuthorityPolicy, cmd: PetitionCommand & { readonly _tag: CallerCommandTag }): ReadonlyArray<Grant> =>
+  (cmd._tag === "Escalate" ? policy.escalateTo?.[cmd.tier] : undefined) ?? policy[cmd._tag]
 
 const callerCommandSet: ReadonlySet<string> = new Set(Object.keys(defaultAuthorityPolicy))
-const isCallerCommand = (tag: PetitionCommandTag): tag is CallerCommandTag => callerCommandSet.has(tag)
+const isCallerCommand = (cmd: PetitionCommand): cmd is PetitionCommand & { readonly _tag: CallerCommandTag } => callerCommandSet.has(cmd._tag)
 
 /**
  * The unit through which an actor stands to the petition: the unit a command names as acting (decide
@@ -217,9 +245,8 @@ const grants = (grant: Grant, s: PetitionState, cmd: PetitionCommand, unit: stri
   return holds(grant.relation, s, cmd, unit, dir)
 }
 
-/** The grants of a command that apply in a status: what a refusal says would be needed. */
-export const grantsIn = (policy: AuthorityPolicy, command: CallerCommandTag, status: PetitionStatus): ReadonlyArray<Grant> =>
-  policy[command].filter((grant) => grant.when === undefined || grant.when.includes(status))
+const inStatus = (grants: ReadonlyArray<Grant>, status: PetitionStatus): ReadonlyArray<Grant> =>
+  grants.filter((grant) => grant.when === undefined || grant.when.includes(status))
 
 /**
  * Whether the command's actor may issue it to this petition under the policy: nothing if so, the
@@ -235,7 +262,7 @@ export const authorise = (
   policy: AuthorityPolicy,
   acting: boolean
 ): RefusalData | undefined => {
-  if (!isCallerCommand(cmd._tag)) return undefined
+  if (!isCallerCommand(cmd)) return undefined
   const engine = cmd.actor.kind === "system"
   const unit = standingUnit(cmd, dir, acting)
   if (!engine && s.accusedUnit !== undefined) {
@@ -246,7 +273,7 @@ export const authorise = (
   }
   // A rule naming a unit the directory does not know is refused by the handler, naming the field.
   if (engine && (!acting || unit === undefined || dir.unit(unit) === undefined)) return undefined
-  const applicable = grantsIn(policy, cmd._tag, s.status)
+  const applicable = inStatus(grantsFor(policy, cmd), s.status)
   if (applicable.some((grant) => grants(grant, s, cmd, unit, dir, engine))) return undefined
   return {
     _tag: "NotAuthorised",

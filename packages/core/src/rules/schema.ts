@@ -6,7 +6,7 @@ import { Schema } from "effect"
 import { DurationFromString } from "../calendar/duration.js"
 import { CalendarSpec } from "../calendar/spec.js"
 import { ClockPolicy } from "../clocks/policy.js"
-import { AuthorityPolicySchema } from "../petition/authority-policy.js"
+import { AuthorityPolicySchema, Grant } from "../petition/authority-policy.js"
 import { InstantFromString } from "../shared/instant.js"
 import { ActionEvent, OwnerSpec } from "./actions.js"
 import type { Condition as ConditionType, TopLevelCondition as TopLevelConditionType } from "./format.js"
@@ -83,6 +83,8 @@ const makeRule = <C extends Schema.Top, E extends Schema.Top>(conditions: C, eve
 export const LadderRung = Schema.Struct({
   tier: Schema.Literals([1, 2, 3]),
   owner: OwnerSpec,
+  /** Who may escalate a petition to this tier (authority grants); the policy's `Escalate` grants when left out. */
+  escalatedBy: Schema.optionalKey(Schema.Array(Grant)),
   description: Schema.optionalKey(Schema.String)
 })
 export type LadderRung = typeof LadderRung.Type

@@ -220,3 +220,29 @@ describe("a rule pack's authority section", () => {
     expect(at("/authority/Escalate/0/relation")).toMatch(/lead/)
   })
 })
+
+describe("the ladder says who may escalate to a tier", () => {
+  const ladder = [{ tier: 3 as const, escalatedBy: [{ relation: "supervisor" as const }, { relation: "case_owner" as const, roles: ["deputy_district_head" as const] }] }]
+  const policy = resolveAuthorityPolicy(undefined, ladder)
+  const { state } = decideAll([submit(), dispatch(), accept(), escalate()])
+  const escalateBy = (id: string, tier: 1 | 2 | 3) =>
+    decide(state, { ...cmd("Escalate", { tier, owner: "person.district-head", reason: "疑难" }), actor: { kind: "person", id } }, { directory, authority: policy })
+
+  it("takes the rung's grants for its tier: the deputy who owns the case may, the lead's head may not", () => {
+    expect(Result.isSuccess(escalateBy(OWNER, 3))).toBe(true)
+    const byLead = escalateBy("person.head.urban-management", 3)
+    expect(Result.isFailure(byLead) ? byLead.failure : undefined).toMatchObject({ _tag: "NotAuthorised", needed: ["supervisor", "case_owner:deputy_district_head"] })
+  })
+
+  it("leaves the tiers without escalatedBy to the policy's Escalate grants", () => {
+    const { state: accepted } = decideAll([submit(), dispatch(), accept()])
+    const byLeadHead = decide(accepted, { ...cmd("Escalate", { tier: 2, owner: OWNER, reason: "疑难" }), actor: { kind: "person", id: "person.head.urban-management" } }, { directory, authority: policy })
+    expect(Result.isSuccess(byLeadHead)).toBe(true)
+  })
+
+  it("is validated with the pack, with the JSON path of a bad grant", () => {
+    const r = loadRulePack({ ...minimal(), ladder: [{ tier: 1, owner: { kind: "leadUnitLeader" }, escalatedBy: [{ relation: "mayor" }] }] })
+    if (Result.isSuccess(r)) throw new Error("expected the pack to be refused")
+    expect(r.failure.problems.map((p) => p.path)).toContain("/ladder/0/escalatedBy/0/relation")
+  })
+})
