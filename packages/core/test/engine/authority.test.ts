@@ -137,3 +137,26 @@ describe("engine: the rating deadline comes from the pack", () => {
     expect(byLead).toMatchObject({ _tag: "NotAuthorised", command: "Close", needed: ["first_handler", "case_owner"] })
   })
 })
+
+describe("engine: merges and duplicate marks point at petitions that exist", () => {
+  it("refuses a merge into, or a duplicate mark of, a petition the store does not have, at the field; takes an existing one", async () => {
+    const centre = { kind: "unit" as const, id: "unit.dispatch-centre" }
+    const result = await attempt(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const now = yield* Clock.currentTimeMillis
+        yield* engine.handle(sampleSubmit("p-0", now))
+        yield* engine.handle(sampleSubmit("p-1", now))
+        const ghostMerge = yield* Effect.flip(engine.handle({ _tag: "Merge", petitionId: "p-1", at: now, actor: centre, into: "p-ghost" }))
+        const ghostDuplicate = yield* Effect.flip(engine.handle({ _tag: "MarkDuplicate", petitionId: "p-1", at: now, actor: centre, of: "p-ghost" }))
+        const merged = yield* engine.handle({ _tag: "Merge", petitionId: "p-1", at: now, actor: centre, into: "p-0" })
+        return { ghostMerge, ghostDuplicate, merged }
+      })
+    )
+    const { ghostMerge, ghostDuplicate, merged } = Result.getOrThrow(result)
+    expect(ghostMerge._tag === "InvalidInput" ? ghostMerge.problems.map((p) => p.path) : ghostMerge._tag).toEqual(["/into"])
+    expect(ghostDuplicate._tag === "InvalidInput" ? ghostDuplicate.problems.map((p) => p.path) : ghostDuplicate._tag).toEqual(["/of"])
+    expect(ghostMerge.message).toContain("p-ghost")
+    expect(merged.events.map((e) => e._tag)).toContain("Merged")
+  })
+})
