@@ -151,9 +151,9 @@ export const defaultAuthorityPolicy: AuthorityPolicy = {
   MarkDuplicate: dispatcher,
   Merge: dispatcher,
   IssueRecommendation: g("supervisor"),
-  AddWatcher: [...dispatcher, ...g("lead"), ...oversight],
-  Flag: [...dispatcher, ...g("lead"), ...oversight],
-  SetPriority: [...dispatcher, ...oversight]
+  AddWatcher: g("first_handler", "dispatch_centre", "lead", "supervisor", "case_owner"),
+  Flag: g("first_handler", "dispatch_centre", "lead", "supervisor", "case_owner"),
+  SetPriority: g("first_handler", "dispatch_centre", "supervisor", "case_owner")
 }
 
 /** A ladder rung as far as authority reads it. */

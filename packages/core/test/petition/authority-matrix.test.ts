@@ -27,6 +27,13 @@ const matrixMarkdown = (): string => {
 const between = (text: string, start: string, end: string): string => text.slice(text.indexOf(start) + start.length, text.indexOf(end)).trim()
 
 describe("the authority matrix", () => {
+  it("grants each relation at most once per command and status, so a refusal names each relation once", () => {
+    for (const command of Object.keys(defaultAuthorityPolicy) as Array<CallerCommandTag>) {
+      const keys = defaultAuthorityPolicy[command].flatMap((g) => (g.when ?? ["*"]).map((status) => `${g.relation}@${status}`))
+      expect(new Set(keys).size, command).toBe(keys.length)
+    }
+  })
+
   it("is the table docs/security.md shows, generated from the default policy", () => {
     const path = new URL("../../../../docs/security.md", import.meta.url)
     const generated = matrixMarkdown()
