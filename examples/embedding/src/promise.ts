@@ -26,7 +26,7 @@ export const promiseExample = async (dbPath: string) => {
     return { lead: state.lead, fired: tick.actions.map((a) => a.rule) }
   } finally {
     // Failures reject with real Error instances that carry a `_tag` and a readable message
-    // (InvalidInput, NotLead, PetitionNotFound, …), so they propagate to the caller as they are.
+    // (InvalidInput, NotAuthorised, PetitionNotFound, …), so they propagate to the caller as they are.
     await minyi.dispose()
   }
 }

@@ -25,7 +25,7 @@ it("the Promise example routes on receipt and escalates an overdue feedback cloc
 
 it("the Effect example gets a typed refusal and a scoped view", async () => {
   const out = await Effect.runPromise(effectExample)
-  expect(out.refusal).toBe("NotLead")
+  expect(out.refusal).toBe("NotAuthorised")
   expect(out.message).toContain("牵头单位")
   expect(out.visible).toEqual(["FT-2026-0002"])
 })

@@ -207,7 +207,7 @@ describe("the staff API", () => {
     const item = queue.body.items.find((i: { readonly petitionId: string }) => i.petitionId === code)
     expect(item).toMatchObject({ status: "dispatched", lead: "dept.urban-management", coHandlers: ["dept.ecology"] })
 
-    expect(await housingHead("POST", `/api/staff/petitions/${code}/accept`, {})).toMatchObject({ status: 403, body: { error: "NotLead" } })
+    expect(await housingHead("POST", `/api/staff/petitions/${code}/accept`, {})).toMatchObject({ status: 403, body: { error: "NotAuthorised" } })
     expect((await urbanHead("POST", `/api/staff/petitions/${code}/accept`, {})).body).toMatchObject({ status: "in_progress", events: ["Accepted"] })
 
     const checklist = { problemSolved: true, explanationGiven: true, assistanceGiven: true, unlawfulConductDealtWith: true }

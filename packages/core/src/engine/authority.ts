@@ -3,28 +3,14 @@
  * authenticates; the engine decides what a command may carry in from outside. See docs/security.md.
  */
 import { Result, Schema } from "effect"
+import { engineOnlyCommands } from "../petition/authority-policy.js"
 import type { PetitionCommandTag } from "../petition/index.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
 import type { InvalidInput } from "../shared/validation.js"
 import { invalidInput } from "../shared/validation.js"
 
-/**
- * Commands only the engine issues: records of what happened around a petition (clock warnings and
- * breaches, identity reads, notifications, dead letters, rule problems), the repeat links it finds
- * at Submit and the routing suggestions of a `suggest` pack. A caller who could send them could
- * forge the audit trail or silence a clock.
- */
-export const engineOnlyCommands: ReadonlyArray<PetitionCommandTag> = [
-  "RecordClockWarning",
-  "RecordClockBreach",
-  "RecordIdentityRead",
-  "RecordNotification",
-  "RecordDeadLetter",
-  "RecordRuleProblem",
-  "LinkRepeat",
-  "SuggestRouting"
-]
+export { engineOnlyCommands } from "../petition/authority-policy.js"
 
 /** How far a command's time may run ahead of the engine's clock by default: two minutes. */
 export const DEFAULT_CLOCK_SKEW_MS = 2 * 60_000
@@ -71,7 +57,7 @@ interface Entering {
 }
 
 export const checkEntrance = <C extends Entering>(command: C, now: Instant, skewMs: number): Result.Result<C, EngineOnly | InvalidInput> => {
-  if (engineOnlyCommands.includes(command._tag)) return Result.fail(engineOnly(command._tag, "command"))
+  if (engineOnlyCommands.some((tag) => tag === command._tag)) return Result.fail(engineOnly(command._tag, "command"))
   if (command.actor.kind === "system") return Result.fail(engineOnly(command._tag, "actor"))
   if (command._tag === "Close" && command.ratingDeadline !== undefined) {
     return Result.fail(

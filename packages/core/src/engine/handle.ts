@@ -12,6 +12,7 @@ import type { RulePack } from "../rules/index.js"
 import { packFor } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
+import { invalidInput } from "../shared/validation.js"
 import type { EngineCommand, Handled, HandleError } from "./api.js"
 import { CLOCK_TIMER, NoRulePack, notFound, TooMuchContention } from "./api.js"
 import { decodeEngineCommand } from "./command.js"
@@ -248,7 +249,16 @@ export const makeHandle = (ctx: EngineContext) => {
   /** What no caller may claim (engine-only commands, the system actor, future times): see authority.ts. */
   const entrance = Effect.fnUntraced(function*(command: EngineCommand) {
     const now = yield* Clock.currentTimeMillis
-    return yield* Effect.fromResult(checkEntrance(command, now, skewMs))
+    const checked = yield* Effect.fromResult(checkEntrance(command, now, skewMs))
+    // A merge or duplicate mark points at another petition, which `decide` (one petition at a time)
+    // cannot see: a caller may point only at one that exists, or the petition would vanish into nothing.
+    const target = checked._tag === "Merge" ? { path: "/into", id: checked.into } : checked._tag === "MarkDuplicate" ? { path: "/of", id: checked.of } : undefined
+    if (target !== undefined && target.id !== checked.petitionId && (yield* ctx.load(target.id)).state.version === 0) {
+      return yield* invalidInput("command", [
+        { path: target.path, message: `没有信访件 ${target.id}，只能合并入或标记为已有信访件的重复件（expected an existing petition; there is no petition ${target.id}）` }
+      ])
+    }
+    return checked
   })
 
   const handle = Effect.fn("Engine.handle")(

@@ -35,6 +35,7 @@ const statusByTag: { readonly [Tag in MinyiError["_tag"]]: HttpStatus } = {
   ActorNotOfUnit: 403,
   PersonNotInUnit: 403,
   NotSupervisor: 403,
+  NotAuthorised: 403,
   WhistleNotAllowed: 403,
   ProactiveNeedsStaff: 403,
   NotLead: 403,

@@ -12,6 +12,8 @@ import type { InvalidDuration } from "../calendar/index.js"
 import { lookupCalendar, parseDuration } from "../calendar/index.js"
 import type { CommandOf, PetitionCommand, PetitionEvent, PetitionRefusal, PetitionState } from "../petition/index.js"
 import { decide, evolve } from "../petition/index.js"
+import type { AuthorityPolicy } from "../petition/authority-policy.js"
+import { resolveAuthorityPolicy } from "../petition/authority-policy.js"
 import type { OutboxMessage } from "../ports/index.js"
 import type { RuleFacts } from "../rules/index.js"
 import { triggerFromEvent } from "../rules/index.js"
@@ -167,6 +169,10 @@ export const step = (
       const windowed = withReviewWindow(state, context, given)
       if (Result.isFailure(windowed)) return Result.fail(windowed.failure)
       command = windowed.success
+    } else if (given._tag === "Close") {
+      const deadline = withRatingDeadline(all, context, given)
+      if (Result.isFailure(deadline)) return Result.fail(deadline.failure)
+      command = deadline.success
     } else {
       command = given
     }
@@ -177,10 +183,11 @@ export const step = (
     queue.push({ command, primary: true })
   }
 
+  const authority = authorityOf(pack)
   let followUps = 0
   while (queue.length > 0) {
     const { command, action, primary } = queue.shift()!
-    const decided = decide(state, command, { directory })
+    const decided = decide(state, command, { directory, authority })
     if (Result.isFailure(decided)) {
       // The caller's own command is refused outright; a rule's follow-up that the petition refuses
       // (say, an escalation below the current tier) is reported, not fatal.
@@ -229,6 +236,36 @@ export const step = (
     undefined
   )
   return Result.succeed({ events: produced, state, actions, notifications, clocks: evaluation, nextWakeAt, clockFold: clockFoldAfter })
+}
+
+// A pack never changes once loaded: its policy is resolved once, not on every step.
+const authorities = new WeakMap<StepContext["pack"], AuthorityPolicy>()
+const authorityOf = (pack: StepContext["pack"]): AuthorityPolicy => {
+  const known = authorities.get(pack)
+  if (known !== undefined) return known
+  const resolved = resolveAuthorityPolicy(pack.document.authority, pack.document.ladder)
+  authorities.set(pack, resolved)
+  return resolved
+}
+
+/**
+ * The rating deadline (回访期限) is the engine's to compute: the pack's rating window counted from the
+ * latest resolution in the pack's calendar. Without a window, or before any resolution, the command
+ * goes on as it came (callers cannot set a deadline: the entrance refuses one).
+ */
+const withRatingDeadline = (
+  history: ReadonlyArray<PetitionEvent>,
+  context: StepContext,
+  command: CommandOf<"Close">
+): Result.Result<CommandOf<"Close">, ClockError> => {
+  const rating = context.pack.document.rating
+  const resolvedAt = [...history].reverse().find((e) => e._tag === "Resolved")?.at
+  if (rating === undefined || resolvedAt === undefined) return Result.succeed(command)
+  const calendar = lookupCalendar(context.calendars, rating.calendar)
+  if (Result.isFailure(calendar)) return Result.fail(calendar.failure)
+  const deadline = calendar.success.add(resolvedAt, rating.within)
+  if (Result.isFailure(deadline)) return Result.fail(deadline.failure)
+  return Result.succeed({ ...command, ratingDeadline: deadline.success })
 }
 
 /**

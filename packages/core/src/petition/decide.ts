@@ -1,5 +1,7 @@
 import { Result } from "effect"
 import type { Directory } from "../directory/directory.js"
+import type { AuthorityPolicy } from "./authority-policy.js"
+import { authorise, defaultAuthorityPolicy } from "./authority-policy.js"
 import { seal } from "./chain.js"
 import type { Decision } from "./guards.js"
 import { actorName, actorUnit, guardsFor } from "./guards.js"
@@ -13,6 +15,8 @@ import type { PetitionState } from "./state.js"
 /** What `decide` may consult besides the petition itself. */
 export interface DecideContext {
   readonly directory: Directory
+  /** Who may issue which command (the rule pack's, resolved); the default policy when left out. */
+  readonly authority?: AuthorityPolicy | undefined
 }
 
 // Records the shell makes of facts that happened by themselves (a deadline passed, a delivery
@@ -35,7 +39,7 @@ export const decide = (
   command: PetitionCommand,
   context: DecideContext
 ): Result.Result<ReadonlyArray<PetitionEvent>, PetitionRefusal> => {
-  const decision = handle(state, command, context.directory)
+  const decision = handle(state, command, context.directory, context.authority ?? defaultAuthorityPolicy)
   return Result.isSuccess(decision)
     ? Result.succeed(seal(state.version, state.lastHash, decision.success))
     : Result.fail(refuse(decision.failure, context.directory))
@@ -43,8 +47,9 @@ export const decide = (
 
 // What every command must satisfy before its own handler looks at it, in this order: the right
 // petition, an existing one (except Submit), a history that runs forwards, known actors acting
-// only for their own unit, and a status whose row in the lifecycle accepts the command.
-const common = (s: PetitionState, cmd: PetitionCommand, dir: Directory): RefusalData | undefined => {
+// only for their own unit, a status whose row in the lifecycle accepts the command, and an actor the
+// authority policy lets issue it to this petition.
+const common = (s: PetitionState, cmd: PetitionCommand, dir: Directory, policy: AuthorityPolicy): RefusalData | undefined => {
   const petitionId = s.id
   const command = cmd._tag
   if (cmd.petitionId !== petitionId) return { _tag: "WrongPetition", petitionId, commandPetitionId: cmd.petitionId }
@@ -70,11 +75,11 @@ const common = (s: PetitionState, cmd: PetitionCommand, dir: Directory): Refusal
   if (!accepts(s.status, command)) {
     return s.status === "closed" ? { _tag: "PetitionClosed", petitionId, command } : { _tag: "InvalidTransition", petitionId, command, status: s.status }
   }
-  return undefined
+  return authorise(s, cmd, dir, policy, actingUnit.has(command))
 }
 
-const handle = (state: PetitionState, command: PetitionCommand, directory: Directory): Decision => {
-  const refusal = common(state, command, directory)
+const handle = (state: PetitionState, command: PetitionCommand, directory: Directory, policy: AuthorityPolicy): Decision => {
+  const refusal = common(state, command, directory, policy)
   if (refusal !== undefined) return Result.fail(refusal)
   const base = {
     petitionId: state.id,

@@ -78,26 +78,7 @@ export const guardsFor = (s: PetitionState, cmd: PetitionCommand, dir: Directory
       return accused === undefined ? undefined : { _tag: "AccusedUnitExcluded", petitionId, unit: accused }
     },
     leadNotCo: (lead: string, coHandlers: ReadonlyArray<string>): Check => () =>
-      !coHandlers.includes(lead) ? undefined : { _tag: "LeadCannotBeCoHandler", petitionId, unit: lead },
-    isLead: (id: string): Check => () => (id === s.lead ? undefined : { _tag: "NotLead", petitionId, command, unit: id, lead: s.lead ?? "—" }),
-    involved: (id: string): Check => () =>
-      id === s.firstHandler || id === s.lead || s.coHandlers.includes(id) || id === dir.dispatchCentre.id
-        ? undefined
-        : { _tag: "UnitNotInvolved", petitionId, unit: id },
-    // Dispatching and transferring are the first handler's or the dispatch centre's call, whether a
-    // unit acts or one of its people; rules (system) dispatch too.
-    byDispatcher: (): Check => () => {
-      const dispatcher = actorUnit(cmd.actor, dir)
-      if (cmd.actor.kind === "system" || dispatcher === s.firstHandler || dispatcher === dir.dispatchCentre.id) return undefined
-      return {
-        _tag: "NotFirstHandler",
-        petitionId,
-        command,
-        unit: dispatcher ?? cmd.actor.kind,
-        firstHandler: s.firstHandler ?? "—",
-        actor: actorName(cmd.actor)
-      }
-    }
+      !coHandlers.includes(lead) ? undefined : { _tag: "LeadCannotBeCoHandler", petitionId, unit: lead }
   }
 }
 

@@ -3,6 +3,7 @@ import type { Message, MessageLang } from "../messages/message.js"
 import { message as m, render } from "../messages/message.js"
 import type { Instant } from "../shared/instant.js"
 import { formatInstantWithOffset } from "../shared/instant.js"
+import { grantLabel } from "./authority-policy.js"
 import { commandLabels, statusLabels } from "./labels.js"
 import type { Label } from "./labels.js"
 import type { PetitionRefusal, RefusalData, RefusalTag, TransitionDetail } from "./refusals.js"
@@ -227,6 +228,17 @@ const texts: Texts = {
       `督查建议须由督查人员或督查部门提出，${r.actor === "petitioner" ? "信访人" : `“${n.actor(r.actor).zh}”`}无权提出`,
       `only supervisors and their unit issue recommendations; ${r.actor} may not`
     ),
+  NotAuthorised: (r, n) => {
+    const l = commandLabel(r.command)
+    const needed = r.needed.map(grantLabel)
+    const who = r.actor === "petitioner" ? "信访人" : `“${n.actor(r.actor).zh}”`
+    return needed.length === 0
+      ? m(`按权限规则，任何调用方都不能对本件${l.zh}，${who}也不能`, `under the authority policy no caller may ${l.en} on this petition; ${r.actor} may not`)
+      : m(
+          `${who}无权对本件${l.zh}：须为${needed.map((x) => x.zh).join("或")}`,
+          `${r.actor} may not ${l.en} on this petition: it takes ${needed.map((x) => x.en).join(" or ")}`
+        )
+  },
   ProactiveNeedsStaff: (r, n) => {
     const who = r.by === "grid_member" ? m("网格员", "a grid member") : m("工作人员", "a member of staff")
     return m(`“${n.channel(r.channel)}”是未诉先办渠道，须由${who.zh}本人登记`, `${r.channel} is for proactive cases, opened by ${who.en} in person`)

@@ -101,6 +101,11 @@ export const refusalFields = {
   RatedByHandler: { petitionId, unit },
   /** Supervision's three rights (督查建议) belong to supervisors and their unit. */
   NotSupervisor: { petitionId, actor: Schema.String },
+  /**
+   * The authority policy does not let this actor issue this command to this petition; `needed` names
+   * the relations (with roles after a colon) that would (see petition/authority-policy.ts).
+   */
+  NotAuthorised: { petitionId, command, actor: Schema.String, needed: Schema.Array(Schema.String) },
   /** A proactive case (未诉先办) is opened by staff or, on a grid channel, by a grid member — not by a petitioner. */
   ProactiveNeedsStaff: { petitionId, channel: Schema.String, by: Schema.Literals(["staff", "grid_member"]) }
 } as const
@@ -151,6 +156,7 @@ export class DeadlineNotAfter extends Schema.TaggedError<DeadlineNotAfter>()("De
 export class ActorNotOfUnit extends Schema.TaggedError<ActorNotOfUnit>()("ActorNotOfUnit", { ...refusalFields.ActorNotOfUnit, message }) {}
 export class RatedByHandler extends Schema.TaggedError<RatedByHandler>()("RatedByHandler", { ...refusalFields.RatedByHandler, message }) {}
 export class NotSupervisor extends Schema.TaggedError<NotSupervisor>()("NotSupervisor", { ...refusalFields.NotSupervisor, message }) {}
+export class NotAuthorised extends Schema.TaggedError<NotAuthorised>()("NotAuthorised", { ...refusalFields.NotAuthorised, message }) {}
 export class ProactiveNeedsStaff extends Schema.TaggedError<ProactiveNeedsStaff>()("ProactiveNeedsStaff", { ...refusalFields.ProactiveNeedsStaff, message }) {}
 
 /** The error class of each refusal tag; the compiler checks every tag has one, of the right shape. */
@@ -162,7 +168,7 @@ export const refusalClasses: {
   ReviewWindowClosed, DeliveryTimeImpossible, UnknownUnit, UnknownPerson, UnknownReference, PersonNotInUnit, ChecklistIncomplete,
   PartsOutstanding, NotRated, TierNotHigher, WhistleNotAllowed, DuplicateWhistle, UnknownWhistle, NotSummoned,
   AlreadyReported, SelfReference, AccusedUnitExcluded, SameLead, BeforeLastEvent, DeadlineNotAfter, ActorNotOfUnit,
-  RatedByHandler, NotSupervisor, ProactiveNeedsStaff
+  RatedByHandler, NotSupervisor, NotAuthorised, ProactiveNeedsStaff
 }
 
 /** Every way `decide` can refuse a command. */
@@ -203,4 +209,5 @@ export type PetitionRefusal =
   | ActorNotOfUnit
   | RatedByHandler
   | NotSupervisor
+  | NotAuthorised
   | ProactiveNeedsStaff

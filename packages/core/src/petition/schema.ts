@@ -254,7 +254,7 @@ export const PetitionCommand = Schema.TaggedUnion({
   Extend: withCommon(p.extend),
   Resolve: withCommon(p.resolve),
   RateSatisfaction: withCommon(p.rate),
-  /** Without a rating, closing needs `ratingDeadline` to have passed. */
+  /** Without a rating, closing needs `ratingDeadline` to have passed; the engine sets it from the pack's `rating` window (callers may not). */
   Close: withCommon({ ...p.reason, ratingDeadline: Schema.optionalKey(CommandInstantFromString) }),
   Reopen: withCommon(p.reason),
   /** `windowLength` is the pack's window (P30D), quoted by the refusal of a late request; the engine fills it in. */

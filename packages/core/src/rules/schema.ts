@@ -6,6 +6,7 @@ import { Schema } from "effect"
 import { DurationFromString } from "../calendar/duration.js"
 import { CalendarSpec } from "../calendar/spec.js"
 import { ClockPolicy } from "../clocks/policy.js"
+import { AuthorityPolicySchema, Grant } from "../petition/authority-policy.js"
 import { InstantFromString } from "../shared/instant.js"
 import { ActionEvent, OwnerSpec } from "./actions.js"
 import type { Condition as ConditionType, TopLevelCondition as TopLevelConditionType } from "./format.js"
@@ -82,6 +83,8 @@ const makeRule = <C extends Schema.Top, E extends Schema.Top>(conditions: C, eve
 export const LadderRung = Schema.Struct({
   tier: Schema.Literals([1, 2, 3]),
   owner: OwnerSpec,
+  /** Who may escalate a petition to this tier (authority grants); the policy's `Escalate` grants when left out. */
+  escalatedBy: Schema.optionalKey(Schema.Array(Grant)),
   description: Schema.optionalKey(Schema.String)
 })
 export type LadderRung = typeof LadderRung.Type
@@ -117,6 +120,16 @@ export const RoutingMode = Schema.Literals(["auto", "suggest"]).annotate({
 })
 export type RoutingMode = typeof RoutingMode.Type
 
+/**
+ * The rating window (回访期限): how long after the resolution the petitioner has to rate it, counted
+ * in one of the pack's calendars. The engine computes the rating deadline from it; once it has
+ * passed, the first handler may close an unrated petition. Without it an unrated petition cannot close.
+ */
+export const RatingWindow = Schema.Struct({
+  within: DurationFromString,
+  calendar: Schema.NonEmptyString
+}).annotate({ identifier: "RatingWindow" })
+
 export const RepeatPolicy = Schema.Struct({
   window: DurationFromString,
   categoryDepth: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1, { expected: "a depth of at least 1" })),
@@ -146,6 +159,9 @@ const makePack = <R extends Schema.Top, C extends Schema.Top>(rule: R, condition
     whistle: Schema.optionalKey(WhistleDefaults),
     repeats: Schema.optionalKey(RepeatPolicy),
     reviews: Schema.optionalKey(ReviewWindows),
+    rating: Schema.optionalKey(RatingWindow),
+    /** Who may issue which command, per command; a command left out keeps the default policy's grants. */
+    authority: Schema.optionalKey(AuthorityPolicySchema),
     templates: Schema.Record(Id, Template)
   })
 

@@ -97,3 +97,66 @@ describe("engine: what no caller may claim", () => {
     expect(Result.isFailure(await attempt(program(MINUTE), { clockSkewMs: 0 }))).toBe(true)
   })
 })
+
+describe("engine: the rating deadline comes from the pack", () => {
+  const DAY = 86_400_000
+  const T0 = Date.parse("2026-03-02T09:00:00+08:00")
+  const checklist = { problemSolved: true, explanationGiven: true, assistanceGiven: true, unlawfulConductDealtWith: false }
+
+  /** A hotline petition resolved at T0 + 1 day and never rated; what closing it at `closeAt` (by `actor`) does. */
+  const closeUnrated = (closeAt: number, actor: { readonly kind: "unit" | "person"; readonly id: string } | "first") =>
+    attempt(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        yield* engine.handle(sampleSubmit("p-1", T0))
+        if ((yield* engine.state("p-1")).lead === undefined) {
+          const centre = { kind: "unit" as const, id: "unit.dispatch-centre" }
+          yield* engine.handle({ _tag: "Dispatch", petitionId: "p-1", at: T0 + 1000, actor: centre, lead: "dept.urban-management", coHandlers: [] })
+        }
+        const routed = yield* engine.state("p-1")
+        const lead = routed.lead!
+        yield* engine.handle({ _tag: "Accept", petitionId: "p-1", at: T0 + MINUTE, actor: { kind: "unit", id: lead }, unit: lead })
+        for (const co of routed.coHandlers) {
+          yield* engine.handle({ _tag: "ReportPart", petitionId: "p-1", at: T0 + 2 * MINUTE, actor: { kind: "unit", id: co }, unit: co, summary: "已配合" })
+        }
+        yield* engine.handle({ _tag: "Resolve", petitionId: "p-1", at: T0 + DAY, actor: { kind: "unit", id: lead }, unit: lead, checklist, summary: "已处理" })
+        const closer = actor === "first" ? { kind: "unit" as const, id: routed.firstHandler! } : actor
+        return yield* engine.handle({ _tag: "Close", petitionId: "p-1", at: closeAt, actor: closer, reason: "回访期满未评价" })
+      })
+    )
+
+  it("lets the first handler close an unrated petition once the pack's 7 days after resolving have passed, not before", async () => {
+    const early = failureOf(await closeUnrated(T0 + DAY + 6 * DAY, "first"))
+    expect(early._tag).toBe("NotRated")
+    const late = Result.getOrThrow(await closeUnrated(T0 + DAY + 7 * DAY, "first"))
+    expect(late.events.map((e) => e._tag)).toContain("Closed")
+  })
+
+  it("lets nobody but the first handler (or a case owner) close it, naming the relations needed", async () => {
+    const byLead = failureOf(await closeUnrated(T0 + 9 * DAY, { kind: "unit", id: "dept.urban-management" }))
+    expect(byLead).toMatchObject({ _tag: "NotAuthorised", command: "Close", needed: ["first_handler", "case_owner"] })
+  })
+})
+
+describe("engine: merges and duplicate marks point at petitions that exist", () => {
+  it("refuses a merge into, or a duplicate mark of, a petition the store does not have, at the field; takes an existing one", async () => {
+    const centre = { kind: "unit" as const, id: "unit.dispatch-centre" }
+    const result = await attempt(
+      Effect.gen(function*() {
+        const engine = yield* Engine
+        const now = yield* Clock.currentTimeMillis
+        yield* engine.handle(sampleSubmit("p-0", now))
+        yield* engine.handle(sampleSubmit("p-1", now))
+        const ghostMerge = yield* Effect.flip(engine.handle({ _tag: "Merge", petitionId: "p-1", at: now, actor: centre, into: "p-ghost" }))
+        const ghostDuplicate = yield* Effect.flip(engine.handle({ _tag: "MarkDuplicate", petitionId: "p-1", at: now, actor: centre, of: "p-ghost" }))
+        const merged = yield* engine.handle({ _tag: "Merge", petitionId: "p-1", at: now, actor: centre, into: "p-0" })
+        return { ghostMerge, ghostDuplicate, merged }
+      })
+    )
+    const { ghostMerge, ghostDuplicate, merged } = Result.getOrThrow(result)
+    expect(ghostMerge._tag === "InvalidInput" ? ghostMerge.problems.map((p) => p.path) : ghostMerge._tag).toEqual(["/into"])
+    expect(ghostDuplicate._tag === "InvalidInput" ? ghostDuplicate.problems.map((p) => p.path) : ghostDuplicate._tag).toEqual(["/of"])
+    expect(ghostMerge.message).toContain("p-ghost")
+    expect(merged.events.map((e) => e._tag)).toContain("Merged")
+  })
+})

@@ -82,7 +82,7 @@ describe("httpStatusOf", () => {
       InvalidInput: "client", InvalidDuration: "client", RulePackInvalid: "client", PublishRefused: "client",
       UnknownUnit: "client", UnknownPerson: "client", UnknownReference: "client", UnknownWhistle: "client",
       WrongPetition: "client", ReasonRequired: "client", SelfReference: "client", DuplicateId: "client",
-      AccessDenied: "client", EngineOnly: "client", ActorNotOfUnit: "client", PersonNotInUnit: "client", NotSupervisor: "client",
+      AccessDenied: "client", EngineOnly: "client", ActorNotOfUnit: "client", PersonNotInUnit: "client", NotSupervisor: "client", NotAuthorised: "client",
       WhistleNotAllowed: "client", ProactiveNeedsStaff: "client", NotLead: "client", OnlyLeadMayResolve: "client",
       NotCoHandler: "client", NotFirstHandler: "client", NotAssigned: "client", UnitNotInvolved: "client",
       RatedByHandler: "client", AccusedUnitExcluded: "client", PetitionNotFound: "client", NotSubmitted: "client",

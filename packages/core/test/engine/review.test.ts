@@ -32,7 +32,8 @@ const closedUndelivered = (id: string) =>
     yield* engine.handle({ _tag: "RateSatisfaction", petitionId: id, at: T0 + 4 * day, actor: { kind: "petitioner" }, rating: "unsatisfied" })
     yield* resolve(T0 + 5 * day, "电梯已修复")
     yield* engine.handle({ _tag: "RateSatisfaction", petitionId: id, at: T0 + 6 * day, actor: { kind: "petitioner" }, rating: "basically_satisfied" })
-    yield* engine.handle({ _tag: "Close", petitionId: id, at: T0 + 6 * day, actor: { kind: "person", id: "person.dispatcher.1" }, reason: "办结" })
+    // Only the first handler closes (the authority policy).
+    yield* engine.handle({ _tag: "Close", petitionId: id, at: T0 + 6 * day, actor: { kind: "unit", id: state.firstHandler! }, reason: "办结" })
     return { lead, resolvedAt: T0 + 5 * day }
   })
 

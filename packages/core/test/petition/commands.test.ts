@@ -126,7 +126,7 @@ describe("Acknowledge and Contact", () => {
     expect(contact.after.contactedAt).toBeDefined()
   })
   it("are refused from a unit that has nothing to do with the petition", () => {
-    expectRefused(when(stages.submitted(), cmd("Acknowledge", { unit: CO2 })).result, "UnitNotInvolved")
+    expectRefused(when(stages.submitted(), cmd("Acknowledge", { unit: CO2 })).result, "NotAuthorised")
     expectRefused(when(stages.submitted(), cmd("Contact", { unit: "dept.ghost", method: "sms" })).result, "UnknownUnit")
   })
 })
@@ -141,12 +141,12 @@ describe("Dispatch", () => {
   it("refuses unknown units, naming the field", () =>
     given(history.submitted()).when(dispatch(LEAD, [CO, "dept.ghost"])).thenRefuses("UnknownUnit", { field: "coHandlers/1" }))
   it("refuses a dispatching unit that is neither first handler nor dispatch centre", () =>
-    given(history.submitted()).when(cmd("Dispatch", { lead: LEAD, coHandlers: [], actor: { kind: "unit", id: CO2 } })).thenRefuses("NotFirstHandler"))
+    given(history.submitted()).when(cmd("Dispatch", { lead: LEAD, coHandlers: [], actor: { kind: "unit", id: CO2 } })).thenRefuses("NotAuthorised", { needed: ["first_handler", "dispatch_centre"] }))
   it("takes a dispatcher of the dispatch centre; refuses a person of another unit or the petitioner", () => {
     given(history.submitted()).when({ ...dispatch(), actor: { kind: "person", id: "person.dispatcher.1" } }).then([{ _tag: "Dispatched" }])
-    const r = given(history.submitted()).when({ ...dispatch(), actor: { kind: "person", id: LEAD_HANDLER } }).thenRefuses("NotFirstHandler")
-    expect(r.message).toContain("派单须由首办单位")
-    given(history.submitted()).when({ ...dispatch(), actor: { kind: "petitioner" } }).thenRefuses("NotFirstHandler")
+    const r = given(history.submitted()).when({ ...dispatch(), actor: { kind: "person", id: LEAD_HANDLER } }).thenRefuses("NotAuthorised", { actor: LEAD_HANDLER })
+    expect(r.message).toContain("无权对本件派单：须为首办单位或分拨中心")
+    given(history.submitted()).when({ ...dispatch(), actor: { kind: "petitioner" } }).thenRefuses("NotAuthorised", { actor: "petitioner" })
   })
   it("refuses sending an accusation to the accused unit", () =>
     given([events.submitted({ category: "accusation.misconduct", accusedUnit: LEAD })]).when(dispatch()).thenRefuses("AccusedUnitExcluded"))
@@ -164,7 +164,7 @@ describe("Dispatch", () => {
   it("re-dispatch is the first handler's or the dispatch centre's call, and never after acceptance", () => {
     given(history.dispatched())
       .when({ ...cmd("Dispatch", { lead: CO2, coHandlers: [], reason: "改派" }), actor: { kind: "unit", id: LEAD } })
-      .thenRefuses("NotFirstHandler")
+      .thenRefuses("NotAuthorised", { command: "Dispatch", needed: ["first_handler", "dispatch_centre"] })
     given(history.accepted()).when(cmd("Dispatch", { lead: CO2, coHandlers: [], reason: "改派" })).thenRefuses("InvalidTransition")
   })
 })
@@ -174,7 +174,7 @@ describe("Accept", () => {
     const { after } = given(history.dispatched()).when(accept()).then([{ _tag: "Accepted", unit: LEAD }])
     expect([after.status, after.accepted, after.accountable]).toEqual(["in_progress", true, LEAD])
   })
-  it("by a co-handler is refused", () => given(history.dispatched()).when(accept(CO)).thenRefuses("NotLead"))
+  it("by a co-handler is refused", () => given(history.dispatched()).when(accept(CO)).thenRefuses("NotAuthorised", { needed: ["lead"] }))
   it("before dispatch is refused", () => given(history.submitted()).when(accept()).thenRefuses("InvalidTransition"))
 })
 
@@ -187,9 +187,9 @@ describe("Decline", () => {
     given(history.submitted()).when(cmd("Decline", { unit: CENTRE, reason: "已诉讼" })).then([{ _tag: "Declined" }]))
   it("needs a reason", () => given(history.dispatched()).when(cmd("Decline", { unit: LEAD, reason: "  " })).thenRefuses("ReasonRequired"))
   it("by another unit before dispatch is refused", () =>
-    given(history.submitted()).when(cmd("Decline", { unit: LEAD, reason: "x" })).thenRefuses("NotFirstHandler"))
+    given(history.submitted()).when(cmd("Decline", { unit: LEAD, reason: "x" })).thenRefuses("NotAuthorised", { needed: ["first_handler"] }))
   it("by a co-handler after dispatch is refused", () =>
-    given(history.dispatched()).when(cmd("Decline", { unit: CO, reason: "x" })).thenRefuses("NotLead"))
+    given(history.dispatched()).when(cmd("Decline", { unit: CO, reason: "x" })).thenRefuses("NotAuthorised", { needed: ["lead"] }))
   it("then only Close is possible", () => {
     const declined = [...history.dispatched(), event("Declined", { unit: LEAD, reason: "x" })]
     given(declined).when(accept()).thenRefuses("InvalidTransition")
@@ -210,7 +210,7 @@ describe("Return", () => {
   })
   it("needs a reason", () => given(history.dispatched()).when(cmd("Return", { unit: LEAD, reason: "" })).thenRefuses("ReasonRequired"))
   it("by a unit not dispatched is refused", () =>
-    given(history.dispatched()).when(cmd("Return", { unit: CO2, reason: "x" })).thenRefuses("NotAssigned", { unit: CO2 }))
+    given(history.dispatched()).when(cmd("Return", { unit: CO2, reason: "x" })).thenRefuses("NotAuthorised", { actor: CO2, needed: ["lead", "co_handler"] }))
   it("after acceptance is refused", () =>
     given(history.accepted()).when(cmd("Return", { unit: LEAD, reason: "x" })).thenRefuses("InvalidTransition", { status: "in_progress" }))
 })
@@ -224,8 +224,8 @@ describe("Transfer", () => {
   })
   it("is the dispatch centre's or the first handler's call, not the lead's", () => {
     expectEvents(when(stages.accepted(), cmd("Transfer", { lead: CO2, coHandlers: [], reason: "职责调整", actor: { kind: "unit", id: CENTRE } })).result, ["Transferred"])
-    const r = expectRefused(when(stages.accepted(), cmd("Transfer", { lead: CO2, coHandlers: [], reason: "不归我管", actor: { kind: "unit", id: LEAD } })).result, "NotFirstHandler")
-    expect(r.message).toContain("转办须由首办单位")
+    const r = expectRefused(when(stages.accepted(), cmd("Transfer", { lead: CO2, coHandlers: [], reason: "不归我管", actor: { kind: "unit", id: LEAD } })).result, "NotAuthorised")
+    expect(r.message).toContain("无权对本件转办：须为首办单位或分拨中心")
   })
   it("to the current lead is refused", () =>
     expectRefused(when(stages.accepted(), cmd("Transfer", { lead: LEAD, coHandlers: [], reason: "x" })).result, "SameLead"))
@@ -246,7 +246,7 @@ describe("AssignHandler", () => {
   it("refuses an unknown person", () =>
     expectRefused(when(stages.accepted(), cmd("AssignHandler", { unit: LEAD, person: "person.ghost" })).result, "UnknownPerson"))
   it("refuses a unit that is not the lead", () =>
-    expectRefused(when(stages.accepted(), cmd("AssignHandler", { unit: CO, person: "person.handler.yuanling" })).result, "NotLead"))
+    expectRefused(when(stages.accepted(), cmd("AssignHandler", { unit: CO, person: "person.handler.yuanling" })).result, "NotAuthorised"))
 })
 
 describe("ReportPart and CompleteFirstRound", () => {
@@ -255,7 +255,7 @@ describe("ReportPart and CompleteFirstRound", () => {
     expectEvents(result, ["PartReported"])
     expect(after.partsReported).toEqual([CO])
   })
-  it("the lead does not report a part", () => expectRefused(when(stages.accepted(), reportPart(LEAD)).result, "NotCoHandler"))
+  it("the lead does not report a part", () => expectRefused(when(stages.accepted(), reportPart(LEAD)).result, "NotAuthorised"))
   it("the lead completes the first round once", () => {
     const accepted = stages.accepted()
     const first = cmd("CompleteFirstRound", { unit: LEAD, summary: "已现场核查" })
@@ -265,7 +265,7 @@ describe("ReportPart and CompleteFirstRound", () => {
     expectRefused(when([...accepted, first], cmd("CompleteFirstRound", { unit: LEAD, summary: "again" })).result, "InvalidTransition")
   })
   it("a co-handler cannot complete the first round", () =>
-    expectRefused(when(stages.accepted(), cmd("CompleteFirstRound", { unit: CO, summary: "x" })).result, "NotLead"))
+    expectRefused(when(stages.accepted(), cmd("CompleteFirstRound", { unit: CO, summary: "x" })).result, "NotAuthorised"))
 })
 
 describe("Suspend and Resume", () => {
@@ -299,7 +299,7 @@ describe("Resolve", () => {
     expectEvents(result, ["Resolved"])
     expect([after.status, after.checklist]).toEqual(["resolved", checklist])
   })
-  it("by a co-handler is refused", () => expectRefused(when([...stages.accepted(), reportPart()], resolve(CO)).result, "OnlyLeadMayResolve"))
+  it("by a co-handler is refused", () => expectRefused(when([...stages.accepted(), reportPart()], resolve(CO)).result, "NotAuthorised"))
   it("while co-handlers owe their part is refused", () => {
     const refusal = expectRefused(when(stages.accepted(), resolve()).result, "PartsOutstanding")
     expect(refusal).toMatchObject({ units: [CO] })
@@ -322,10 +322,10 @@ describe("RateSatisfaction", () => {
   it("comes from the petitioner or the callback staff, never from a unit that handled it", () => {
     expectEvents(when(stages.resolved(), { ...rate(), actor: { kind: "petitioner" } }).result, ["SatisfactionRated"])
     expectEvents(when(stages.resolved(), { ...rate(), actor: { kind: "person", id: "person.dispatcher.1" } }).result, ["SatisfactionRated"])
-    const byLead = expectRefused(when(stages.resolved(), { ...rate(), actor: { kind: "person", id: LEAD_HANDLER } }).result, "RatedByHandler")
-    expect(byLead).toMatchObject({ unit: LEAD })
-    expect(byLead.message).toContain("不能评价自己的办理结果")
-    expectRefused(when(stages.resolved(), { ...rate(), actor: { kind: "unit", id: CO } }).result, "RatedByHandler")
+    const byLead = expectRefused(when(stages.resolved(), { ...rate(), actor: { kind: "person", id: LEAD_HANDLER } }).result, "NotAuthorised")
+    expect(byLead).toMatchObject({ actor: LEAD_HANDLER, needed: ["petitioner", "dispatch_centre"] })
+    expect(byLead.message).toContain("须为信访人或分拨中心")
+    expectRefused(when(stages.resolved(), { ...rate(), actor: { kind: "unit", id: CO } }).result, "NotAuthorised")
   })
   it("only once per resolution and only after resolving", () => {
     expectRefused(when(stages.rated(), rate("unsatisfied")).result, "InvalidTransition")
@@ -482,8 +482,10 @@ describe("BlowWhistle and ReportForDuty", () => {
     expectEvents(when(history, { ...late, deadline: late.at + 1 }).result, ["WhistleBlown"])
   })
   it("reporting needs the whistle, a summons, and only once", () => {
-    expectRefused(when(stages.accepted(), cmd("ReportForDuty", { whistleId: "w9", unit: LEAD })).result, "UnknownWhistle")
-    expectRefused(when([...stages.accepted(), blow()], cmd("ReportForDuty", { whistleId: "w1", unit: "dept.water" })).result, "NotSummoned")
+    expectRefused(when([...stages.accepted(), blow()], cmd("ReportForDuty", { whistleId: "w9", unit: LEAD })).result, "UnknownWhistle")
+    expectRefused(when([...stages.accepted(), blow()], cmd("ReportForDuty", { whistleId: "w1", unit: "dept.water" })).result, "NotAuthorised")
+    const twoWhistles = [...stages.accepted(), blow(), cmd("BlowWhistle", { whistleId: "w2", unit: CO, summoned: ["dept.water"], deadline: T0 + 365 * DAY })]
+    expectRefused(when(twoWhistles, cmd("ReportForDuty", { whistleId: "w1", unit: "dept.water" })).result, "NotSummoned")
     const reported = [...stages.accepted(), blow(), cmd("ReportForDuty", { whistleId: "w1", unit: LEAD })]
     expectRefused(when(reported, cmd("ReportForDuty", { whistleId: "w1", unit: LEAD })).result, "AlreadyReported")
   })
@@ -518,10 +520,10 @@ describe("IssueRecommendation", () => {
     const rec = (actor: PetitionCommand["actor"]) => cmd("IssueRecommendation", { kind: "hold_to_account", to: LEAD, text: "超期未办结，建议问责", actor })
     expectEvents(when(stages.accepted(), rec({ kind: "person", id: "person.supervisor" })).result, ["RecommendationIssued"])
     expectEvents(when(stages.accepted(), rec({ kind: "unit", id: "dept.supervision" })).result, ["RecommendationIssued"])
-    const byLead = expectRefused(when(stages.accepted(), rec({ kind: "unit", id: LEAD })).result, "NotSupervisor")
-    expect(byLead.message).toContain("督查建议须由督查人员或督查部门提出")
-    expectRefused(when(stages.accepted(), rec({ kind: "person", id: LEAD_HANDLER })).result, "NotSupervisor")
-    expectRefused(when(stages.accepted(), rec({ kind: "petitioner" })).result, "NotSupervisor")
+    const byLead = expectRefused(when(stages.accepted(), rec({ kind: "unit", id: LEAD })).result, "NotAuthorised")
+    expect(byLead.message).toContain("须为督查人员")
+    expectRefused(when(stages.accepted(), rec({ kind: "person", id: LEAD_HANDLER })).result, "NotAuthorised")
+    expectRefused(when(stages.accepted(), rec({ kind: "petitioner" })).result, "NotAuthorised")
   })
 })
 

@@ -41,8 +41,9 @@ describe("DeliverReply (书面答复送达)", () => {
     expectRefused(when(closedAgain, { ...late, deliveredAt: late.at + 1 } as PetitionCommand).result, "DeliveryTimeImpossible")
   })
   it("is sent by a unit that handled the petition (or the dispatch centre)", () => {
-    const refusal = expectRefused(when(stages.closed(), deliver("written_reply", 0, "dept.transport")).result, "UnitNotInvolved")
-    expect(refusal).toMatchObject({ unit: "dept.transport" })
+    // Who may record a delivery is the authority policy's; a unit that never handled it holds no relation.
+    const refusal = expectRefused(when(stages.closed(), deliver("written_reply", 0, "dept.transport")).result, "NotAuthorised")
+    expect(refusal).toMatchObject({ command: "DeliverReply", actor: "dept.transport" })
     expectEvents(when(stages.closed(), deliver("written_reply", 0, CENTRE)).result, ["ReplyDelivered"])
   })
   it("is recorded in the sending unit's name only by that unit or its people", () => {
@@ -56,9 +57,10 @@ describe("DeliverReply (书面答复送达)", () => {
   })
   it("the review opinion's delivery needs a decided review", () => {
     expectRefused(when([...stages.closed(), requestReview()], deliver("review_opinion")).result, "InvalidTransition")
-    const { result, after } = when([...stages.closed(), requestReview(), decideReview("review")], deliver("review_opinion", 0, "dept.transport"))
+    // The reviewing organ delivers its opinion: the lead's parent unit, here (a department with none) the dispatch centre.
+    const { result, after } = when([...stages.closed(), requestReview(), decideReview("review")], deliver("review_opinion", 0, CENTRE))
     expectEvents(result, ["ReplyDelivered"])
-    expect(after.deliveries.reviewOpinion?.unit).toBe("dept.transport")
+    expect(after.deliveries.reviewOpinion?.unit).toBe(CENTRE)
   })
   it("a new resolution is a new reply: the earlier delivery no longer counts", () => {
     const reworked = [...stages.resolved(), deliver("written_reply"), cmd("RateSatisfaction", { rating: "unsatisfied" })]

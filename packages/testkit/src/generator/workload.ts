@@ -313,7 +313,8 @@ export const generateWorkload = async (engine: WorkloadEngine, options: Workload
         return
       }
       later(Math.max(rateAt + random.int(1, 6) * HOUR, closeNotBefore), () => ({
-        _tag: "Close", petitionId: id, at: 0, actor: unitActor(centre), reason: "回访满意，予以结案 (rated; closed)"
+        // Only the first handler closes (the default authority policy).
+        _tag: "Close", petitionId: id, at: 0, actor: unitActor(submittedAt(events)?.firstHandler ?? centre), reason: "回访满意，予以结案 (rated; closed)"
       }))
     }
     resolve(resolveAt(first) + co.length * MINUTE, 1)

@@ -1,5 +1,5 @@
 import type { Decision, HandlerInput, Handlers } from "../guards.js"
-import { actorUnit, runChecks } from "../guards.js"
+import { runChecks } from "../guards.js"
 import type { CommandOf } from "../schema.js"
 
 // A review (复查) follows the closing, a re-review (复核) a decided review; each inside its window.
@@ -30,20 +30,9 @@ const requestReview = (
 
 /** 回访、结案、重新办理、书面答复送达、复查复核: how a petition ends, and the statutory second looks. */
 export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "RequestReview" | "RequestReReview" | "DecideReview" | "DeliverReply"> = {
-  RateSatisfaction: ({ state: s, command: cmd, directory: dir, base, guard }) => {
-    const raterUnit = actorUnit(cmd.actor, dir)
-    return runChecks(
-      [
-        () => (s.rating === undefined ? undefined : guard.invalid("already_rated")),
-        // A satisfied rating closes the case; the units judged by it cannot give it.
-        () =>
-          raterUnit === undefined || (raterUnit !== s.lead && !s.coHandlers.includes(raterUnit))
-            ? undefined
-            : { _tag: "RatedByHandler", petitionId: s.id, unit: raterUnit }
-      ],
-      () => [{ _tag: "SatisfactionRated", ...base, rating: cmd.rating }]
-    )
-  },
+  // Who rates (the petitioner, or the dispatch centre's callback on their behalf) is the policy's.
+  RateSatisfaction: ({ state: s, command: cmd, base, guard }) =>
+    runChecks([() => (s.rating === undefined ? undefined : guard.invalid("already_rated"))], () => [{ _tag: "SatisfactionRated", ...base, rating: cmd.rating }]),
   Close: ({ state: s, command: cmd, base, guard }) =>
     runChecks(
       [
@@ -82,7 +71,7 @@ export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "
     ),
   // The written reply goes out from the units that handled it (or the dispatch centre); the review
   // opinion from the organ one level up, which the directory need not link to the petition.
-  DeliverReply: ({ state: s, command: cmd, base, guard }) => {
+  DeliverReply: ({ state: s, command: cmd, directory: dir, base, guard }) => {
     const written = cmd.reply === "written_reply"
     const given = written ? s.repliedAt : s.review.stage === "none" || s.review.stage === "review_requested" ? undefined : s.reviewOpinionAt
     return runChecks(
@@ -90,7 +79,11 @@ export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "
         () => (given !== undefined ? undefined : guard.invalid(written ? "no_written_reply" : "no_review_opinion")),
         () => ((written ? s.deliveries.writtenReply : s.deliveries.reviewOpinion) === undefined ? undefined : guard.invalid("reply_already_delivered")),
         guard.unit(cmd.unit, "unit"),
-        ...(written ? [guard.involved(cmd.unit)] : []),
+        // The named unit (which the actor must belong to) is one that handled the petition.
+        () =>
+          !written || cmd.unit === s.firstHandler || cmd.unit === s.lead || s.coHandlers.includes(cmd.unit) || cmd.unit === dir.dispatchCentre.id
+            ? undefined
+            : { _tag: "UnitNotInvolved", petitionId: s.id, unit: cmd.unit },
         () =>
           given === undefined || (cmd.deliveredAt >= given && cmd.deliveredAt <= cmd.at)
             ? undefined

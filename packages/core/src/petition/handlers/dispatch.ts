@@ -17,7 +17,6 @@ export const dispatch: Pick<Handlers, "Dispatch" | "SuggestRouting" | "Accept" |
     const again = s.status === "dispatched"
     return runChecks(
       [
-        guard.byDispatcher(),
         ...(again ? [guard.reason(cmd.reason ?? ""), () => (cmd.lead !== s.lead ? undefined : guard.invalid("same_dispatch"))] : []),
         ...unitsNamed(guard, cmd)
       ],
@@ -34,41 +33,26 @@ export const dispatch: Pick<Handlers, "Dispatch" | "SuggestRouting" | "Accept" |
   SuggestRouting: ({ command: cmd, base, guard }) =>
     runChecks(
       [
-        guard.byDispatcher(),
         ...unitsNamed(guard, cmd)
       ],
       () => [{ _tag: "RoutingSuggested", ...base, lead: cmd.lead, coHandlers: cmd.coHandlers }]
     ),
   Accept: ({ command: cmd, base, guard }) =>
-    runChecks([guard.unit(cmd.unit, "unit"), guard.isLead(cmd.unit)], () => [{ _tag: "Accepted", ...base, unit: cmd.unit }]),
-  // Before dispatch the first handler may decline; after it, only the lead it was dispatched to.
-  Decline: ({ state: s, command: cmd, base, guard }) =>
+    runChecks([guard.unit(cmd.unit, "unit")], () => [{ _tag: "Accepted", ...base, unit: cmd.unit }]),
+  // Who may decline (the first handler before dispatch, the lead after it) is the authority policy's.
+  Decline: ({ command: cmd, base, guard }) =>
     runChecks(
-      [
-        guard.unit(cmd.unit, "unit"),
-        s.status === "dispatched"
-          ? guard.isLead(cmd.unit)
-          : () =>
-              cmd.unit === s.firstHandler
-                ? undefined
-                : { _tag: "NotFirstHandler", petitionId: s.id, command: cmd._tag, unit: cmd.unit, firstHandler: s.firstHandler ?? "—", actor: cmd.actor.id ?? cmd.actor.kind },
-        guard.reason(cmd.reason)
-      ],
+      [guard.unit(cmd.unit, "unit"), guard.reason(cmd.reason)],
       () => [{ _tag: "Declined", ...base, unit: cmd.unit, reason: cmd.reason }]
     ),
-  Return: ({ state: s, command: cmd, base, guard }) =>
+  Return: ({ command: cmd, base, guard }) =>
     runChecks(
-      [
-        guard.unit(cmd.unit, "unit"),
-        () => (cmd.unit === s.lead || s.coHandlers.includes(cmd.unit) ? undefined : { _tag: "NotAssigned", petitionId: s.id, unit: cmd.unit }),
-        guard.reason(cmd.reason)
-      ],
+      [guard.unit(cmd.unit, "unit"), guard.reason(cmd.reason)],
       () => [{ _tag: "Returned", ...base, unit: cmd.unit, reason: cmd.reason }]
     ),
   Transfer: ({ state: s, command: cmd, base, guard }) =>
     runChecks(
       [
-        guard.byDispatcher(),
         guard.reason(cmd.reason),
         guard.unit(cmd.lead, "lead"),
         ...guard.units(cmd.coHandlers, "coHandlers"),

@@ -7,23 +7,19 @@ export const handling: Pick<Handlers, "AssignHandler" | "ReportPart" | "Complete
     runChecks(
       [
         guard.unit(cmd.unit, "unit"),
-        guard.isLead(cmd.unit),
         guard.person(cmd.person, "person"),
         () => (dir.person(cmd.person)?.unit === cmd.unit ? undefined : { _tag: "PersonNotInUnit", petitionId: s.id, person: cmd.person, unit: cmd.unit })
       ],
       () => [{ _tag: "HandlerAssigned", ...base, unit: cmd.unit, person: cmd.person }]
     ),
-  ReportPart: ({ state: s, command: cmd, base, guard }) =>
+  ReportPart: ({ command: cmd, base, guard }) =>
     runChecks(
-      [
-        guard.unit(cmd.unit, "unit"),
-        () => (s.coHandlers.includes(cmd.unit) ? undefined : { _tag: "NotCoHandler", petitionId: s.id, unit: cmd.unit, isLead: cmd.unit === s.lead })
-      ],
+      [guard.unit(cmd.unit, "unit")],
       () => [{ _tag: "PartReported", ...base, unit: cmd.unit, summary: cmd.summary }]
     ),
   CompleteFirstRound: ({ state: s, command: cmd, base, guard }) =>
     runChecks(
-      [guard.unit(cmd.unit, "unit"), guard.isLead(cmd.unit), () => (s.firstRoundCompletedAt === undefined ? undefined : guard.invalid("first_round_completed"))],
+      [guard.unit(cmd.unit, "unit"), () => (s.firstRoundCompletedAt === undefined ? undefined : guard.invalid("first_round_completed"))],
       () => [{ _tag: "FirstRoundCompleted", ...base, unit: cmd.unit, summary: cmd.summary }]
     ),
   // After closing, a suspension records a hearing (听证) in re-review: art. 36 leaves its time out of the limit.
@@ -53,10 +49,6 @@ export const handling: Pick<Handlers, "AssignHandler" | "ReportPart" | "Complete
     return runChecks(
       [
         guard.unit(cmd.unit, "unit"),
-        () =>
-          cmd.unit === s.lead
-            ? undefined
-            : { _tag: "OnlyLeadMayResolve", petitionId: s.id, unit: cmd.unit, lead: s.lead ?? "—", coHandler: s.coHandlers.includes(cmd.unit) },
         () => (cmd.checklist.explanationGiven ? undefined : { _tag: "ChecklistIncomplete", petitionId: s.id }),
         () => (outstanding.length === 0 ? undefined : { _tag: "PartsOutstanding", petitionId: s.id, units: outstanding })
       ],

@@ -50,7 +50,7 @@ export const intake: Pick<Handlers, "Submit" | "Acknowledge" | "Contact"> = {
     )
   },
   Acknowledge: ({ command: cmd, base, guard }) =>
-    runChecks([guard.unit(cmd.unit, "unit"), guard.involved(cmd.unit)], () => [{ _tag: "Acknowledged", ...base, unit: cmd.unit }]),
+    runChecks([guard.unit(cmd.unit, "unit")], () => [{ _tag: "Acknowledged", ...base, unit: cmd.unit }]),
   Contact: ({ command: cmd, base, guard }) =>
-    runChecks([guard.unit(cmd.unit, "unit"), guard.involved(cmd.unit)], () => [{ _tag: "Contacted", ...base, unit: cmd.unit, method: cmd.method }])
+    runChecks([guard.unit(cmd.unit, "unit")], () => [{ _tag: "Contacted", ...base, unit: cmd.unit, method: cmd.method }])
 }

@@ -1,5 +1,5 @@
 import type { Handlers } from "../guards.js"
-import { actorName, runChecks } from "../guards.js"
+import { runChecks } from "../guards.js"
 
 /** 提级包案、家访接访、吹哨报到、督查建议: leaders and supervision taking hold of hard cases. */
 export const supervision: Pick<Handlers, "Escalate" | "RecordVisit" | "RequireVisit" | "BlowWhistle" | "ReportForDuty" | "IssueRecommendation"> = {
@@ -45,15 +45,7 @@ export const supervision: Pick<Handlers, "Escalate" | "RecordVisit" | "RequireVi
       () => [{ _tag: "ReportedForDuty", ...base, whistleId, unit }]
     )
   },
-  // Supervision's three rights (督查建议) belong to supervisors, their unit, and rules.
-  IssueRecommendation: ({ state: s, command: cmd, directory: dir, base, guard }) => {
-    const supervisors = dir.peopleWithRole("supervisor")
-    const { kind, id } = cmd.actor
-    const bySupervision =
-      kind === "system" || (kind === "person" && supervisors.some((p) => p.id === id)) || (kind === "unit" && supervisors.some((p) => p.unit === id))
-    return runChecks(
-      [guard.unit(cmd.to, "to"), () => (bySupervision ? undefined : { _tag: "NotSupervisor", petitionId: s.id, actor: actorName(cmd.actor) })],
-      () => [{ _tag: "RecommendationIssued", ...base, kind: cmd.kind, to: cmd.to, text: cmd.text }]
-    )
-  }
+  // Supervision's three rights (督查建议) belong to supervisors: the authority policy checks who issues them.
+  IssueRecommendation: ({ command: cmd, base, guard }) =>
+    runChecks([guard.unit(cmd.to, "to")], () => [{ _tag: "RecommendationIssued", ...base, kind: cmd.kind, to: cmd.to, text: cmd.text }])
 }

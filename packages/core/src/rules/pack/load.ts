@@ -202,6 +202,7 @@ const checkCalendars = (ctx: Context, input: unknown): void => {
   const clocks = record(input, "clocks")
   if (Array.isArray(clocks)) clocks.forEach((clock: unknown, i) => checkCalendar(record(clock, "calendar"), `/clocks/${i}/calendar`))
   checkCalendar(record(record(input, "reviews"), "calendar"), "/reviews/calendar")
+  checkCalendar(record(record(input, "rating"), "calendar"), "/rating/calendar")
 }
 
 /**
