@@ -5,6 +5,7 @@ import type { DayRules, DayStatus } from "./days.js"
 import { compileDayRules } from "./days.js"
 import type { Duration } from "./duration.js"
 import { CalendarYearUnknown, InvalidDate, UnknownCalendar, unknownCalendar } from "./errors.js"
+import type { HolidayRelease } from "./holiday-release.js"
 import type { CalendarSpec } from "./spec.js"
 import { calendarPresets, LocalDate } from "./spec.js"
 import type { CalendarEngine } from "./year-index.js"
@@ -138,9 +139,12 @@ const assumptionsOf = (rules: DayRules, engine: CalendarEngine, from: Instant, t
   return { years, basis: rules.basis, daysOff }
 }
 
-/** Compiles a calendar spec; year indexes are built lazily, on first use of each year. */
-export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
-  const rules = compileDayRules(name, spec)
+/**
+ * Compiles a calendar spec; year indexes are built lazily, on first use of each year. `release`:
+ * holiday data published since the bundled data, for `holidays: "china"`.
+ */
+export const makeCalendar = (name: string, spec: CalendarSpec, release?: HolidayRelease): Calendar => {
+  const rules = compileDayRules(name, spec, release?.years)
   const zone = rules.timeZone
   const format = (at: Instant) => DateTime.fromMillis(at, { zone }).toISO({ suppressMilliseconds: true })!
   const day = (date: string) => dayOfDate(rules, date)
@@ -196,7 +200,7 @@ export const makeCalendar = (name: string, spec: CalendarSpec): Calendar => {
     assumptions,
     get strict() {
       if (rules.basis === "strict") return working
-      strict ??= makeCalendar(name, { ...spec, fallback: "strict" })
+      strict ??= makeCalendar(name, { ...spec, fallback: "strict" }, release)
       return strict
     },
     format
@@ -220,10 +224,11 @@ export const presetCalendar = (name: string): Calendar | undefined => {
 /** A rule pack's calendars by name, plus the presets (a pack's own definition wins). */
 export type Calendars = ReadonlyMap<string, Calendar>
 
-export const makeCalendars = (specs: Readonly<Record<string, CalendarSpec>>): Calendars => {
+/** `release`: holiday data published since the bundled data (the presets are then built with it too). */
+export const makeCalendars = (specs: Readonly<Record<string, CalendarSpec>>, release?: HolidayRelease): Calendars => {
   const map = new Map<string, Calendar>()
-  for (const name of Object.keys(calendarPresets)) map.set(name, presetCalendar(name)!)
-  for (const [name, spec] of Object.entries(specs)) map.set(name, makeCalendar(name, spec))
+  for (const [name, spec] of Object.entries(calendarPresets)) map.set(name, release === undefined ? presetCalendar(name)! : makeCalendar(name, spec, release))
+  for (const [name, spec] of Object.entries(specs)) map.set(name, makeCalendar(name, spec, release))
   return map
 }
 

@@ -21,6 +21,7 @@ export const engineOnlyCommands: ReadonlyArray<PetitionCommandTag> = [
   "RecordNotification",
   "RecordDeadLetter",
   "RecordRuleProblem",
+  "RecordDeadlineRecomputed",
   "LinkRepeat"
 ]
 

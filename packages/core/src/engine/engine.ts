@@ -17,6 +17,7 @@ import { makeEngineContext } from "./context.js"
 import { makeHandle } from "./handle.js"
 import { makeReads } from "./reads.js"
 import { makeRelay } from "./relay.js"
+import { makeHolidays } from "./holidays.js"
 import { makeTimers } from "./timers.js"
 
 export { CLOCK_TIMER, Engine, HistoryTampered, NoRulePack, PetitionNotFound, TooMuchContention } from "./api.js"
@@ -26,6 +27,7 @@ export type {
   EngineOptions,
   Handled,
   HandleError,
+  HolidaysPublished,
   PetitionView,
   RelayReport,
   ReviewRequestInput,
@@ -42,13 +44,15 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
   const { tick } = makeTimers(ctx, handling)
   const { relay } = makeRelay(ctx, handling)
   const reads = makeReads(ctx, handling)
+  const { publishHolidays } = makeHolidays(ctx, handling)
   return Engine.of({
     handle: handling.handle,
     handleJson: handling.handleJson,
     tick,
     relay,
     ...reads,
-    nextDueAt: ctx.timers.nextDueAt()
+    nextDueAt: ctx.timers.nextDueAt(),
+    publishHolidays
   })
 })
 

@@ -6,7 +6,7 @@
  */
 import { Result, Schema } from "effect"
 import type { ClockEvaluation, ClockFold, ClockStatus } from "../clocks/index.js"
-import { checkExtension, ExtensionRefused } from "../clocks/index.js"
+import { checkExtension, deadlineChanges, ExtensionRefused } from "../clocks/index.js"
 import type { ClockError } from "../clocks/index.js"
 import type { InvalidDuration } from "../calendar/index.js"
 import { lookupCalendar, parseDuration } from "../calendar/index.js"
@@ -37,6 +37,12 @@ export type StepCommand =
 export type StepCause =
   | { readonly _tag: "Command"; readonly command: StepCommand }
   | { readonly _tag: "Wake"; readonly now: Instant }
+  /**
+   * Holiday data was added: `before` is the petition's clocks at `now` as counted without it; the
+   * step's own calendars have it. Each provisional deadline that moved (or is no longer provisional)
+   * is recorded, once per data version.
+   */
+  | { readonly _tag: "Recount"; readonly now: Instant; readonly before: ClockEvaluation; readonly calendarVersion: string }
 
 export interface StepOutcome {
   readonly events: ReadonlyArray<PetitionEvent>
@@ -124,6 +130,35 @@ const clockRecords = (
   return commands
 }
 
+/** The deadlines new holiday data moved, each not yet recorded for this data version. */
+const recountRecords = (
+  state: PetitionState,
+  history: ReadonlyArray<PetitionEvent>,
+  before: ClockEvaluation,
+  after: ClockEvaluation,
+  calendarVersion: string,
+  now: Instant
+): Array<PetitionCommand> =>
+  deadlineChanges(before, after)
+    .filter((c) =>
+      !history.some((e) =>
+        e._tag === "DeadlineRecomputed" && e.clock === c.clock && e.unit === c.unit && e.calendarVersion === calendarVersion &&
+        e.previousDueAt === c.previousDueAt
+      )
+    )
+    .map((c) => ({
+      _tag: "RecordDeadlineRecomputed",
+      petitionId: state.id,
+      at: now,
+      actor: system,
+      clock: c.clock,
+      ...(c.unit === undefined ? {} : { unit: c.unit }),
+      calendar: c.calendar,
+      calendarVersion,
+      previousDueAt: c.previousDueAt,
+      dueAt: c.dueAt
+    }))
+
 /**
  * Everything that follows from one cause. Rule-caused commands run in the same step, so the
  * events, their follow-ups and the notifications are appended together or not at all.
@@ -159,6 +194,9 @@ export const step = (
     const evaluation = evaluate(now)
     if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
     for (const command of clockRecords(state, all, evaluation.success, now)) queue.push({ command })
+    if (cause._tag === "Recount") {
+      for (const command of recountRecords(state, all, cause.before, evaluation.success, cause.calendarVersion, now)) queue.push({ command })
+    }
   }
   if (cause._tag === "Command") {
     const given = cause.command
