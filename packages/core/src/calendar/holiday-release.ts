@@ -6,6 +6,7 @@
  * engine's `publishHolidays`).
  */
 import { Schema } from "effect"
+import { decodeInput } from "../shared/validation.js"
 import { bilingual } from "./errors.js"
 import type { HolidayYear } from "./china-holidays.js"
 import { LocalDate } from "./spec.js"
@@ -59,3 +60,6 @@ export const HolidayRelease = Schema.Struct({
   years: Schema.NonEmptyArray(HolidayYearData)
 }).annotate({ expected: 'holiday data: { "version": "2027-1", "years": [{ "year": 2027, "notices": [...], "blocks": [...] }] }' })
 export type HolidayRelease = typeof HolidayRelease.Type
+
+/** A release from JSON: every problem named by its JSON path (`/years/0/blocks/1/to`). */
+export const decodeHolidayRelease = decodeInput(HolidayRelease, "holiday data")

@@ -5,19 +5,16 @@
  * finds the petitions and carries it out.
  */
 import { Clock, Effect, Result, Schema } from "effect"
-import { HolidayRelease } from "../calendar/index.js"
+import { decodeHolidayRelease } from "../calendar/index.js"
 import type { PetitionEvent } from "../petition/index.js"
 import type { PetitionSummary } from "../ports/index.js"
 import type { RulePack } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
-import { decodeInput } from "../shared/validation.js"
 import type { HolidaysPublished } from "./api.js"
 import { evaluateAt } from "./clocks.js"
 import type { EngineContext } from "./context.js"
 import type { makeHandle } from "./handle.js"
 import type { StepContext } from "./step-context.js"
-
-const decodeRelease = decodeInput(HolidayRelease, "holiday data")
 
 // The read model's `data` is JSON; of it only this is read here.
 const Flagged = Schema.Struct({ provisionalDeadlines: Schema.optionalKey(Schema.Array(Schema.Unknown)) })
@@ -58,7 +55,7 @@ export const makeHolidays = (ctx: EngineContext, handling: ReturnType<typeof mak
   })
 
   const publishHolidays = Effect.fn("Engine.publishHolidays")(function*(input: unknown, at?: Instant) {
-    const release = yield* Effect.fromResult(decodeRelease(input))
+    const release = yield* Effect.fromResult(decodeHolidayRelease(input))
     const clock = at ?? (yield* Clock.currentTimeMillis)
     ctx.addHolidays(release)
     const ids = yield* flaggedPetitions()
