@@ -34,7 +34,11 @@ const Block = Schema.Struct({
 /** One year's notice in the shape of the bundled data (see `HolidayYear`). */
 export const HolidayYearData = Schema.Struct({
   year: Schema.Int.check(Schema.isBetween({ minimum: 1970, maximum: 2200 })),
-  notices: Schema.NonEmptyArray(Notice),
+  notices: Schema.Array(Notice).check(
+    Schema.makeFilter((list: ReadonlyArray<unknown>) =>
+      list.length > 0 || bilingual("至少列出一份通知（国务院办公厅通知的标题、文号、日期、网址）", "list at least one notice (title, number, date and URL of the State Council notice)")
+    )
+  ),
   blocks: Schema.Array(Block)
 }).check(
   Schema.makeFilter((y: HolidayYear) => {
@@ -57,7 +61,9 @@ export const HolidayYearData = Schema.Struct({
  */
 export const HolidayRelease = Schema.Struct({
   version: Schema.NonEmptyString,
-  years: Schema.NonEmptyArray(HolidayYearData)
+  years: Schema.Array(HolidayYearData).check(
+    Schema.makeFilter((list: ReadonlyArray<unknown>) => list.length > 0 || bilingual("至少给出一年的数据", "give at least one year"))
+  )
 }).annotate({ expected: 'holiday data: { "version": "2027-1", "years": [{ "year": 2027, "notices": [...], "blocks": [...] }] }' })
 export type HolidayRelease = typeof HolidayRelease.Type
 
