@@ -15,7 +15,7 @@ import type { Plugin, RulePack, RulePackRegistry } from "../rules/index.js"
 import { emptyRegistry, loadRulePack, publish } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import type { ClockEvaluation } from "../clocks/index.js"
-import type { EngineCommand, EngineOptions, Handled, PetitionView, RelayReport, TickReport } from "./engine.js"
+import type { EngineCommand, EngineOptions, Handled, HolidaysPublished, PetitionView, RelayReport, TickReport } from "./engine.js"
 import { decodeEngineCommand, Engine, layer as engineLayer } from "./engine.js"
 import type { SchedulerOptions } from "./scheduler.js"
 import { schedulerLayer } from "./scheduler.js"
@@ -85,6 +85,11 @@ export interface Minyi {
   query(viewer: Viewer, request: PageRequest & { readonly overdue?: boolean }): Promise<ReadonlyArray<PetitionView>>
   readIdentity(viewer: Viewer, petitionId: string, reason: string, at?: Instant): Promise<Petitioner>
   deadLetters(): Promise<ReadonlyArray<DeadLetter>>
+  /**
+   * Adds holiday data published since this build (a `Calendar.HolidayRelease`, e.g. parsed JSON)
+   * and records every provisional deadline it moves (see docs/calendars-and-clocks.md).
+   */
+  publishHolidays(release: unknown, at?: Instant): Promise<HolidaysPublished>
   /**
    * The report figures of a period as one viewer may see them, from the read model the engine
    * keeps: their own view, or a narrower `scope` their view covers (AccessDenied otherwise).
@@ -169,6 +174,7 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     query: (viewer, request) => run((e) => e.query(viewer, request)),
     readIdentity: (viewer, id, reason, at) => run((e) => e.readIdentity(viewer, id, reason, at)),
     deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
+    publishHolidays: (release, at) => run((e) => e.publishHolidays(release, at)),
     metrics: (viewer, { scope, ...options }) =>
       runtime.runPromise(
         Effect.fromResult(viewerMetricsScope(viewer, directory, scope)).pipe(

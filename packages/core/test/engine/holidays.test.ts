@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { Engine, Queries } from "../../src/index.js"
-import { memoryEngine, publishedPacks } from "./support.js"
+import { createMinyi, Engine, Notifiers, Queries } from "../../src/index.js"
+import { directory, memoryEngine, publishedPacks } from "./support.js"
 
 const examples = join(import.meta.dirname, "../../../../examples/scenarios")
 const pack = publishedPacks(JSON.parse(readFileSync(join(examples, "packs/xinfang-working-days.json"), "utf8")))
@@ -84,5 +84,25 @@ describe("engine: holiday data published at run time", () => {
 
     expect(out.bad._tag).toBe("InvalidInput")
     expect(out.bad.message).toContain("/years/0/notices")
+  })
+
+  it("is on the Promise facade too", async () => {
+    const minyi = createMinyi({ directory, rulePack: pack, notifier: Notifiers.layerMemory, engine: { clockSkewMs: 10 * 365 * 86_400_000 } })
+    try {
+      await minyi.handle({
+        _tag: "Submit", petitionId: "p-f", at: at("2026-12-21T10:00:00+08:00"), actor: { kind: "petitioner" }, petitioner: { anonymous: true },
+        channel: "channel.letter", category: "labour.unpaid-wages", jurisdiction: "community.meilin.meilin-yicun", title: "欠薪", content: "欠薪"
+      })
+      await minyi.handle({
+        _tag: "Transfer", petitionId: "p-f", at: at("2026-12-21T11:00:00+08:00"), actor: unit("unit.dispatch-centre"),
+        lead: "dept.human-resources", coHandlers: [], reason: "转交"
+      })
+      await minyi.handle({ _tag: "Accept", petitionId: "p-f", at: at("2026-12-23T10:00:00+08:00"), actor: unit("dept.human-resources"), unit: "dept.human-resources" })
+      const published = await minyi.publishHolidays(release2027, at("2026-12-24T09:00:00+08:00"))
+      expect(published.recomputed.flatMap((r) => r.events.map((e) => e._tag === "DeadlineRecomputed" ? e.dueAt : 0))).toEqual([at("2027-03-24T10:00:00+08:00")])
+      await expect(minyi.publishHolidays({ version: "" })).rejects.toMatchObject({ _tag: "InvalidInput" })
+    } finally {
+      await minyi.dispose()
+    }
   })
 })
