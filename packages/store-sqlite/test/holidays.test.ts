@@ -55,7 +55,8 @@ describe("SQLite: holiday data published at run time", () => {
           const timerAfter = yield* timers.get({ streamId: "p-dec", key: CLOCK_TIMER })
           const rowAfter = yield* queries.get("p-dec")
           const clocks = yield* engine.clocks("p-dec", at("2027-02-05T09:00:00+08:00"))
-          return { timerBefore, rowBefore, published, timerAfter, rowAfter, clocks }
+          const history = yield* engine.history("p-dec")
+          return { timerBefore, rowBefore, published, timerAfter, rowAfter, clocks, history }
         }).pipe(Effect.provide(engineOn(path)))
       )
     )
@@ -64,6 +65,8 @@ describe("SQLite: holiday data published at run time", () => {
       expect.objectContaining({ _tag: "DeadlineRecomputed", clock: "handling", calendarVersion: "2027-example", dueAt: at("2027-03-24T10:00:00+08:00") })
     ])
     expect(Option.getOrThrow(first.rowAfter).data).not.toHaveProperty("provisionalDeadlines")
+    // The half-way warning was told before the recount; the moved deadline does not tell it again.
+    expect(first.history.filter((e) => e._tag === "ClockWarned" && e.clock === "handling" && e.threshold === "0.5")).toHaveLength(1)
     // The stored timer is the new count's next wake-up, no longer the provisional one.
     const next = first.clocks.nextWakeups[0]!.at
     expect(Option.getOrThrow(first.timerAfter).dueAt).toBe(next)

@@ -80,8 +80,33 @@ const sameInstance = (e: { readonly clock: string; readonly unit?: string | unde
 
 const sameBreach = (e: PetitionEvent, c: ClockStatus): boolean => e._tag === "ClockBreached" && sameInstance(e, c)
 
-const sameWarning = (e: PetitionEvent, c: ClockStatus, threshold: string): boolean =>
-  e._tag === "ClockWarned" && e.threshold === threshold && sameInstance(e, c)
+/**
+ * The due instants a clock instance has had: its own, and those holiday data moved it from
+ * (`DeadlineRecomputed`). A warning recorded against an earlier one still counts: the threshold
+ * was passed and told, and a recount must not tell it again.
+ */
+const duesOf = (moves: ReadonlyArray<DeadlineMove>, c: ClockStatus & { readonly dueAt: Instant }): ReadonlyArray<Instant> => {
+  const dues = [c.dueAt]
+  for (let i = moves.length - 1; i >= 0; i--) {
+    const m = moves[i]!
+    if (m.clock === c.name && (c.key === c.name || m.unit === c.unit) && dues.includes(m.dueAt)) dues.push(m.previousDueAt)
+  }
+  return dues
+}
+
+/** A deadline moved by holiday data: recorded (`DeadlineRecomputed`) or being recorded in this step. */
+interface DeadlineMove {
+  readonly clock: string
+  readonly unit?: string | undefined
+  readonly previousDueAt: Instant
+  readonly dueAt: Instant
+}
+
+const movesIn = (history: ReadonlyArray<PetitionEvent>): Array<DeadlineMove> =>
+  history.flatMap((e) => (e._tag === "DeadlineRecomputed" ? [e] : []))
+
+const sameWarning = (e: PetitionEvent, c: ClockStatus, threshold: string, dues: ReadonlyArray<Instant>): boolean =>
+  e._tag === "ClockWarned" && e.threshold === threshold && dues.includes(e.dueAt) && sameInstance({ ...e, dueAt: c.dueAt ?? e.dueAt }, c)
 
 /**
  * The clock records a wake-up at `now` calls for: a breach for every clock past due whose breach is
@@ -93,7 +118,9 @@ const clockRecords = (
   state: PetitionState,
   history: ReadonlyArray<PetitionEvent>,
   evaluation: ClockEvaluation,
-  now: Instant
+  now: Instant,
+  /** Deadlines this step moves before these records are appended. */
+  moving: ReadonlyArray<DeadlineMove> = []
 ): Array<PetitionCommand> => {
   const commands: Array<PetitionCommand> = []
   for (const c of evaluation.clocks) {
@@ -111,8 +138,9 @@ const clockRecords = (
         })
       }
     } else if (c.state === "running") {
+      const dues = c.warningsPassed.length === 0 ? [] : duesOf([...movesIn(history), ...moving], { ...c, dueAt: c.dueAt })
       for (const threshold of c.warningsPassed) {
-        if (!history.some((e) => sameWarning(e, c, threshold))) {
+        if (!history.some((e) => sameWarning(e, c, threshold, dues))) {
           commands.push({
             _tag: "RecordClockWarning",
             petitionId: state.id,
@@ -138,7 +166,7 @@ const recountRecords = (
   after: ClockEvaluation,
   calendarVersion: string,
   now: Instant
-): Array<PetitionCommand> =>
+): Array<CommandOf<"RecordDeadlineRecomputed">> =>
   deadlineChanges(before, after)
     .filter((c) =>
       !history.some((e) =>
@@ -147,7 +175,7 @@ const recountRecords = (
       )
     )
     .map((c) => ({
-      _tag: "RecordDeadlineRecomputed",
+      _tag: "RecordDeadlineRecomputed" as const,
       petitionId: state.id,
       at: now,
       actor: system,
@@ -193,10 +221,11 @@ export const step = (
   if (state.version > 0) {
     const evaluation = evaluate(now)
     if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
-    for (const command of clockRecords(state, all, evaluation.success, now)) queue.push({ command })
-    if (cause._tag === "Recount") {
-      for (const command of recountRecords(state, all, cause.before, evaluation.success, cause.calendarVersion, now)) queue.push({ command })
-    }
+    const recounted = cause._tag === "Recount"
+      ? recountRecords(state, all, cause.before, evaluation.success, cause.calendarVersion, now)
+      : []
+    for (const command of clockRecords(state, all, evaluation.success, now, recounted)) queue.push({ command })
+    for (const command of recounted) queue.push({ command })
   }
   if (cause._tag === "Command") {
     const given = cause.command
