@@ -173,3 +173,98 @@ describe("minyi scenario test", () => {
     expect(deep.err).toEqual([`deep.json: /steps/0/expect/events/0${"/a".repeat(30)}: an expect block may nest at most 32 levels`])
   })
 })
+
+describe("expect: what policy staff check", () => {
+  const at = (time: string) => `2026-03-02T${time}:00+08:00`
+  const lead = "dept.urban-management"
+  const accept = { at: at("09:05"), command: { _tag: "Accept", petitionId: "p-1", actor: unit(lead), unit: lead } }
+  const check = async (name: string, steps: ReadonlyArray<unknown>, pack = "futian-10-30-24") => {
+    const r = await run(["scenario", "test", write(name, { rulePack: pack, steps })], "en")
+    const both = await run(["scenario", "test", name])
+    return { code: r.code, out: r.out, zh: both.out }
+  }
+
+  it("repeats: a second petition by the same phone is linked as a repeat", async () => {
+    const named = { ...submit, petitioner: { anonymous: false, name: "李女士", phone: "13800138000" } }
+    const steps = (repeats: number) => [
+      { ...first, command: named },
+      { at: at("10:00"), command: { ...named, petitionId: "p-2" }, expect: { repeats } }
+    ]
+    expect((await check("repeats.json", steps(1))).code).toBe(0)
+    const wrong = await check("repeats-wrong.json", steps(0))
+    expect(wrong.out[0]).toBe("repeats-wrong.json: /steps/1/expect/repeats: expected 0, got 1")
+    expect(wrong.zh[0]).toBe("repeats-wrong.json: /steps/1/expect/repeats: 期望 0，实际 1")
+  })
+
+  it("answeredWith and replayed: a Submit sent again under the same channel message is answered with the first petition", async () => {
+    const once = { ...submit, channelMessageId: "msg-1" }
+    const steps = (answeredWith: string) => [
+      { ...first, command: once, expect: { answeredWith: "p-1", replayed: false } },
+      { at: at("09:01"), command: { ...once, petitionId: "p-1b" }, expect: { petition: "p-1", answeredWith, replayed: true } }
+    ]
+    const ok = await check("replay.json", steps("p-1"))
+    expect(ok.code, ok.out.join("\n")).toBe(0)
+    const wrong = await check("replay-wrong.json", steps("p-1b"))
+    expect(wrong.out[0]).toBe('replay-wrong.json: /steps/1/expect/answeredWith: expected "p-1b", got "p-1"')
+  })
+
+  it("refusalContains: the refusal's message contains each text, in either language", async () => {
+    const refused = (contains: unknown) => ({ at: at("09:30"), command: resolveBy("dept.ecology"), expect: { refused: "NotAuthorised", refusalContains: contains } })
+    const ok = await check("refusal.json", [first, accept, refused(["须为牵头单位", "the lead unit"])])
+    expect(ok.code, ok.out.join("\n")).toBe(0)
+    const wrong = await check("refusal-wrong.json", [first, accept, refused("受理期限")])
+    expect(wrong.out[0]).toMatch(/^refusal-wrong\.json: \/steps\/2\/expect\/refusalContains: expected \{"contains":"受理期限"\}, got ".*lead.*"$/)
+  })
+
+  it("returns: counted per unit; a unit not named is not checked", async () => {
+    const ret = (count: number) => ({
+      at: at("09:20"),
+      command: { _tag: "Return", petitionId: "p-1", actor: unit(lead), unit: lead, reason: "不属于本单位职责" },
+      expect: { returns: { [lead]: count, "dept.ecology": 0 } }
+    })
+    const ok = await check("returns.json", [first, ret(1)])
+    expect(ok.code, ok.out.join("\n")).toBe(0)
+    const wrong = await check("returns-wrong.json", [first, ret(2)])
+    expect(wrong.out[0]).toBe("returns-wrong.json: /steps/1/expect/returns/dept.urban-management: expected 2, got 1")
+  })
+
+  it("whistles: who was summoned, who reported and the share that reported", async () => {
+    const street = "street-office.yuanling"
+    const summoned = ["dept.housing", "dept.urban-management"]
+    const blow = { at: at("09:10"), command: { _tag: "BlowWhistle", petitionId: "p-1", actor: unit(street), whistleId: "w-1", unit: street, summoned, deadline: at("11:10") } }
+    const report = (want: unknown) => ({
+      at: at("09:40"),
+      command: { _tag: "ReportForDuty", petitionId: "p-1", actor: unit("dept.housing"), whistleId: "w-1", unit: "dept.housing" },
+      expect: { whistles: { "w-1": want } }
+    })
+    const ok = await check("whistle.json", [first, accept, blow, report({ summoned: [...summoned].reverse(), reported: ["dept.housing"], rate: 0.5 })])
+    expect(ok.code, ok.out.join("\n")).toBe(0)
+    const wrong = await check("whistle-wrong.json", [first, accept, blow, report({ rate: 1 })])
+    expect(wrong.out[0]).toBe("whistle-wrong.json: /steps/3/expect/whistles/w-1/rate: expected 1, got 0.5")
+    const missing = await check("whistle-missing.json", [first, accept, blow, { ...report({}), expect: { whistles: { "w-2": { rate: 0 } } } }])
+    expect(missing.out[0]).toBe('whistle-missing.json: /steps/3/expect/whistles/w-2: expected {"rate":0}, got null')
+  })
+
+  it("provisional: a deadline counted over a year without holiday data says so, and which years", async () => {
+    const december = {
+      at: "2026-12-21T10:00:00+08:00",
+      command: { ...submit, channel: "channel.letter", category: "labour.unpaid-wages", jurisdiction: "community.meilin.meilin-yicun" }
+    }
+    const steps = (acceptance: unknown) => [{ ...december, expect: { clocks: { acceptance } } }]
+    const pack = join(import.meta.dirname, "../../../examples/scenarios/packs/xinfang-working-days.json")
+    const ok = await check("provisional.json", steps({ state: "running", provisional: { years: [2027] } }), pack)
+    expect(ok.code, ok.out.join("\n")).toBe(0)
+    const wrong = await check("provisional-wrong.json", steps({ provisional: false }), pack)
+    expect(wrong.out[0]).toBe('provisional-wrong.json: /steps/0/expect/clocks/acceptance: expected {"provisional":false}, got {"provisional":true}')
+  })
+})
+
+describe("a step that publishes holiday data", () => {
+  it("names a bad release by its JSON path, and refuses a step that also has a command", async () => {
+    const bad = await run(["scenario", "test", write("holidays-bad.json", scenario([first, { at: "2026-03-02T10:00:00+08:00", holidays: { version: "x", years: [{ year: 2027, notices: [], blocks: [] }] }, expect: { petition: "p-1" } }]))], "en")
+    expect(bad.code).toBe(1)
+    expect(bad.err).toContainEqual(expect.stringMatching(/^holidays-bad\.json: \/steps\/1\/holidays\/years\/0\/notices: .*list at least one notice/))
+    const both = await run(["scenario", "test", write("holidays-both.json", scenario([{ ...first, holidays: "x.json" }]))], "en")
+    expect(both.err).toEqual(["holidays-both.json: /steps/0/holidays: a step publishes holiday data or runs a command, not both"])
+  })
+})

@@ -40,6 +40,7 @@ export type {
   EngineOptions,
   Handled,
   HandleError,
+  HolidaysPublished,
   PetitionView,
   RelayReport,
   ReviewRequestInput,

@@ -68,7 +68,20 @@ export interface Observed {
   }
   readonly actions: ReadonlyArray<unknown>
   readonly notifications: ReadonlyArray<{ readonly to: string; readonly template: string | null }>
+  /** The step's refusal (or failure), if any. */
+  readonly failure: { readonly _tag: string; readonly message: string } | null
+  /** The petition the step's command was answered with. */
+  readonly answered: { readonly petitionId: string; readonly replayed: boolean } | null
 }
+
+interface WhistleSeen {
+  readonly whistleId: string
+  readonly summoned: ReadonlyArray<string>
+  readonly reported: ReadonlyArray<string>
+  readonly rate: number
+}
+
+const sorted = (list: ReadonlyArray<string>): Array<string> => [...new Set(list)].sort()
 
 const fields = ["status", "tier", "owner"] as const
 const responsibility = ["firstHandler", "lead", "coHandlers", "handler", "accountable"] as const
@@ -83,8 +96,35 @@ export const checkExpect = (path: string, expect: StepExpect, observed: Observed
   for (const f of fields) if (expect[f] !== undefined) compare(`${path}/${f}`, expect[f], p[f])
   const resp = p["responsibility"] as Record<string, unknown>
   for (const f of responsibility) if (expect[f] !== undefined) compare(`${path}/${f}`, expect[f], resp[f])
+  if (expect.repeats !== undefined) compare(`${path}/repeats`, expect.repeats, p["repeats"])
+  if (expect.answeredWith !== undefined) compare(`${path}/answeredWith`, expect.answeredWith, observed.answered?.petitionId ?? null)
+  if (expect.replayed !== undefined) compare(`${path}/replayed`, expect.replayed, observed.answered?.replayed ?? null)
+  if (expect.refusalContains !== undefined) {
+    const texts = typeof expect.refusalContains === "string" ? [expect.refusalContains] : expect.refusalContains
+    const message = observed.failure?.message ?? null
+    texts.forEach((t, i) => {
+      if (message === null || !message.includes(t)) {
+        out.push({ path: typeof expect.refusalContains === "string" ? `${path}/refusalContains` : `${path}/refusalContains/${i}`, expected: { contains: t }, actual: message })
+      }
+    })
+  }
+  const returns = (p["returnsByUnit"] ?? {}) as Readonly<Record<string, number>>
+  for (const [unit, count] of Object.entries(expect.returns ?? {})) compare(`${path}/returns/${pointer(unit)}`, count, returns[unit] ?? 0)
+  const whistles = (p["whistles"] ?? []) as ReadonlyArray<WhistleSeen>
+  for (const [id, want] of Object.entries(expect.whistles ?? {})) {
+    const at = `${path}/whistles/${pointer(id)}`
+    const seen = whistles.find((w) => w.whistleId === id)
+    if (seen === undefined) {
+      out.push({ path: at, expected: want, actual: null })
+      continue
+    }
+    if (want.summoned !== undefined) compare(`${at}/summoned`, sorted(want.summoned), sorted(seen.summoned))
+    if (want.reported !== undefined) compare(`${at}/reported`, sorted(want.reported), sorted(seen.reported))
+    // Two decimals: what a report shows, and 1/3 written as 0.33 still holds.
+    if (want.rate !== undefined && Math.abs(want.rate - seen.rate) >= 0.005) out.push({ path: `${at}/rate`, expected: want.rate, actual: seen.rate })
+  }
   for (const [name, want] of Object.entries(expect.clocks ?? {})) {
-    const at = `${path}/clocks/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`
+    const at = `${path}/clocks/${pointer(name)}`
     // A key names one instance (`whistle-report:w-1:dept.housing`); a bare name all its instances.
     const byKey = p.clocks.filter((c) => c.key === name)
     const found = byKey.length > 0 ? byKey : p.clocks.filter((c) => c.name === name)
@@ -93,9 +133,12 @@ export const checkExpect = (path: string, expect: StepExpect, observed: Observed
       continue
     }
     const pattern = typeof want === "string" ? { state: want } : instantsAsText(want, format)
-    const wrong = found.filter((c) => !matches(pattern, c))
+    const wrong = found.filter((c) => !matches(pattern, provisionalAsAsked(c, want)))
     // Show only what was asked about, so the difference stands out.
-    const shown = wrong.map((c) => (typeof want === "string" ? c.state : Object.fromEntries(Object.keys(pattern).map((k) => [k, c[k]]))))
+    const shown = wrong.map((c) => {
+      const seen = provisionalAsAsked(c, want)
+      return typeof want === "string" ? c.state : Object.fromEntries(Object.keys(pattern).map((k) => [k, seen[k]]))
+    })
     if (wrong.length > 0) out.push({ path: at, expected: typeof want === "string" ? want : pattern, actual: shown.length === 1 ? shown[0] : shown })
   }
   if (expect.actions !== undefined) out.push(...checkList(`${path}/actions`, expect.actions, observed.actions))
@@ -116,3 +159,19 @@ export const checkExpect = (path: string, expect: StepExpect, observed: Observed
 /** Clock expectations decode instants to numbers; the printed clocks carry ISO text, compared as instants. */
 const instantsAsText = (want: Readonly<Record<string, unknown>>, format: (at: number) => string): Record<string, unknown> =>
   Object.fromEntries(Object.entries(want).map(([k, v]) => [k, typeof v === "number" ? format(v) : v]))
+
+/** A JSON pointer segment (RFC 6901): `~` and `/` escaped. */
+const pointer = (key: string): string => key.replace(/~/g, "~0").replace(/\//g, "~1")
+
+/**
+ * `provisional: true/false` asks only whether the deadline was provisional; `{ years }` asks which
+ * years it assumed. The printed clock carries what was assumed, or null.
+ */
+const provisionalAsAsked = (
+  clock: Readonly<Record<string, unknown>>,
+  want: unknown
+): Readonly<Record<string, unknown>> => {
+  const asked = typeof want === "object" && want !== null ? (want as { readonly provisional?: unknown }).provisional : undefined
+  if (typeof asked !== "boolean") return clock
+  return { ...clock, provisional: clock["provisional"] !== null && clock["provisional"] !== undefined }
+}

@@ -24,6 +24,8 @@ export interface ScenarioStep {
   readonly note: string | undefined
   /** Absent for a checkpoint, which only runs the clock to `at` and checks `expect`. */
   readonly command: EngineCommand | undefined
+  /** Holiday data the step publishes (then it has no command). */
+  readonly holidays: Calendar.HolidayRelease | undefined
   readonly expect: StepExpect | undefined
 }
 
@@ -166,6 +168,26 @@ const loadScenario = async (
     }
   })
 
+  // Read first: a file a step names is read asynchronously, the steps below are checked in one pass.
+  const releases = new Map<number, Calendar.HolidayRelease>()
+  for (const [index, step] of doc.steps.entries()) {
+    const given = step.holidays
+    if (given === undefined) continue
+    const at = `/steps/${index}/holidays`
+    if (step.command !== undefined) {
+      problems.push({ path: at, message: en ? "a step publishes holiday data or runs a command, not both" : "一个步骤只能发布节假日数据或执行命令，不能两者兼有" })
+      continue
+    }
+    const source = typeof given === "string" ? await readJson(options.readText, local(given), en) : Result.succeed<unknown>(given)
+    if (Result.isFailure(source)) {
+      problems.push({ path: at, message: source.failure })
+      continue
+    }
+    const release = Calendar.decodeHolidayRelease(source.success)
+    if (Result.isFailure(release)) problems.push(...(typeof given === "string" ? inFile(given, release.failure.problems) : under(at, release.failure.problems)))
+    else releases.set(index, release.success)
+  }
+
   const steps: Array<ScenarioStep> = []
   doc.steps.forEach((step, index) => {
     const previous = doc.steps[index - 1]
@@ -183,7 +205,7 @@ const loadScenario = async (
           message: en ? "a step without a command must name the petition its expect block is about" : "没有命令的步骤必须在 expect.petition 中写明核对哪件信访件"
         })
       }
-      steps.push({ index, at: step.at ?? 0, note: step.note, command: undefined, expect: step.expect })
+      steps.push({ index, at: step.at ?? 0, note: step.note, command: undefined, holidays: releases.get(index), expect: step.expect })
       return
     }
     // The engine pins Submit's rule pack, so the scenario leaves it out; `at` defaults to the step's.
@@ -193,7 +215,7 @@ const loadScenario = async (
       problems.push(...under(`/steps/${index}/command`, command.failure.problems))
       return
     }
-    steps.push({ index, at: step.at ?? 0, note: step.note, command: command.success, expect: step.expect })
+    steps.push({ index, at: step.at ?? 0, note: step.note, command: command.success, holidays: undefined, expect: step.expect })
   })
 
   if (problems.length > 0 || Result.isFailure(shape) || pack === undefined || packs === undefined || directory === undefined) return fail(problems)
@@ -216,6 +238,7 @@ interface LenientStep {
   readonly at: Instant | undefined
   readonly note: string | undefined
   readonly command: Readonly<Record<string, unknown>> | undefined
+  readonly holidays: string | Readonly<Record<string, unknown>> | undefined
   readonly expect: StepExpect | undefined
   /** The petition a checkpoint names, read even when the rest of its expect block is wrong. */
   readonly petition: string | undefined
@@ -234,6 +257,7 @@ const lenient = (json: unknown) => {
       at: typeof step["at"] === "string" ? parseInstant(step["at"]) : undefined,
       note: typeof step["note"] === "string" ? step["note"] : undefined,
       command: isRecord(step["command"]) ? step["command"] : undefined,
+      holidays: ref(step["holidays"]),
       expect: Result.isSuccess(expect) ? expect.success : undefined,
       petition: isRecord(step["expect"]) && typeof step["expect"]["petition"] === "string" ? step["expect"]["petition"] : undefined
     }

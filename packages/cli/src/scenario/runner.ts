@@ -3,7 +3,7 @@
  * its own due instant (not at the next step's), and the outbox is relayed at each instant, so
  * what the output shows is what a scheduler running in real time would have done.
  */
-import { Effect, Layer, Option, Result, Schema } from "effect"
+import { Clock, Effect, Layer, Option, Redacted, Result, Schema } from "effect"
 import type { FiredAction, Instant, Notification, PetitionEvent, PetitionState } from "@minyi/core"
 import { encodeEvent, Engine, engineLayer, Notifiers, SentNotifications, Storage, Petition } from "@minyi/core"
 import type { Mismatch, Observed } from "./expect.js"
@@ -19,6 +19,22 @@ export interface ClockReport {
   readonly dueAt: string | null
   readonly stoppedAt: string | null
   readonly breachedAt: string | null
+  /** What the due instant assumed when it was counted over a year without holiday data. */
+  readonly provisional: {
+    readonly years: ReadonlyArray<number>
+    readonly basis: string
+    readonly daysOff: ReadonlyArray<{ readonly date: string; readonly name: string; readonly nameEn: string }>
+  } | null
+}
+
+export interface WhistleReport {
+  readonly whistleId: string
+  readonly unit: string
+  readonly summoned: ReadonlyArray<string>
+  readonly reported: ReadonlyArray<string>
+  /** Share of the summoned units that reported. */
+  readonly rate: number
+  readonly deadline: string
 }
 
 export interface EventReport {
@@ -45,6 +61,11 @@ export interface PetitionReport {
     readonly accountable: string | null
   }
   readonly clocks: ReadonlyArray<ClockReport>
+  /** Earlier petitions this one is linked to as a repeat. */
+  readonly repeatOf: ReadonlyArray<string>
+  readonly repeats: number
+  readonly returnsByUnit: Readonly<Record<string, number>>
+  readonly whistles: ReadonlyArray<WhistleReport>
   readonly events: ReadonlyArray<EventReport>
 }
 
@@ -77,6 +98,10 @@ export interface StepReport {
   readonly outcome: "ok" | "failed"
   /** Why the command failed: the refusal's (or error's) tag and readable message. */
   readonly failure?: { readonly _tag: string; readonly message: string }
+  /** The petition the command was answered with, and whether that was a replay of an earlier Submit. */
+  readonly answered?: { readonly petitionId: string; readonly replayed: boolean }
+  /** Holiday data the step published: its version and the deadlines it moved. */
+  readonly holidays?: { readonly version: string; readonly recomputed: number }
   /** What differed from the step's `expect` block (absent when the step has none). */
   readonly mismatches?: ReadonlyArray<Mismatch>
 }
@@ -156,6 +181,19 @@ const notificationReport = (n: Notification, at: Instant, format: (at: Instant) 
   }
 }
 
+// Reads of the clock give the instant the story has reached; waiting (retry back-off) still takes real time.
+const storyClock = (live: Clock.Clock, now: () => Instant): Clock.Clock => ({
+  currentTimeMillisUnsafe: now,
+  currentTimeMillis: Effect.sync(now),
+  currentTimeNanosUnsafe: () => BigInt(now()) * 1_000_000n,
+  currentTimeNanos: Effect.sync(() => BigInt(now()) * 1_000_000n),
+  monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
+  monotonicTimeNanos: live.monotonicTimeNanos,
+  sleep: (duration) => live.sleep(duration)
+})
+
+const scenarioIdentityKey = Redacted.make("minyi-scenario-identity-key")
+
 const storage = Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)
 
 /**
@@ -165,6 +203,8 @@ const storage = Layer.merge(Storage.layerMemory(), Notifiers.layerMemory)
  */
 export const runScenario = (scenario: Scenario, options: { readonly until?: Instant } = {}): Promise<SimulationReport> => {
   const { format } = scenario
+  // The story's own time: what the engine reads as "now" (its guard against future command times included).
+  let now: Instant = scenario.start ?? scenario.steps[0]?.at ?? 0
   const program = Effect.gen(function*() {
     const engine = yield* Engine
     const sent = yield* SentNotifications
@@ -193,6 +233,7 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
           same = due === last ? same + 1 : 0
           if (same > 100) return yield* new SimulationStuck({ at: format(due), message: `定时器在 ${format(due)} 反复到期却无进展（a timer keeps coming due at ${format(due)} without effect）` })
           last = due
+          now = due
           const failedAt = (e: unknown) => {
             const cause = { _tag: tagOf(e), message: messageOf(e) }
             return new SimulationFailed({
@@ -239,14 +280,28 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
             startedAt: iso(c.startedAt),
             dueAt: iso(c.dueAt),
             stoppedAt: iso(c.stoppedAt),
-            breachedAt: iso(c.breachedAt)
+            breachedAt: iso(c.breachedAt),
+            provisional: c.provisional === undefined
+              ? null
+              : { years: c.provisional.years, basis: c.provisional.basis, daysOff: c.provisional.daysOff }
+          })),
+          repeatOf: state.repeatOf,
+          repeats: state.counters.repeats,
+          returnsByUnit: state.counters.returnsByUnit,
+          whistles: Object.entries(state.whistles).map(([whistleId, w]) => ({
+            whistleId,
+            unit: w.unit,
+            summoned: w.summoned,
+            reported: w.reported,
+            rate: w.summoned.length === 0 ? 0 : w.reported.length / w.summoned.length,
+            deadline: format(w.deadline)
           })),
           events: history.map((e) => eventReport(e, format))
         }
         return report
       })
 
-    const check = (step: ScenarioStep, failure: StepReport["failure"]) =>
+    const check = (step: ScenarioStep, failure: StepReport["failure"], answered: StepReport["answered"]) =>
       Effect.gen(function*() {
         const expect = step.expect
         if (expect === undefined) return failure === undefined ? undefined : [unexpected(step, failure)]
@@ -265,7 +320,9 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
         const observed: Observed = {
           petition: found.success as unknown as Observed["petition"],
           actions: actions.filter((a) => a.petitionId === id).map((a) => actionReport(a, format)),
-          notifications: notes.filter((n) => n.petitionId === id)
+          notifications: notes.filter((n) => n.petitionId === id),
+          failure: failure ?? null,
+          answered: answered ?? null
         }
         out.push(...checkExpect(path, expect, observed, format))
         return out
@@ -279,11 +336,20 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
       const command = step.command
       const id = command?.petitionId ?? step.expect?.petition ?? ""
       if (command?._tag === "Submit" && !petitionIds.includes(id)) petitionIds.push(id)
+      now = step.at
       const handled = command === undefined ? undefined : yield* Effect.result(engine.handle(command))
-      const failure = handled !== undefined && Result.isFailure(handled) ? { _tag: tagOf(handled.failure), message: messageOf(handled.failure) } : undefined
+      const published = step.holidays === undefined ? undefined : yield* Effect.result(engine.publishHolidays(step.holidays, step.at))
+      const failed = handled !== undefined && Result.isFailure(handled) ? handled.failure : published !== undefined && Result.isFailure(published) ? published.failure : undefined
+      const failure = failed === undefined ? undefined : { _tag: tagOf(failed), message: messageOf(failed) }
+      const answered = handled !== undefined && Result.isSuccess(handled)
+        ? { petitionId: handled.success.petitionId, replayed: handled.success.replayed }
+        : undefined
+      const holidays = published !== undefined && Result.isSuccess(published)
+        ? { version: published.success.version, recomputed: published.success.recomputed.reduce((n, r) => n + r.events.length, 0) }
+        : undefined
       if (handled !== undefined && Result.isSuccess(handled)) actions.push(...handled.success.actions)
       yield* relay(step.at)
-      const mismatches = yield* check(step, failure)
+      const mismatches = yield* check(step, failure, answered)
       steps.push({
         step: step.index,
         at: format(step.at),
@@ -292,6 +358,8 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
         ...(step.note === undefined ? {} : { note: step.note }),
         outcome: failure === undefined ? "ok" : "failed",
         ...(failure === undefined ? {} : { failure }),
+        ...(answered === undefined ? {} : { answered }),
+        ...(holidays === undefined ? {} : { holidays }),
         ...(mismatches === undefined ? {} : { mismatches })
       })
     }
@@ -316,9 +384,14 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
       steps
     } satisfies SimulationReport
   })
-  const layer = engineLayer({ directory: scenario.directory, packs: scenario.packs }).pipe(Layer.provideMerge(storage))
+  // A story's petitions are invented, so a fixed key serves: with it repeats are found as in a deployment.
+  const layer = engineLayer({ directory: scenario.directory, packs: scenario.packs, identityKey: scenarioIdentityKey }).pipe(Layer.provideMerge(storage))
   // A story that cannot go on rejects with SimulationFailed or SimulationStuck; anything else is a defect.
-  const typed = program.pipe(
+  const onStoryTime = Effect.gen(function*() {
+    const live = yield* Clock.Clock
+    return yield* program.pipe(Effect.provideService(Clock.Clock, storyClock(live, () => now)))
+  })
+  const typed = onStoryTime.pipe(
     Effect.catch((e) => (e instanceof SimulationFailed || e instanceof SimulationStuck ? Effect.fail(e) : Effect.die(e)))
   )
   return Effect.runPromise(typed.pipe(Effect.provide(layer)) as Effect.Effect<SimulationReport, SimulationFailed | SimulationStuck>)

@@ -22,9 +22,18 @@ export const ClockExpect = Schema.Union([
     startedAt: Schema.optionalKey(NullableInstant),
     dueAt: Schema.optionalKey(NullableInstant),
     stoppedAt: Schema.optionalKey(NullableInstant),
-    breachedAt: Schema.optionalKey(NullableInstant)
+    breachedAt: Schema.optionalKey(NullableInstant),
+    /** Was the due instant counted over a year without holiday data: true/false, or which years. */
+    provisional: Schema.optionalKey(Schema.Union([Schema.Boolean, Schema.Struct({ years: Schema.Array(Schema.Int) })]))
   })
-]).annotate({ expected: 'a clock state ("pending", "running", "paused", "met", "breached") or { state?, startedAt?, dueAt?, stoppedAt?, breachedAt? }' })
+]).annotate({ expected: 'a clock state ("pending", "running", "paused", "met", "breached") or { state?, startedAt?, dueAt?, stoppedAt?, breachedAt?, provisional? }' })
+
+/** A whistle's response: who was summoned, who reported, the share that reported (to two decimals). */
+const WhistleExpect = Schema.Struct({
+  summoned: Schema.optionalKey(Schema.Array(Schema.String)),
+  reported: Schema.optionalKey(Schema.Array(Schema.String)),
+  rate: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
+})
 
 /** Of the items (those `where` matches), which must (include) and must not (exclude) be there, and how many (count). */
 const ListExpect = Schema.Struct({
@@ -54,6 +63,18 @@ export const StepExpect = Schema.Struct({
   coHandlers: Schema.optionalKey(Schema.Array(Schema.String)),
   handler: Schema.optionalKey(Nullable),
   accountable: Schema.optionalKey(Nullable),
+  /** How many earlier petitions this one is linked to as a repeat. */
+  repeats: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
+  /** The petition the step's Submit was answered with (the earlier one, when it was a replay). */
+  answeredWith: Schema.optionalKey(Schema.String),
+  /** Whether the step's Submit was answered by replaying an earlier one (same channel message). */
+  replayed: Schema.optionalKey(Schema.Boolean),
+  /** Texts the refusal's message must contain (either language). */
+  refusalContains: Schema.optionalKey(Schema.Union([Schema.String, Schema.Array(Schema.String)])),
+  /** Returns per unit; a unit not listed is not checked. */
+  returns: Schema.optionalKey(Schema.Record(Schema.String, Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))),
+  /** By whistle id. */
+  whistles: Schema.optionalKey(Schema.Record(Schema.String, WhistleExpect)),
   clocks: Schema.optionalKey(Schema.Record(Schema.String, ClockExpect)),
   actions: Schema.optionalKey(Schema.Union([Patterns, ListExpect])),
   notifications: Schema.optionalKey(NotificationsExpect),
@@ -64,6 +85,11 @@ export type StepExpect = typeof StepExpect.Type
 export const ScenarioStep = Schema.Struct({
   at: InstantFromString,
   note: Schema.optionalKey(Schema.String),
+  /**
+   * Holiday data published at `at` (a release inline, or a file relative to the scenario): the
+   * engine's `publishHolidays`, which recounts provisional deadlines. A step has this or a command.
+   */
+  holidays: Schema.optionalKey(Schema.Union([Schema.String, Schema.Record(Schema.String, Schema.Unknown)])),
   /** Without a command the step is a checkpoint: the clock runs to `at` and `expect` is checked there. */
   command: Schema.optionalKey(
     Schema.Record(Schema.String, Schema.Unknown).annotate({ expected: 'a petition command as JSON, e.g. { "_tag": "Accept", "petitionId": "p-1", ... }' })

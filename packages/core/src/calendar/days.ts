@@ -1,5 +1,5 @@
 import { calendarYearUnknown } from "./errors.js"
-import type { FixedHoliday, HolidayNotice } from "./china-holidays.js"
+import type { FixedHoliday, HolidayNotice, HolidayYear } from "./china-holidays.js"
 import { chinaFixedHolidays, chinaHolidayYears, fixedHolidaysSource } from "./china-holidays.js"
 import type { CalendarSpec, DayEntry, Weekday } from "./spec.js"
 import { chinaOfficeHours, defaultTimeZone, parseInterval, weekdays } from "./spec.js"
@@ -49,21 +49,23 @@ const addDays = (date: string, n: number): string => {
   return d.toISOString().slice(0, 10)
 }
 
-const chinaSpecials: ReadonlyMap<string, Special> = (() => {
-  const map = new Map<string, Special>()
-  for (const year of chinaHolidayYears) {
+/** The days each notice makes special, by date. */
+const specialsOf = (years: ReadonlyArray<HolidayYear>, into: Map<string, Special> = new Map()): Map<string, Special> => {
+  for (const year of years) {
     for (const block of year.blocks) {
       const notice = year.notices[block.notice ?? 0]!
       for (let d = block.from; d <= block.to; d = addDays(d, 1)) {
-        map.set(d, { working: false, reason: "holiday", name: block.name, nameEn: block.nameEn, notice })
+        into.set(d, { working: false, reason: "holiday", name: block.name, nameEn: block.nameEn, notice })
       }
       for (const w of block.workdays) {
-        map.set(w, { working: true, reason: "makeUpWorkday", name: block.name, nameEn: block.nameEn, notice })
+        into.set(w, { working: true, reason: "makeUpWorkday", name: block.name, nameEn: block.nameEn, notice })
       }
     }
   }
-  return map
-})()
+  return into
+}
+
+const chinaSpecials: ReadonlyMap<string, Special> = specialsOf(chinaHolidayYears)
 
 const chinaYears: ReadonlySet<number> = new Set(chinaHolidayYears.map((y) => y.year))
 
@@ -100,7 +102,11 @@ export interface DayRules {
 
 const allDay: Minutes = [[0, 1440]]
 
-export const compileDayRules = (name: string, spec: CalendarSpec): DayRules => {
+/**
+ * `release`: holiday data published after the bundled data, for calendars with `holidays: "china"`;
+ * a year it covers replaces the bundled one.
+ */
+export const compileDayRules = (name: string, spec: CalendarSpec, release?: ReadonlyArray<HolidayYear>): DayRules => {
   const timeZone = spec.timeZone ?? defaultTimeZone
   if (spec.kind === "natural") {
     return {
@@ -121,8 +127,10 @@ export const compileDayRules = (name: string, spec: CalendarSpec): DayRules => {
   const specials = new Map<string, Special>()
   let knownYears: ((year: number) => boolean) = () => true
   if (source === "china") {
-    for (const [d, s] of chinaSpecials) specials.set(d, s)
-    knownYears = (y) => chinaYears.has(y)
+    const added = new Set((release ?? []).map((y) => y.year))
+    for (const [d, s] of chinaSpecials) if (!added.has(Number(d.slice(0, 4)))) specials.set(d, s)
+    if (added.size > 0) specialsOf(release ?? [], specials)
+    knownYears = (y) => chinaYears.has(y) || added.has(y)
   } else if (source !== "none") {
     const years = new Set(source.years)
     knownYears = (y) => years.has(y)

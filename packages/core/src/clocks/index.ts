@@ -19,3 +19,5 @@ export type {
   EvaluateClocksInput,
   Wakeup
 } from "./evaluate.js"
+export { deadlineChanges } from "./recompute.js"
+export type { DeadlineChange } from "./recompute.js"

@@ -257,10 +257,13 @@ export const statusOf = (run: Run, now: Instant, responsible: string | undefined
     }
     wakeups.push({ at: run.dueAt, key: run.key, kind: "breach" })
   }
+  // Derived, not kept in the run: it follows from the calendar and the two instants alone.
+  const provisional = run.calendar.assumptions(run.startedAt, run.dueAt)
   return {
     status: {
       ...base,
       ...(unit !== undefined ? { unit } : {}),
+      ...(provisional !== undefined ? { provisional } : {}),
       state,
       startedAt: run.startedAt,
       dueAt: run.dueAt,

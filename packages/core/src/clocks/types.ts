@@ -1,5 +1,5 @@
 /** The shapes clock evaluation works with: what it reads (events, the subject) and what it answers. */
-import type { Calendars } from "../calendar/calendar.js"
+import type { Assumptions, Calendars } from "../calendar/calendar.js"
 import type { CalendarYearUnknown, UnknownCalendar } from "../calendar/errors.js"
 import type { Instant } from "../shared/instant.js"
 import type { ClockPolicy } from "./policy.js"
@@ -45,6 +45,11 @@ export interface ClockStatus {
   /** Thresholds passed: fractions as text (`"0.8"`) and offsets as ISO durations (`"PT5M"`). */
   readonly warningsPassed: ReadonlyArray<string>
   readonly extensions: { readonly count: number; readonly total: string }
+  /**
+   * Present when the due instant was counted over a year without holiday data: what the count
+   * assumed. The instant may move once the year's data is added (see `deadlineChanges`).
+   */
+  readonly provisional?: Assumptions
 }
 
 export interface Wakeup {

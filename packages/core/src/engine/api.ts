@@ -4,6 +4,7 @@
  */
 import type { Effect, Option, Redacted } from "effect"
 import { Context, Schema } from "effect"
+import type { HolidayRelease } from "../calendar/index.js"
 import type { ClockEvaluation } from "../clocks/index.js"
 import type { Directory, Role } from "../directory/index.js"
 import type { CommandOf, PetitionCommand, PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
@@ -55,6 +56,12 @@ export interface EngineOptions {
    * later one is `InvalidInput` at `/at`, so nobody freezes a petition's clocks with a future time.
    */
   readonly clockSkewMs?: number
+  /**
+   * Holiday data published since this version of minyi was built (a State Council notice for a
+   * year the bundled data lacks), for every calendar with `holidays: "china"`. Give every instance
+   * the releases in force; `publishHolidays` adds one at run time and records what it moves.
+   */
+  readonly holidays?: ReadonlyArray<HolidayRelease>
 }
 
 /** No petition with this id exists. */
@@ -199,6 +206,26 @@ export interface EngineApi {
   readonly packs: Effect.Effect<RulePackRegistry>
   /** When the next timer is due, for the scheduler. */
   readonly nextDueAt: Effect.Effect<Option.Option<Instant>, StoreError>
+  /**
+   * Adds holiday data (a {@link HolidayRelease}, decoded from `input`) to every calendar and counts
+   * again, as of now (or `at`), each provisional deadline of the open petitions: every deadline it
+   * moves — or makes definite — is recorded in the petition's history as `DeadlineRecomputed` with
+   * the release's version, and the petition's timer follows. Publishing the same version again
+   * records nothing twice.
+   */
+  readonly publishHolidays: (input: unknown, at?: Instant) => Effect.Effect<HolidaysPublished, HandleError>
+}
+
+/** What `publishHolidays` did. */
+export interface HolidaysPublished {
+  readonly version: string
+  readonly years: ReadonlyArray<number>
+  /** Open petitions whose read-model row showed a provisional deadline. */
+  readonly checked: number
+  /** The `DeadlineRecomputed` events recorded, by petition. */
+  readonly recomputed: ReadonlyArray<{ readonly petitionId: string; readonly events: ReadonlyArray<PetitionEvent> }>
+  /** Petitions whose deadlines could not be counted again (the rest went on). */
+  readonly failed: ReadonlyArray<{ readonly petitionId: string; readonly error: Exclude<HandleError, StoreUnavailable> }>
 }
 
 export class Engine extends Context.Service<Engine, EngineApi>()("@minyi/core/engine/Engine") {}

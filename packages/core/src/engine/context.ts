@@ -4,7 +4,7 @@
  * appended since.
  */
 import { Effect, Result } from "effect"
-import type { Calendars } from "../calendar/index.js"
+import type { Calendars, HolidayRelease } from "../calendar/index.js"
 import { makeCalendars } from "../calendar/index.js"
 import type { ClockFold } from "../clocks/index.js"
 import type { Directory, Role } from "../directory/index.js"
@@ -20,6 +20,16 @@ import type { EngineOptions } from "./api.js"
 import { HistoryTampered, NoRulePack } from "./api.js"
 import type { StepContext } from "./step.js"
 import { defaultIdentityRoles } from "./viewer.js"
+
+/** Several releases as one: a year a later release covers replaces the earlier one's. */
+const mergeReleases = (releases: ReadonlyArray<HolidayRelease>): HolidayRelease | undefined => {
+  const last = releases[releases.length - 1]
+  if (last === undefined) return undefined
+  const years = new Map<number, HolidayRelease["years"][number]>()
+  for (const r of releases) for (const y of r.years) years.set(y.year, y)
+  const [first, ...rest] = [...years.values()]
+  return first === undefined ? undefined : { version: last.version, years: [first, ...rest] }
+}
 
 /** A petition as loaded: its decoded history, the state it folds to, and its clocks when known. */
 export interface LoadedPetition {
@@ -61,16 +71,32 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
   const notifier = yield* Notifier
   const directory: Directory = options.directory
   const identityRoles: ReadonlyArray<Role> = options.identityRoles ?? defaultIdentityRoles
+  // Holiday data published since the bundled data, in the order given; a later release's year wins.
+  let releases: ReadonlyArray<HolidayRelease> = options.holidays ?? []
+  let holidays = mergeReleases(releases)
   const calendarCache = new Map<RulePack, Calendars>()
   const calendarsOf = (pack: RulePack): Calendars => {
     let c = calendarCache.get(pack)
     if (c === undefined) {
-      c = makeCalendars(pack.document.calendars)
+      c = makeCalendars(pack.document.calendars, holidays)
       calendarCache.set(pack, c)
     }
     return c
   }
   const stepContext = (pack: RulePack): StepContext => ({ directory, pack, calendars: calendarsOf(pack) })
+  /** The step context a petition had without `version` among the releases: what it was counted with before. */
+  const stepContextWithout = (pack: RulePack, version: string): StepContext => ({
+    directory,
+    pack,
+    calendars: makeCalendars(pack.document.calendars, mergeReleases(releases.filter((r) => r.version !== version)))
+  })
+  /** Takes `release` into every calendar from now on (again, if its version was given before). */
+  const addHolidays = (release: HolidayRelease): void => {
+    releases = [...releases.filter((r) => r.version !== release.version), release]
+    holidays = mergeReleases(releases)
+    // Kept clock folds are tied to the calendars they were folded with, so they are rebuilt too.
+    calendarCache.clear()
+  }
 
   // The registry is an immutable value; publishing swaps in a new one that only adds a version, so
   // a petition's pinned version is found before and after, and a command in flight that read the
@@ -190,6 +216,8 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
     stepContext,
     packs,
     publishPack,
+    stepContextWithout,
+    addHolidays,
     packOf,
     load,
     remember

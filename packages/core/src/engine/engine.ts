@@ -18,6 +18,7 @@ import { makeEngineContext } from "./context.js"
 import { makeHandle } from "./handle.js"
 import { makeReads } from "./reads.js"
 import { makeRelay } from "./relay.js"
+import { makeHolidays } from "./holidays.js"
 import { makeTimers } from "./timers.js"
 
 export { CLOCK_TIMER, Engine, HistoryTampered, NoRulePack, PetitionNotFound, TooMuchContention } from "./api.js"
@@ -27,6 +28,7 @@ export type {
   EngineOptions,
   Handled,
   HandleError,
+  HolidaysPublished,
   PetitionView,
   RelayReport,
   ReviewRequestInput,
@@ -43,6 +45,7 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
   const { tick } = makeTimers(ctx, handling)
   const { relay } = makeRelay(ctx, handling)
   const reads = makeReads(ctx, handling)
+  const { publishHolidays } = makeHolidays(ctx, handling)
   return Engine.of({
     handle: handling.handle,
     handleJson: handling.handleJson,
@@ -51,7 +54,8 @@ export const makeEngine = Effect.fnUntraced(function*(options: EngineOptions) {
     ...reads,
     publish: (pack: RulePack) => Effect.fromResult(ctx.publishPack(pack)),
     packs: Effect.sync(ctx.packs),
-    nextDueAt: ctx.timers.nextDueAt()
+    nextDueAt: ctx.timers.nextDueAt(),
+    publishHolidays
   })
 })
 

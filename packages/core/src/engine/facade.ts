@@ -15,7 +15,7 @@ import type { Plugin, RulePack, RulePackInvalid, RulePackRegistry } from "../rul
 import { emptyRegistry, loadRulePack, publish } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import type { ClockEvaluation } from "../clocks/index.js"
-import type { EngineCommand, EngineOptions, Handled, PetitionView, RelayReport, TickReport } from "./engine.js"
+import type { EngineCommand, EngineOptions, Handled, HolidaysPublished, PetitionView, RelayReport, TickReport } from "./engine.js"
 import { decodeEngineCommand, Engine, layer as engineLayer } from "./engine.js"
 import type { SchedulerOptions } from "./scheduler.js"
 import { schedulerLayer } from "./scheduler.js"
@@ -97,6 +97,11 @@ export interface Minyi {
   publish(pack: RulePack | string | unknown): Promise<RulePackRegistry>
   /** The rule-pack versions this engine holds, oldest first. */
   rulePacks(): Promise<RulePackRegistry>
+  /**
+   * Adds holiday data published since this build (a `Calendar.HolidayRelease`, e.g. parsed JSON)
+   * and records every provisional deadline it moves (see docs/calendars-and-clocks.md).
+   */
+  publishHolidays(release: unknown, at?: Instant): Promise<HolidaysPublished>
   /**
    * The report figures of a period as one viewer may see them, from the read model the engine
    * keeps: their own view, or a narrower `scope` their view covers (AccessDenied otherwise).
@@ -184,6 +189,7 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
     publish: (pack) => run((e) => Effect.flatMap(Effect.fromResult(loadPack(pack)), e.publish)),
     rulePacks: () => run((e) => e.packs),
+    publishHolidays: (release, at) => run((e) => e.publishHolidays(release, at)),
     metrics: (viewer, { scope, ...options }) =>
       runtime.runPromise(
         Effect.fromResult(viewerMetricsScope(viewer, directory, scope)).pipe(

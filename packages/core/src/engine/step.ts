@@ -6,7 +6,7 @@
  */
 import { Result, Schema } from "effect"
 import type { ClockEvaluation, ClockFold, ClockStatus } from "../clocks/index.js"
-import { checkExtension, ExtensionRefused } from "../clocks/index.js"
+import { checkExtension, deadlineChanges, ExtensionRefused } from "../clocks/index.js"
 import type { ClockError } from "../clocks/index.js"
 import type { InvalidDuration } from "../calendar/index.js"
 import { lookupCalendar, parseDuration } from "../calendar/index.js"
@@ -39,6 +39,12 @@ export type StepCommand =
 export type StepCause =
   | { readonly _tag: "Command"; readonly command: StepCommand }
   | { readonly _tag: "Wake"; readonly now: Instant }
+  /**
+   * Holiday data was added: `before` is the petition's clocks at `now` as counted without it; the
+   * step's own calendars have it. Each provisional deadline that moved (or is no longer provisional)
+   * is recorded, once per data version.
+   */
+  | { readonly _tag: "Recount"; readonly now: Instant; readonly before: ClockEvaluation; readonly calendarVersion: string }
 
 export interface StepOutcome {
   readonly events: ReadonlyArray<PetitionEvent>
@@ -76,8 +82,33 @@ const sameInstance = (e: { readonly clock: string; readonly unit?: string | unde
 
 const sameBreach = (e: PetitionEvent, c: ClockStatus): boolean => e._tag === "ClockBreached" && sameInstance(e, c)
 
-const sameWarning = (e: PetitionEvent, c: ClockStatus, threshold: string): boolean =>
-  e._tag === "ClockWarned" && e.threshold === threshold && sameInstance(e, c)
+/**
+ * The due instants a clock instance has had: its own, and those holiday data moved it from
+ * (`DeadlineRecomputed`). A warning recorded against an earlier one still counts: the threshold
+ * was passed and told, and a recount must not tell it again.
+ */
+const duesOf = (moves: ReadonlyArray<DeadlineMove>, c: ClockStatus & { readonly dueAt: Instant }): ReadonlyArray<Instant> => {
+  const dues = [c.dueAt]
+  for (let i = moves.length - 1; i >= 0; i--) {
+    const m = moves[i]!
+    if (m.clock === c.name && (c.key === c.name || m.unit === c.unit) && dues.includes(m.dueAt)) dues.push(m.previousDueAt)
+  }
+  return dues
+}
+
+/** A deadline moved by holiday data: recorded (`DeadlineRecomputed`) or being recorded in this step. */
+interface DeadlineMove {
+  readonly clock: string
+  readonly unit?: string | undefined
+  readonly previousDueAt: Instant
+  readonly dueAt: Instant
+}
+
+const movesIn = (history: ReadonlyArray<PetitionEvent>): Array<DeadlineMove> =>
+  history.flatMap((e) => (e._tag === "DeadlineRecomputed" ? [e] : []))
+
+const sameWarning = (e: PetitionEvent, c: ClockStatus, threshold: string, dues: ReadonlyArray<Instant>): boolean =>
+  e._tag === "ClockWarned" && e.threshold === threshold && dues.includes(e.dueAt) && sameInstance({ ...e, dueAt: c.dueAt ?? e.dueAt }, c)
 
 /**
  * The clock records a wake-up at `now` calls for: a breach for every clock past due whose breach is
@@ -89,7 +120,9 @@ const clockRecords = (
   state: PetitionState,
   history: ReadonlyArray<PetitionEvent>,
   evaluation: ClockEvaluation,
-  now: Instant
+  now: Instant,
+  /** Deadlines this step moves before these records are appended. */
+  moving: ReadonlyArray<DeadlineMove> = []
 ): Array<PetitionCommand> => {
   const commands: Array<PetitionCommand> = []
   for (const c of evaluation.clocks) {
@@ -107,8 +140,9 @@ const clockRecords = (
         })
       }
     } else if (c.state === "running") {
+      const dues = c.warningsPassed.length === 0 ? [] : duesOf([...movesIn(history), ...moving], { ...c, dueAt: c.dueAt })
       for (const threshold of c.warningsPassed) {
-        if (!history.some((e) => sameWarning(e, c, threshold))) {
+        if (!history.some((e) => sameWarning(e, c, threshold, dues))) {
           commands.push({
             _tag: "RecordClockWarning",
             petitionId: state.id,
@@ -125,6 +159,35 @@ const clockRecords = (
   }
   return commands
 }
+
+/** The deadlines new holiday data moved, each not yet recorded for this data version. */
+const recountRecords = (
+  state: PetitionState,
+  history: ReadonlyArray<PetitionEvent>,
+  before: ClockEvaluation,
+  after: ClockEvaluation,
+  calendarVersion: string,
+  now: Instant
+): Array<CommandOf<"RecordDeadlineRecomputed">> =>
+  deadlineChanges(before, after)
+    .filter((c) =>
+      !history.some((e) =>
+        e._tag === "DeadlineRecomputed" && e.clock === c.clock && e.unit === c.unit && e.calendarVersion === calendarVersion &&
+        e.previousDueAt === c.previousDueAt
+      )
+    )
+    .map((c) => ({
+      _tag: "RecordDeadlineRecomputed" as const,
+      petitionId: state.id,
+      at: now,
+      actor: system,
+      clock: c.clock,
+      ...(c.unit === undefined ? {} : { unit: c.unit }),
+      calendar: c.calendar,
+      calendarVersion,
+      previousDueAt: c.previousDueAt,
+      dueAt: c.dueAt
+    }))
 
 /**
  * Everything that follows from one cause. Rule-caused commands run in the same step, so the
@@ -160,7 +223,11 @@ export const step = (
   if (state.version > 0) {
     const evaluation = evaluate(now)
     if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
-    for (const command of clockRecords(state, all, evaluation.success, now)) queue.push({ command })
+    const recounted = cause._tag === "Recount"
+      ? recountRecords(state, all, cause.before, evaluation.success, cause.calendarVersion, now)
+      : []
+    for (const command of clockRecords(state, all, evaluation.success, now, recounted)) queue.push({ command })
+    for (const command of recounted) queue.push({ command })
   }
   if (cause._tag === "Command") {
     const given = cause.command

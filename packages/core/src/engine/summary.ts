@@ -60,6 +60,7 @@ export const toSummary = (
   const running = clocks.clocks.filter((c) => c.state === "running" && c.dueAt !== undefined)
   const place = state.jurisdiction === undefined ? [] : directory.jurisdictionPath(state.jurisdiction)
   const masked = maskedPetitioner(state.petitioner)
+  const provisional = clocks.clocks.filter((c) => c.provisional !== undefined && c.dueAt !== undefined && (c.state === "running" || c.state === "paused"))
   return {
     petitionId: state.id,
     status: state.status,
@@ -99,7 +100,18 @@ export const toSummary = (
             startsAt: reviewWindow.startsAt ?? null,
             endsAt: reviewWindow.endsAt ?? null,
             length: reviewWindow.length ?? null
-          }
+          },
+      // Only when there are some: the deadlines a holiday release may move (see publishHolidays).
+      ...(provisional.length === 0
+        ? {}
+        : {
+          provisionalDeadlines: provisional.map((c) => ({
+            clock: c.name,
+            unit: c.unit ?? null,
+            dueAt: c.dueAt!,
+            years: [...(c.provisional?.years ?? [])]
+          }))
+        })
     }
   }
 }

@@ -24,6 +24,7 @@ export const engineOnlyCommands = [
   "RecordNotification",
   "RecordDeadLetter",
   "RecordRuleProblem",
+  "RecordDeadlineRecomputed",
   "LinkRepeat",
   // A `suggest` pack's routing answer: the engine records it; the dispatch centre then dispatches.
   "SuggestRouting"

@@ -22,7 +22,7 @@ export interface DecideContext {
 // Records the shell makes of facts that happened by themselves (a deadline passed, a delivery
 // failed), stamped by the engine's clock. That clock may lag a caller's by a little; refusing the
 // record would lose the breach, so these may sit slightly before the latest event.
-const shellRecords: ReadonlySet<PetitionCommandTag> = new Set(["RecordClockWarning", "RecordClockBreach", "RecordDeadLetter"])
+const shellRecords: ReadonlySet<PetitionCommandTag> = new Set(["RecordClockWarning", "RecordClockBreach", "RecordDeadLetter", "RecordDeadlineRecomputed"])
 
 // Commands whose `unit` is the unit acting (not a unit acted upon, like a breach's or a recommendation's).
 const actingUnit: ReadonlySet<PetitionCommandTag> = new Set([

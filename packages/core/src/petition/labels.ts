@@ -64,7 +64,8 @@ export const eventLabels: Readonly<Record<PetitionEventTag, Label>> = {
   NotificationDeadLettered: { zh: "通知投递失败", en: "Notification dead-lettered" },
   IdentityRead: { zh: "查阅信访人身份", en: "Identity read" },
   NotificationQueued: { zh: "发出通知", en: "Notification queued" },
-  RuleActionFailed: { zh: "规则动作未能执行", en: "Rule action failed" }
+  RuleActionFailed: { zh: "规则动作未能执行", en: "Rule action failed" },
+  DeadlineRecomputed: { zh: "时限重算", en: "Deadline recomputed" }
 }
 
 export const commandLabels: Readonly<Record<PetitionCommandTag, Label>> = {
@@ -108,5 +109,6 @@ export const commandLabels: Readonly<Record<PetitionCommandTag, Label>> = {
   RecordDeadLetter: { zh: "记录通知投递失败", en: "record a dead letter" },
   RecordIdentityRead: { zh: "记录查阅信访人身份", en: "record an identity read" },
   RecordNotification: { zh: "记录发出通知", en: "record a notification" },
-  RecordRuleProblem: { zh: "记录规则动作未能执行", en: "record a rule problem" }
+  RecordRuleProblem: { zh: "记录规则动作未能执行", en: "record a rule problem" },
+  RecordDeadlineRecomputed: { zh: "记录时限重算", en: "record a recomputed deadline" }
 }

@@ -63,7 +63,8 @@ export const lifecycle: { readonly [T in PetitionCommandTag]: ReadonlyArray<Peti
   RecordDeadLetter: ALWAYS,
   RecordIdentityRead: ALWAYS,
   RecordNotification: ALWAYS,
-  RecordRuleProblem: ALWAYS
+  RecordRuleProblem: ALWAYS,
+  RecordDeadlineRecomputed: OPEN
 }
 
 /** Whether a petition in `status` accepts `command` at all (its handler may still refuse it). */

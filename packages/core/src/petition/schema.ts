@@ -208,7 +208,16 @@ const fieldsOf = (k: FieldKit) => {
     deadLetter: { notificationId: k.id, reason: k.reason },
     identityRead: { person: k.id, reason: k.reason },
     notification: { template: k.id, recipients: Schema.Array(k.id) },
-    ruleProblem: { reason: k.reason }
+    ruleProblem: { reason: k.reason },
+    recompute: {
+      clock: k.id,
+      unit: Schema.optionalKey(k.id),
+      calendar: k.id,
+      /** The version of the holiday data the deadline was counted again with. */
+      calendarVersion: k.id,
+      previousDueAt: k.instant,
+      dueAt: k.instant
+    }
   } as const
   return { common, submitted, p }
 }
@@ -283,7 +292,9 @@ export const PetitionCommand = Schema.TaggedUnion({
   /** A rule's notice, queued for delivery: recorded so the history shows who was told what, by which rule. */
   RecordNotification: withCommon(p.notification),
   /** A rule that matched but whose action could not be carried out (no owner at that tier, nobody to notify). */
-  RecordRuleProblem: withCommon(p.ruleProblem)
+  RecordRuleProblem: withCommon(p.ruleProblem),
+  /** A provisional deadline counted again once its year's holiday data was added (the engine's `publishHolidays`). */
+  RecordDeadlineRecomputed: withCommon(p.recompute)
 })
 export type PetitionCommand = typeof PetitionCommand.Type
 export type PetitionCommandTag = PetitionCommand["_tag"]
@@ -349,7 +360,8 @@ export const PetitionEvent = Schema.TaggedUnion({
   NotificationDeadLettered: withSeal(ev.p.deadLetter),
   IdentityRead: withSeal(ev.p.identityRead),
   NotificationQueued: withSeal(ev.p.notification),
-  RuleActionFailed: withSeal(ev.p.ruleProblem)
+  RuleActionFailed: withSeal(ev.p.ruleProblem),
+  DeadlineRecomputed: withSeal(ev.p.recompute)
 })
 export type PetitionEvent = typeof PetitionEvent.Type
 export type PetitionEventTag = PetitionEvent["_tag"]

@@ -372,6 +372,8 @@ const apply = (s: PetitionState, e: PetitionEvent): Partial<PetitionState> => {
       return { counters: count(s, { identityReads: s.counters.identityReads + 1 }) }
     case "NotificationQueued":
     case "RuleActionFailed":
+    // A recomputed deadline changes the clocks (counted from the history), not the petition.
+    case "DeadlineRecomputed":
       return {}
   }
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { addWorkingDaysIndexed, addWorkingMsIndexed, betweenIndexed, makeCalendarEngine, nextWorkingIndexed } from "../../src/calendar/calendar.js"
+import { addWorkingDaysIndexed, addWorkingMsIndexed, betweenIndexed, makeCalendarEngine, nextWorkingIndexed } from "../../src/calendar/year-index.js"
 import { compileDayRules } from "../../src/calendar/days.js"
 import { oracleAddDays, oracleAddMs, oracleBetween, oracleNextWorking } from "../../src/calendar/oracle.js"
 import { calendarPresets } from "../../src/calendar/spec.js"

@@ -3,7 +3,7 @@ import { runChecks } from "../guards.js"
 
 type RecordTags =
   | "MarkDuplicate" | "Merge" | "LinkRepeat" | "RecordClockWarning" | "RecordClockBreach" | "AddWatcher" | "Flag" | "SetPriority"
-  | "RecordDeadLetter" | "RecordIdentityRead" | "RecordNotification" | "RecordRuleProblem"
+  | "RecordDeadLetter" | "RecordIdentityRead" | "RecordNotification" | "RecordRuleProblem" | "RecordDeadlineRecomputed"
 
 /** 重复件、合并、时限记录、关注、标记、通知与查阅记录: bookkeeping about the petition. */
 export const records: Pick<Handlers, RecordTags> = {
@@ -31,5 +31,18 @@ export const records: Pick<Handlers, RecordTags> = {
     runChecks([guard.person(cmd.person, "person"), guard.reason(cmd.reason)], () => [{ _tag: "IdentityRead", ...base, person: cmd.person, reason: cmd.reason }]),
   RecordNotification: ({ command: cmd, base }) =>
     runChecks([], () => [{ _tag: "NotificationQueued", ...base, template: cmd.template, recipients: cmd.recipients }]),
-  RecordRuleProblem: ({ command: cmd, base, guard }) => runChecks([guard.reason(cmd.reason)], () => [{ _tag: "RuleActionFailed", ...base, reason: cmd.reason }])
+  RecordRuleProblem: ({ command: cmd, base, guard }) => runChecks([guard.reason(cmd.reason)], () => [{ _tag: "RuleActionFailed", ...base, reason: cmd.reason }]),
+  RecordDeadlineRecomputed: ({ command: cmd, base, guard }) =>
+    runChecks([guard.unit(cmd.unit, "unit")], () => [
+      {
+        _tag: "DeadlineRecomputed",
+        ...base,
+        clock: cmd.clock,
+        ...(cmd.unit === undefined ? {} : { unit: cmd.unit }),
+        calendar: cmd.calendar,
+        calendarVersion: cmd.calendarVersion,
+        previousDueAt: cmd.previousDueAt,
+        dueAt: cmd.dueAt
+      }
+    ])
 }
