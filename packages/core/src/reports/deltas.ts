@@ -248,7 +248,23 @@ export const metricScopeKeys = (scope: MetricsScope, directory: Directory): Read
 }
 
 /** One counter a petition stands in: kind, dim, key, periodDay, the day it starts to count from (if later than now), value. */
-type Fact = readonly [kind: string, dim: string, key: string, periodDay: number, fromDay: number | undefined, value: number]
+interface Fact {
+  readonly kind: string
+  readonly dim: string
+  readonly key: string
+  readonly periodDay: number
+  readonly fromDay: number | undefined
+  readonly value: number
+}
+
+const fact = (kind: string, dim: string, key: string, periodDay: number, fromDay: number | undefined, value: number): Fact => ({
+  kind,
+  dim,
+  key,
+  periodDay,
+  fromDay,
+  value
+})
 
 const factsOf = (f: Facts, windowMs: number, offset: number): ReadonlyArray<Fact> => {
   const sub = f.submitted
@@ -257,42 +273,42 @@ const factsOf = (f: Facts, windowMs: number, offset: number): ReadonlyArray<Fact
   const day = localDay(sub.at, offset)
   const done = DONE.has(s.status)
   const out: Array<Fact> = [
-    ["received", "all", "", day, undefined, 1],
-    ["received", "channel", sub.channel, day, undefined, 1],
-    ["received", "category", sub.category, day, undefined, 1],
-    ["received", "place", sub.jurisdiction, day, undefined, 1]
+    fact("received", "all", "", day, undefined, 1),
+    fact("received", "channel", sub.channel, day, undefined, 1),
+    fact("received", "category", sub.category, day, undefined, 1),
+    fact("received", "place", sub.jurisdiction, day, undefined, 1)
   ]
   const windowEnd = sub.at + windowMs
-  if (f.respondedAt !== undefined && f.respondedAt <= windowEnd) out.push(["responded", "all", "", day, undefined, 1])
+  if (f.respondedAt !== undefined && f.respondedAt <= windowEnd) out.push(fact("responded", "all", "", day, undefined, 1))
   // Unanswered petitions count against the rate once their window has closed (before the report's end).
-  else out.push(["unanswered", "all", "", day, localDay(windowEnd, offset), 1])
-  if (done) out.push(["done", "all", "", day, undefined, 1])
-  if (done && s.checklist?.problemSolved === true) out.push(["solved", "all", "", day, undefined, 1])
-  if (s.status === "closed") out.push(["closed", "all", "", day, undefined, 1], ["closed", "channel", sub.channel, day, undefined, 1])
-  if (f.latestRating !== undefined) out.push(["rated", "rating", f.latestRating, day, undefined, 1])
-  for (const clock of f.breached) out.push(["breached", "clock", clock, day, undefined, 1])
-  if (f.repeat) out.push(["repeat", "all", "", day, undefined, 1])
-  if (OPEN.has(s.status) && f.breached.size > 0) out.push(["overdue", "all", "", OPEN_CASES_DAY, undefined, 1])
+  else out.push(fact("unanswered", "all", "", day, localDay(windowEnd, offset), 1))
+  if (done) out.push(fact("done", "all", "", day, undefined, 1))
+  if (done && s.checklist?.problemSolved === true) out.push(fact("solved", "all", "", day, undefined, 1))
+  if (s.status === "closed") out.push(fact("closed", "all", "", day, undefined, 1), fact("closed", "channel", sub.channel, day, undefined, 1))
+  if (f.latestRating !== undefined) out.push(fact("rated", "rating", f.latestRating, day, undefined, 1))
+  for (const clock of f.breached) out.push(fact("breached", "clock", clock, day, undefined, 1))
+  if (f.repeat) out.push(fact("repeat", "all", "", day, undefined, 1))
+  if (OPEN.has(s.status) && f.breached.size > 0) out.push(fact("overdue", "all", "", OPEN_CASES_DAY, undefined, 1))
   for (const w of f.whistles.values()) {
-    out.push(["whistle", "all", "", w.day, undefined, 1])
+    out.push(fact("whistle", "all", "", w.day, undefined, 1))
     // Judged once answered, or once its deadline has passed unanswered.
-    if (w.summoned.every((u) => w.onTime.has(u))) out.push(["whistle_answered", "all", "", w.day, undefined, 1])
-    else out.push(["whistle_unanswered", "all", "", w.day, localDay(w.deadline, offset), 1])
+    if (w.summoned.every((u) => w.onTime.has(u))) out.push(fact("whistle_answered", "all", "", w.day, undefined, 1))
+    else out.push(fact("whistle_unanswered", "all", "", w.day, localDay(w.deadline, offset), 1))
   }
   if (f.escalatedDay !== undefined) {
-    out.push(["owned_taken", "all", "", f.escalatedDay, undefined, 1])
-    if (done) out.push(["owned_resolved", "all", "", f.escalatedDay, undefined, 1])
+    out.push(fact("owned_taken", "all", "", f.escalatedDay, undefined, 1))
+    if (done) out.push(fact("owned_resolved", "all", "", f.escalatedDay, undefined, 1))
   }
   for (const [id, n] of f.returns) {
     const bar = id.indexOf("|")
-    out.push(["returned", "unit", id.slice(bar + 1), Number(id.slice(0, bar)), undefined, n])
+    out.push(fact("returned", "unit", id.slice(bar + 1), Number(id.slice(0, bar)), undefined, n))
   }
   for (const [d, [batches, persons, home, reception]] of f.visits) {
     out.push(
-      ["visit_batches", "all", "", d, undefined, batches],
-      ["visit_persons", "all", "", d, undefined, persons],
-      ["visit_home", "all", "", d, undefined, home],
-      ["visit_reception", "all", "", d, undefined, reception]
+      fact("visit_batches", "all", "", d, undefined, batches),
+      fact("visit_persons", "all", "", d, undefined, persons),
+      fact("visit_home", "all", "", d, undefined, home),
+      fact("visit_reception", "all", "", d, undefined, reception)
     )
   }
   return out
@@ -300,86 +316,187 @@ const factsOf = (f: Facts, windowMs: number, offset: number): ReadonlyArray<Fact
 
 const SEP = "\u0000"
 
-/** A petition's standing in the counters: the scopes it is in, and its facts (keyed without the scope) with their values. */
+/**
+ * A petition's standing in the counters: the scopes it is in, and its facts (keyed by all but the
+ * value) with their values summed.
+ */
 interface Standing {
   readonly scopes: ReadonlySet<string>
-  readonly facts: ReadonlyMap<string, number>
+  readonly facts: ReadonlyMap<string, Fact>
 }
 
+const NO_SCOPES: ReadonlySet<string> = new Set()
+
 const standingOf = (f: Facts, directory: Directory, windowMs: number, offset: number): Standing => {
-  const facts = new Map<string, number>()
-  for (const [kind, dim, key, periodDay, fromDay, value] of factsOf(f, windowMs, offset)) {
-    const id = `${kind}${SEP}${dim}${SEP}${key}${SEP}${periodDay}${SEP}${fromDay ?? ""}`
-    facts.set(id, (facts.get(id) ?? 0) + value)
+  const facts = new Map<string, Fact>()
+  for (const x of factsOf(f, windowMs, offset)) {
+    const id = `${x.kind}${SEP}${x.dim}${SEP}${x.key}${SEP}${x.periodDay}${SEP}${x.fromDay ?? ""}`
+    const known = facts.get(id)
+    facts.set(id, known === undefined ? x : { ...known, value: known.value + x.value })
   }
-  return { scopes: facts.size === 0 ? new Set() : new Set(scopesOf(f.state, directory)), facts }
+  return { scopes: facts.size === 0 ? NO_SCOPES : new Set(scopesOf(f.state, directory)), facts }
+}
+
+/** Receives one counter change: the row without its value, and the value. */
+type Emit = (scope: string, id: string, fact: Fact, asOfDay: number, value: number) => void
+
+/**
+ * Emits the difference between two standings: the changed facts in the scopes kept, every fact in
+ * the scopes left (negated) and entered. Only what changed is visited, so an event that changes no
+ * fact nor scope costs a comparison of a dozen entries. No (scope, fact) is emitted twice.
+ */
+const difference = (before: Standing, after: Standing, day: number, emit: Emit): void => {
+  const add = (scope: string, id: string, x: Fact, value: number) => {
+    if (value !== 0) emit(scope, id, x, x.fromDay === undefined ? day : Math.max(day, x.fromDay), value)
+  }
+  const changed: Array<readonly [string, Fact, number]> = []
+  for (const [id, x] of after.facts) {
+    const was = before.facts.get(id)?.value ?? 0
+    if (x.value !== was) changed.push([id, x, x.value - was])
+  }
+  for (const [id, x] of before.facts) if (!after.facts.has(id)) changed.push([id, x, -x.value])
+  for (const scope of after.scopes) {
+    if (before.scopes.has(scope)) for (const [id, x, d] of changed) add(scope, id, x, d)
+    else for (const [id, x] of after.facts) add(scope, id, x, x.value)
+  }
+  for (const scope of before.scopes) if (!after.scopes.has(scope)) for (const [id, x] of before.facts) add(scope, id, x, -x.value)
+}
+
+const row = (scope: string, x: Fact, asOfDay: number, value: number): MetricDelta => ({
+  scope,
+  kind: x.kind,
+  dim: x.dim,
+  key: x.key,
+  periodDay: x.periodDay,
+  asOfDay,
+  value
+})
+
+/**
+ * The read model's view of one petition after `count` events: its report facts and its standing
+ * in the counters. The engine keeps it with the petition, so an append folds only its own events
+ * instead of the whole history; `facts` is never changed once in a fold (advancing copies it).
+ */
+export interface MetricFold {
+  readonly count: number
+  readonly lastDay: number
+  readonly facts: Facts
+  readonly standing: Standing
+  readonly directory: Directory
+  readonly formulas: ReportFormulas
+  readonly offset: number
+}
+
+/** The settings a fold was made under; a fold made under others is not reused. */
+interface Settings {
+  readonly directory: Directory
+  readonly formulas: ReportFormulas
+  readonly offset: number
+  readonly windowMs: number
+  readonly responseEvents: ReadonlySet<string>
+}
+
+const settingsOf = (options: MetricOptions): Settings => {
+  const formulas = options.formulas ?? defaultReportFormulas
+  return {
+    directory: options.directory,
+    formulas,
+    offset: options.offsetMinutes ?? CHINA_OFFSET_MINUTES,
+    windowMs: responseWindowMs(formulas),
+    responseEvents: new Set<string>(formulas.response.events)
+  }
+}
+
+const copyFacts = (f: Facts): Facts => ({
+  ...f,
+  breached: new Set(f.breached),
+  whistles: new Map([...f.whistles].map(([id, w]) => [id, { ...w, onTime: new Set(w.onTime) }])),
+  returns: new Map(f.returns),
+  visits: new Map([...f.visits].map(([day, [a, b, c, d]]) => [day, [a, b, c, d]]))
+})
+
+/** `fold` carried over the events it has not seen yet (`history` from its count on), or a fold of all of `history`. */
+const foldUpTo = (fold: MetricFold | undefined, petitionId: string, history: ReadonlyArray<PetitionEvent>, settings: Settings): MetricFold => {
+  const usable = fold !== undefined && fold.count <= history.length && fold.directory === settings.directory &&
+    fold.formulas === settings.formulas && fold.offset === settings.offset
+  if (usable && fold.count === history.length) return fold
+  const facts = usable ? copyFacts(fold.facts) : emptyFacts(petitionId)
+  let lastDay = usable ? fold.lastDay : Number.NEGATIVE_INFINITY
+  for (let i = usable ? fold.count : 0; i < history.length; i++) {
+    const e = history[i]!
+    foldFact(facts, e, settings.responseEvents, settings.offset)
+    lastDay = Math.max(lastDay, localDay(e.at, settings.offset))
+  }
+  return {
+    count: history.length,
+    lastDay,
+    facts,
+    standing: standingOf(facts, settings.directory, settings.windowMs, settings.offset),
+    directory: settings.directory,
+    formulas: settings.formulas,
+    offset: settings.offset
+  }
 }
 
 /**
- * Adds to `sums` the difference between two standings: the changed facts in the scopes kept,
- * every fact in the scopes left (negated) and entered. Only what changed is visited, so an
- * event that changes no fact nor scope costs a comparison of a dozen entries.
+ * The counter changes an append makes, and the fold after it. `history` is the petition's stream
+ * before the append and `events` the events appended; `fold` (when kept) covers `history` or a
+ * prefix of it. Each event's changes count from its day (never earlier than an earlier event's), a
+ * fact that starts to count later (a response window closing) from that day.
  */
-const difference = (before: Standing, after: Standing, day: number, sums: Map<string, number>): void => {
-  const add = (scope: string, fact: string, value: number) => {
-    if (value === 0) return
-    const cut = fact.lastIndexOf(SEP)
-    const fromDay = fact.slice(cut + 1)
-    const asOfDay = fromDay === "" ? day : Math.max(day, Number(fromDay))
-    const id = `${scope}${SEP}${fact.slice(0, cut)}${SEP}${asOfDay}`
-    sums.set(id, (sums.get(id) ?? 0) + value)
+export const metricStep = (
+  fold: MetricFold | undefined,
+  history: ReadonlyArray<PetitionEvent>,
+  events: ReadonlyArray<PetitionEvent>,
+  options: MetricOptions
+): { readonly deltas: ReadonlyArray<MetricDelta>; readonly fold: MetricFold | undefined } => {
+  const first = history[0] ?? events[0]
+  if (first === undefined) return { deltas: [], fold }
+  const settings = settingsOf(options)
+  const start = foldUpTo(fold, first.petitionId, history, settings)
+  if (events.length === 0) return { deltas: [], fold: start }
+  const { directory, windowMs, offset, responseEvents } = settings
+  const facts = copyFacts(start.facts)
+  let lastDay = start.lastDay
+  let before = start.standing
+  // Changes on the same day add up, so the counters are compared once per day, not per event.
+  const compared: Array<boolean> = []
+  for (let i = 0, day = lastDay; i < events.length; i++) {
+    day = Math.max(day, localDay(events[i]!.at, offset))
+    const next = events[i + 1]
+    compared.push(next === undefined || Math.max(day, localDay(next.at, offset)) !== day)
   }
-  const changed: Array<readonly [string, number]> = []
-  for (const [fact, v] of after.facts) if (v !== (before.facts.get(fact) ?? 0)) changed.push([fact, v - (before.facts.get(fact) ?? 0)])
-  for (const [fact, v] of before.facts) if (!after.facts.has(fact)) changed.push([fact, -v])
-  for (const scope of after.scopes) {
-    if (before.scopes.has(scope)) for (const [fact, d] of changed) add(scope, fact, d)
-    else for (const [fact, v] of after.facts) add(scope, fact, v)
+  // One comparison (the usual append: its events share a day) emits each row once, so the rows
+  // are the deltas as they come; several are summed by row first.
+  const deltas: Array<MetricDelta> = []
+  const sums = new Map<string, { readonly scope: string; readonly fact: Fact; readonly asOfDay: number; value: number }>()
+  const emit: Emit = compared.filter((c) => c).length === 1
+    ? (scope, _id, x, asOfDay, value) => void deltas.push(row(scope, x, asOfDay, value))
+    : (scope, id, x, asOfDay, value) => {
+      const key = `${scope}${SEP}${id}${SEP}${asOfDay}`
+      const sum = sums.get(key)
+      if (sum === undefined) sums.set(key, { scope, fact: x, asOfDay, value })
+      else sum.value += value
+    }
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!
+    foldFact(facts, e, responseEvents, offset)
+    lastDay = Math.max(lastDay, localDay(e.at, offset))
+    if (!compared[i]) continue
+    const after = standingOf(facts, directory, windowMs, offset)
+    difference(before, after, lastDay, emit)
+    before = after
   }
-  for (const scope of before.scopes) if (!after.scopes.has(scope)) for (const [fact, v] of before.facts) add(scope, fact, -v)
+  for (const { scope, fact: x, asOfDay, value } of sums.values()) if (value !== 0) deltas.push(row(scope, x, asOfDay, value))
+  return { deltas, fold: { ...start, count: history.length + events.length, lastDay, facts, standing: before } }
 }
 
 /**
  * The counter changes an append makes: `history` is the petition's stream before it, `events`
- * the events appended. Each event's changes count from its day (never earlier than an earlier
- * event's), a fact that starts to count later (a response window closing) from that day.
+ * the events appended (see {@link metricStep}, which the engine uses with the fold it keeps).
  */
 export const metricDeltas = (
   history: ReadonlyArray<PetitionEvent>,
   events: ReadonlyArray<PetitionEvent>,
   options: MetricOptions
-): ReadonlyArray<MetricDelta> => {
-  const first = history[0] ?? events[0]
-  if (first === undefined || events.length === 0) return []
-  const { directory } = options
-  const formulas = options.formulas ?? defaultReportFormulas
-  const offset = options.offsetMinutes ?? CHINA_OFFSET_MINUTES
-  const windowMs = responseWindowMs(formulas)
-  const responseEvents = new Set<string>(formulas.response.events)
-  const facts = emptyFacts(first.petitionId)
-  let lastDay = Number.NEGATIVE_INFINITY
-  for (const e of history) {
-    foldFact(facts, e, responseEvents, offset)
-    lastDay = Math.max(lastDay, localDay(e.at, offset))
-  }
-  let before = standingOf(facts, directory, windowMs, offset)
-  const sums = new Map<string, number>()
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!
-    foldFact(facts, e, responseEvents, offset)
-    lastDay = Math.max(lastDay, localDay(e.at, offset))
-    // Changes on the same day add up, so the counters are compared once per day, not per event.
-    const next = events[i + 1]
-    if (next !== undefined && Math.max(lastDay, localDay(next.at, offset)) === lastDay) continue
-    const after = standingOf(facts, directory, windowMs, offset)
-    difference(before, after, lastDay, sums)
-    before = after
-  }
-  const out: Array<MetricDelta> = []
-  for (const [id, value] of sums) {
-    if (value === 0) continue
-    const [scope, kind, dim, key, periodDay, asOfDay] = id.split(SEP)
-    out.push({ scope: scope!, kind: kind!, dim: dim!, key: key!, periodDay: Number(periodDay), asOfDay: Number(asOfDay), value })
-  }
-  return out
-}
+): ReadonlyArray<MetricDelta> => metricStep(undefined, history, events, options).deltas
