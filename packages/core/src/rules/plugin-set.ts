@@ -7,7 +7,7 @@ import { Result, Schema } from "effect"
 import { factCatalogue } from "./facts.js"
 import type { OperatorDefinition } from "./operators.js"
 import { decoratorNames, operatorNames } from "./operators.js"
-import type { DecoratorTest, OperatorTest, Plugin, PluginAction, PluginDecorator, PluginFact, PluginOperator } from "./plugins.js"
+import type { OperatorTest, Plugin, PluginAction, PluginDecorator, PluginFact, PluginOperator } from "./plugins.js"
 import { describeCause, PluginFailed, pluginFailed, pluginKindZh } from "./plugins.js"
 
 /** Two plugins (or a plugin and minyi) that name the same operator, decorator, fact or action. */
