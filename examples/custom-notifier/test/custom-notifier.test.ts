@@ -1,5 +1,5 @@
 import { Notifier, Notifiers } from "@minyi/core"
-import { closedLoopbackPort, notifierContract } from "@minyi/testkit"
+import { closedLoopbackPort, notifierContract, refuseOdourSubmit } from "@minyi/testkit"
 import { Layer } from "effect"
 import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
@@ -63,18 +63,7 @@ it("a portal's SMS gateway gets the overdue notice after the gateway recovers, o
   const minyi = portal(gateway.url)
   const T0 = Date.parse("2026-03-02T09:00:00+08:00")
   try {
-    await minyi.handle({
-      _tag: "Submit",
-      petitionId: "FT-1",
-      at: "2026-03-02T09:00:00+08:00",
-      actor: { kind: "petitioner" },
-      petitioner: { anonymous: true },
-      channel: "channel.district-secretary-online",
-      category: "city-management.sanitation.refuse-odour",
-      jurisdiction: "community.yuanling.hongli",
-      title: "垃圾站异味",
-      content: "异味"
-    })
+    await minyi.handle(refuseOdourSubmit("FT-1", "2026-03-02T09:00:00+08:00"))
     await minyi.tick(T0 + 11 * 60_000)
     expect((await minyi.relay(T0 + 11 * 60_000)).retrying).toBeGreaterThan(0)
     expect((await minyi.relay(T0 + 20 * 60_000)).delivered).toBeGreaterThan(0)

@@ -8,7 +8,8 @@ import type { Condition, Rule } from "../src/rules/format.js"
 import type { RuleFacts } from "../src/rules/facts.js"
 import { walk, parsePath } from "../src/rules/path.js"
 import { Result } from "effect"
-import { definePlugin, pluginSet } from "../src/rules/plugins.js"
+import { pluginSet } from "../src/rules/plugin-set.js"
+import { definePlugin } from "../src/rules/plugins.js"
 
 let seed = 42
 const random = (): number => {

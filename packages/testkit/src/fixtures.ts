@@ -1,4 +1,4 @@
-import type { PetitionSummary } from "@minyi/core"
+import type { EngineCommand, PetitionSummary, SubmitInput } from "@minyi/core"
 import type { AppendBatch, NewEvent, OutboxMessage, TimerSpec } from "@minyi/core/adapter"
 
 /** 2026-01-05T09:00:00+08:00, a Monday: the suites' fixed "now". */
@@ -69,4 +69,29 @@ export const batch = (
   outbox: [],
   timers: { schedule: [], cancel: [] },
   ...extra
+})
+
+/**
+ * A hotline Submit about a refuse station's odour in Hongli community, received at `at`; the
+ * futian pack routes it to urban management. `overrides` replace any field. Plain data, so engine
+ * tests of every package (and the before/after benchmark, on another tree) use the same one.
+ */
+export const sampleSubmit = (petitionId: string, at: number, overrides: Partial<SubmitInput> = {}): EngineCommand => ({
+  _tag: "Submit",
+  petitionId,
+  at,
+  actor: { kind: "petitioner" },
+  petitioner: { anonymous: true },
+  channel: "channel.hotline",
+  category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli",
+  title: "垃圾站异味",
+  content: "异味",
+  ...overrides
+})
+
+/** The same complaint as JSON (`at` an ISO string), through the district secretary's leader channel. */
+export const refuseOdourSubmit = (petitionId: string, at: string) => ({
+  ...sampleSubmit(petitionId, 0, { channel: "channel.district-secretary-online" }),
+  at
 })

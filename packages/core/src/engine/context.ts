@@ -12,6 +12,7 @@ import type { ChainBroken, ChainHead, PetitionEvent, PetitionState } from "../pe
 import { decodeEvent, evolve, GENESIS_HEAD, initialState, verifyContinuation } from "../petition/index.js"
 import type { StoredEvent } from "../ports/index.js"
 import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
+import type { MetricFold } from "../reports/deltas.js"
 import type { PublishRefused, RulePack, RulePackRegistry } from "../rules/index.js"
 import { packFor, pinnedPack, publish } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
@@ -37,6 +38,8 @@ export interface LoadedPetition {
   readonly state: PetitionState
   /** The clocks folded over `events` (or a prefix), for the pack they were folded for. */
   readonly clockFold: ClockFold | undefined
+  /** The read model's facts folded over `events` (or a prefix): an append computes its counter changes from here. */
+  readonly metricFold: MetricFold | undefined
 }
 
 /** Keeps the most recently used petitions; a `Map` iterates in insertion order, oldest first. */
@@ -167,7 +170,7 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
 
   const fromScratch = Effect.fnUntraced(function*(petitionId: string) {
     const events = yield* continueFrom(petitionId, GENESIS_HEAD, yield* store.readStream(petitionId))
-    return { events, state: events.reduce(evolve, initialState(petitionId)), clockFold: undefined }
+    return { events, state: events.reduce(evolve, initialState(petitionId)), clockFold: undefined, metricFold: undefined }
   })
 
   /**
@@ -190,7 +193,7 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
       } else {
         const head = { version: kept.state.version, hash: kept.state.lastHash }
         const events = yield* continueFrom(petitionId, head, rows)
-        loaded = { events: kept.events.concat(events), state: events.reduce(evolve, kept.state), clockFold: kept.clockFold }
+        loaded = { events: kept.events.concat(events), state: events.reduce(evolve, kept.state), clockFold: kept.clockFold, metricFold: kept.metricFold }
       }
     }
     if (loaded.events.length > 0) cache.set(petitionId, loaded)

@@ -7,7 +7,7 @@
 import { Clock, Effect, Option, Result, Schedule } from "effect"
 import type { CommandOf, PetitionEvent } from "../petition/index.js"
 import { encodeEvent } from "../petition/index.js"
-import type { AppendBatch, AppendResult, RepeatEntry, VersionConflict } from "../ports/index.js"
+import type { AppendBatch, AppendResult, MetricDelta, RepeatEntry, VersionConflict } from "../ports/index.js"
 import type { RulePack } from "../rules/index.js"
 import { packFor } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
@@ -24,7 +24,7 @@ import type { EngineContext } from "./context.js"
 import { makeRepeats } from "./repeats.js"
 import type { FiredAction, StepCause, StepOutcome } from "./step.js"
 import { step } from "./step.js"
-import { metricDeltas } from "../reports/deltas.js"
+import { metricStep } from "../reports/deltas.js"
 import { reviewWindowOf } from "./review-window.js"
 import { toSummary } from "./summary.js"
 
@@ -66,8 +66,8 @@ export const makeHandle = (ctx: EngineContext) => {
     pack: RulePack,
     now: Instant,
     idempotencyKey: string | undefined,
-    /** The petition's events before this append: the report counters are the difference it makes. */
-    history: ReadonlyArray<PetitionEvent>
+    /** The report counters' changes: the difference the append makes (see `metricStep`). */
+    metrics: ReadonlyArray<MetricDelta>
   ): AppendBatch => ({
     streamId: petitionId,
     expectedVersion,
@@ -88,7 +88,7 @@ export const makeHandle = (ctx: EngineContext) => {
           },
     summary: toSummary(outcome.state, outcome.clocks, directory, now, reviewWindowOf(outcome.state, ctx.stepContext(pack))),
     ...repeatEntryFor(outcome.events),
-    metrics: metricDeltas(history, outcome.events, { directory })
+    metrics
   })
 
   /** The Submit's entry in the keyed repeat index (none without a deployment key). */
@@ -135,12 +135,13 @@ export const makeHandle = (ctx: EngineContext) => {
     }
     if (last === undefined || events.length === 0) {
       // Nothing to write, but the clocks folded on the way are worth keeping for the next command.
-      if (state.version > 0) ctx.remember(petitionId, { events: history, state, clockFold })
+      if (state.version > 0) ctx.remember(petitionId, { events: history, state, clockFold, metricFold: loaded.metricFold })
       return { petitionId, version: state.version, events: [], actions, notifications: 0, replayed: false, outcome: last, pack } satisfies Attempted
     }
     const merged: StepOutcome = { ...last, events, actions, notifications }
-    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, history))
-    if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold })
+    const metrics = metricStep(loaded.metricFold, history, events, { directory })
+    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, metrics.deltas))
+    if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold, metricFold: metrics.fold })
     return {
       petitionId: result.streamId,
       version: result.version,

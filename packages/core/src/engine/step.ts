@@ -207,12 +207,24 @@ export const step = (
   let state = state0
   const all: Array<PetitionEvent> = [...history]
   let fold = clockFold
-  const evaluate = (at: Instant): Result.Result<ClockEvaluation, ClockError> => {
+  // The clocks are a function of the state, the history and the instant: asked again for the same
+  // three (the step's last event and its end, an extension checked at the command's instant), the
+  // answer is the one already given.
+  let last: {
+    readonly state: PetitionState
+    readonly count: number
+    readonly at: Instant
+    readonly answer: { readonly evaluation: ClockEvaluation; readonly fold: ClockFold }
+  } | undefined
+  const clocksNow = (at: Instant): Result.Result<{ readonly evaluation: ClockEvaluation; readonly fold: ClockFold }, ClockError> => {
+    if (last !== undefined && last.state === state && last.count === all.length && last.at === at) return Result.succeed(last.answer)
     const answered = clocksAt(fold, state, all, context, at)
-    if (Result.isFailure(answered)) return Result.fail(answered.failure)
+    if (Result.isFailure(answered)) return answered
     fold = answered.success.fold
-    return Result.succeed(answered.success.evaluation)
+    last = { state, count: all.length, at, answer: answered.success }
+    return answered
   }
+  const evaluate = (at: Instant): Result.Result<ClockEvaluation, ClockError> => Result.map(clocksNow(at), (answer) => answer.evaluation)
   const produced: Array<PetitionEvent> = []
   const actions: Array<FiredAction> = []
   const notifications: Array<OutboxMessage> = []
@@ -295,7 +307,7 @@ export const step = (
     }
   }
 
-  const clocks = clocksAt(fold, state, all, context, now)
+  const clocks = clocksNow(now)
   if (Result.isFailure(clocks)) return Result.fail(clocks.failure)
   const { evaluation, fold: clockFoldAfter } = clocks.success
   const nextWakeAt = evaluation.nextWakeups.reduce<Instant | undefined>(

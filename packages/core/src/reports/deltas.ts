@@ -13,12 +13,11 @@
  * Pure: histories and the directory in, counter changes out.
  */
 import type { Directory } from "../directory/index.js"
-import { scopeOf } from "../engine/viewer.js"
 import type { EventOf, PetitionEvent, PetitionState } from "../petition/index.js"
 import { evolve, initialState } from "../petition/index.js"
 import type { MetricDelta } from "../ports/model.js"
 import type { Instant } from "../shared/instant.js"
-import type { MetricsScope } from "./figures.js"
+import { scopesOf } from "./scopes.js"
 import type { ReportFormulas } from "./formulas.js"
 import { defaultReportFormulas, responseWindowMs } from "./formulas.js"
 import { CHINA_OFFSET_MINUTES, DAY_MS } from "./oracle.js"
@@ -127,128 +126,24 @@ const foldFact = (f: Facts, e: PetitionEvent, responseEvents: ReadonlySet<string
   }
 }
 
-const chainOf = (s: PetitionState): ReadonlyArray<string> => [
-  ...new Set([
-    ...(s.firstHandler === undefined ? [] : [s.firstHandler]),
-    ...(s.lead === undefined ? [] : [s.lead]),
-    ...s.coHandlers,
-    ...Object.values(s.whistles).flatMap((w) => w.summoned)
-  ])
-]
-
-/**
- * A viewer's scope without the person: the counters of everyone with the same unit and
- * jurisdictions are the same, so they are kept once per signature rather than once per person.
- */
-interface Signature {
-  readonly key: string
-  readonly unit: string
-  readonly jurisdictions: ReadonlyArray<string>
-}
-
-const signatureKey = (unit: string, jurisdictions: ReadonlyArray<string>): string => `v:${unit}|${[...jurisdictions].sort().join(",")}`
-
-interface Signatures {
-  readonly byPerson: ReadonlyMap<string, Signature | "all">
-  /** The signatures whose unit is this one, and those whose jurisdictions include this node: a petition's are found from its chain and place. */
-  readonly byUnit: ReadonlyMap<string, ReadonlyArray<Signature>>
-  readonly byJurisdiction: ReadonlyMap<string, ReadonlyArray<Signature>>
-}
-
-const signatureCache = new WeakMap<Directory, Signatures>()
-
-const push = <A>(map: Map<string, Array<A>>, key: string, value: A): void => {
-  const list = map.get(key)
-  if (list === undefined) map.set(key, [value])
-  else list.push(value)
-}
-
-const signaturesOf = (directory: Directory): Signatures => {
-  let cached = signatureCache.get(directory)
-  if (cached === undefined) {
-    const byPerson = new Map<string, Signature | "all">()
-    const all = new Map<string, Signature>()
-    const byUnit = new Map<string, Array<Signature>>()
-    const byJurisdiction = new Map<string, Array<Signature>>()
-    for (const p of directory.data.people) {
-      const scope = scopeOf({ person: p.id }, directory)
-      if (!("all" in scope)) continue
-      if (scope.all) {
-        byPerson.set(p.id, "all")
-        continue
-      }
-      const key = signatureKey(p.unit, scope.jurisdictions)
-      const signature = all.get(key) ?? { key, unit: p.unit, jurisdictions: scope.jurisdictions }
-      all.set(key, signature)
-      byPerson.set(p.id, signature)
-    }
-    for (const sig of all.values()) {
-      push(byUnit, sig.unit, sig)
-      for (const j of sig.jurisdictions) push(byJurisdiction, j, sig)
-    }
-    cached = { byPerson, byUnit, byJurisdiction }
-    signatureCache.set(directory, cached)
-  }
-  return cached
-}
-
-/**
- * The scopes a petition's counters are kept under, as it stands: everything, each jurisdiction
- * node above it, each unit in its chain, its channel, each category node above it, each viewer
- * signature that sees it, and — for people who see it only because they own, watch or lead its
- * channel — `x:<person>`, kept apart so a viewer's figures are the sum of two disjoint scopes.
- */
-const scopesOf = (s: PetitionState, directory: Directory): ReadonlyArray<string> => {
-  const place = s.jurisdiction === undefined ? [] : directory.jurisdictionPath(s.jurisdiction).map((j) => j.id)
-  const chain = chainOf(s)
-  const covers = (sig: Signature) => chain.includes(sig.unit) || sig.jurisdictions.some((j) => place.includes(j))
-  const signatures = signaturesOf(directory)
-  const out = ["all", ...place.map((j) => `j:${j}`), ...chain.map((u) => `u:${u}`)]
-  if (s.channel !== undefined) out.push(`c:${s.channel}`)
-  if (s.category !== undefined) for (const c of directory.categoryPath(s.category)) out.push(`k:${c.id}`)
-  const seen = new Set<string>()
-  for (const id of chain) for (const sig of signatures.byUnit.get(id) ?? []) seen.add(sig.key)
-  for (const id of place) for (const sig of signatures.byJurisdiction.get(id) ?? []) seen.add(sig.key)
-  out.push(...seen)
-  const channel = s.channel === undefined ? undefined : directory.channel(s.channel)
-  const linked = new Set([
-    ...(s.owner === undefined ? [] : [s.owner]),
-    ...(channel?.kind === "leader_channel" ? [channel.person] : []),
-    ...s.watchers
-  ])
-  for (const person of linked) {
-    const sig = signatures.byPerson.get(person)
-    if (sig !== "all" && (sig === undefined || !covers(sig))) out.push(`x:${person}`)
-  }
-  return out
-}
-
-/**
- * The scopes whose counters make up one `MetricsScope`; disjoint, so their sums add up.
- * Undefined for a viewer not in the directory (who sees nothing).
- */
-export const metricScopeKeys = (scope: MetricsScope, directory: Directory): ReadonlyArray<string> | undefined => {
-  switch (scope._tag) {
-    case "All":
-      return ["all"]
-    case "Jurisdiction":
-      return [`j:${scope.id}`]
-    case "Unit":
-      return [`u:${scope.id}`]
-    case "Channel":
-      return [`c:${scope.id}`]
-    case "Category":
-      return [`k:${scope.id}`]
-    case "Viewer": {
-      const sig = signaturesOf(directory).byPerson.get(scope.person)
-      if (sig === undefined) return directory.person(scope.person) === undefined ? undefined : [`x:${scope.person}`]
-      return sig === "all" ? ["all"] : [sig.key, `x:${scope.person}`]
-    }
-  }
-}
-
 /** One counter a petition stands in: kind, dim, key, periodDay, the day it starts to count from (if later than now), value. */
-type Fact = readonly [kind: string, dim: string, key: string, periodDay: number, fromDay: number | undefined, value: number]
+interface Fact {
+  readonly kind: string
+  readonly dim: string
+  readonly key: string
+  readonly periodDay: number
+  readonly fromDay: number | undefined
+  readonly value: number
+}
+
+const fact = (kind: string, dim: string, key: string, periodDay: number, fromDay: number | undefined, value: number): Fact => ({
+  kind,
+  dim,
+  key,
+  periodDay,
+  fromDay,
+  value
+})
 
 const factsOf = (f: Facts, windowMs: number, offset: number): ReadonlyArray<Fact> => {
   const sub = f.submitted
@@ -257,42 +152,42 @@ const factsOf = (f: Facts, windowMs: number, offset: number): ReadonlyArray<Fact
   const day = localDay(sub.at, offset)
   const done = DONE.has(s.status)
   const out: Array<Fact> = [
-    ["received", "all", "", day, undefined, 1],
-    ["received", "channel", sub.channel, day, undefined, 1],
-    ["received", "category", sub.category, day, undefined, 1],
-    ["received", "place", sub.jurisdiction, day, undefined, 1]
+    fact("received", "all", "", day, undefined, 1),
+    fact("received", "channel", sub.channel, day, undefined, 1),
+    fact("received", "category", sub.category, day, undefined, 1),
+    fact("received", "place", sub.jurisdiction, day, undefined, 1)
   ]
   const windowEnd = sub.at + windowMs
-  if (f.respondedAt !== undefined && f.respondedAt <= windowEnd) out.push(["responded", "all", "", day, undefined, 1])
+  if (f.respondedAt !== undefined && f.respondedAt <= windowEnd) out.push(fact("responded", "all", "", day, undefined, 1))
   // Unanswered petitions count against the rate once their window has closed (before the report's end).
-  else out.push(["unanswered", "all", "", day, localDay(windowEnd, offset), 1])
-  if (done) out.push(["done", "all", "", day, undefined, 1])
-  if (done && s.checklist?.problemSolved === true) out.push(["solved", "all", "", day, undefined, 1])
-  if (s.status === "closed") out.push(["closed", "all", "", day, undefined, 1], ["closed", "channel", sub.channel, day, undefined, 1])
-  if (f.latestRating !== undefined) out.push(["rated", "rating", f.latestRating, day, undefined, 1])
-  for (const clock of f.breached) out.push(["breached", "clock", clock, day, undefined, 1])
-  if (f.repeat) out.push(["repeat", "all", "", day, undefined, 1])
-  if (OPEN.has(s.status) && f.breached.size > 0) out.push(["overdue", "all", "", OPEN_CASES_DAY, undefined, 1])
+  else out.push(fact("unanswered", "all", "", day, localDay(windowEnd, offset), 1))
+  if (done) out.push(fact("done", "all", "", day, undefined, 1))
+  if (done && s.checklist?.problemSolved === true) out.push(fact("solved", "all", "", day, undefined, 1))
+  if (s.status === "closed") out.push(fact("closed", "all", "", day, undefined, 1), fact("closed", "channel", sub.channel, day, undefined, 1))
+  if (f.latestRating !== undefined) out.push(fact("rated", "rating", f.latestRating, day, undefined, 1))
+  for (const clock of f.breached) out.push(fact("breached", "clock", clock, day, undefined, 1))
+  if (f.repeat) out.push(fact("repeat", "all", "", day, undefined, 1))
+  if (OPEN.has(s.status) && f.breached.size > 0) out.push(fact("overdue", "all", "", OPEN_CASES_DAY, undefined, 1))
   for (const w of f.whistles.values()) {
-    out.push(["whistle", "all", "", w.day, undefined, 1])
+    out.push(fact("whistle", "all", "", w.day, undefined, 1))
     // Judged once answered, or once its deadline has passed unanswered.
-    if (w.summoned.every((u) => w.onTime.has(u))) out.push(["whistle_answered", "all", "", w.day, undefined, 1])
-    else out.push(["whistle_unanswered", "all", "", w.day, localDay(w.deadline, offset), 1])
+    if (w.summoned.every((u) => w.onTime.has(u))) out.push(fact("whistle_answered", "all", "", w.day, undefined, 1))
+    else out.push(fact("whistle_unanswered", "all", "", w.day, localDay(w.deadline, offset), 1))
   }
   if (f.escalatedDay !== undefined) {
-    out.push(["owned_taken", "all", "", f.escalatedDay, undefined, 1])
-    if (done) out.push(["owned_resolved", "all", "", f.escalatedDay, undefined, 1])
+    out.push(fact("owned_taken", "all", "", f.escalatedDay, undefined, 1))
+    if (done) out.push(fact("owned_resolved", "all", "", f.escalatedDay, undefined, 1))
   }
   for (const [id, n] of f.returns) {
     const bar = id.indexOf("|")
-    out.push(["returned", "unit", id.slice(bar + 1), Number(id.slice(0, bar)), undefined, n])
+    out.push(fact("returned", "unit", id.slice(bar + 1), Number(id.slice(0, bar)), undefined, n))
   }
   for (const [d, [batches, persons, home, reception]] of f.visits) {
     out.push(
-      ["visit_batches", "all", "", d, undefined, batches],
-      ["visit_persons", "all", "", d, undefined, persons],
-      ["visit_home", "all", "", d, undefined, home],
-      ["visit_reception", "all", "", d, undefined, reception]
+      fact("visit_batches", "all", "", d, undefined, batches),
+      fact("visit_persons", "all", "", d, undefined, persons),
+      fact("visit_home", "all", "", d, undefined, home),
+      fact("visit_reception", "all", "", d, undefined, reception)
     )
   }
   return out
@@ -300,86 +195,187 @@ const factsOf = (f: Facts, windowMs: number, offset: number): ReadonlyArray<Fact
 
 const SEP = "\u0000"
 
-/** A petition's standing in the counters: the scopes it is in, and its facts (keyed without the scope) with their values. */
+/**
+ * A petition's standing in the counters: the scopes it is in, and its facts (keyed by all but the
+ * value) with their values summed.
+ */
 interface Standing {
   readonly scopes: ReadonlySet<string>
-  readonly facts: ReadonlyMap<string, number>
+  readonly facts: ReadonlyMap<string, Fact>
 }
 
+const NO_SCOPES: ReadonlySet<string> = new Set()
+
 const standingOf = (f: Facts, directory: Directory, windowMs: number, offset: number): Standing => {
-  const facts = new Map<string, number>()
-  for (const [kind, dim, key, periodDay, fromDay, value] of factsOf(f, windowMs, offset)) {
-    const id = `${kind}${SEP}${dim}${SEP}${key}${SEP}${periodDay}${SEP}${fromDay ?? ""}`
-    facts.set(id, (facts.get(id) ?? 0) + value)
+  const facts = new Map<string, Fact>()
+  for (const x of factsOf(f, windowMs, offset)) {
+    const id = `${x.kind}${SEP}${x.dim}${SEP}${x.key}${SEP}${x.periodDay}${SEP}${x.fromDay ?? ""}`
+    const known = facts.get(id)
+    facts.set(id, known === undefined ? x : { ...known, value: known.value + x.value })
   }
-  return { scopes: facts.size === 0 ? new Set() : new Set(scopesOf(f.state, directory)), facts }
+  return { scopes: facts.size === 0 ? NO_SCOPES : new Set(scopesOf(f.state, directory)), facts }
+}
+
+/** Receives one counter change: the row without its value, and the value. */
+type Emit = (scope: string, id: string, fact: Fact, asOfDay: number, value: number) => void
+
+/**
+ * Emits the difference between two standings: the changed facts in the scopes kept, every fact in
+ * the scopes left (negated) and entered. Only what changed is visited, so an event that changes no
+ * fact nor scope costs a comparison of a dozen entries. No (scope, fact) is emitted twice.
+ */
+const difference = (before: Standing, after: Standing, day: number, emit: Emit): void => {
+  const add = (scope: string, id: string, x: Fact, value: number) => {
+    if (value !== 0) emit(scope, id, x, x.fromDay === undefined ? day : Math.max(day, x.fromDay), value)
+  }
+  const changed: Array<readonly [string, Fact, number]> = []
+  for (const [id, x] of after.facts) {
+    const was = before.facts.get(id)?.value ?? 0
+    if (x.value !== was) changed.push([id, x, x.value - was])
+  }
+  for (const [id, x] of before.facts) if (!after.facts.has(id)) changed.push([id, x, -x.value])
+  for (const scope of after.scopes) {
+    if (before.scopes.has(scope)) for (const [id, x, d] of changed) add(scope, id, x, d)
+    else for (const [id, x] of after.facts) add(scope, id, x, x.value)
+  }
+  for (const scope of before.scopes) if (!after.scopes.has(scope)) for (const [id, x] of before.facts) add(scope, id, x, -x.value)
+}
+
+const row = (scope: string, x: Fact, asOfDay: number, value: number): MetricDelta => ({
+  scope,
+  kind: x.kind,
+  dim: x.dim,
+  key: x.key,
+  periodDay: x.periodDay,
+  asOfDay,
+  value
+})
+
+/**
+ * The read model's view of one petition after `count` events: its report facts and its standing
+ * in the counters. The engine keeps it with the petition, so an append folds only its own events
+ * instead of the whole history; `facts` is never changed once in a fold (advancing copies it).
+ */
+export interface MetricFold {
+  readonly count: number
+  readonly lastDay: number
+  readonly facts: Facts
+  readonly standing: Standing
+  readonly directory: Directory
+  readonly formulas: ReportFormulas
+  readonly offset: number
+}
+
+/** The settings a fold was made under; a fold made under others is not reused. */
+interface Settings {
+  readonly directory: Directory
+  readonly formulas: ReportFormulas
+  readonly offset: number
+  readonly windowMs: number
+  readonly responseEvents: ReadonlySet<string>
+}
+
+const settingsOf = (options: MetricOptions): Settings => {
+  const formulas = options.formulas ?? defaultReportFormulas
+  return {
+    directory: options.directory,
+    formulas,
+    offset: options.offsetMinutes ?? CHINA_OFFSET_MINUTES,
+    windowMs: responseWindowMs(formulas),
+    responseEvents: new Set<string>(formulas.response.events)
+  }
+}
+
+const copyFacts = (f: Facts): Facts => ({
+  ...f,
+  breached: new Set(f.breached),
+  whistles: new Map([...f.whistles].map(([id, w]) => [id, { ...w, onTime: new Set(w.onTime) }])),
+  returns: new Map(f.returns),
+  visits: new Map([...f.visits].map(([day, [a, b, c, d]]) => [day, [a, b, c, d]]))
+})
+
+/** `fold` carried over the events it has not seen yet (`history` from its count on), or a fold of all of `history`. */
+const foldUpTo = (fold: MetricFold | undefined, petitionId: string, history: ReadonlyArray<PetitionEvent>, settings: Settings): MetricFold => {
+  const usable = fold !== undefined && fold.count <= history.length && fold.directory === settings.directory &&
+    fold.formulas === settings.formulas && fold.offset === settings.offset
+  if (usable && fold.count === history.length) return fold
+  const facts = usable ? copyFacts(fold.facts) : emptyFacts(petitionId)
+  let lastDay = usable ? fold.lastDay : Number.NEGATIVE_INFINITY
+  for (let i = usable ? fold.count : 0; i < history.length; i++) {
+    const e = history[i]!
+    foldFact(facts, e, settings.responseEvents, settings.offset)
+    lastDay = Math.max(lastDay, localDay(e.at, settings.offset))
+  }
+  return {
+    count: history.length,
+    lastDay,
+    facts,
+    standing: standingOf(facts, settings.directory, settings.windowMs, settings.offset),
+    directory: settings.directory,
+    formulas: settings.formulas,
+    offset: settings.offset
+  }
 }
 
 /**
- * Adds to `sums` the difference between two standings: the changed facts in the scopes kept,
- * every fact in the scopes left (negated) and entered. Only what changed is visited, so an
- * event that changes no fact nor scope costs a comparison of a dozen entries.
+ * The counter changes an append makes, and the fold after it. `history` is the petition's stream
+ * before the append and `events` the events appended; `fold` (when kept) covers `history` or a
+ * prefix of it. Each event's changes count from its day (never earlier than an earlier event's), a
+ * fact that starts to count later (a response window closing) from that day.
  */
-const difference = (before: Standing, after: Standing, day: number, sums: Map<string, number>): void => {
-  const add = (scope: string, fact: string, value: number) => {
-    if (value === 0) return
-    const cut = fact.lastIndexOf(SEP)
-    const fromDay = fact.slice(cut + 1)
-    const asOfDay = fromDay === "" ? day : Math.max(day, Number(fromDay))
-    const id = `${scope}${SEP}${fact.slice(0, cut)}${SEP}${asOfDay}`
-    sums.set(id, (sums.get(id) ?? 0) + value)
+export const metricStep = (
+  fold: MetricFold | undefined,
+  history: ReadonlyArray<PetitionEvent>,
+  events: ReadonlyArray<PetitionEvent>,
+  options: MetricOptions
+): { readonly deltas: ReadonlyArray<MetricDelta>; readonly fold: MetricFold | undefined } => {
+  const first = history[0] ?? events[0]
+  if (first === undefined) return { deltas: [], fold }
+  const settings = settingsOf(options)
+  const start = foldUpTo(fold, first.petitionId, history, settings)
+  if (events.length === 0) return { deltas: [], fold: start }
+  const { directory, windowMs, offset, responseEvents } = settings
+  const facts = copyFacts(start.facts)
+  let lastDay = start.lastDay
+  let before = start.standing
+  // Changes on the same day add up, so the counters are compared once per day, not per event.
+  const compared: Array<boolean> = []
+  for (let i = 0, day = lastDay; i < events.length; i++) {
+    day = Math.max(day, localDay(events[i]!.at, offset))
+    const next = events[i + 1]
+    compared.push(next === undefined || Math.max(day, localDay(next.at, offset)) !== day)
   }
-  const changed: Array<readonly [string, number]> = []
-  for (const [fact, v] of after.facts) if (v !== (before.facts.get(fact) ?? 0)) changed.push([fact, v - (before.facts.get(fact) ?? 0)])
-  for (const [fact, v] of before.facts) if (!after.facts.has(fact)) changed.push([fact, -v])
-  for (const scope of after.scopes) {
-    if (before.scopes.has(scope)) for (const [fact, d] of changed) add(scope, fact, d)
-    else for (const [fact, v] of after.facts) add(scope, fact, v)
+  // One comparison (the usual append: its events share a day) emits each row once, so the rows
+  // are the deltas as they come; several are summed by row first.
+  const deltas: Array<MetricDelta> = []
+  const sums = new Map<string, { readonly scope: string; readonly fact: Fact; readonly asOfDay: number; value: number }>()
+  const emit: Emit = compared.filter((c) => c).length === 1
+    ? (scope, _id, x, asOfDay, value) => void deltas.push(row(scope, x, asOfDay, value))
+    : (scope, id, x, asOfDay, value) => {
+      const key = `${scope}${SEP}${id}${SEP}${asOfDay}`
+      const sum = sums.get(key)
+      if (sum === undefined) sums.set(key, { scope, fact: x, asOfDay, value })
+      else sum.value += value
+    }
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!
+    foldFact(facts, e, responseEvents, offset)
+    lastDay = Math.max(lastDay, localDay(e.at, offset))
+    if (!compared[i]) continue
+    const after = standingOf(facts, directory, windowMs, offset)
+    difference(before, after, lastDay, emit)
+    before = after
   }
-  for (const scope of before.scopes) if (!after.scopes.has(scope)) for (const [fact, v] of before.facts) add(scope, fact, -v)
+  for (const { scope, fact: x, asOfDay, value } of sums.values()) if (value !== 0) deltas.push(row(scope, x, asOfDay, value))
+  return { deltas, fold: { ...start, count: history.length + events.length, lastDay, facts, standing: before } }
 }
 
 /**
  * The counter changes an append makes: `history` is the petition's stream before it, `events`
- * the events appended. Each event's changes count from its day (never earlier than an earlier
- * event's), a fact that starts to count later (a response window closing) from that day.
+ * the events appended (see {@link metricStep}, which the engine uses with the fold it keeps).
  */
 export const metricDeltas = (
   history: ReadonlyArray<PetitionEvent>,
   events: ReadonlyArray<PetitionEvent>,
   options: MetricOptions
-): ReadonlyArray<MetricDelta> => {
-  const first = history[0] ?? events[0]
-  if (first === undefined || events.length === 0) return []
-  const { directory } = options
-  const formulas = options.formulas ?? defaultReportFormulas
-  const offset = options.offsetMinutes ?? CHINA_OFFSET_MINUTES
-  const windowMs = responseWindowMs(formulas)
-  const responseEvents = new Set<string>(formulas.response.events)
-  const facts = emptyFacts(first.petitionId)
-  let lastDay = Number.NEGATIVE_INFINITY
-  for (const e of history) {
-    foldFact(facts, e, responseEvents, offset)
-    lastDay = Math.max(lastDay, localDay(e.at, offset))
-  }
-  let before = standingOf(facts, directory, windowMs, offset)
-  const sums = new Map<string, number>()
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!
-    foldFact(facts, e, responseEvents, offset)
-    lastDay = Math.max(lastDay, localDay(e.at, offset))
-    // Changes on the same day add up, so the counters are compared once per day, not per event.
-    const next = events[i + 1]
-    if (next !== undefined && Math.max(lastDay, localDay(next.at, offset)) === lastDay) continue
-    const after = standingOf(facts, directory, windowMs, offset)
-    difference(before, after, lastDay, sums)
-    before = after
-  }
-  const out: Array<MetricDelta> = []
-  for (const [id, value] of sums) {
-    if (value === 0) continue
-    const [scope, kind, dim, key, periodDay, asOfDay] = id.split(SEP)
-    out.push({ scope: scope!, kind: kind!, dim: dim!, key: key!, periodDay: Number(periodDay), asOfDay: Number(asOfDay), value })
-  }
-  return out
-}
+): ReadonlyArray<MetricDelta> => metricStep(undefined, history, events, options).deltas

@@ -15,8 +15,9 @@ import type { RuleFacts } from "./facts.js"
 import type { OwnerNotFound } from "./ladder.js"
 import { resolveOwner, resolveOwnerSpec } from "./ladder.js"
 import type { RulePack } from "./pack/load.js"
-import type { PluginFailed, PluginOutput } from "./plugins.js"
-import { EvaluationFacts, performAction } from "./plugins.js"
+import { EvaluationFacts, performAction } from "./plugin-eval.js"
+import type { PluginOutput } from "./plugin-output.js"
+import type { PluginFailed } from "./plugins.js"
 
 /** Which rule of which pack version caused something; recorded on the resulting event. */
 export interface Provenance {

@@ -7,8 +7,9 @@ import type { Condition, FactCondition, Rule } from "./format.js"
 import { conditionCase, isFactReference, ruleIdOf } from "./format.js"
 import { durationMillis, operatorFor } from "./operators.js"
 import { compilePath } from "./path.js"
-import type { PluginSet } from "./plugins.js"
-import { PluginFailed, pluginFactReader } from "./plugins.js"
+import { pluginFactReader } from "./plugin-eval.js"
+import type { PluginSet } from "./plugin-set.js"
+import { PluginFailed } from "./plugins.js"
 
 /** The facts a rule sees, by name (`petition`, `clocks`, `trigger`, `now` in minyi: see `RuleFacts`). */
 export type FactsBag = object

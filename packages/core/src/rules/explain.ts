@@ -5,7 +5,7 @@ import type { OperatorTable } from "./operators.js"
 import { operatorFor } from "./operators.js"
 import type { Directory } from "../directory/directory.js"
 import type { EscalationRule, RoutingRule, RulePack } from "./pack/load.js"
-import { EvaluationFacts } from "./plugins.js"
+import { EvaluationFacts } from "./plugin-eval.js"
 
 export interface RuleExplanation {
   readonly ruleId: string

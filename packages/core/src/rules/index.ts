@@ -52,19 +52,7 @@ export type { Explanation, RuleExplanation } from "./explain.js"
 export { simulatePacks } from "./simulate.js"
 export { closest } from "./suggest.js"
 export type { ActionSummary, ClockSummary, PetitionDifference, RouteSummary, SimulationInput, SimulationReport } from "./simulate.js"
-export {
-  definePlugin,
-  EvaluationFacts,
-  isPlugin,
-  noPlugins,
-  PluginConflict,
-  PluginFailed,
-  PluginInvalid,
-  PluginOutput,
-  pluginAction,
-  pluginFact,
-  pluginSet
-} from "./plugins.js"
+export { definePlugin, isPlugin, PluginFailed, PluginInvalid, pluginAction, pluginFact } from "./plugins.js"
 export type {
   DecoratorTest,
   OperatorTest,
@@ -74,9 +62,12 @@ export type {
   PluginDefinition,
   PluginFact,
   PluginInput,
-  PluginOperator,
-  PluginSet
+  PluginOperator
 } from "./plugins.js"
+export { PluginOutput } from "./plugin-output.js"
+export { noPlugins, PluginConflict, pluginSet } from "./plugin-set.js"
+export type { PluginSet } from "./plugin-set.js"
+export { EvaluationFacts } from "./plugin-eval.js"
 export { parseVersion, satisfies } from "./semver.js"
 export { pluginEffects } from "./actions-eval.js"
 export type { PluginActionEvent } from "./actions.js"

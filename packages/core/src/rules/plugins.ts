@@ -9,17 +9,18 @@
  * Plugin code runs inside rule evaluation, so it must be pure and synchronous: facts are computed
  * from what the built-in facts are computed from, actions return commands and outbox messages as
  * data. A plugin that throws or answers out of type is a `PluginFailed`, never a crashed tick.
+ *
+ * This file is what a plugin author writes against; `plugin-output.ts` is what actions may answer,
+ * `plugin-set.ts` how a pack's plugins are put together (no shadowing, guarded operators), and
+ * `plugin-eval.ts` how rule evaluation calls them.
  */
 import { Result, Schema } from "effect"
 import type { Directory } from "../directory/directory.js"
-import { Priority } from "../petition/schema.js"
 import type { Instant } from "../shared/instant.js"
 import type { InvalidInput } from "../shared/validation.js"
 import { decodeInput } from "../shared/validation.js"
-import type { ClockFacts, PetitionFacts, RuleFacts, TriggerFacts } from "./facts.js"
-import { factCatalogue } from "./facts.js"
-import type { OperatorDefinition } from "./operators.js"
-import { decoratorNames, operatorNames } from "./operators.js"
+import type { ClockFacts, PetitionFacts, TriggerFacts } from "./facts.js"
+import type { PluginOutput } from "./plugin-output.js"
 import { parseVersion } from "./semver.js"
 
 /** What a plugin fact or action sees: the built-in facts of this evaluation, and the directory. */
@@ -104,52 +105,6 @@ export function pluginFact<A, P>(spec: FactSpec<A> | FactSpecWithParams<A, P>): 
   }
 }
 
-/**
- * What a plugin action may ask for: a follow-up command (run through `decide` in the same append,
- * as the built-in actions' are) or an outbox message (delivered by the notifier of its channel).
- */
-const Id = Schema.String.check(Schema.isNonEmpty({ expected: "a non-empty id" }))
-const outputCases = {
-  Flag: Schema.TaggedStruct("Flag", { flag: Id }),
-  SetPriority: Schema.TaggedStruct("SetPriority", { priority: Priority }),
-  RequireVisit: Schema.TaggedStruct("RequireVisit", { reason: Schema.String }),
-  AddWatcher: Schema.TaggedStruct("AddWatcher", { person: Id }),
-  Escalate: Schema.TaggedStruct("Escalate", { tier: Schema.Literals([1, 2, 3]), owner: Id, reason: Schema.String }),
-  Message: Schema.TaggedStruct("Message", {
-    /** The outbox channel, i.e. which notifier delivers it (e.g. "city-platform"). */
-    channel: Id,
-    recipient: Id,
-    template: Schema.optionalKey(Id),
-    payload: Schema.Json
-  })
-} as const
-export const PluginOutput = Schema.Union(Object.values(outputCases)).annotate({ identifier: "PluginOutput" })
-export type PluginOutput = typeof PluginOutput.Type
-const outputTags = Object.keys(outputCases)
-const decodeOutputCase = Object.fromEntries(Object.entries(outputCases).map(([tag, schema]) => [tag, decodeInput(schema, "plugin action output")]))
-
-/**
- * An action's outputs checked one by one, each by the member its `_tag` names, so that a mistake
- * is reported at its path (`/0/flag: Missing key`) rather than as "not any of the six".
- */
-const decodeOutputs = (outputs: unknown): Result.Result<ReadonlyArray<PluginOutput>, string> => {
-  if (!Array.isArray(outputs)) return Result.fail("/: expected a list of outputs")
-  const decoded: Array<PluginOutput> = []
-  const problems: Array<string> = []
-  outputs.forEach((output: unknown, i) => {
-    const tag = output !== null && typeof output === "object" && "_tag" in output ? output._tag : undefined
-    const decode = typeof tag === "string" && Object.hasOwn(decodeOutputCase, tag) ? decodeOutputCase[tag] : undefined
-    if (decode === undefined) {
-      problems.push(`/${i}/_tag: expected one of ${outputTags.map((t) => `"${t}"`).join(", ")}`)
-      return
-    }
-    const one = decode(output)
-    if (Result.isFailure(one)) problems.push(...one.failure.problems.map((p) => `/${i}${p.path === "/" ? "" : p.path}: ${p.message}`))
-    else decoded.push(one.success)
-  })
-  return problems.length === 0 ? Result.succeed(decoded) : Result.fail(problems.join("; "))
-}
-
 /** A plugin action: its params Schema and what it turns them into for a petition. */
 export const pluginAction = <P>(spec: {
   readonly params: Schema.Codec<P, unknown>
@@ -231,202 +186,11 @@ export class PluginFailed extends Schema.TaggedError<PluginFailed>()("PluginFail
   message: Schema.String
 }) {}
 
-const described = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
+/** What went wrong, for a message: an Error's message, or the thrown value as text. */
+export const describeCause = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
 export const pluginFailed = (plugin: Plugin, kind: PluginFailed["kind"], name: string, zh: string, en: string): PluginFailed =>
-  new PluginFailed({ plugin: plugin.name, kind, name, message: `插件 ${plugin.name}@${plugin.version} 的${kindZh[kind]} "${name}" ${zh}。(Plugin ${plugin.name}@${plugin.version}'s ${kind} "${name}" ${en}.)` })
-const kindZh: Readonly<Record<PluginFailed["kind"], string>> = { operator: "运算符", decorator: "修饰符", fact: "事实", action: "动作" }
+  new PluginFailed({ plugin: plugin.name, kind, name, message: `插件 ${plugin.name}@${plugin.version} 的${pluginKindZh[kind]} "${name}" ${zh}。(Plugin ${plugin.name}@${plugin.version}'s ${kind} "${name}" ${en}.)` })
+/** Each kind of plugin part, in Chinese, for messages. */
+export const pluginKindZh: Readonly<Record<PluginFailed["kind"], string>> = { operator: "运算符", decorator: "修饰符", fact: "事实", action: "动作" }
 
-/** Two plugins (or a plugin and minyi) that name the same operator, decorator, fact or action. */
-export class PluginConflict extends Schema.TaggedError<PluginConflict>()("PluginConflict", {
-  kind: Schema.Literals(["plugin", "operator", "decorator", "fact", "action"]),
-  name: Schema.String,
-  first: Schema.String,
-  second: Schema.String,
-  message: Schema.String
-}) {}
-
-export interface PluginDecoratorEntry {
-  readonly plugin: Plugin
-  readonly zh: string
-  readonly en: string
-  readonly wrap: (next: OperatorTest) => OperatorTest
-}
-
-/** What a pack can use from its plugins, by name, each with the plugin it comes from. */
-export interface PluginSet {
-  readonly plugins: ReadonlyArray<Plugin>
-  readonly operators: ReadonlyMap<string, { readonly plugin: Plugin; readonly definition: OperatorDefinition }>
-  readonly decorators: ReadonlyMap<string, PluginDecoratorEntry>
-  readonly facts: ReadonlyMap<string, { readonly plugin: Plugin; readonly fact: PluginFact }>
-  readonly actions: ReadonlyMap<string, { readonly plugin: Plugin; readonly action: PluginAction }>
-  /** Decorated operator names already built, per set (the built-ins keep their own). */
-  readonly decorated: Map<string, OperatorDefinition>
-}
-
-export const noPlugins: PluginSet = Object.freeze({
-  plugins: [],
-  operators: new Map(),
-  decorators: new Map(),
-  facts: new Map(),
-  actions: new Map(),
-  decorated: new Map()
-})
-
-// Names minyi's own actions take; a plugin action may not reuse them.
-// "plugin" is how a loaded pack marks a plugin's action, so no plugin may call one that.
-const builtInActions = ["route", "notify", "escalate", "whistle", "flag", "setPriority", "requireVisit", "plugin"]
-
-/** The operator a plugin adds, guarded: a throw or a non-boolean answer becomes a `PluginFailed`. */
-const guardedOperator = (plugin: Plugin, name: string, o: PluginOperator): OperatorDefinition => ({
-  name,
-  standard: false,
-  value: "any",
-  zh: o.zh ?? name,
-  en: o.en ?? name,
-  plugin: plugin.name,
-  ...(o.value === undefined ? {} : { valueSchema: o.value }),
-  test: (a, b) => {
-    let held: unknown
-    try {
-      held = o.test(a, b)
-    } catch (cause) {
-      throw pluginFailed(plugin, "operator", name, `出错：${described(cause)}`, `threw: ${described(cause)}`)
-    }
-    if (typeof held !== "boolean") throw pluginFailed(plugin, "operator", name, `返回了 ${typeof held}，而非 true/false`, `returned ${typeof held}, not true or false`)
-    return held
-  }
-})
-
-/** A decorator around the operator after it, guarded like a plugin operator. */
-const guardedDecorator = (plugin: Plugin, name: string, d: PluginDecorator) => (next: OperatorTest): OperatorTest => (a, b) => {
-  let held: unknown
-  try {
-    held = d.test(a, b, next)
-  } catch (cause) {
-    // The operator it wraps may be the one that failed: keep that failure as it is.
-    if (cause instanceof PluginFailed) throw cause
-    throw pluginFailed(plugin, "decorator", name, `出错：${described(cause)}`, `threw: ${described(cause)}`)
-  }
-  if (typeof held !== "boolean") throw pluginFailed(plugin, "decorator", name, `返回了 ${typeof held}，而非 true/false`, `returned ${typeof held}, not true or false`)
-  return held
-}
-
-/**
- * The plugins a pack may use, checked: no two plugins of one name, and no operator, decorator,
- * fact or action that a built-in or another plugin already has (the error names both).
- */
-export const pluginSet = (plugins: ReadonlyArray<Plugin>): Result.Result<PluginSet, PluginConflict> => {
-  const byName = new Map<string, Plugin>()
-  const operators = new Map<string, { readonly plugin: Plugin; readonly definition: OperatorDefinition }>()
-  const decorators = new Map<string, PluginDecoratorEntry>()
-  const facts = new Map<string, { readonly plugin: Plugin; readonly fact: PluginFact }>()
-  const actions = new Map<string, { readonly plugin: Plugin; readonly action: PluginAction }>()
-  const label = (p: Plugin) => `plugin ${p.name}@${p.version}`
-  const conflict = (kind: PluginConflict["kind"], name: string, first: string, second: string) =>
-    new PluginConflict({
-      kind, name, first, second,
-      message: `${second} 与 ${first} 都定义了${kind === "plugin" ? "插件" : kindZh[kind]} "${name}"；插件不能覆盖内置项或彼此覆盖。(${second} and ${first} both define the ${kind} "${name}"; plugins cannot shadow built-ins or each other.)`
-    })
-  const add = <E extends { readonly plugin: Plugin }>(
-    kind: PluginFailed["kind"],
-    plugin: Plugin,
-    names: ReadonlyArray<string>,
-    builtIns: ReadonlyArray<string>,
-    into: Map<string, E>,
-    make: (name: string) => E
-  ): PluginConflict | undefined => {
-    for (const name of names) {
-      if (builtIns.includes(name)) return conflict(kind, name, "minyi (built-in)", label(plugin))
-      const other = into.get(name)
-      if (other !== undefined) return conflict(kind, name, label(other.plugin), label(plugin))
-      into.set(name, make(name))
-    }
-    return undefined
-  }
-  for (const plugin of plugins) {
-    const seen = byName.get(plugin.name)
-    if (seen !== undefined) return Result.fail(conflict("plugin", plugin.name, label(seen), label(plugin)))
-    byName.set(plugin.name, plugin)
-    const failure =
-      add("operator", plugin, Object.keys(plugin.operators), operatorNames, operators, (name) => ({ plugin, definition: guardedOperator(plugin, name, plugin.operators[name]!) })) ??
-      add("decorator", plugin, Object.keys(plugin.decorators), decoratorNames, decorators, (name) => {
-        const d = plugin.decorators[name]!
-        return { plugin, zh: d.zh ?? name, en: d.en ?? name, wrap: guardedDecorator(plugin, name, d) }
-      }) ??
-      add("fact", plugin, Object.keys(plugin.facts), Object.keys(factCatalogue), facts, (name) => ({ plugin, fact: plugin.facts[name]! })) ??
-      add("action", plugin, Object.keys(plugin.actions), builtInActions, actions, (name) => ({ plugin, action: plugin.actions[name]! }))
-    if (failure !== undefined) return Result.fail(failure)
-  }
-  return Result.succeed(Object.freeze({ plugins: Object.freeze([...plugins]), operators, decorators, facts, actions, decorated: new Map() }))
-}
-
-/**
- * The facts of one evaluation together with the directory, which plugin facts and actions need.
- * Built only for packs that use plugins, so that packs without them evaluate the plain facts.
- */
-export class EvaluationFacts implements RuleFacts, PluginInput {
-  readonly petition: PetitionFacts
-  readonly clocks: Readonly<Record<string, ClockFacts>>
-  readonly trigger: TriggerFacts
-  readonly now: Instant
-  readonly directory: Directory
-  /**
-   * Plugin fact values computed in this evaluation, by fact and params: json-rules-engine's
-   * almanac computes a fact once per run, and a fact several rules read should cost one call.
-   */
-  readonly computed = new Map<string, unknown>()
-  constructor(facts: RuleFacts, directory: Directory) {
-    this.petition = facts.petition
-    this.clocks = facts.clocks
-    this.trigger = facts.trigger
-    this.now = facts.now
-    this.directory = directory
-  }
-}
-
-const hasOwn = Object.prototype.hasOwnProperty
-
-/**
- * How a compiled condition reads a plugin fact: computed from the evaluation's facts (with the
- * condition's params), or, where the facts were given as data (`minyi rules explain` on a JSON
- * file, tests), read as given. The value must be what the fact declares.
- */
-export const pluginFactReader = (name: string, plugin: Plugin, fact: PluginFact, params: unknown): ((facts: object) => unknown) => {
-  const prepared = fact.prepare(params ?? {})
-  const isValue = Schema.is(fact.value)
-  const key = `${name}\u0000${JSON.stringify(params ?? {})}`
-  return (facts) => {
-    if (!(facts instanceof EvaluationFacts)) return hasOwn.call(facts, name) ? Reflect.get(facts, name) : undefined
-    if (facts.computed.has(key)) return facts.computed.get(key)
-    if (Result.isFailure(prepared)) throw pluginFailed(plugin, "fact", name, `的参数无效：${prepared.failure.message}`, `has invalid params: ${prepared.failure.message}`)
-    let value: unknown
-    try {
-      value = prepared.success(facts)
-    } catch (cause) {
-      throw pluginFailed(plugin, "fact", name, `出错：${described(cause)}`, `threw: ${described(cause)}`)
-    }
-    if (!isValue(value)) throw pluginFailed(plugin, "fact", name, `返回了不符合声明的值 ${JSON.stringify(value) ?? String(value)}`, `returned ${JSON.stringify(value) ?? String(value)}, which is not the value it declares`)
-    facts.computed.set(key, value)
-    return value
-  }
-}
-
-/** A plugin action carried out for one petition: its outputs checked against `PluginOutput`. */
-export const performAction = (
-  plugin: Plugin,
-  name: string,
-  perform: (input: PluginInput) => unknown,
-  input: PluginInput
-): Result.Result<ReadonlyArray<PluginOutput>, PluginFailed> => {
-  let outputs: unknown
-  try {
-    outputs = perform(input)
-  } catch (cause) {
-    return Result.fail(pluginFailed(plugin, "action", name, `出错：${described(cause)}`, `threw: ${described(cause)}`))
-  }
-  const decoded = decodeOutputs(outputs)
-  return Result.isFailure(decoded)
-    ? Result.fail(pluginFailed(plugin, "action", name, `返回了无效的结果：${decoded.failure}`, `returned an invalid result: ${decoded.failure}`))
-    : Result.succeed(decoded.success)
-}

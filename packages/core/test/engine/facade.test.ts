@@ -3,21 +3,10 @@ import { TestClock } from "effect/testing"
 import { describe, expect, it, vi } from "vitest"
 import { createMinyi, Engine, engineLayer, Notifier, Notifiers, Outbox, rulePackPresets, schedulerLayer, sampleDirectory, SentNotifications, Storage } from "../../src/index.js"
 import { notifyFailed } from "../../src/ports/index.js"
-import { memoryEngine, publishedPacks } from "./support.js"
+import { memoryEngine, publishedPacks, refuseOdourSubmit } from "./support.js"
 
 const directory = sampleDirectory()
-const submit = (id: string, at: string) => ({
-  _tag: "Submit",
-  petitionId: id,
-  at,
-  actor: { kind: "petitioner" },
-  petitioner: { anonymous: true },
-  channel: "channel.district-secretary-online",
-  category: "city-management.sanitation.refuse-odour",
-  jurisdiction: "community.yuanling.hongli",
-  title: "垃圾站异味",
-  content: "异味"
-})
+const submit = refuseOdourSubmit
 
 describe("the Promise facade", () => {
   it("runs commands and reads state with plain promises", async () => {

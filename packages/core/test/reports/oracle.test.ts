@@ -2,8 +2,9 @@
 // figure can be checked against what the test did.
 import { Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import type { EngineCommand, Minyi } from "../../src/index.js"
+import type { EngineCommand, Minyi, SubmitInput } from "../../src/index.js"
 import { createMinyi, sampleDirectory } from "../../src/index.js"
+import { sampleSubmit } from "../engine/support.js"
 import { dailyReport, figuresFromHistories, renderHtml, renderMarkdown, startOfLocalDate } from "../../src/reports/index.js"
 
 const directory = sampleDirectory()
@@ -13,20 +14,15 @@ const H = 60 * MIN
 const lead = "dept.urban-management"
 const unit = { kind: "unit" as const, id: lead }
 
-const submit = (id: string, at: number, extra: Partial<Extract<EngineCommand, { _tag: "Submit" }>> = {}): EngineCommand => ({
-  _tag: "Submit",
-  petitionId: id,
-  at,
-  actor: { kind: "petitioner" },
-  petitioner: { anonymous: true },
-  channel: "channel.district-secretary-online",
-  // Routed to urban management alone (no co-handlers to wait for).
-  category: "city-management.street-vending",
-  jurisdiction: "community.yuanling.hongli",
-  title: "占道经营",
-  content: "夜市占道经营",
-  ...extra
-})
+const submit = (id: string, at: number, extra: Partial<SubmitInput> = {}): EngineCommand =>
+  sampleSubmit(id, at, {
+    channel: "channel.district-secretary-online",
+    // Routed to urban management alone (no co-handlers to wait for).
+    category: "city-management.street-vending",
+    title: "占道经营",
+    content: "夜市占道经营",
+    ...extra
+  })
 
 /** Runs a petition from submission to closure: answered in time, resolved, rated, closed. */
 const closeOne = async (m: Minyi, id: string, t0: number, rating: "satisfied" | "basically_satisfied" | "unsatisfied", solved = true) => {

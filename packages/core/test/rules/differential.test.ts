@@ -8,8 +8,10 @@ import { compileRules, matchingRules } from "../../src/rules/compile.js"
 import type { Condition, Rule } from "../../src/rules/format.js"
 import { escalate } from "../../src/rules/actions-eval.js"
 import { loadRulePack } from "../../src/rules/pack/load.js"
-import type { DecoratorTest, OperatorTest, PluginSet } from "../../src/rules/plugins.js"
-import { definePlugin, pluginFact, pluginSet } from "../../src/rules/plugins.js"
+import type { PluginSet } from "../../src/rules/plugin-set.js"
+import { pluginSet } from "../../src/rules/plugin-set.js"
+import type { DecoratorTest, OperatorTest } from "../../src/rules/plugins.js"
+import { definePlugin, pluginFact } from "../../src/rules/plugins.js"
 import { directory, facts as ruleFacts, minimal, petition } from "./fixtures.js"
 
 const scalar = fc.oneof(

@@ -4,8 +4,9 @@
  * version always runs with the plugins it says it needs.
  */
 import { Result } from "effect"
-import type { Plugin, PluginSet } from "../plugins.js"
-import { noPlugins, pluginSet } from "../plugins.js"
+import type { PluginSet } from "../plugin-set.js"
+import { noPlugins, pluginSet } from "../plugin-set.js"
+import type { Plugin } from "../plugins.js"
 import { satisfies } from "../semver.js"
 import { didYouMean } from "../suggest.js"
 import type { PackProblem } from "./messages.js"

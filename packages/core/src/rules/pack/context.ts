@@ -1,6 +1,6 @@
 /** What the checks of one pack share: the raw document, the names it declares, and the problems found so far. */
 import type { Directory } from "../../directory/directory.js"
-import type { PluginSet } from "../plugins.js"
+import type { PluginSet } from "../plugin-set.js"
 import { didYouMean } from "../suggest.js"
 import type { PackProblem } from "./messages.js"
 import { kindZh, say } from "./messages.js"
