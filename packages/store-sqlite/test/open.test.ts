@@ -53,6 +53,7 @@ describe("opening a SQLite store", () => {
     const path = await tampered((db) => {
       db.exec("DROP TABLE repeat_index")
       db.exec("DROP TABLE report_counters")
+      db.exec("DROP TABLE stream_heads")
       db.prepare("UPDATE summaries SET body = json_set(body, '$.data.phoneHash', ?)").run("9f86d081884c7d659a2feaa0c55ad015")
       db.pragma("user_version = 1")
     })

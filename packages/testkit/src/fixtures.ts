@@ -1,4 +1,4 @@
-import type { PetitionSummary } from "@minyi/core"
+import type { EngineCommand, PetitionSummary } from "@minyi/core"
 import type { AppendBatch, NewEvent, OutboxMessage, TimerSpec } from "@minyi/core/adapter"
 
 /** 2026-01-05T09:00:00+08:00, a Monday: the suites' fixed "now". */
@@ -69,4 +69,18 @@ export const batch = (
   outbox: [],
   timers: { schedule: [], cancel: [] },
   ...extra
+})
+
+/** An anonymous hotline Submit about a refuse station's odour in Hongli community (sample directory, futian pack), received at `at`. */
+export const sampleSubmit = (petitionId: string, at: number): EngineCommand => ({
+  _tag: "Submit",
+  petitionId,
+  at,
+  actor: { kind: "petitioner" },
+  petitioner: { anonymous: true },
+  channel: "channel.hotline",
+  category: "city-management.sanitation.refuse-odour",
+  jurisdiction: "community.yuanling.hongli",
+  title: "垃圾站异味",
+  content: "异味"
 })

@@ -86,7 +86,8 @@ export const makeHandle = (ctx: EngineContext) => {
           },
     summary: toSummary(outcome.state, outcome.clocks, directory, now),
     ...repeatEntryFor(outcome.events),
-    metrics: metricDeltas(history, outcome.events, { directory })
+    metrics: metricDeltas(history, outcome.events, { directory }),
+    head: ctx.anchorFor(petitionId, { version: outcome.state.version, hash: outcome.state.lastHash })
   })
 
   /** The Submit's entry in the keyed repeat index (none without a deployment key). */
@@ -133,12 +134,13 @@ export const makeHandle = (ctx: EngineContext) => {
     }
     if (last === undefined || events.length === 0) {
       // Nothing to write, but the clocks folded on the way are worth keeping for the next command.
-      if (state.version > 0) ctx.remember(petitionId, { events: history, state, clockFold })
+      if (state.version > 0) ctx.remember(petitionId, { events: history, state, clockFold, anchor: loaded.anchor })
       return { petitionId, version: state.version, events: [], actions, notifications: 0, replayed: false, outcome: last, pack } satisfies Attempted
     }
     const merged: StepOutcome = { ...last, events, actions, notifications }
-    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, history))
-    if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold })
+    const batch = batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, history)
+    const result = yield* store.append(batch)
+    if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold, anchor: batch.head })
     return {
       petitionId: result.streamId,
       version: result.version,

@@ -1,5 +1,6 @@
-import { Schema } from "effect"
-import { decodeInput } from "../shared/validation.js"
+import { Result, Schema } from "effect"
+import type { InvalidInput } from "../shared/validation.js"
+import { decodeInput, invalidInput } from "../shared/validation.js"
 import { AppendBatch, TimerSpec } from "./model.js"
 
 /** How the outbox backs off between delivery attempts. */
@@ -58,8 +59,20 @@ export const nextAttemptAt = (policy: RetryPolicy, id: string, failedAttempts: n
   return notBefore === undefined || !Number.isFinite(notBefore) ? backoff : Math.max(backoff, Math.min(notBefore, now + policy.maxDelayMs))
 }
 
+const decodeBatchShape = decodeInput(AppendBatch, "append batch")
+
 /** Validates an append batch; every adapter calls it before writing. */
-export const decodeAppendBatch = decodeInput(AppendBatch, "append batch")
+export const decodeAppendBatch = (input: unknown): Result.Result<AppendBatch, InvalidInput> => {
+  const decoded = decodeBatchShape(input)
+  if (Result.isFailure(decoded)) return decoded
+  const { head, expectedVersion, events } = decoded.success
+  // A head that does not end where the batch ends would anchor a history that does not exist.
+  return head !== undefined && head.version !== expectedVersion + events.length
+    ? Result.fail(
+        invalidInput("append batch", [{ path: "/head/version", message: `Expected ${expectedVersion + events.length} (expectedVersion + events), got ${head.version}` }])
+      )
+    : decoded
+}
 
 /** Validates timer specs given to `Timers.schedule`. */
 export const decodeTimerSpecs = decodeInput(Schema.Array(TimerSpec), "timer specs")
