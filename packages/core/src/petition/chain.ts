@@ -67,18 +67,19 @@ export class ChainBroken extends Schema.TaggedError<ChainBroken>()("ChainBroken"
   message: Schema.String
 }) {}
 
-const reasons = {
-  version_gap: "版本号不连续，有事件缺失或顺序被调换（a version is missing or out of order）",
-  prev_hash_mismatch: "与前一事件的链接不符，有事件被删除、调换或改动（the link to the previous event does not match）",
-  hash_mismatch: "事件内容与其哈希不符，事件被改动过（the event's content does not match its hash: it was edited）",
-  foreign_event: "事件属于另一件信访件（the event belongs to another petition）",
-  truncated: "历史记录与已知的最新版本不符，末尾事件缺失（the history does not reach the known head: events are missing at the end）",
-  head_mismatch: "事件哈希与存储的链头不符，事件被改写后重新计算过哈希（the events do not end in the stored head: rows were rewritten and re-hashed）",
-  head_missing: "有事件却没有链头记录，链头被删除（there are events but no stored head: the head was removed）",
-  beyond_head: "链头之后还有事件，这些事件不是经引擎写入的（there are events after the stored head: they were not written through the engine）",
-  seal_mismatch: "链头的密钥签名不符，链头被改动过（the head's keyed seal does not match: the head was altered）",
-  unsealed_head: "本部署要求链头带密钥签名，但存储的链头没有（this deployment seals heads, but the stored head has no seal）"
-} satisfies Record<ChainBrokenReason, string>
+/** Why a history does not verify, in Chinese and English. */
+export const chainBrokenReasons: Readonly<Record<ChainBrokenReason, { readonly zh: string; readonly en: string }>> = {
+  version_gap: { zh: "版本号不连续，有事件缺失或顺序被调换", en: "a version is missing or out of order" },
+  prev_hash_mismatch: { zh: "与前一事件的链接不符，有事件被删除、调换或改动", en: "the link to the previous event does not match" },
+  hash_mismatch: { zh: "事件内容与其哈希不符，事件被改动过", en: "the event's content does not match its hash: it was edited" },
+  foreign_event: { zh: "事件属于另一件信访件", en: "the event belongs to another petition" },
+  truncated: { zh: "历史记录与已知的最新版本不符，末尾事件缺失", en: "the history does not reach the known head: events are missing at the end" },
+  head_mismatch: { zh: "事件哈希与存储的链头不符，事件被改写后重新计算过哈希", en: "the events do not end in the stored head: rows were rewritten and re-hashed" },
+  head_missing: { zh: "有事件却没有链头记录，链头被删除", en: "there are events but no stored head: the head was removed" },
+  beyond_head: { zh: "链头之后还有事件，这些事件不是经引擎写入的", en: "there are events after the stored head: they were not written through the engine" },
+  seal_mismatch: { zh: "链头的密钥签名不符，链头被改动过", en: "the head's keyed seal does not match: the head was altered" },
+  unsealed_head: { zh: "本部署要求链头带密钥签名，但存储的链头没有", en: "this deployment seals heads, but the stored head has no seal" }
+}
 
 /** Where a stream is known to end (e.g. the store's head): lets verification catch a removed last event. */
 export interface ChainHead {
@@ -91,7 +92,7 @@ const broken = (petitionId: string, version: number, reason: ChainBrokenReason):
     petitionId,
     version,
     reason,
-    message: `信访件 ${petitionId} 的历史记录在第 ${version} 个事件处校验失败：${reasons[reason]}`
+    message: `信访件 ${petitionId} 的历史记录在第 ${version} 个事件处校验失败：${chainBrokenReasons[reason].zh}（${chainBrokenReasons[reason].en}）`
   })
 
 /**

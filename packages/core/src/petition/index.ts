@@ -25,7 +25,7 @@ export type {
 } from "./schema.js"
 export { decodeCommand, decodeEvent, encodeCommand, encodeEvent } from "./codec.js"
 export { inputLimits } from "./limits.js"
-export { anchorOf, ChainBroken, ChainBrokenReason, GENESIS_HASH, GENESIS_HEAD, verifyAnchor, verifyAnchoredChain, verifyChain, verifyContinuation } from "./chain.js"
+export { anchorOf, ChainBroken, ChainBrokenReason, chainBrokenReasons, GENESIS_HASH, GENESIS_HEAD, verifyAnchor, verifyAnchoredChain, verifyChain, verifyContinuation } from "./chain.js"
 export type { ChainAnchor, ChainHead, ChainKeys } from "./chain.js"
 export { decide } from "./decide.js"
 export type { DecideContext } from "./decide.js"
