@@ -365,13 +365,14 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
           Effect.map((rs) => Option.fromUndefinedOr(rs[0]))
         ),
       // A stream missing its head, or a head whose events are gone, must still be listed for an audit.
+      // Each side is cut to the page first, so a page reads O(limit) rows, not every later stream.
       streamIds: (page) => {
         const limit = clampPageLimit(page.limit)
         return streamIdRows(
           "listing streams",
           `SELECT stream_id FROM (
-             SELECT stream_id FROM minyi_stream_heads WHERE stream_id COLLATE "C" > $1
-             UNION SELECT DISTINCT stream_id FROM minyi_events WHERE stream_id COLLATE "C" > $1) s
+             (SELECT stream_id FROM minyi_stream_heads WHERE stream_id COLLATE "C" > $1 ORDER BY stream_id COLLATE "C" LIMIT $2)
+             UNION (SELECT stream_id FROM minyi_events WHERE stream_id COLLATE "C" > $1 GROUP BY stream_id ORDER BY stream_id COLLATE "C" LIMIT $2)) s
            ORDER BY stream_id COLLATE "C" LIMIT $2`,
           [page.after ?? "", limit + 1]
         ).pipe(

@@ -175,9 +175,11 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     ),
     readHead: db.prepare("SELECT version, hash, seal FROM stream_heads WHERE stream_id = ?"),
     // A stream missing its head, or a head whose events are gone, must still be listed for an audit.
+    // Each side is cut to the page first (the page of the union is within the pages of its sides),
+    // so a page reads O(limit) index entries, not every stream after the cursor.
     streamIds: db.prepare(
-      `SELECT stream_id FROM stream_heads WHERE stream_id > @after
-       UNION SELECT DISTINCT stream_id FROM events WHERE stream_id > @after
+      `SELECT stream_id FROM (SELECT stream_id FROM stream_heads WHERE stream_id > @after ORDER BY stream_id LIMIT @limit)
+       UNION SELECT stream_id FROM (SELECT DISTINCT stream_id FROM events WHERE stream_id > @after ORDER BY stream_id LIMIT @limit)
        ORDER BY 1 LIMIT @limit`
     ),
     insertMessage: db.prepare("INSERT INTO outbox (id, stream_id, message, created_at, available_at) VALUES (?, ?, ?, ?, ?)"),

@@ -238,6 +238,12 @@ export const tamperContract = (harness: TamperHarness): void => {
       const rows = await harness.rows(location, "p1")
       expect(rows.map((r) => r.version)).toEqual(Array.from({ length: states[0]!.version }, (_, i) => i + 1))
       expect(Option.getOrUndefined(head)).toEqual({ version: states[0]!.version, hash: recordOf(rows.at(-1)?.data).hash, seal: expect.stringMatching(/^[0-9a-f]{64}$/) })
+      // Paged one stream at a time, the audit sees the same petitions as in one page.
+      const pages = await onStore(location, Effect.all([EventStore.use((st) => st.streamIds({ limit: 1 })), EventStore.use((st) => st.streamIds({ limit: 1, after: "p1" }))]))
+      expect(pages).toEqual([{ items: ["p1"], next: "p1" }, { items: ["p2"], next: null }])
+      const [paged, whole] = await onStore(location, Effect.all([auditHistories({ chainKey, pageSize: 1 }), auditHistories({ chainKey })]))
+      expect(paged).toEqual(whole)
+      expect(whole.petitions.map((p) => [p.petitionId, p.ok])).toEqual([["p1", true], ["p2", true]])
     })
 
     it("a relay that meets a tampered petition records the others' dead letters and reports the tampered one as unrecorded", async () => {
