@@ -70,7 +70,7 @@ describe("docs/cli.md", () => {
       expect({ line, code: r.code }, r.err.join("\n")).toEqual({ line, code: r.expected })
     }
     // Every command group has an example.
-    for (const group of ["calendar due", "calendar check", "rules init", "rules validate", "rules schema", "rules explain", "rules impact", "simulate", "scenario test", "generate", "report daily", "report kpi"]) {
+    for (const group of ["calendar due", "calendar check", "rules init", "rules validate", "rules schema", "rules explain", "rules impact", "simulate", "scenario test", "generate", "report daily", "report kpi", "audit verify"]) {
       expect(lines.some((l) => l.startsWith(`minyi ${group}`)), group).toBe(true)
     }
   }, 120_000)

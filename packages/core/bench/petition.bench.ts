@@ -1,11 +1,11 @@
 // The petition aggregate: what one command costs (decide + seal: schema-encode and SHA-256), how
 // the pure-TS SHA-256 compares with node:crypto's native one, and replay/verify of a history.
 import { createHash } from "node:crypto"
-import { Result } from "effect"
+import { Redacted, Result } from "effect"
 import { bench, describe } from "vitest"
 import { sampleDirectory } from "../src/directory/index.js"
 import type { PetitionCommand, PetitionEvent, PetitionState } from "../src/petition/index.js"
-import { decide, encodeEvent, evolve, initialState, replay, verifyChain } from "../src/petition/index.js"
+import { anchorOf, decide, encodeEvent, evolve, initialState, replay, verifyAnchor, verifyChain } from "../src/petition/index.js"
 import { canonicalJson } from "../src/petition/chain.js"
 import { sha256Hex } from "../src/shared/sha256.js"
 
@@ -76,12 +76,20 @@ describe(`SHA-256 of a Submitted event (${text.length} chars)`, () => {
   })
 })
 
+const longId = long.events[0]!.petitionId
+const chainKeys = { current: Redacted.make("bench-chain-key") }
+const anchor = anchorOf(longId, { version: long.events.length, hash: long.events.at(-1)!.hash }, chainKeys)
+
 describe("a 100-event history", () => {
   bench("replay", () => {
     sink += replay(long.events).version
   })
   bench("verifyChain", () => {
     sink += Result.isSuccess(verifyChain(long.events)) ? 1 : 0
+  })
+  // What a load adds for the stored head of a keyed deployment: one HMAC, whatever the length.
+  bench("verifyAnchor (sealed head, chain key)", () => {
+    sink += Result.isSuccess(verifyAnchor(longId, long.events, anchor, chainKeys)) ? 1 : 0
   })
 })
 

@@ -30,11 +30,11 @@ describe("the public surface", () => {
     "DuplicateId", "InvalidInput", "LeaseLost", "MetricDelta", "MetricRow", "NewEvent",
     "NotificationPayload", "NotifyFailed", "OPEN_CASES_DAY", "OutboxMessage", "PetitionSummary",
     "RepeatCandidate", "RepeatEntry", "SchemaTooNew", "StoreCorrupt", "StoreUnavailable", "StoredEvent",
-    "TimerKey", "TimerSpec", "VersionConflict", "clampPageLimit", "decodeAppendBatch", "decodeInput",
+    "StreamHead", "TimerKey", "TimerSpec", "VersionConflict", "auditHistories", "clampPageLimit", "decodeAppendBatch", "decodeInput",
     "decodeTimerSpecs", "defaultRetryPolicy", "deliverable", "duplicateId", "figuresFromReadModel",
     "invalidInput", "leaseLost", "localDay", "makeGroupCommit", "metricDeltas", "metricScopeKeys", "nextAttemptAt",
     "notificationPayload", "notifyFailed", "readModelRequests", "rekeyRepeatIndex", "repeatKey",
-    "retryDelay", "schemaTooNew", "storeCorrupt", "storeUnavailable", "versionConflict"
+    "retryDelay", "schemaTooNew", "sealHeads", "storeCorrupt", "storeUnavailable", "versionConflict"
     ])
   })
 

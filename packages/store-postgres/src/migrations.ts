@@ -376,6 +376,80 @@ BEGIN
 END
 $fn$;
 `
+  },
+  {
+    version: 4,
+    description: "stream heads (version, hash, keyed seal) apart from the events, written in each append",
+    sql: `
+-- Where each stream ends, in a table of its own, written in the same transaction as the events:
+-- deleting the newest events or rewriting rows and their hashes no longer goes unnoticed on load.
+-- Existing streams get their last event as an unsealed head; a deployment with a chain key seals
+-- them once (minyi audit seal) before its engines use the key.
+CREATE TABLE minyi_stream_heads (
+  stream_id text    PRIMARY KEY,
+  version   integer NOT NULL CHECK (version > 0),
+  hash      text    NOT NULL,
+  seal      text
+);
+INSERT INTO minyi_stream_heads (stream_id, version, hash, seal)
+SELECT stream_id, version, hash, NULL FROM (
+  SELECT DISTINCT ON (stream_id) stream_id, version, data->>'hash' AS hash
+    FROM minyi_events
+   ORDER BY stream_id, version DESC) last
+ WHERE hash IS NOT NULL;
+
+-- As version 3, plus the batch's head, written inside the batch's subtransaction.
+CREATE OR REPLACE FUNCTION minyi_append_many(p_batches jsonb)
+RETURNS TABLE (idx integer, status text, previous_version integer, version integer, detail text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  b jsonb;
+  i integer := 0;
+  r record;
+  d text;
+  e jsonb;
+  h jsonb;
+BEGIN
+  PERFORM 1 FROM minyi_position WHERE id FOR UPDATE;
+  FOR b IN SELECT value FROM jsonb_array_elements(p_batches) LOOP
+    BEGIN
+      SELECT * INTO r FROM minyi_append(b);
+      e := b->'repeatEntry';
+      IF r.status = 'appended' AND e IS NOT NULL THEN
+        INSERT INTO minyi_repeat_index (petition_id, key, received_at, community, category_path)
+        VALUES (e->>'petitionId', e->>'key', (e->>'receivedAt')::bigint, e->>'community',
+                ARRAY(SELECT jsonb_array_elements_text(e->'categoryPath')))
+        ON CONFLICT (petition_id) DO UPDATE SET key = excluded.key, received_at = excluded.received_at,
+          community = excluded.community, category_path = excluded.category_path;
+      END IF;
+      IF r.status = 'appended' AND b ? 'metrics' THEN
+        INSERT INTO minyi_report_counters AS c (scope, period_day, kind, dim, key, as_of_day, value)
+        SELECT m->>'scope', (m->>'periodDay')::integer, m->>'kind', m->>'dim', m->>'key', (m->>'asOfDay')::integer,
+               sum((m->>'value')::double precision)
+          FROM jsonb_array_elements(b->'metrics') m
+         GROUP BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT (scope, period_day, kind, dim, key, as_of_day) DO UPDATE SET value = c.value + excluded.value;
+      END IF;
+      h := b->'head';
+      IF r.status = 'appended' AND h IS NOT NULL THEN
+        INSERT INTO minyi_stream_heads (stream_id, version, hash, seal)
+        VALUES (b->>'streamId', (h->>'version')::integer, h->>'hash', h->>'seal')
+        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash, seal = excluded.seal;
+      END IF;
+      RETURN QUERY SELECT i, r.status, r.previous_version, r.version, r.detail;
+    EXCEPTION
+      WHEN SQLSTATE 'MN001' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN QUERY SELECT i, 'duplicate_event'::text, 0, 0, d;
+      WHEN SQLSTATE 'MN002' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN QUERY SELECT i, 'duplicate_outbox'::text, 0, 0, d;
+    END;
+    i := i + 1;
+  END LOOP;
+END
+$fn$;
+`
   }
 ]
 

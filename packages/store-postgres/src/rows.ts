@@ -19,6 +19,14 @@ export const EventRow = Schema.Struct({
   data: Schema.Json
 })
 
+export const HeadRow = Schema.Struct({
+  version: Positive,
+  hash: Schema.NonEmptyString,
+  seal: Schema.NullOr(Schema.NonEmptyString)
+})
+
+export const StreamIdRow = Schema.Struct({ stream_id: Schema.NonEmptyString })
+
 export const AppendRow = Schema.Struct({
   idx: Schema.Int,
   status: Schema.Literals(["appended", "replayed", "conflict", "duplicate_event", "duplicate_outbox"]),

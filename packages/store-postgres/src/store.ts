@@ -7,7 +7,7 @@ import type { Scope } from "effect"
 import pg from "pg"
 import { unavailable } from "./errorsFrom.js"
 import { latestVersion, migrations, tables as minyiTables } from "./migrations.js"
-import { AppendRow, CountRow, decodeWith, EventRow, IdempotencyRow, MetaRow, MetricRow, OutboxRow, ReadyRow, RepeatRow, SummaryRow, TimerRow } from "./rows.js"
+import { AppendRow, CountRow, decodeWith, EventRow, HeadRow, IdempotencyRow, StreamIdRow, MetaRow, MetricRow, OutboxRow, ReadyRow, RepeatRow, SummaryRow, TimerRow } from "./rows.js"
 
 /** How to reach the database and how the store behaves. */
 export interface PgStoreConfig {
@@ -223,6 +223,8 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
 
     const idempotencyRows = rows(IdempotencyRow, "minyi_idempotency")
     const eventRows = rows(EventRow, "minyi_events")
+    const headRows = rows(HeadRow, "minyi_stream_heads")
+    const streamIdRows = rows(StreamIdRow, "minyi_events")
     const toEvent = (r: typeof EventRow.Type): StoredEvent => ({
       streamId: r.stream_id,
       version: r.version,
@@ -357,7 +359,29 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
           "SELECT position, event_id, stream_id, version, type, at, data FROM minyi_events WHERE position > $1 ORDER BY position LIMIT $2",
           [Math.max(0, Math.floor(afterPosition)), clampPageLimit(limit)]
         ).pipe(Effect.map((rs) => rs.map(toEvent))),
-      findByIdempotencyKey
+      findByIdempotencyKey,
+      readHead: (streamId) =>
+        headRows(`reading the head of ${streamId}`, "SELECT version, hash, seal FROM minyi_stream_heads WHERE stream_id = $1", [streamId]).pipe(
+          Effect.map((rs) => Option.fromUndefinedOr(rs[0]))
+        ),
+      // A stream missing its head, or a head whose events are gone, must still be listed for an audit.
+      // Each side is cut to the page first, so a page reads O(limit) rows, not every later stream.
+      streamIds: (page) => {
+        const limit = clampPageLimit(page.limit)
+        return streamIdRows(
+          "listing streams",
+          `SELECT stream_id FROM (
+             (SELECT stream_id FROM minyi_stream_heads WHERE stream_id COLLATE "C" > $1 ORDER BY stream_id COLLATE "C" LIMIT $2)
+             UNION (SELECT stream_id FROM minyi_events WHERE stream_id COLLATE "C" > $1 GROUP BY stream_id ORDER BY stream_id COLLATE "C" LIMIT $2)) s
+           ORDER BY stream_id COLLATE "C" LIMIT $2`,
+          [page.after ?? "", limit + 1]
+        ).pipe(
+          Effect.map((rs) => {
+            const items = rs.slice(0, limit).map((r) => r.stream_id)
+            return { items, next: rs.length > limit ? items[items.length - 1]! : null }
+          })
+        )
+      }
     })
 
     // ---- Timers ----------------------------------------------------------------------------

@@ -24,13 +24,17 @@ describePg("PostgreSQL", (url) => {
   inputContract(harness)
   tamperContract({
     ...harness,
-    tamper: async (schema, kind, petitionId, version) => {
-      const where = "WHERE stream_id = $1 AND version = $2"
-      if (kind === "edit") {
-        await sql(url, `UPDATE ${schema}.minyi_events SET data = replace(data::text, '垃圾站异味', '已处理完毕')::jsonb ${where}`, [petitionId, version])
-      } else {
-        await sql(url, `DELETE FROM ${schema}.minyi_events ${where}`, [petitionId, version])
-      }
-    }
+    rows: async (schema, petitionId) =>
+      (await sql(url, `SELECT version, data FROM ${schema}.minyi_events WHERE stream_id = $1 ORDER BY version`, [petitionId])).rows.map(
+        (r: { version: number; data: unknown }) => ({ version: r.version, data: r.data })
+      ),
+    rewrite: async (schema, petitionId, version, data) =>
+      void (await sql(url, `UPDATE ${schema}.minyi_events SET data = $3::jsonb WHERE stream_id = $1 AND version = $2`, [petitionId, version, JSON.stringify(data)])),
+    remove: async (schema, petitionId, version) =>
+      void (await sql(url, `DELETE FROM ${schema}.minyi_events WHERE stream_id = $1 AND version = $2`, [petitionId, version])),
+    setHead: async (schema, petitionId, head) =>
+      void (await sql(url, `UPDATE ${schema}.minyi_stream_heads SET version = $2, hash = $3, seal = $4 WHERE stream_id = $1`, [petitionId, head.version, head.hash, head.seal])),
+    forgetHeads: async (schema) =>
+      void (await sql(url, `DROP TABLE ${schema}.minyi_stream_heads; UPDATE ${schema}.minyi_meta SET value = '3' WHERE key = 'schema_version'`))
   })
 })

@@ -4,6 +4,7 @@ import type { AppendBatch } from "@minyi/core/adapter"
 import { Effect, Option } from "effect"
 import { afterAll, expect, it } from "vitest"
 import { describePg, failure, openStore, run, sql } from "./support.js"
+import { schemaVersion } from "../src/index.js"
 
 // What the shared contract does not pin down but this adapter promises.
 describePg("PostgreSQL store", (url) => {
@@ -16,6 +17,7 @@ describePg("PostgreSQL store", (url) => {
     await run(first.store.eventStore.append(batch("p1", 0, [newEvent("e1")], { summary: summary("p1") })))
     await sql(url, `DROP TABLE ${schema}.minyi_repeat_index`)
     await sql(url, `DROP TABLE ${schema}.minyi_report_counters`)
+    await sql(url, `DROP TABLE ${schema}.minyi_stream_heads`)
     await sql(url, `UPDATE ${schema}.minyi_petitions SET summary = jsonb_set(summary, '{data,phoneHash}', '"9f86d081884c7d659a2feaa0c55ad015"')`)
     await sql(url, `UPDATE ${schema}.minyi_meta SET value = '1' WHERE key = 'schema_version'`)
     const again = await openStore(url, { schema })
@@ -31,7 +33,7 @@ describePg("PostgreSQL store", (url) => {
       const left = await sql(url, `SELECT count(*)::int AS n FROM ${schema}.minyi_petitions WHERE summary::text LIKE '%phoneHash%'`)
       expect(left.rows[0].n).toBe(0)
       const version = await sql(url, `SELECT value FROM ${schema}.minyi_meta WHERE key = 'schema_version'`)
-      expect(version.rows[0].value).toBe("3")
+      expect(version.rows[0].value).toBe(String(schemaVersion))
     } finally {
       await again.close()
       await first.close()

@@ -99,6 +99,22 @@ export const migrations: ReadonlyArray<string> = [
     value REAL NOT NULL,
     PRIMARY KEY (scope, period_day, kind, dim, key, as_of_day)
   ) WITHOUT ROWID;
+  `,
+  // 4: each stream's head (version, hash, the engine's keyed seal), in a table of its own written in
+  // the same transaction as the events, so that deleting the newest events or rewriting rows is
+  // found on load. Existing streams get their last event as an unsealed head: a deployment with a
+  // chain key seals them once (\`minyi audit seal\`) before its engines use the key.
+  `
+  CREATE TABLE stream_heads (
+    stream_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    seal TEXT
+  ) WITHOUT ROWID;
+  INSERT INTO stream_heads (stream_id, version, hash, seal)
+    SELECT e.stream_id, e.version, json_extract(e.data, '$.hash'), NULL FROM events e
+    WHERE e.version = (SELECT max(version) FROM events WHERE stream_id = e.stream_id)
+      AND json_extract(e.data, '$.hash') IS NOT NULL;
   `
 ]
 

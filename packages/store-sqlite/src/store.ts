@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { decodeInput, EventStore, Outbox, PetitionSummary, Queries, StoredEvent, Timers } from "@minyi/core"
-import { clampPageLimit, ClaimedTimer, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, duplicateId, leaseLost, makeGroupCommit, MetricRow, nextAttemptAt, OutboxMessage, RepeatCandidate, schemaTooNew, storeCorrupt, storeUnavailable, TimerSpec, versionConflict } from "@minyi/core/adapter"
+import { clampPageLimit, ClaimedTimer, StreamHead, decodeAppendBatch, decodeTimerSpecs, defaultRetryPolicy, duplicateId, leaseLost, makeGroupCommit, MetricRow, nextAttemptAt, OutboxMessage, RepeatCandidate, schemaTooNew, storeCorrupt, storeUnavailable, TimerSpec, versionConflict } from "@minyi/core/adapter"
 import type { DuplicateId, InvalidInput, OpenError, Page, PageRequest, RetryPolicy, Storage, StoreError, VersionConflict } from "@minyi/core"
 import type { AppendBatch, AppendResult, ClaimedMessage, DeadLetter, DeliveryFailure, FailOutcome, TimerKey } from "@minyi/core/adapter"
 import Database from "better-sqlite3"
@@ -160,6 +160,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
   const decodeClaimedTimer = rowDecoder(ClaimedTimer, "stored timer", location)
   const decodeMessage = rowDecoder(OutboxMessage, "stored outbox message", location)
   const decodeSummary = rowDecoder(PetitionSummary, "stored petition summary", location)
+  const decodeHead = rowDecoder(StreamHead, "stored stream head", location)
 
   const sql = {
     findKey: db.prepare("SELECT stream_id, previous_version, version FROM idempotency WHERE key = ?"),
@@ -168,6 +169,19 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
     insertEvent: db.prepare("INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
     readStream: db.prepare("SELECT * FROM events WHERE stream_id = ? AND (? IS NULL OR version > ?) ORDER BY version"),
     readAll: db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
+    upsertHead: db.prepare(
+      `INSERT INTO stream_heads (stream_id, version, hash, seal) VALUES (?, ?, ?, ?)
+       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash, seal = excluded.seal`
+    ),
+    readHead: db.prepare("SELECT version, hash, seal FROM stream_heads WHERE stream_id = ?"),
+    // A stream missing its head, or a head whose events are gone, must still be listed for an audit.
+    // Each side is cut to the page first (the page of the union is within the pages of its sides),
+    // so a page reads O(limit) index entries, not every stream after the cursor.
+    streamIds: db.prepare(
+      `SELECT stream_id FROM (SELECT stream_id FROM stream_heads WHERE stream_id > @after ORDER BY stream_id LIMIT @limit)
+       UNION SELECT stream_id FROM (SELECT DISTINCT stream_id FROM events WHERE stream_id > @after ORDER BY stream_id LIMIT @limit)
+       ORDER BY 1 LIMIT @limit`
+    ),
     insertMessage: db.prepare("INSERT INTO outbox (id, stream_id, message, created_at, available_at) VALUES (?, ?, ?, ?, ?)"),
     scheduleTimer: db.prepare(
       `INSERT INTO timers (stream_id, key, due_at, payload, available_at) VALUES (?, ?, ?, ?, ?)
@@ -308,6 +322,7 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
       sql.upsertRepeat.run(r.petitionId, r.key, r.receivedAt, r.community, JSON.stringify(r.categoryPath))
     }
     for (const d of batch.metrics ?? []) sql.addMetric.run(d.scope, d.periodDay, d.kind, d.dim, d.key, d.asOfDay, d.value)
+    if (batch.head !== undefined) sql.upsertHead.run(batch.streamId, batch.head.version, batch.head.hash, batch.head.seal)
     const result: AppendResult = { streamId: batch.streamId, previousVersion: actual, version, replayed: false }
     if (batch.idempotencyKey !== undefined) sql.insertIdempotencyKey.run(batch.idempotencyKey, batch.streamId, actual, version)
     return result
@@ -353,7 +368,19 @@ const storage = (db: Database.Database, config: SqliteStoreConfig): Context.Cont
         return (sql.readStream.all(streamId, after, after) as Array<Row>).map(toEvent)
       }),
     readAll: (after, limit) => run(() => (sql.readAll.all(after, clampPageLimit(limit)) as Array<Row>).map(toEvent)),
-    findByIdempotencyKey: (key) => run(() => Option.fromUndefinedOr(findKey(key)))
+    findByIdempotencyKey: (key) => run(() => Option.fromUndefinedOr(findKey(key))),
+    readHead: (streamId) =>
+      run(() => {
+        const r = sql.readHead.get(streamId) as Row | undefined
+        return r === undefined ? Option.none() : Option.some(decodeHead({ version: r.version, hash: r.hash, seal: r.seal }))
+      }),
+    streamIds: (page) =>
+      run(() => {
+        const limit = clampPageLimit(page.limit)
+        const ids = (sql.streamIds.all({ after: page.after ?? "", limit: limit + 1 }) as Array<Row>).map((r) => String(r.stream_id))
+        const items = ids.slice(0, limit)
+        return { items, next: ids.length > limit ? items[items.length - 1]! : null }
+      })
   })
 
   const claimTimersTx = db.transaction((now: number, limit: number, leaseMs: number, workerId: string): Array<ClaimedTimer> => {

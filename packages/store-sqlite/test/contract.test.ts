@@ -11,6 +11,16 @@ const dir = mkdtempSync(join(tmpdir(), "minyi-sqlite-contract-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 let n = 0
 
+/** A raw connection, as someone with access to the file has: no store, no engine. */
+const withDb = <A>(path: string, work: (db: Database.Database) => A): A => {
+  const db = new Database(path)
+  try {
+    return work(db)
+  } finally {
+    db.close()
+  }
+}
+
 const file: StoreHarness = {
   name: "SQLite file",
   capabilities: { durable: true, concurrentWriters: true, multiProcess: true },
@@ -21,16 +31,21 @@ storeContract(file)
 inputContract(file)
 tamperContract({
   ...file,
-  tamper: async (path, kind, petitionId, version) => {
-    const db = new Database(path)
-    try {
-      const where = "WHERE stream_id = ? AND version = ?"
-      if (kind === "edit") db.prepare(`UPDATE events SET data = replace(data, '垃圾站异味', '已处理完毕') ${where}`).run(petitionId, version)
-      else db.prepare(`DELETE FROM events ${where}`).run(petitionId, version)
-    } finally {
-      db.close()
-    }
-  }
+  rows: async (path, petitionId) => withDb(path, (db) =>
+    (db.prepare("SELECT version, data FROM events WHERE stream_id = ? ORDER BY version").all(petitionId) as Array<{ version: number; data: string }>)
+      .map((r) => ({ version: r.version, data: JSON.parse(r.data) as unknown }))
+  ),
+  rewrite: async (path, petitionId, version, data) =>
+    withDb(path, (db) => void db.prepare("UPDATE events SET data = ? WHERE stream_id = ? AND version = ?").run(JSON.stringify(data), petitionId, version)),
+  remove: async (path, petitionId, version) =>
+    withDb(path, (db) => void db.prepare("DELETE FROM events WHERE stream_id = ? AND version = ?").run(petitionId, version)),
+  setHead: async (path, petitionId, head) =>
+    withDb(path, (db) => void db.prepare("UPDATE stream_heads SET version = ?, hash = ?, seal = ? WHERE stream_id = ?").run(head.version, head.hash, head.seal, petitionId)),
+  forgetHeads: async (path) =>
+    withDb(path, (db) => {
+      db.exec("DROP TABLE stream_heads")
+      db.pragma("user_version = 3")
+    })
 })
 
 storeContract({

@@ -1,10 +1,10 @@
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { EventStore, Queries } from "@minyi/core"
+import { createMinyi, EventStore, Queries, sampleDirectory } from "@minyi/core"
 import { layer, layerConfig, make, SCHEMA_VERSION } from "@minyi/store-sqlite"
 import type { SqliteStoreConfig } from "@minyi/store-sqlite"
-import { batch, newEvent, summary } from "@minyi/testkit"
+import { batch, newEvent, sampleSubmit, summary } from "@minyi/testkit"
 import Database from "better-sqlite3"
 import { ConfigProvider, Context, Effect, Exit, Layer, Option, Scope } from "effect"
 import { afterAll, describe, expect, it, onTestFinished } from "vitest"
@@ -53,6 +53,7 @@ describe("opening a SQLite store", () => {
     const path = await tampered((db) => {
       db.exec("DROP TABLE repeat_index")
       db.exec("DROP TABLE report_counters")
+      db.exec("DROP TABLE stream_heads")
       db.prepare("UPDATE summaries SET body = json_set(body, '$.data.phoneHash', ?)").run("9f86d081884c7d659a2feaa0c55ad015")
       db.pragma("user_version = 1")
     })
@@ -169,6 +170,24 @@ describe("a write lock held by another process", () => {
     other.close()
     expect(await Effect.runPromise(store.readStream("p1"))).toEqual([])
     expect(await Effect.runPromise(store.append(batch("p1", 0, [newEvent("e1")])))).toMatchObject({ version: 1 })
+  })
+})
+
+describe("a store locked at boot", () => {
+  it("a facade whose first open met a lock fails StoreUnavailable, and works once the lock is gone, without a restart", async () => {
+    const path = fresh()
+    // Another process holds the write lock while the facade opens (and would migrate) the file.
+    const other = new Database(path)
+    other.exec("BEGIN EXCLUSIVE")
+    const minyi = createMinyi({ directory: sampleDirectory(), rulePack: "futian-10-30-24", store: layer({ path, busyTimeoutMs: 100 }) })
+    onTestFinished(() => minyi.dispose())
+    await expect(minyi.ready()).rejects.toMatchObject({ _tag: "StoreUnavailable" })
+    await expect(minyi.handle(sampleSubmit("boot-1", Date.parse("2026-03-02T09:00:00+08:00")))).rejects.toMatchObject({ _tag: "StoreUnavailable" })
+    other.exec("ROLLBACK")
+    other.close()
+    await minyi.ready()
+    const handled = await minyi.handle(sampleSubmit("boot-1", Date.parse("2026-03-02T09:00:00+08:00")))
+    expect((await minyi.state("boot-1")).version).toBe(handled.version)
   })
 })
 

@@ -5,7 +5,7 @@
 export { contractRetryPolicy, storeContract } from "./store-contract.js"
 export { inputContract } from "./input-contract.js"
 export { tamperContract } from "./tamper-contract.js"
-export type { TamperHarness } from "./tamper-contract.js"
+export type { TamperHarness, TamperRow } from "./tamper-contract.js"
 export type { StoreCapabilities, StoreHarness } from "./store-contract.js"
 export { closedLoopbackPort, notifierContract, sampleNotification, sendThrough } from "./notifier-contract.js"
 export type { NotifierHarness, NotifierUnderTest, ReceivedMessage, ReceiverBehaviour } from "./notifier-contract.js"

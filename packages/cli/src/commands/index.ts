@@ -8,3 +8,4 @@ registerGroup("simulate", () => import("./simulate.js").then((m) => m.simulateCo
 registerGroup("scenario", () => import("./scenario.js").then((m) => m.scenarioCommand), "情景测试：核对情景中的 expect", "scenario tests: check a scenario's expect blocks")
 registerGroup("generate", () => import("./generate.js").then((m) => m.generateCommand), "生成类似福田的辖区与信访件数据（经引擎办理）", "generate a Futian-like district's petitions, handled by the engine")
 registerGroup("report", () => import("./report.js").then((m) => m.reportCommand), "民情日报与考核指标", "the daily report and KPIs")
+registerGroup("audit", () => import("./audit.js").then((m) => m.auditCommand), "审计：校验每件信访件的历史，输出可在库外留存的链头锚点", "audit: verify every petition's history, print the head anchors to keep outside the database")

@@ -7,6 +7,7 @@ import { Context, Schema } from "effect"
 import type { HolidayRelease } from "../calendar/index.js"
 import type { ClockEvaluation } from "../clocks/index.js"
 import type { Directory, Role } from "../directory/index.js"
+import { ChainBrokenReason } from "../petition/chain.js"
 import type { CommandOf, PetitionCommand, PetitionEvent, Petitioner, PetitionState } from "../petition/index.js"
 import type { DeadLetter, DuplicateId, PageRequest, PetitionSummary, StoreError, StoreUnavailable } from "../ports/index.js"
 import type { PublishRefused, RulePack, RulePackRegistry } from "../rules/index.js"
@@ -43,6 +44,15 @@ export interface EngineOptions {
    * Without it no petition is indexed and no repeat is found. See docs/engine.md for rotating it.
    */
   readonly identityKey?: Redacted.Redacted<string>
+  /**
+   * The deployment secret that seals each petition's stored head (HMAC-SHA256 of petition id,
+   * version and hash), so that rewriting event rows and recomputing their hashes is detected on
+   * load. Without it heads are kept unsealed: deletions and edits of event rows are still found,
+   * a rewrite that also updates the head is not. See docs/security.md for rotating it.
+   */
+  readonly chainKey?: Redacted.Redacted<string>
+  /** Earlier chain keys whose seals still verify while the heads are sealed again under `chainKey`. */
+  readonly previousChainKeys?: ReadonlyArray<Redacted.Redacted<string>>
   /**
    * Petitions whose decoded history, state and clocks this instance keeps between commands
    * (default 1,000; 0 keeps none). Each use reads only the events after the kept version, so
@@ -92,7 +102,7 @@ export class HistoryTampered extends Schema.TaggedError<HistoryTampered>()("Hist
   petitionId: Schema.String,
   /** The first version that does not verify. */
   version: Schema.Number,
-  reason: Schema.Literals(["version_gap", "prev_hash_mismatch", "hash_mismatch", "foreign_event", "truncated"]),
+  reason: ChainBrokenReason,
   message: Schema.String
 }) {}
 

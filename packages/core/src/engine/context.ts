@@ -3,14 +3,14 @@
  * answers to, and the petitions as loaded — kept between commands, each use reading only what was
  * appended since.
  */
-import { Effect, Result } from "effect"
+import { Effect, Option, Result } from "effect"
 import type { Calendars, HolidayRelease } from "../calendar/index.js"
 import { makeCalendars } from "../calendar/index.js"
 import type { ClockFold } from "../clocks/index.js"
 import type { Directory, Role } from "../directory/index.js"
-import type { ChainBroken, ChainHead, PetitionEvent, PetitionState } from "../petition/index.js"
-import { decodeEvent, evolve, GENESIS_HEAD, initialState, verifyContinuation } from "../petition/index.js"
-import type { StoredEvent } from "../ports/index.js"
+import type { ChainBroken, ChainHead, ChainKeys, PetitionEvent, PetitionState } from "../petition/index.js"
+import { anchorOf, decodeEvent, evolve, GENESIS_HEAD, initialState, verifyAnchor, verifyContinuation } from "../petition/index.js"
+import type { StoredEvent, StoreError, StreamHead } from "../ports/index.js"
 import { EventStore, Notifier, Outbox, Queries, storeCorrupt, Timers } from "../ports/index.js"
 import type { MetricFold } from "../reports/deltas.js"
 import type { PublishRefused, RulePack, RulePackRegistry } from "../rules/index.js"
@@ -40,7 +40,15 @@ export interface LoadedPetition {
   readonly clockFold: ClockFold | undefined
   /** The read model's facts folded over `events` (or a prefix): an append computes its counter changes from here. */
   readonly metricFold: MetricFold | undefined
+  /** The stored head `events` were last checked against (or written with): the same head is not checked again. */
+  readonly anchor?: StreamHead | undefined
 }
+
+const sameAnchor = (a: StreamHead | undefined, b: StreamHead | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.version === b.version && a.hash === b.hash && a.seal === b.seal)
+
+/** How often a load reads again when the stored head moved while it read (another writer appended). */
+const ANCHOR_READS = 5
 
 /** Keeps the most recently used petitions; a `Map` iterates in insertion order, oldest first. */
 const makePetitionCache = (capacity: number) => {
@@ -129,6 +137,8 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
   }
 
   const cache = makePetitionCache(options.petitionCache ?? 1_000)
+  const chainKeys: ChainKeys | undefined =
+    options.chainKey === undefined ? undefined : { current: options.chainKey, previous: options.previousChainKeys ?? [] }
 
   const decodeRows = Effect.fnUntraced(function*(petitionId: string, rows: ReadonlyArray<StoredEvent>) {
     const events: Array<PetitionEvent> = []
@@ -156,49 +166,70 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
     return error
   }
 
+  const reject = Effect.fnUntraced(function*(broken: ChainBroken) {
+    const error = tampered(broken)
+    yield* Effect.logError(error.message).pipe(Effect.annotateLogs({ petitionId: error.petitionId, version: error.version, reason: error.reason }))
+    return yield* error
+  })
+
   /** Decodes rows that continue a history verified up to `from`, verifying only those rows. */
   const continueFrom = Effect.fnUntraced(function*(petitionId: string, from: ChainHead, rows: ReadonlyArray<StoredEvent>) {
     const events = yield* decodeRows(petitionId, rows)
     const verified = verifyContinuation(petitionId, from, events)
-    if (Result.isFailure(verified)) {
-      const error = tampered(verified.failure)
-      yield* Effect.logError(error.message).pipe(Effect.annotateLogs({ petitionId, version: error.version, reason: error.reason }))
-      return yield* error
-    }
+    if (Result.isFailure(verified)) return yield* reject(verified.failure)
     return events
   })
 
-  const fromScratch = Effect.fnUntraced(function*(petitionId: string) {
+  const fromScratch = Effect.fnUntraced(function*(petitionId: string): Effect.fn.Return<LoadedPetition, HistoryTampered | StoreError> {
     const events = yield* continueFrom(petitionId, GENESIS_HEAD, yield* store.readStream(petitionId))
     return { events, state: events.reduce(evolve, initialState(petitionId)), clockFold: undefined, metricFold: undefined }
   })
 
   /**
-   * The petition as the store has it now. A kept copy is brought up to date with the events
+   * The events as the store has them now. A kept copy is brought up to date with the events
    * appended after its version (by this instance or any other), verifying only those; if they do
    * not follow on from it, the whole stream is read and verified again.
+   */
+  const loadEvents = Effect.fnUntraced(function*(petitionId: string, kept: LoadedPetition | undefined): Effect.fn.Return<LoadedPetition, HistoryTampered | StoreError> {
+    if (kept === undefined) return yield* fromScratch(petitionId)
+    const rows = yield* store.readStream(petitionId, { afterVersion: kept.state.version })
+    if (rows.length === 0) return kept
+    if (rows[0]!.version !== kept.state.version + 1) return yield* fromScratch(petitionId)
+    const head = { version: kept.state.version, hash: kept.state.lastHash }
+    const events = yield* continueFrom(petitionId, head, rows)
+    return { events: kept.events.concat(events), state: events.reduce(evolve, kept.state), clockFold: kept.clockFold, metricFold: kept.metricFold }
+  })
+
+  /**
+   * The petition as the store has it now, its events verified and checked against the stored head.
+   * The head is read before the events, so events appended in between by another writer show as
+   * events beyond the head (or, for a new petition, events without a head): the head is read
+   * again, and only an unchanged one means tampering.
    */
   const load = Effect.fnUntraced(function*(petitionId: string) {
     const known = quarantined.get(petitionId)
     if (known !== undefined) return yield* known
-    const kept = cache.get(petitionId)
-    let loaded: LoadedPetition
-    if (kept === undefined) {
-      loaded = yield* fromScratch(petitionId)
-    } else {
-      const rows = yield* store.readStream(petitionId, { afterVersion: kept.state.version })
-      if (rows.length === 0) return kept
-      if (rows[0]!.version !== kept.state.version + 1) {
-        loaded = yield* fromScratch(petitionId)
-      } else {
-        const head = { version: kept.state.version, hash: kept.state.lastHash }
-        const events = yield* continueFrom(petitionId, head, rows)
-        loaded = { events: kept.events.concat(events), state: events.reduce(evolve, kept.state), clockFold: kept.clockFold, metricFold: kept.metricFold }
+    for (let read = 1; ; read++) {
+      const anchor = Option.getOrUndefined(yield* store.readHead(petitionId))
+      const kept = cache.get(petitionId)
+      const loaded = yield* loadEvents(petitionId, kept)
+      if (loaded === kept && sameAnchor(kept.anchor, anchor)) return kept
+      const anchored = verifyAnchor(petitionId, loaded.events, anchor, chainKeys)
+      if (Result.isFailure(anchored)) {
+        const raced = anchored.failure.reason === "beyond_head" || anchored.failure.reason === "head_missing"
+        const moved = raced && read < ANCHOR_READS &&
+          !sameAnchor(anchor, Option.getOrUndefined(yield* store.readHead(petitionId)))
+        if (moved) continue
+        return yield* reject(anchored.failure)
       }
+      const checked: LoadedPetition = { ...loaded, anchor }
+      if (checked.events.length > 0) cache.set(petitionId, checked)
+      return checked
     }
-    if (loaded.events.length > 0) cache.set(petitionId, loaded)
-    return loaded
   })
+
+  /** The head to store with an append that ends at `head`, sealed when the deployment has a chain key. */
+  const anchorFor = (petitionId: string, head: ChainHead): StreamHead => anchorOf(petitionId, head, chainKeys)
 
   /** Keeps what an append just wrote, so the next command on the petition reads nothing it knows. */
   const remember = (petitionId: string, petition: LoadedPetition): void => cache.set(petitionId, petition)
@@ -223,7 +254,8 @@ export const makeEngineContext = Effect.fnUntraced(function*(options: EngineOpti
     addHolidays,
     packOf,
     load,
-    remember
+    remember,
+    anchorFor
   }
 })
 

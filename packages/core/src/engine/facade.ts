@@ -7,7 +7,7 @@ import type { Directory } from "../directory/index.js"
 import { loadDirectory } from "../directory/index.js"
 import type { Petitioner, PetitionEvent, PetitionState } from "../petition/index.js"
 import type { DeadLetter, Notifier, PageRequest, PromiseNotifier, Storage as StoragePorts } from "../ports/index.js"
-import { Notifiers, Outbox, Storage } from "../ports/index.js"
+import { EventStore, Notifiers, Outbox, Storage } from "../ports/index.js"
 import type { Figures, FiguresOptions, MetricsScope } from "../reports/index.js"
 import { figuresFromStore, viewerMetricsScope } from "../reports/index.js"
 import { isRulePackPreset, rulePackPresets } from "../presets/index.js"
@@ -107,6 +107,15 @@ export interface Minyi {
    * keeps: their own view, or a narrower `scope` their view covers (AccessDenied otherwise).
    */
   metrics(viewer: Viewer, options: Omit<FiguresOptions, "directory" | "scope"> & { readonly scope?: MetricsScope }): Promise<Figures>
+  /**
+   * Opens the store and reads from it once: resolves when it answers, rejects at once with its
+   * typed error (`StoreUnavailable`, `StoreCorrupt`, `SchemaTooNew`, `InvalidInput` for a bad store
+   * configuration) when it does not — for a portal that wants to fail at start rather than at the
+   * first request. Optional: every other method opens the store too, and after a failed open the
+   * next call tries again, so a store that comes back later (PostgreSQL not up yet at boot, a
+   * locked SQLite file) is used without restarting.
+   */
+  ready(): Promise<void>
   /** Stops the scheduler and releases the store. */
   dispose(): Promise<void>
 }
@@ -159,9 +168,25 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
   const scheduled = options.scheduler === undefined || options.scheduler === false
     ? engine
     : Layer.merge(engine, schedulerLayer(options.scheduler === true ? {} : options.scheduler).pipe(Layer.provide(engine)))
-  const runtime = ManagedRuntime.make(scheduled)
-  const run = <A, E>(f: (engine: Engine["Service"]) => Effect.Effect<A, E>): Promise<A> =>
-    runtime.runPromise(Engine.use(f))
+  // A ManagedRuntime keeps a failed build for good. A store that was down when first opened must
+  // not poison the facade: after a failed build the runtime is dropped, and the next call builds
+  // (opens the store) again.
+  let runtime = ManagedRuntime.make(scheduled)
+  const built = async (): Promise<ManagedRuntime.ManagedRuntime<Layer.Success<typeof scheduled>, Layer.Error<typeof scheduled>>> => {
+    const current = runtime
+    try {
+      await current.context()
+      return current
+    } catch (error) {
+      if (runtime === current) {
+        runtime = ManagedRuntime.make(scheduled)
+        await current.dispose().catch(() => undefined)
+      }
+      throw error
+    }
+  }
+  const runPromise = async <A, E>(effect: Effect.Effect<A, E, Layer.Success<typeof scheduled>>): Promise<A> => (await built()).runPromise(effect)
+  const run = <A, E>(f: (engine: Engine["Service"]) => Effect.Effect<A, E>): Promise<A> => runPromise(Engine.use(f))
 
   return {
     directory,
@@ -186,16 +211,17 @@ export const createMinyi = (options: MinyiOptions): Minyi => {
     clocks: (id, at) => run((e) => e.clocks(id, at)),
     query: (viewer, request) => run((e) => e.query(viewer, request)),
     readIdentity: (viewer, id, reason, at) => run((e) => e.readIdentity(viewer, id, reason, at)),
-    deadLetters: () => runtime.runPromise(Outbox.use((o) => o.deadLetters())),
+    deadLetters: () => runPromise(Outbox.use((o) => o.deadLetters())),
     publish: (pack) => run((e) => Effect.flatMap(Effect.fromResult(loadPack(pack)), e.publish)),
     rulePacks: () => run((e) => e.packs),
     publishHolidays: (release, at) => run((e) => e.publishHolidays(release, at)),
     metrics: (viewer, { scope, ...options }) =>
-      runtime.runPromise(
+      runPromise(
         Effect.fromResult(viewerMetricsScope(viewer, directory, scope)).pipe(
           Effect.flatMap((allowed) => figuresFromStore({ ...options, directory, scope: allowed }))
         )
       ),
+    ready: () => runPromise(EventStore.use((store) => store.streamIds({ limit: 1 })).pipe(Effect.asVoid)),
     dispose: () => runtime.dispose()
   }
 }

@@ -88,7 +88,8 @@ export const makeHandle = (ctx: EngineContext) => {
           },
     summary: toSummary(outcome.state, outcome.clocks, directory, now, reviewWindowOf(outcome.state, ctx.stepContext(pack))),
     ...repeatEntryFor(outcome.events),
-    metrics
+    metrics,
+    head: ctx.anchorFor(petitionId, { version: outcome.state.version, hash: outcome.state.lastHash })
   })
 
   /** The Submit's entry in the keyed repeat index (none without a deployment key). */
@@ -135,13 +136,14 @@ export const makeHandle = (ctx: EngineContext) => {
     }
     if (last === undefined || events.length === 0) {
       // Nothing to write, but the clocks folded on the way are worth keeping for the next command.
-      if (state.version > 0) ctx.remember(petitionId, { events: history, state, clockFold, metricFold: loaded.metricFold })
+      if (state.version > 0) ctx.remember(petitionId, { events: history, state, clockFold, metricFold: loaded.metricFold, anchor: loaded.anchor })
       return { petitionId, version: state.version, events: [], actions, notifications: 0, replayed: false, outcome: last, pack } satisfies Attempted
     }
     const merged: StepOutcome = { ...last, events, actions, notifications }
     const metrics = metricStep(loaded.metricFold, history, events, { directory })
-    const result = yield* store.append(batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, metrics.deltas))
-    if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold, metricFold: metrics.fold })
+    const batch = batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, metrics.deltas)
+    const result = yield* store.append(batch)
+    if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold, metricFold: metrics.fold, anchor: batch.head })
     return {
       petitionId: result.streamId,
       version: result.version,

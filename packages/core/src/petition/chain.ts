@@ -1,4 +1,5 @@
-import { Result, Schema } from "effect"
+import { Redacted, Result, Schema } from "effect"
+import { hmacSha256Hex } from "../shared/hmac.js"
 import { sha256Hex } from "../shared/sha256.js"
 import { encodeEvent } from "./codec.js"
 import type { PetitionEvent, UnsealedEvent } from "./schema.js"
@@ -43,21 +44,42 @@ export const seal = (
   return out
 }
 
+/** Why a history does not verify; `HistoryTampered` carries the same reasons. */
+export const ChainBrokenReason = Schema.Literals([
+  "version_gap",
+  "prev_hash_mismatch",
+  "hash_mismatch",
+  "foreign_event",
+  "truncated",
+  "head_mismatch",
+  "head_missing",
+  "beyond_head",
+  "seal_mismatch",
+  "unsealed_head"
+])
+export type ChainBrokenReason = typeof ChainBrokenReason.Type
+
 /** Raised when a petition's history does not verify: an event was edited, reordered or removed. */
 export class ChainBroken extends Schema.TaggedError<ChainBroken>()("ChainBroken", {
   petitionId: Schema.String,
   version: Schema.Number,
-  reason: Schema.Literals(["version_gap", "prev_hash_mismatch", "hash_mismatch", "foreign_event", "truncated"]),
+  reason: ChainBrokenReason,
   message: Schema.String
 }) {}
 
-const reasons = {
-  version_gap: "版本号不连续，有事件缺失或顺序被调换（a version is missing or out of order）",
-  prev_hash_mismatch: "与前一事件的链接不符，有事件被删除、调换或改动（the link to the previous event does not match）",
-  hash_mismatch: "事件内容与其哈希不符，事件被改动过（the event's content does not match its hash: it was edited）",
-  foreign_event: "事件属于另一件信访件（the event belongs to another petition）",
-  truncated: "历史记录与已知的最新版本不符，末尾事件缺失（the history does not reach the known head: events are missing at the end）"
-} as const
+/** Why a history does not verify, in Chinese and English. */
+export const chainBrokenReasons: Readonly<Record<ChainBrokenReason, { readonly zh: string; readonly en: string }>> = {
+  version_gap: { zh: "版本号不连续，有事件缺失或顺序被调换", en: "a version is missing or out of order" },
+  prev_hash_mismatch: { zh: "与前一事件的链接不符，有事件被删除、调换或改动", en: "the link to the previous event does not match" },
+  hash_mismatch: { zh: "事件内容与其哈希不符，事件被改动过", en: "the event's content does not match its hash: it was edited" },
+  foreign_event: { zh: "事件属于另一件信访件", en: "the event belongs to another petition" },
+  truncated: { zh: "历史记录与已知的最新版本不符，末尾事件缺失", en: "the history does not reach the known head: events are missing at the end" },
+  head_mismatch: { zh: "事件哈希与存储的链头不符，事件被改写后重新计算过哈希", en: "the events do not end in the stored head: rows were rewritten and re-hashed" },
+  head_missing: { zh: "有事件却没有链头记录，链头被删除", en: "there are events but no stored head: the head was removed" },
+  beyond_head: { zh: "链头之后还有事件，这些事件不是经引擎写入的", en: "there are events after the stored head: they were not written through the engine" },
+  seal_mismatch: { zh: "链头的密钥签名不符，链头被改动过", en: "the head's keyed seal does not match: the head was altered" },
+  unsealed_head: { zh: "本部署要求链头带密钥签名，但存储的链头没有", en: "this deployment seals heads, but the stored head has no seal" }
+}
 
 /** Where a stream is known to end (e.g. the store's head): lets verification catch a removed last event. */
 export interface ChainHead {
@@ -65,12 +87,12 @@ export interface ChainHead {
   readonly hash: string
 }
 
-const broken = (petitionId: string, version: number, reason: keyof typeof reasons): ChainBroken =>
+const broken = (petitionId: string, version: number, reason: ChainBrokenReason): ChainBroken =>
   new ChainBroken({
     petitionId,
     version,
     reason,
-    message: `信访件 ${petitionId} 的历史记录在第 ${version} 个事件处校验失败：${reasons[reason]}`
+    message: `信访件 ${petitionId} 的历史记录在第 ${version} 个事件处校验失败：${chainBrokenReasons[reason].zh}（${chainBrokenReasons[reason].en}）`
   })
 
 /**
@@ -87,7 +109,7 @@ export const verifyContinuation = (
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!
     const expected = from.version + i + 1
-    const reason: keyof typeof reasons | undefined =
+    const reason: ChainBrokenReason | undefined =
       e.petitionId !== petitionId ? "foreign_event"
       : e.version !== expected ? "version_gap"
       : e.prevHash !== prevHash ? "prev_hash_mismatch"
@@ -117,4 +139,80 @@ export const verifyChain = (
     return Result.fail(broken(petitionId, Math.min(events.length + 1, head.version), "truncated"))
   }
   return Result.void
+}
+
+/**
+ * A stream's head as a store keeps it, apart from the event rows and written in the same
+ * transaction: where the history ends, and — in a deployment with a chain key — a keyed seal over
+ * it. Editing event rows cannot move it; rewriting it needs the key.
+ */
+export interface ChainAnchor extends ChainHead {
+  /** HMAC-SHA256 of the petition id, version and hash under the chain key; null when unkeyed. */
+  readonly seal: string | null
+}
+
+/**
+ * The keys that seal heads. `current` seals every head written; a head sealed under one of
+ * `previous` still verifies, so a new key can be rolled out before every head is sealed again.
+ */
+export interface ChainKeys {
+  readonly current: Redacted.Redacted<string>
+  readonly previous?: ReadonlyArray<Redacted.Redacted<string>>
+}
+
+// The petition id is inside the seal so that a head cannot be moved onto another petition;
+// newlines cannot occur in ids (their character set is checked at the boundary).
+const sealWith = (key: Redacted.Redacted<string>, petitionId: string, head: ChainHead): string =>
+  hmacSha256Hex(Redacted.value(key), `minyi-chain-head/v1\n${petitionId}\n${head.version}\n${head.hash}`)
+
+/** The anchor to store after an append that ends at `head`: sealed under the current key, if any. */
+export const anchorOf = (petitionId: string, head: ChainHead, keys: ChainKeys | undefined): ChainAnchor => ({
+  version: head.version,
+  hash: head.hash,
+  seal: keys === undefined ? null : sealWith(keys.current, petitionId, head)
+})
+
+/** True when the anchor's seal is what one of the keys gives. */
+const sealHolds = (petitionId: string, anchor: ChainAnchor, keys: ChainKeys): boolean =>
+  anchor.seal !== null && [keys.current, ...(keys.previous ?? [])].some((key) => sealWith(key, petitionId, anchor) === anchor.seal)
+
+/**
+ * Checks a verified history against its stored anchor: the history must end exactly at the
+ * anchor's version, with the anchor's hash, and with keys the seal must hold. A history without an
+ * anchor must be empty. Cost: one HMAC, independent of the history's length. A reader that read the
+ * anchor before the events may meet `beyond_head` (or `head_missing` for a new stream) because
+ * another writer appended in between: it reads the anchor again, and only an unchanged anchor
+ * means tampering.
+ */
+export const verifyAnchor = (
+  petitionId: string,
+  events: ReadonlyArray<PetitionEvent>,
+  anchor: ChainAnchor | undefined,
+  keys: ChainKeys | undefined
+): Result.Result<void, ChainBroken> => {
+  if (anchor === undefined) return events.length === 0 ? Result.void : Result.fail(broken(petitionId, 1, "head_missing"))
+  if (anchor.version > events.length) return Result.fail(broken(petitionId, events.length + 1, "truncated"))
+  if (anchor.version < events.length) return Result.fail(broken(petitionId, anchor.version + 1, "beyond_head"))
+  if (anchor.version > 0 && events[anchor.version - 1]!.hash !== anchor.hash) return Result.fail(broken(petitionId, anchor.version, "head_mismatch"))
+  if (keys !== undefined) {
+    if (anchor.seal === null) return Result.fail(broken(petitionId, anchor.version, "unsealed_head"))
+    if (!sealHolds(petitionId, anchor, keys)) return Result.fail(broken(petitionId, anchor.version, "seal_mismatch"))
+  }
+  return Result.void
+}
+
+/**
+ * Verifies a whole history and its anchor, as an auditor does: the chain from the genesis, then
+ * where it ends. Returns the verified head.
+ */
+export const verifyAnchoredChain = (
+  petitionId: string,
+  events: ReadonlyArray<PetitionEvent>,
+  anchor: ChainAnchor | undefined,
+  keys: ChainKeys | undefined
+): Result.Result<ChainHead, ChainBroken> => {
+  const reached = verifyContinuation(petitionId, GENESIS_HEAD, events)
+  if (Result.isFailure(reached)) return reached
+  const anchored = verifyAnchor(petitionId, events, anchor, keys)
+  return Result.isFailure(anchored) ? Result.fail(anchored.failure) : reached
 }

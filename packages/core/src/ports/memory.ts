@@ -20,6 +20,7 @@ import type {
   RepeatCandidate,
   RepeatEntry,
   StoredEvent,
+  StreamHead,
   TimerKey,
   TimerSpec
 } from "./model.js"
@@ -76,6 +77,7 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
   const log: Array<StoredEvent> = []
   const eventIds = new Set<string>()
   const appended = new Map<string, AppendResult>()
+  const heads = new Map<string, StreamHead>()
   const timers = new Map<string, TimerRow>()
   const timerQueue = new DueQueue()
   const outbox = new Map<string, OutboxRow>()
@@ -191,6 +193,7 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
     if (batch.summary !== undefined) summaries.set(batch.summary.petitionId, batch.summary)
     if (batch.repeatEntry !== undefined) indexRepeat(batch.repeatEntry)
     for (const d of batch.metrics ?? []) addMetric(d)
+    if (batch.head !== undefined) heads.set(batch.streamId, batch.head)
     const result: AppendResult = {
       streamId: batch.streamId,
       previousVersion: batch.expectedVersion,
@@ -215,7 +218,16 @@ export const makeMemoryStorage = (options: MemoryStorageOptions = {}): Context.C
     readStream: (streamId, options) => Effect.sync(() => (streams.get(streamId) ?? []).slice(Math.max(0, options?.afterVersion ?? 0))),
     readAll: (afterPosition, limit) =>
       Effect.sync(() => log.slice(Math.max(0, Math.floor(afterPosition)), Math.max(0, Math.floor(afterPosition)) + clampPageLimit(limit))),
-    findByIdempotencyKey: (key) => Effect.sync(() => Option.fromUndefinedOr(appended.get(key)))
+    findByIdempotencyKey: (key) => Effect.sync(() => Option.fromUndefinedOr(appended.get(key))),
+    readHead: (streamId) => Effect.sync(() => Option.fromUndefinedOr(heads.get(streamId))),
+    streamIds: (page) =>
+      Effect.sync(() => {
+        const limit = clampPageLimit(page.limit)
+        const after = page.after ?? ""
+        const ids = [...new Set([...streams.keys(), ...heads.keys()])].filter((id) => id > after).sort()
+        const items = ids.slice(0, limit)
+        return { items, next: ids.length > limit ? items[items.length - 1]! : null }
+      })
   })
 
   const timerService = Timers.of({

@@ -179,6 +179,19 @@ export interface MetricsRequest {
 }
 
 /**
+ * Where a stream ends, kept by the store apart from the event rows (its own table) and written in
+ * the same transaction as the append that moves it: the last event's version and hash, and the
+ * engine's keyed seal over them (null in a deployment without a chain key). Loading compares the
+ * events with it, so deleting the newest events or rewriting rows and their hashes is found.
+ */
+export const StreamHead = Schema.Struct({
+  version: Positive,
+  hash: Id,
+  seal: Schema.NullOr(Id)
+})
+export type StreamHead = typeof StreamHead.Type
+
+/**
  * One atomic write: the events of one stream plus everything they cause. All of it is stored,
  * or none of it.
  */
@@ -199,7 +212,13 @@ export const AppendBatch = Schema.Struct({
   /** The petition's repeat-index entry, written (or replaced) with the batch. */
   repeatEntry: Schema.optionalKey(RepeatEntry),
   /** Report read-model changes the events make, added to the counters in the same transaction. */
-  metrics: Schema.optionalKey(Schema.Array(MetricDelta))
+  metrics: Schema.optionalKey(Schema.Array(MetricDelta)),
+  /**
+   * The stream's head after the batch (replacing the stored one); its version must be
+   * expectedVersion + the number of events. A batch without events may carry one to seal the
+   * head again (key rotation).
+   */
+  head: Schema.optionalKey(StreamHead)
 })
 export type AppendBatch = typeof AppendBatch.Type
 

@@ -1,6 +1,6 @@
 import { Result, Schema, Struct } from "effect"
 import type { InvalidInput } from "../shared/validation.js"
-import { decodeInput } from "../shared/validation.js"
+import { decodeInput, invalidInput } from "../shared/validation.js"
 import { AppendBatch, MetricDelta, TimerSpec } from "./model.js"
 
 /** How the outbox backs off between delivery attempts. */
@@ -97,7 +97,9 @@ const wellFormedMetric = (u: unknown): MetricDelta | undefined => {
  * rest of the batch: well-formed rows are checked by a plain loop, and a batch with any other row
  * is decoded whole by the schema, so a bad row is reported exactly as before.
  */
-export const decodeAppendBatch = (input: unknown): Result.Result<AppendBatch, InvalidInput> => {
+export const decodeAppendBatch = (input: unknown): Result.Result<AppendBatch, InvalidInput> => Result.flatMap(decodeRows(input), headAtEnd)
+
+const decodeRows = (input: unknown): Result.Result<AppendBatch, InvalidInput> => {
   if (typeof input !== "object" || input === null || !("metrics" in input) || !Array.isArray(input.metrics)) return decodeWholeBatch(input)
   const rows: ReadonlyArray<unknown> = input.metrics
   const metrics: Array<MetricDelta> = []
@@ -107,6 +109,16 @@ export const decodeAppendBatch = (input: unknown): Result.Result<AppendBatch, In
     metrics.push(checked)
   }
   return Result.map(decodeBatchButMetrics(input), (batch): AppendBatch => ({ ...batch, metrics }))
+}
+
+// A head that does not end where the batch ends would anchor a history that does not exist.
+const headAtEnd = (batch: AppendBatch): Result.Result<AppendBatch, InvalidInput> => {
+  const { head, expectedVersion, events } = batch
+  return head !== undefined && head.version !== expectedVersion + events.length
+    ? Result.fail(
+        invalidInput("append batch", [{ path: "/head/version", message: `Expected ${expectedVersion + events.length} (expectedVersion + events), got ${head.version}` }])
+      )
+    : Result.succeed(batch)
 }
 
 /** Validates timer specs given to `Timers.schedule`. */

@@ -20,6 +20,7 @@ import type {
   RepeatCandidate,
   RepeatWindow,
   StoredEvent,
+  StreamHead,
   TimerKey,
   TimerSpec
 } from "./model.js"
@@ -44,6 +45,13 @@ export class EventStore extends Context.Service<EventStore, {
   readAll(afterPosition: number, limit: number): Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
   /** The result of the append that used this idempotency key, if any. */
   findByIdempotencyKey(key: string): Effect.Effect<Option.Option<AppendResult>, StoreError>
+  /** The stream's head as the last append that carried one wrote it (none for an unknown stream). */
+  readHead(streamId: string): Effect.Effect<Option.Option<StreamHead>, StoreError>
+  /**
+   * Every stream id that has events or a head, in id order, one page at a time (`after` is the
+   * previous page's `next`): what an audit walks so that a stream missing either is still seen.
+   */
+  streamIds(page: { readonly limit: number; readonly after?: string }): Effect.Effect<Page<string>, StoreError>
 }>()("@minyi/core/ports/EventStore") {}
 
 /**

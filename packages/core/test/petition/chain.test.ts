@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { hashOf } from "../../src/petition/chain.js"
 import { sha256Hex } from "../../src/shared/sha256.js"
 import type { PetitionEvent } from "../../src/petition/index.js"
-import { decodeEvent, encodeEvent, GENESIS_HASH, GENESIS_HEAD, replay, verifyChain, verifyContinuation } from "../../src/petition/index.js"
+import { anchorOf, decodeEvent, encodeEvent, GENESIS_HASH, GENESIS_HEAD, replay, verifyAnchor, verifyAnchoredChain, verifyChain, verifyContinuation } from "../../src/petition/index.js"
 import { decideAll, stages } from "./fixtures.js"
 
 describe("sha256Hex", () => {
@@ -112,5 +112,56 @@ describe("events as stored JSON", () => {
     if (Result.isSuccess(r)) throw new Error("expected a decode failure")
     expect(r.failure.problems).toEqual([{ path: "/_tag", message: expect.stringContaining('Submitted, Acknowledged') }])
     expect(r.failure.problems[0]?.message).toContain('got "Teleported"')
+  })
+})
+
+describe("the stored head (anchor)", () => {
+  const { events } = decideAll(stages.closed())
+  const id = events[0]!.petitionId
+  const end = { version: events.length, hash: events.at(-1)!.hash }
+  const key = Redacted.make("chain-test-key")
+  const keys = { current: key }
+  const failureOf = (r: Result.Result<void, { readonly reason: string; readonly version: number }>) => {
+    if (Result.isSuccess(r)) throw new Error("expected the anchor not to hold")
+    return { reason: r.failure.reason, version: r.failure.version }
+  }
+
+  it("holds where the history ends, unsealed without keys and sealed with them", () => {
+    expect(verifyAnchor(id, events, anchorOf(id, end, undefined), undefined)).toEqual(Result.void)
+    const sealed = anchorOf(id, end, keys)
+    expect(sealed.seal).toMatch(/^[0-9a-f]{64}$/)
+    expect(verifyAnchor(id, events, sealed, keys)).toEqual(Result.void)
+    expect(verifyAnchor(id, [], undefined, keys)).toEqual(Result.void)
+  })
+
+  it("finds the newest events removed, events added after it, a re-hashed history and a missing head", () => {
+    const head = anchorOf(id, end, keys)
+    expect(failureOf(verifyAnchor(id, events.slice(0, -2), head, keys))).toEqual({ reason: "truncated", version: events.length - 1 })
+    const earlier = anchorOf(id, { version: 3, hash: events[2]!.hash }, keys)
+    expect(failureOf(verifyAnchor(id, events, earlier, keys))).toEqual({ reason: "beyond_head", version: 4 })
+    expect(failureOf(verifyAnchor(id, events, { ...head, hash: "f".repeat(64) }, keys))).toEqual({ reason: "head_mismatch", version: events.length })
+    expect(failureOf(verifyAnchor(id, events, undefined, keys))).toEqual({ reason: "head_missing", version: 1 })
+  })
+
+  it("refuses a seal made without the key, under another key, for another petition, or none at all when keyed", () => {
+    const head = anchorOf(id, end, keys)
+    expect(failureOf(verifyAnchor(id, events, anchorOf(id, end, { current: Redacted.make("guess") }), keys)).reason).toBe("seal_mismatch")
+    expect(failureOf(verifyAnchor(id, events, { ...head, seal: null }, keys)).reason).toBe("unsealed_head")
+    const moved = anchorOf("another-petition", end, keys)
+    expect(failureOf(verifyAnchor(id, events, { ...head, seal: moved.seal }, keys)).reason).toBe("seal_mismatch")
+  })
+
+  it("accepts a seal under a previous key while the heads are sealed again under the new one", () => {
+    const old = anchorOf(id, end, keys)
+    const rotated = { current: Redacted.make("chain-test-key-2"), previous: [key] }
+    expect(verifyAnchor(id, events, old, rotated)).toEqual(Result.void)
+    expect(failureOf(verifyAnchor(id, events, old, { current: rotated.current })).reason).toBe("seal_mismatch")
+  })
+
+  it("verifies a whole history and its anchor in one call, returning where it ends", () => {
+    expect(verifyAnchoredChain(id, events, anchorOf(id, end, keys), keys)).toEqual(Result.succeed(end))
+    const edited = events.map((e, i) => (i === 1 ? { ...e, at: e.at + 1 } : e))
+    const r = verifyAnchoredChain(id, edited, anchorOf(id, end, keys), keys)
+    expect(Result.isFailure(r) && r.failure.reason).toBe("hash_mismatch")
   })
 })
