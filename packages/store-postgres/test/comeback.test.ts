@@ -6,8 +6,9 @@ import { existsSync, readFileSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { join } from "node:path"
 import { promisify } from "node:util"
-import { createMinyi, sampleDirectory } from "@minyi/core"
+import { createMinyi, emptyRegistry, Engine, engineLayer, loadRulePack, Notifiers, publish, rulePackPresets, sampleDirectory } from "@minyi/core"
 import { sampleSubmit } from "@minyi/testkit"
+import { Effect, Layer, Result } from "effect"
 import { afterAll, expect, it } from "vitest"
 import { layer } from "../src/index.js"
 import { describePg, freshSchema } from "./support.js"
@@ -15,6 +16,7 @@ import { describePg, freshSchema } from "./support.js"
 const run = promisify(execFile)
 const script = join(import.meta.dirname, "../../../scripts/pg-start.sh")
 const dir = `/tmp/minyi-pg-comeback-${process.pid}`
+const effectDir = `${dir}-effect`
 
 /** A loopback port nobody listens on right now. */
 const freePort = (): Promise<number> =>
@@ -28,19 +30,21 @@ const freePort = (): Promise<number> =>
   })
 
 afterAll(() => {
-  // Stops only the server this file started (its postmaster's pid from its own data directory).
-  const pidFile = join(dir, "data", "postmaster.pid")
-  if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0])
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, "SIGQUIT")
-      } catch {
-        // Already gone.
+  // Stops only the servers this file started (each postmaster's pid from its own data directory).
+  for (const d of [dir, effectDir]) {
+    const pidFile = join(d, "data", "postmaster.pid")
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0])
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, "SIGQUIT")
+        } catch {
+          // Already gone.
+        }
       }
     }
+    rmSync(d, { recursive: true, force: true })
   }
-  rmSync(dir, { recursive: true, force: true })
 })
 
 describePg("a PostgreSQL server that comes up after the engine", () => {
@@ -68,5 +72,23 @@ describePg("a PostgreSQL server that comes up after the engine", () => {
     } finally {
       await minyi.dispose()
     }
+  }, 240_000)
+
+  it("an Effect program over the engine layer fails while it is down and runs once it is up: a failed build is not kept", async () => {
+    const port = await freePort()
+    const directory = sampleDirectory()
+    const packs = Result.getOrThrow(publish(emptyRegistry, Result.getOrThrow(loadRulePack(rulePackPresets["futian-10-30-24"], { directory })), { directory }))
+    const store = layer({ connectionString: `postgres://postgres@127.0.0.1:${port}/minyi_test`, schema: freshSchema(), connectTimeoutMs: 2_000, poolSize: 2 })
+    const live = engineLayer({ directory, packs }).pipe(Layer.provideMerge(Layer.merge(store, Notifiers.layerMemory)))
+    const submit = sampleSubmit("late-effect-1", Date.parse("2026-03-02T09:00:00+08:00"))
+    const program = Effect.gen(function*() {
+      const engine = yield* Engine
+      return yield* engine.handle(submit)
+    }).pipe(Effect.provide(live))
+
+    await expect(Effect.runPromise(Effect.flip(program))).resolves.toMatchObject({ _tag: "StoreUnavailable" })
+    await run("bash", [script], { env: { ...process.env, MINYI_PG_DIR: effectDir, MINYI_PG_PORT: String(port) }, timeout: 180_000 })
+    const handled = await Effect.runPromise(program)
+    expect(handled.events.length).toBeGreaterThan(0)
   }, 240_000)
 })
