@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -266,5 +266,79 @@ describe("a step that publishes holiday data", () => {
     expect(bad.err).toContainEqual(expect.stringMatching(/^holidays-bad\.json: \/steps\/1\/holidays\/years\/0\/notices: .*list at least one notice/))
     const both = await run(["scenario", "test", write("holidays-both.json", scenario([{ ...first, holidays: "x.json" }]))], "en")
     expect(both.err).toEqual(["holidays-both.json: /steps/0/holidays: a step publishes holiday data or runs a command, not both"])
+  })
+})
+
+describe("a scheduler that ticks late, and what-ifs over the story's histories", () => {
+  const at = (hm: string) => `2026-03-02T${hm}:00+08:00`
+  const lead = "dept.urban-management"
+  const byLead = (tag: string, hm: string) => ({ at: at(hm), command: { _tag: tag, petitionId: "p-1", actor: unit(lead), unit: lead } })
+  const feedbackBreaches = async (name: string, extra: Record<string, unknown>) => {
+    const file = write(name, { ...scenario([first, { at: at("10:30"), expect: { petition: "p-1" } }]), ...extra })
+    const r = await run(["simulate", file], "en")
+    expect(r.code, r.err.join("\n")).toBe(0)
+    const report = JSON.parse(r.out.join("\n")) as { petitions: ReadonlyArray<{ events: ReadonlyArray<{ type: string; clock?: string; at: string; dueAt?: string }> }> }
+    return report.petitions[0]!.events.filter((e) => e.type === "ClockBreached" && e.clock === "feedback").map((e) => ({ at: e.at, dueAt: e.dueAt }))
+  }
+
+  it("tickEvery: timers fire at the next instant of the grid counted from the start, so the breach is recorded after its due instant", async () => {
+    expect(await feedbackBreaches("exact.json", {})).toEqual([{ at: at("09:10"), dueAt: at("09:10") }])
+    expect(await feedbackBreaches("hourly.json", { tickEvery: "PT1H" })).toEqual([{ at: at("10:00"), dueAt: at("09:10") }])
+    expect(await feedbackBreaches("seven.json", { tickEvery: "PT7M" })).toEqual([{ at: at("09:14"), dueAt: at("09:10") }])
+  })
+
+  // Acknowledged at minute 12: breached under the 10-minute limit, met under a 15-minute one.
+  const story = [first, byLead("Accept", "09:05"), byLead("Acknowledge", "09:12")]
+  // Inline here: story 12's what-if pack, the preset with the feedback limit at PT15M.
+  const widened: unknown = JSON.parse(readFileSync(join(import.meta.dirname, "../../../examples/scenarios/packs/futian-feedback-15.json"), "utf8"))
+
+  it("whatIf: the same pack shows no differences over late-recorded breaches; a wider limit affects exactly the petition it moves", async () => {
+    const whatIf = [{ rulePack: "futian-10-30-24", expect: { differences: 0 } }, { rulePack: widened, expect: { affected: ["p-1"] } }]
+    const file = write("what-if.json", { ...scenario(story), tickEvery: "PT1H", whatIf })
+    const r = await run(["scenario", "test", file], "en")
+    expect(r.out).toEqual(["what-if.json: passed — 3 steps, all 2 expect blocks hold; 3 rule actions, 2 notifications"])
+    expect(r.code).toBe(0)
+    const simulated = await run(["simulate", file], "en")
+    expect(simulated.code).toBe(0)
+    const report = JSON.parse(simulated.out.join("\n")) as { whatIf: ReadonlyArray<{ affected: ReadonlyArray<string>; report: { clockedDifferently: number } }> }
+    expect(report.whatIf.map((w) => w.affected)).toEqual([[], ["p-1"]])
+    expect(report.whatIf[1]!.report.clockedDifferently).toBe(1)
+    // The same summary `rules impact` prints, on stderr beside the JSON.
+    expect(simulated.err).toContainEqual(expect.stringMatching(/^futian-10-30-24@2022\.1 → futian-10-30-24@2026\.1: replayed 1 petitions; routed differently 0, clocks differently 1/))
+    expect(simulated.err).toContainEqual("No differences.")
+  })
+
+  it("whatIf: a wrong expectation fails the test at its JSON path, in both languages", async () => {
+    const whatIf = [{ rulePack: "futian-10-30-24", expect: { differences: 1 } }, { rulePack: widened, expect: { affected: ["p-9"] } }]
+    const file = write("what-if-wrong.json", { ...scenario(story), tickEvery: "PT1H", whatIf })
+    const zh = await run(["scenario", "test", file])
+    expect(zh.code).toBe(1)
+    expect(zh.out.slice(0, 2)).toEqual([
+      "what-if-wrong.json: /whatIf/0/expect/differences: 期望 1，实际 0",
+      'what-if-wrong.json: /whatIf/1/expect/affected: 期望 ["p-9"]，实际 ["p-1"]'
+    ])
+    const en = await run(["scenario", "test", file], "en")
+    expect(en.code).toBe(1)
+    expect(en.out).toEqual([
+      "what-if-wrong.json: /whatIf/0/expect/differences: expected 1, got 0",
+      'what-if-wrong.json: /whatIf/1/expect/affected: expected ["p-9"], got ["p-1"]',
+      "what-if-wrong.json: FAILED — 2 difference(s) (3 steps, 2 expect blocks)"
+    ])
+  })
+
+  it("refuses a bad tickEvery and a bad what-if by their JSON paths", async () => {
+    const bad = async (name: string, extra: Record<string, unknown>) => {
+      const r = await run(["scenario", "test", write(name, { ...scenario([first]), ...extra })], "en")
+      expect(r.code).toBe(1)
+      return r.err
+    }
+    expect(await bad("tick-text.json", { tickEvery: "hourly" })).toEqual([expect.stringMatching(/^tick-text\.json: \/tickEvery: .*"hourly" is not an ISO 8601 duration/)])
+    expect(await bad("tick-month.json", { tickEvery: "P1M" })).toEqual([expect.stringMatching(/^tick-month\.json: \/tickEvery: .*years, months or weeks/)])
+    expect(await bad("tick-zero.json", { tickEvery: "PT0S" })).toEqual(["tick-zero.json: /tickEvery: the scheduler must wake at some interval: give a duration longer than zero, such as PT1H"])
+    const zh = await run(["scenario", "test", "tick-zero.json"])
+    expect(zh.err).toEqual(["tick-zero.json: /tickEvery: 调度间隔须大于零，例如 PT1H"])
+    const whatIf = await bad("what-if-bad.json", { whatIf: [{ rulePack: "no-such-pack", expect: { affected: "p-1" } }] })
+    expect(whatIf).toContainEqual(expect.stringMatching(/^what-if-bad\.json: \/whatIf\/0\/rulePack: "no-such-pack" is neither a preset/))
+    expect(whatIf).toContainEqual(expect.stringMatching(/^what-if-bad\.json: \/whatIf\/0\/expect/))
   })
 })

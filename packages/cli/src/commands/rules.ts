@@ -384,7 +384,7 @@ const table = (rows: ReadonlyArray<ReadonlyArray<string>>): Array<string> => {
 }
 
 /** The readable form of an impact report: totals, then one row per difference. */
-const impactTable = (io: CliIO, report: Rules.SimulationReport, before: RulePack, after: RulePack): Array<string> => {
+export const impactTable = (io: CliIO, report: Rules.SimulationReport, before: RulePack, after: RulePack): Array<string> => {
   const versions = `${before.id}@${before.version} → ${after.id}@${after.version}`
   const totals = say(
     io,

@@ -39,8 +39,8 @@ const testOne = async (io: CliIO, file: string, plugins: ReadonlyArray<Plugin>):
   const ran = await runForCli(io, file, scenario.success)
   if (Result.isFailure(ran)) return ran.failure
   const report = ran.success
-  const mismatches = report.steps.flatMap((s) => s.mismatches ?? [])
-  const checked = scenario.success.steps.filter((s) => s.expect !== undefined).length
+  const mismatches = [...report.steps.flatMap((s) => s.mismatches ?? []), ...(report.whatIf ?? []).flatMap((w) => w.mismatches)]
+  const checked = scenario.success.steps.filter((s) => s.expect !== undefined).length + scenario.success.whatIf.length
   if (mismatches.length > 0) {
     for (const m of mismatches) io.out(describe(io, file, m))
     io.out(

@@ -5,6 +5,7 @@ import { say, usage } from "../io.js"
 import { parseArgs, wantsHelp } from "../args.js"
 import { importPlugins } from "../plugins.js"
 import { describeFailure, loadForCli, runForCli } from "../scenario/cli.js"
+import { impactTable } from "./rules.js"
 
 const help = (io: CliIO): string =>
   say(
@@ -15,6 +16,7 @@ const help = (io: CliIO): string =>
       "在虚拟时钟上运行情景：各步骤之间，每个定时器在它自己的到期时刻触发，每个时刻都投递通知。",
       "输出 JSON：{ petitions, actions, notifications, steps }，时间为规则包默认日历时区的 ISO 8601。",
       "--until 让时钟在最后一步之后继续走到该时刻。被拒绝的命令记在 steps 中，并在标准错误输出说明。",
+      "情景有 \"tickEvery\" 时，定时器按该间隔的网格触发（如轮询式调度器）；有 \"whatIf\" 时，输出含 whatIf，并在标准错误输出与 rules impact 相同的差异表。",
       "--plugin 加载规则插件模块（默认导出为插件或插件数组），可重复；规则包在 \"plugins\" 中列出所需插件。",
       "情景格式见 docs/scenarios.md。",
       "例: minyi simulate examples/scenarios/02-feedback-overdue.json"
@@ -25,6 +27,7 @@ const help = (io: CliIO): string =>
       "Runs the scenario on a virtual clock: between steps every timer fires at its own due instant, and notifications are relayed at each instant.",
       "Prints JSON: { petitions, actions, notifications, steps }, instants in ISO 8601 in the zone of the rule pack's default calendar.",
       "--until runs the clock on past the last step. Refused commands are recorded in steps and explained on stderr.",
+      "With \"tickEvery\" in the scenario, timers fire on that grid (as a polling scheduler's do); with \"whatIf\", the output has whatIf and stderr shows the same table as rules impact.",
       "--plugin loads a rule plugin module (default export: a plugin or a list of them); repeatable. The pack lists the plugins it needs in \"plugins\".",
       "The scenario format is described in docs/scenarios.md.",
       "Example: minyi simulate examples/scenarios/02-feedback-overdue.json"
@@ -55,6 +58,13 @@ export const simulateCommand: Command = async (args, io) => {
   if (Result.isFailure(ran)) return ran.failure
   const report = ran.success
   for (const step of report.steps) if (step.failure !== undefined) io.err(describeFailure(io, step))
+  // The JSON on stdout carries each what-if in full; stderr gets the table `rules impact` prints.
+  for (const w of report.whatIf ?? []) {
+    const after = scenario.success.whatIf.find((c) => c.index === w.index)?.pack
+    if (after === undefined) continue
+    io.err(say(io, `what-if ${w.index + 1}${w.note === undefined ? "" : `（${w.note}）`}：`, `what-if ${w.index + 1}${w.note === undefined ? "" : ` (${w.note})`}:`))
+    for (const line of impactTable(io, w.report, scenario.success.pack, after)) io.err(line)
+  }
   io.out(JSON.stringify(report, null, 2))
   return 0
 }

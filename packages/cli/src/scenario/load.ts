@@ -8,7 +8,7 @@ import { dirname, isAbsolute, resolve } from "node:path"
 import { Result, Schema } from "effect"
 import type { EngineCommand, InputProblem, Instant, Plugin, RulePack, RulePackRegistry } from "@minyi/core"
 import { decodeEngineCommand, decodeInput, emptyRegistry, formatInstant, isRulePackPreset, loadDirectory, loadRulePack, parseInstant, publish, rulePackPresets, sampleDirectory, Calendar, Directory } from "@minyi/core"
-import { ScenarioFile, StepExpect } from "./schema.js"
+import { ScenarioFile, StepExpect, WhatIfExpect } from "./schema.js"
 
 /** The scenario file (or a file it names) is not what it must be. */
 export class ScenarioInvalid extends Schema.TaggedError<ScenarioInvalid>()("ScenarioInvalid", {
@@ -29,6 +29,15 @@ export interface ScenarioStep {
   readonly expect: StepExpect | undefined
 }
 
+/** A what-if of the scenario: the pack to replay its histories under, and what that must show. */
+export interface WhatIfCase {
+  /** 0-based, as in the JSON path `/whatIf/<index>`. */
+  readonly index: number
+  readonly note: string | undefined
+  readonly pack: RulePack
+  readonly expect: typeof WhatIfExpect.Type
+}
+
 /** A scenario ready to run: everything decoded and checked. */
 export interface Scenario {
   readonly file: string
@@ -39,6 +48,10 @@ export interface Scenario {
   readonly start: Instant | undefined
   readonly until: Instant | undefined
   readonly steps: ReadonlyArray<ScenarioStep>
+  /** The virtual scheduler's interval in ms; undefined: every timer fires at its own due instant. */
+  readonly tickEvery: number | undefined
+  /** Evaluated after the last step, over the histories the story recorded. */
+  readonly whatIf: ReadonlyArray<WhatIfCase>
   /** ISO 8601 in the zone of the pack's default calendar (that of its first clock). */
   readonly format: (at: Instant) => string
 }
@@ -121,33 +134,35 @@ const loadScenario = async (
     }
   }
 
-  let pack: RulePack | undefined
-  let packs: RulePackRegistry | undefined
-  const ref = doc.rulePack
-  const packSource: Result.Result<unknown, string> =
-    ref === undefined
-      ? Result.fail("")
-      : typeof ref !== "string"
-      ? Result.succeed(ref)
-      : isRulePackPreset(ref)
+  /** A pack named at `at` (`/rulePack`, `/whatIf/0/rulePack`): a preset, a file beside the scenario, or inline. */
+  const loadPackAt = async (ref: unknown, at: string): Promise<Result.Result<RulePack, Array<InputProblem>>> => {
+    const source: Result.Result<unknown, string> =
+      typeof ref !== "string"
+        ? Result.succeed(ref)
+        : isRulePackPreset(ref)
         ? Result.succeed(rulePackPresets[ref])
         : ref.endsWith(".json")
-          ? await readJson(options.readText, local(ref), en)
-          : Result.fail(
-              en
-                ? `"${ref}" is neither a preset (futian-10-30-24, xinfang-statutory) nor a .json file`
-                : `"${ref}" 既不是预设规则包（futian-10-30-24、xinfang-statutory），也不是 .json 文件`
-            )
-  if (Result.isFailure(packSource)) {
-    if (packSource.failure !== "") problems.push({ path: "/rulePack", message: packSource.failure })
+        ? await readJson(options.readText, local(ref), en)
+        : Result.fail(
+            en
+              ? `"${ref}" is neither a preset (futian-10-30-24, xinfang-statutory) nor a .json file`
+              : `"${ref}" 既不是预设规则包（futian-10-30-24、xinfang-statutory），也不是 .json 文件`
+          )
+    if (Result.isFailure(source)) return Result.fail([{ path: at, message: source.failure }])
+    if (directory === undefined) return Result.fail([])
+    const loaded = loadRulePack(source.success, { directory, plugins: options.plugins ?? [] })
+    if (Result.isSuccess(loaded)) return Result.succeed(loaded.success)
+    // Rule-pack problems come in both languages: print the scenario's.
+    const inner = loaded.failure.problems.map((p) => ({ path: p.path, message: en ? p.message : p.zh ?? p.message }))
+    return Result.fail(typeof ref === "string" && !isRulePackPreset(ref) ? inFile(ref, inner) : under(at, inner))
   }
-  else if (directory !== undefined) {
-    const loaded = loadRulePack(packSource.success, { directory, plugins: options.plugins ?? [] })
-    if (Result.isFailure(loaded)) {
-      // Rule-pack problems come in both languages: print the scenario's.
-      const inner = loaded.failure.problems.map((p) => ({ path: p.path, message: en ? p.message : p.zh ?? p.message }))
-      problems.push(...(typeof ref === "string" ? (isRulePackPreset(ref) ? under("/rulePack", inner) : inFile(ref, inner)) : under("/rulePack", inner)))
-    } else {
+
+  let pack: RulePack | undefined
+  let packs: RulePackRegistry | undefined
+  if (doc.rulePack !== undefined) {
+    const loaded = await loadPackAt(doc.rulePack, "/rulePack")
+    if (Result.isFailure(loaded)) problems.push(...loaded.failure)
+    else if (directory !== undefined) {
       const published = publish(emptyRegistry, loaded.success, { directory })
       if (Result.isFailure(published)) problems.push({ path: "/rulePack", message: published.failure.message })
       else {
@@ -155,6 +170,18 @@ const loadScenario = async (
         packs = published.success
       }
     }
+  }
+
+  const whatIf: Array<WhatIfCase> = []
+  for (const [index, raw] of doc.whatIf.entries()) {
+    if (raw.rulePack === undefined) continue
+    const loaded = await loadPackAt(raw.rulePack, `/whatIf/${index}/rulePack`)
+    if (Result.isFailure(loaded)) problems.push(...loaded.failure)
+    else if (raw.expect !== undefined) whatIf.push({ index, note: raw.note, pack: loaded.success, expect: raw.expect })
+  }
+
+  if (Result.isSuccess(shape) && shape.success.tickEvery !== undefined && tickMs(shape.success.tickEvery) <= 0) {
+    problems.push({ path: "/tickEvery", message: en ? "the scheduler must wake at some interval: give a duration longer than zero, such as PT1H" : "调度间隔须大于零，例如 PT1H" })
   }
 
   const rawSteps: ReadonlyArray<unknown> = isRecord(json) && Array.isArray(json["steps"]) ? json["steps"] : []
@@ -230,6 +257,8 @@ const loadScenario = async (
     start: checked.start,
     until: checked.until,
     steps,
+    tickEvery: checked.tickEvery === undefined ? undefined : tickMs(checked.tickEvery),
+    whatIf,
     format: calendar.format
   })
 }
@@ -262,7 +291,16 @@ const lenient = (json: unknown) => {
       petition: isRecord(step["expect"]) && typeof step["expect"]["petition"] === "string" ? step["expect"]["petition"] : undefined
     }
   })
-  return { directory: ref(doc["directory"]), rulePack: ref(doc["rulePack"]), steps }
+  const whatIf = (Array.isArray(doc["whatIf"]) ? doc["whatIf"] : []).map((w: unknown) => {
+    const item = isRecord(w) ? w : {}
+    const expect = decodeWhatIfExpect(item["expect"])
+    return {
+      rulePack: ref(item["rulePack"]),
+      note: typeof item["note"] === "string" ? item["note"] : undefined,
+      expect: Result.isSuccess(expect) ? expect.success : undefined
+    }
+  })
+  return { directory: ref(doc["directory"]), rulePack: ref(doc["rulePack"]), steps, whatIf }
 }
 
 /** How deep an `expect` block may nest: matching it and printing a mismatch recurse through it. */
@@ -285,3 +323,7 @@ const firstTooDeep = (value: unknown, at: string): string | undefined => {
 
 const decodeExpect = (input: unknown) => (input === undefined ? Result.succeed(undefined) : decodeStepExpect(input))
 const decodeStepExpect = decodeInput(StepExpect, "expect")
+const decodeWhatIfExpect = decodeInput(WhatIfExpect, "expect")
+
+/** A scheduler's interval is elapsed time: a day is 24 hours whatever the calendar. */
+const tickMs = (every: Calendar.Duration): number => every.days * 86_400_000 + every.ms

@@ -4,11 +4,11 @@
  * what the output shows is what a scheduler running in real time would have done.
  */
 import { Clock, Effect, Layer, Option, Redacted, Result, Schema } from "effect"
-import type { FiredAction, Instant, Notification, PetitionEvent, PetitionState } from "@minyi/core"
-import { encodeEvent, Engine, engineLayer, Notifiers, SentNotifications, Storage, Petition } from "@minyi/core"
+import type { FiredAction, Instant, Notification, PetitionEvent, PetitionState, RulePack } from "@minyi/core"
+import { encodeEvent, Engine, engineLayer, Notifiers, SentNotifications, Storage, Petition, Rules } from "@minyi/core"
 import type { Mismatch, Observed } from "./expect.js"
 import { checkExpect } from "./expect.js"
-import type { Scenario, ScenarioStep } from "./load.js"
+import type { Scenario, ScenarioStep, WhatIfCase } from "./load.js"
 
 export interface ClockReport {
   readonly name: string
@@ -116,6 +116,21 @@ export interface SimulationReport {
   readonly actions: ReadonlyArray<ActionReport>
   readonly notifications: ReadonlyArray<NotificationReport>
   readonly steps: ReadonlyArray<StepReport>
+  /** The scenario's what-ifs, when it has any, in its order. */
+  readonly whatIf?: ReadonlyArray<WhatIfReport>
+}
+
+export interface WhatIfReport {
+  /** 0-based, as in the JSON path `/whatIf/<index>`. */
+  readonly index: number
+  readonly note?: string
+  readonly before: { readonly id: string; readonly version: string }
+  readonly after: { readonly id: string; readonly version: string }
+  /** The petitions with some difference, in the order they were submitted. */
+  readonly affected: ReadonlyArray<string>
+  readonly report: Rules.SimulationReport
+  /** What differed from the what-if's `expect`. */
+  readonly mismatches: ReadonlyArray<Mismatch>
 }
 
 /**
@@ -205,6 +220,10 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
   const { format } = scenario
   // The story's own time: what the engine reads as "now" (its guard against future command times included).
   let now: Instant = scenario.start ?? scenario.steps[0]?.at ?? 0
+  const origin = now
+  const every = scenario.tickEvery
+  /** When the scheduler first wakes at or after `due`: the instant itself, or the next grid instant. */
+  const wakeAt = (due: Instant): Instant => (every === undefined || due <= origin ? due : origin + Math.ceil((due - origin) / every) * every)
   const program = Effect.gen(function*() {
     const engine = yield* Engine
     const sent = yield* SentNotifications
@@ -220,7 +239,11 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
         for (const n of all.slice(notes.length)) notes.push(notificationReport(n, at, format))
       })
 
-    /** Fires each timer at its own due instant, up to and including `to`, relaying as it goes. */
+    /**
+     * Fires each timer at its own due instant — or, with `tickEvery`, at the first grid instant
+     * not before it, together with everything else due by then — up to and including `to`,
+     * relaying as it goes.
+     */
     const advance = (to: Instant) =>
       Effect.gen(function*() {
         let last: Instant | undefined
@@ -228,7 +251,7 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
         while (true) {
           const next = yield* engine.nextDueAt
           if (Option.isNone(next)) return
-          const due = next.value
+          const due = wakeAt(next.value)
           if (due > to) return
           same = due === last ? same + 1 : 0
           if (same > 100) return yield* new SimulationStuck({ at: format(due), message: `定时器在 ${format(due)} 反复到期却无进展（a timer keeps coming due at ${format(due)} without effect）` })
@@ -369,10 +392,14 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
     yield* advance(end)
     yield* relay(end)
     const petitions: Array<PetitionReport> = []
+    const histories: Array<ReadonlyArray<PetitionEvent>> = []
     for (const id of petitionIds) {
       const found = yield* Effect.result(petitionReport(id, end))
       if (Result.isSuccess(found)) petitions.push(found.success)
+      const history = yield* Effect.result(engine.history(id))
+      if (Result.isSuccess(history) && history.success.length > 0) histories.push(history.success)
     }
+    const whatIf = scenario.whatIf.map((w) => whatIfReport(w, scenario.pack, Rules.simulatePacks({ before: scenario.pack, after: w.pack, histories, directory: scenario.directory, at: end })))
     return {
       scenario: scenario.file,
       description: scenario.description ?? null,
@@ -381,7 +408,8 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
       petitions,
       actions: actions.map((a) => actionReport(a, format)),
       notifications: notes,
-      steps
+      steps,
+      ...(whatIf.length === 0 ? {} : { whatIf })
     } satisfies SimulationReport
   })
   // A story's petitions are invented, so a fixed key serves: with it repeats are found as in a deployment.
@@ -396,6 +424,27 @@ export const runScenario = (scenario: Scenario, options: { readonly until?: Inst
   )
   return Effect.runPromise(typed.pipe(Effect.provide(layer)) as Effect.Effect<SimulationReport, SimulationFailed | SimulationStuck>)
 }
+
+const whatIfReport = (w: WhatIfCase, before: RulePack, report: Rules.SimulationReport): WhatIfReport => {
+  const affected = report.differences.map((d) => d.petitionId)
+  const path = `/whatIf/${w.index}/expect`
+  const expect = w.expect
+  const mismatches: Array<Mismatch> = "differences" in expect
+    ? expect.differences === affected.length ? [] : [{ path: `${path}/differences`, expected: expect.differences, actual: affected.length }]
+    : sameMembers(expect.affected, affected) ? [] : [{ path: `${path}/affected`, expected: expect.affected, actual: affected }]
+  return {
+    index: w.index,
+    ...(w.note === undefined ? {} : { note: w.note }),
+    before: { id: before.id, version: before.version },
+    after: { id: w.pack.id, version: w.pack.version },
+    affected,
+    report,
+    mismatches
+  }
+}
+
+const sameMembers = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
+  JSON.stringify([...new Set(a)].sort()) === JSON.stringify([...new Set(b)].sort())
 
 const tagOf = (e: unknown): string =>
   typeof e === "object" && e !== null && typeof (e as { _tag?: unknown })._tag === "string" ? (e as { _tag: string })._tag : "Error"

@@ -4,7 +4,7 @@
  * in `load.ts`, which knows every command's fields.
  */
 import { Schema } from "effect"
-import { InstantFromString } from "@minyi/core"
+import { Calendar, InstantFromString } from "@minyi/core"
 
 const Pattern = Schema.Record(Schema.String, Schema.Unknown).annotate({
   expected: "an object whose fields must all appear, with these values, in the matched item"
@@ -99,12 +99,34 @@ export const ScenarioStep = Schema.Struct({
 
 const Inline = Schema.Record(Schema.String, Schema.Unknown)
 
+const PackRef = Schema.Union([Schema.String, Inline]).annotate({ expected: "a preset name (futian-10-30-24, xinfang-statutory), a file path relative to the scenario, or an inline rule pack" })
+
+/** What replaying the story's histories under another pack must show: how many petitions differ, or exactly which. */
+export const WhatIfExpect = Schema.Union([
+  Schema.Struct({ differences: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)) }),
+  Schema.Struct({ affected: Schema.Array(Schema.String) })
+]).annotate({ expected: '{ "differences": <count> } or { "affected": ["p-1", ...] }' })
+
+/** A what-if: the story's recorded histories replayed under the scenario's pack (before) and this one (after). */
+export const WhatIf = Schema.Struct({
+  note: Schema.optionalKey(Schema.String),
+  rulePack: PackRef,
+  expect: WhatIfExpect
+})
+
 export const ScenarioFile = Schema.Struct({
   $schema: Schema.optionalKey(Schema.String),
   description: Schema.optionalKey(Schema.String),
   directory: Schema.optionalKey(Schema.Union([Schema.String, Inline])),
-  rulePack: Schema.Union([Schema.String, Inline]).annotate({ expected: "a preset name (futian-10-30-24, xinfang-statutory), a file path relative to the scenario, or an inline rule pack" }),
+  rulePack: PackRef,
   start: Schema.optionalKey(InstantFromString),
+  /**
+   * How often the virtual scheduler wakes (ISO 8601, e.g. PT1H), on a grid counted from `start`
+   * (or the first step); timers due in between fire together at the next grid instant, as a
+   * polling scheduler's do. Without it every timer fires at its own due instant.
+   */
+  tickEvery: Schema.optionalKey(Calendar.DurationFromString),
+  whatIf: Schema.optionalKey(Schema.Array(WhatIf)),
   until: Schema.optionalKey(InstantFromString),
   steps: Schema.Array(ScenarioStep)
 })
