@@ -36,7 +36,8 @@ const stories = {
   ladder: "07-escalation-ladder.json",
   warning: "09-warning-before-acceptance.json",
   replyDelivery: "10-reply-delivery.json",
-  dispatcherOverride: "11-dispatcher-override.json"
+  dispatcherOverride: "11-dispatcher-override.json",
+  lateTick: "12-late-tick-what-if.json"
 } as const
 
 const load = async (name: string): Promise<Scenario> =>
@@ -47,6 +48,7 @@ const simulate = async (name: string, until?: string): Promise<SimulationReport>
   const report = await runScenario(scenario, until === undefined ? {} : { until: parseInstant(until)! })
   // Every story's own expect blocks hold, and no step was refused unless it said so.
   expect(report.steps.flatMap((s) => s.mismatches ?? [])).toEqual([])
+  expect((report.whatIf ?? []).flatMap((w) => w.mismatches)).toEqual([])
   return report
 }
 
@@ -86,7 +88,7 @@ describe("the stories through the real CLI", () => {
     const p = petition(report, "p-1")
     expect(p.clocks.map((c) => `${c.name}=${c.state}`)).toEqual(["feedback=met", "contact=met", "handler-named=met", "first-round=met"])
     expect(report.until).toBe("2026-03-03T10:00:00+08:00")
-    const packs = ["examples/scenarios/packs/futian-whistle.json", "examples/scenarios/packs/xinfang-working-days.json", "examples/scenarios/packs/xinfang-suggest.json"]
+    const packs = ["examples/scenarios/packs/futian-whistle.json", "examples/scenarios/packs/xinfang-working-days.json", "examples/scenarios/packs/xinfang-suggest.json", "examples/scenarios/packs/futian-feedback-15.json"]
     const validated = await minyi("rules", "validate", ...packs)
     expect(validated.code, validated.stdout).toBe(0)
     expect(validated.stdout.trim().split("\n")).toEqual(packs.map((p) => `${p}: ok`))
@@ -219,5 +221,15 @@ describe("the stories through the runner, in process", () => {
     ])
     expect(events(petition(report, "p-11b"), "RoutingSuggested").map((e) => e["lead"])).toEqual(["dept.human-resources"])
     expect(petition(report, "p-11b").responsibility).toMatchObject({ lead: "street-office.meilin" })
+  })
+
+  it("12. Late tick: on an hourly scheduler breaches are recorded after their due instants; the same pack replays with no differences, a 15-minute feedback limit affects only p-2", async () => {
+    const report = await simulate(stories.lateTick)
+    const breaches = (id: string) => events(petition(report, id), "ClockBreached").filter((e) => e["clock"] === "feedback").map((e) => [e.at, e["dueAt"]])
+    expect(breaches("p-4")).toEqual([["2026-03-02T10:00:00+08:00", "2026-03-02T09:35:00+08:00"]])
+    // Without the cadence the same story records p-4's breach at its due instant.
+    const exact = await runScenario({ ...(await load(stories.lateTick)), tickEvery: undefined })
+    expect(events(petition(exact, "p-4"), "ClockBreached").filter((e) => e["clock"] === "feedback").map((e) => e.at)).toEqual(["2026-03-02T09:35:00+08:00"])
+    expect(report.whatIf?.map((w) => [w.after.version, w.affected])).toEqual([["2022.1", []], ["2026.1", ["p-2"]]])
   })
 })
