@@ -15,6 +15,7 @@ const help = (io: CliIO): string =>
       "",
       "运行每个情景并核对各步骤的 expect 块。全部相符时输出简短摘要，退出码 0；",
       "有不符时逐条输出“<文件>: /JSON路径: 期望 …，实际 …”，退出码 1。",
+      "情景的 whatIf 期望（用另一规则包重放历史的差异）也一并核对。",
       "未声明 expect.refused 的步骤若被拒绝，也算不符。--plugin 加载规则插件模块，可重复。情景格式见 docs/scenarios.md。",
       "例: minyi scenario test examples/scenarios/*.json"
     ].join("\n"),
@@ -23,6 +24,7 @@ const help = (io: CliIO): string =>
       "",
       "Runs each scenario and checks the steps' expect blocks. When all hold, prints a short summary and exits 0;",
       "otherwise prints each difference, \"<file>: /json/path: expected …, got …\", and exits 1.",
+      "The scenario's whatIf expectations (its histories replayed under another pack) are checked too.",
       "A refused command fails the test unless its step expects that refusal (expect.refused). --plugin loads a rule plugin module; repeatable. See docs/scenarios.md.",
       "Example: minyi scenario test examples/scenarios/*.json"
     ].join("\n")

@@ -1,7 +1,9 @@
 /**
  * Runs a scenario on a virtual clock over in-memory storage. Between steps every timer fires at
- * its own due instant (not at the next step's), and the outbox is relayed at each instant, so
- * what the output shows is what a scheduler running in real time would have done.
+ * its own due instant (not at the next step's) — or, with `tickEvery`, when a polling scheduler
+ * would next wake — and the outbox is relayed at each instant, so what the output shows is what a
+ * scheduler running in real time would have done. After the story, its what-ifs replay the
+ * recorded histories under other packs.
  */
 import { Clock, Effect, Layer, Option, Redacted, Result, Schema } from "effect"
 import type { FiredAction, Instant, Notification, PetitionEvent, PetitionState, RulePack } from "@minyi/core"
