@@ -1,5 +1,5 @@
 /**
- * The six stories of issue 5 and the escalation ladder, each an example scenario in examples/scenarios/: run through the
+ * Every story in examples/scenarios/ (issues 5 and 11, the escalation ladder, the what-if): run through the
  * real `minyi` process (scenario test, simulate, rules validate) and through the runner in process.
  */
 import { execFile } from "node:child_process"
