@@ -372,7 +372,7 @@ export const metricStep = (
 
 /**
  * The counter changes an append makes: `history` is the petition's stream before it, `events`
- * the events appended (see {@link metricStep}, which the engine uses with the fold it keeps).
+ * the events appended (the engine uses `metricStep` instead, with the fold it keeps per petition).
  */
 export const metricDeltas = (
   history: ReadonlyArray<PetitionEvent>,
