@@ -116,7 +116,10 @@ const headAtEnd = (batch: AppendBatch): Result.Result<AppendBatch, InvalidInput>
   const { head, expectedVersion, events } = batch
   return head !== undefined && head.version !== expectedVersion + events.length
     ? Result.fail(
-        invalidInput("append batch", [{ path: "/head/version", message: `Expected ${expectedVersion + events.length} (expectedVersion + events), got ${head.version}` }])
+        invalidInput("append batch", [{
+          path: "/head/version",
+          message: `链头版本应为 ${expectedVersion + events.length}（expectedVersion 加本批事件数），实为 ${head.version} (Expected ${expectedVersion + events.length} (expectedVersion + events), got ${head.version})`
+        }])
       )
     : Result.succeed(batch)
 }

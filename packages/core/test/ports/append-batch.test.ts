@@ -59,4 +59,22 @@ describe("decodeAppendBatch", () => {
     expect(decodeAppendBatch("batch")).toEqual(bySchema("batch"))
     expect(decodeAppendBatch({ ...batch([row]), streamId: "" })).toEqual(bySchema({ ...batch([row]), streamId: "" }))
   })
+
+  it("refuses a head that does not end where the batch ends, naming /head/version, with rows or without", () => {
+    const event = (version: number) => ({ eventId: `P-1@${version}`, type: "Submitted", at: 0, data: {} })
+    const { metrics: _, ...withoutRows } = batch([])
+    const headed = (rows: ReadonlyArray<unknown> | undefined, version: number) => ({
+      ...(rows === undefined ? withoutRows : batch(rows)),
+      expectedVersion: 2,
+      events: [event(3), event(4)],
+      head: { version, hash: "h4", seal: null }
+    })
+    for (const rows of [[row], undefined]) {
+      expect(Result.isSuccess(decodeAppendBatch(headed(rows, 4)))).toBe(true)
+      const wrong = decodeAppendBatch(headed(rows, 3))
+      expect(Result.isFailure(wrong) && wrong.failure.problems).toEqual([
+        { path: "/head/version", message: "链头版本应为 4（expectedVersion 加本批事件数），实为 3 (Expected 4 (expectedVersion + events), got 3)" }
+      ])
+    }
+  })
 })
