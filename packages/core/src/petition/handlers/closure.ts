@@ -69,9 +69,9 @@ export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "
       ],
       () => [{ _tag: "ReviewDecided", ...base, stage: cmd.stage, outcome: cmd.outcome }]
     ),
-  // The written reply goes out from the units that handled it (or the dispatch centre); the review
-  // opinion from the organ one level up, which the directory need not link to the petition.
-  DeliverReply: ({ state: s, command: cmd, directory: dir, base, guard }) => {
+  // Who may record a delivery (a unit that handled the petition, or the reviewing organ) is the
+  // authority policy's; the actor belongs to the unit it names (decide's acting-unit check).
+  DeliverReply: ({ state: s, command: cmd, base, guard }) => {
     const written = cmd.reply === "written_reply"
     const given = written ? s.repliedAt : s.review.stage === "none" || s.review.stage === "review_requested" ? undefined : s.reviewOpinionAt
     return runChecks(
@@ -79,11 +79,6 @@ export const closure: Pick<Handlers, "RateSatisfaction" | "Close" | "Reopen" | "
         () => (given !== undefined ? undefined : guard.invalid(written ? "no_written_reply" : "no_review_opinion")),
         () => ((written ? s.deliveries.writtenReply : s.deliveries.reviewOpinion) === undefined ? undefined : guard.invalid("reply_already_delivered")),
         guard.unit(cmd.unit, "unit"),
-        // The named unit (which the actor must belong to) is one that handled the petition.
-        () =>
-          !written || cmd.unit === s.firstHandler || cmd.unit === s.lead || s.coHandlers.includes(cmd.unit) || cmd.unit === dir.dispatchCentre.id
-            ? undefined
-            : { _tag: "UnitNotInvolved", petitionId: s.id, unit: cmd.unit },
         () =>
           given === undefined || (cmd.deliveredAt >= given && cmd.deliveredAt <= cmd.at)
             ? undefined
