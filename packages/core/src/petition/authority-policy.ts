@@ -4,9 +4,9 @@
  * module whether that actor may act, before any handler looks at the command. See docs/security.md.
  */
 import { Schema } from "effect"
+import { accusedParties } from "../directory/accused.js"
 import type { Directory } from "../directory/directory.js"
 import { Role } from "../directory/schema.js"
-import { accusedParties } from "../rules/ladder.js"
 import type { Label } from "./labels.js"
 import type { RefusalData } from "./refusals.js"
 import type { PetitionCommand, PetitionCommandTag } from "./schema.js"
