@@ -8,7 +8,7 @@ import type { EngineCommand, RulePackRegistry } from "../../src/index.js"
 import { Engine, Notifiers, Storage } from "../../src/index.js"
 import { evaluateClocks } from "../../src/clocks/index.js"
 import { makeCalendars } from "../../src/calendar/index.js"
-import { makeEngine } from "../../src/engine/index.js"
+import { makeEngine } from "../../src/engine/engine.js"
 import { packFor } from "../../src/rules/index.js"
 import { clockSubject } from "../../src/rules/facts.js"
 import futian from "../../src/presets/futian-10-30-24.json" with { type: "json" }

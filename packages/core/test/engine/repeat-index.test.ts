@@ -2,7 +2,7 @@ import { Context, Effect, Layer, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import type { PetitionState, Storage as StorageServices } from "../../src/index.js"
 import { Engine, engineLayer, Notifiers, Queries, rulePackPresets, Storage } from "../../src/index.js"
-import { rekeyRepeatIndex } from "../../src/engine/index.js"
+import { rekeyRepeatIndex } from "../../src/engine/repeat-index.js"
 import { sha256Hex } from "../../src/shared/sha256.js"
 import { directory, publishedPacks } from "./support.js"
 
