@@ -29,7 +29,7 @@ const examplePacks = [
 /** `id@version` → the ids of its routing and escalation rules. */
 const rulesOfPacks = async (): Promise<Map<string, ReadonlyArray<string>>> => {
   const directory = sampleDirectory()
-  const documents: Array<unknown> = [...Object.values(rulePackPresets)]
+  const documents: Array<unknown> = Object.values(rulePackPresets)
   for (const file of examplePacks) documents.push(JSON.parse(await readFile(file, "utf8")))
   const out = new Map<string, ReadonlyArray<string>>()
   for (const document of documents) {

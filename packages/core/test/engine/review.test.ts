@@ -94,7 +94,7 @@ describe("engine: review windows come from the pack", () => {
         const engine = yield* Engine
         const { lead, resolvedAt } = yield* closedUndelivered("r-undelivered")
         const windowOf = (views: ReadonlyArray<{ readonly summary: { readonly petitionId: string; readonly data: unknown } }>) =>
-          (views.find((v) => v.summary.petitionId === "r-undelivered")?.summary.data as { reviewWindow?: unknown }).reviewWindow
+          (views.find((v) => v.summary.petitionId === "r-undelivered")?.summary.data as { reviewWindow?: unknown } | undefined)?.reviewWindow
         const before = windowOf(yield* engine.query({ person: "person.dispatcher.1" }, { limit: 50 }))
         // Delivered at 10:00 on 2026-03-09 (Beijing): the 30 days start the next day and end at 24:00 on 2026-04-08.
         const deliveredAt = Date.parse("2026-03-09T10:00:00+08:00")
