@@ -1,28 +1,49 @@
 import { Redacted, Result, Schema } from "effect"
 import { hmacSha256Hex } from "../shared/hmac.js"
 import { sha256Hex } from "../shared/sha256.js"
-import { encodeEvent } from "./codec.js"
-import type { PetitionEvent, UnsealedEvent } from "./schema.js"
+import { encodeEvent, encodeUnsealed, rememberEncoding } from "./codec.js"
+import type { PetitionEvent, PetitionEventJson, UnsealedEvent } from "./schema.js"
 
 /** The `prevHash` of a stream's first event. */
 export const GENESIS_HASH = "0".repeat(64)
 
-/** JSON with object keys sorted, so the same event always hashes the same. */
+/**
+ * JSON with object keys sorted, so the same event always hashes the same. Keys are compared as
+ * UTF-16 code units (`Array.prototype.sort`'s default) and keys whose value is `undefined` are left
+ * out, as `JSON.stringify` leaves them out; every stored hash depends on exactly this text.
+ */
 export const canonicalJson = (value: unknown): string => {
-  if (Array.isArray(value)) return "[" + value.map(canonicalJson).join(",") + "]"
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return "{" + entries.map(([k, v]) => JSON.stringify(k) + ":" + canonicalJson(v)).join(",") + "}"
+  if (value === null || typeof value !== "object") return JSON.stringify(value)
+  if (Array.isArray(value)) {
+    let out = "["
+    // An element with no JSON text (undefined) leaves an empty slot, as `join` did.
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + (canonicalJson(value[i]) ?? "")
+    return out + "]"
   }
-  return JSON.stringify(value)
+  // TypeScript does not index a plain `object` by string; a non-array object is such a record.
+  const record = value as Readonly<Record<string, unknown>>
+  const keys = Object.keys(record).sort()
+  let out = "{"
+  let first = true
+  for (const key of keys) {
+    const v = record[key]
+    if (v === undefined) continue
+    out += (first ? "" : ",") + JSON.stringify(key) + ":" + canonicalJson(v)
+    first = false
+  }
+  return out + "}"
 }
 
 /** The hash an event must carry: SHA-256 over the canonical JSON of its encoded form without `hash`. */
 export const hashOf = (event: PetitionEvent): string => {
   const { hash: _, ...rest } = encodeEvent(event)
   return sha256Hex(canonicalJson(rest))
+}
+
+/** The hash of an event about to be sealed, and its encoded form without the hash. */
+const sealOf = (event: PetitionEvent): { readonly hash: string; readonly rest: Omit<PetitionEventJson, "hash"> } => {
+  const { hash: _, ...rest } = encodeUnsealed(event)
+  return { hash: sha256Hex(canonicalJson(rest)), rest }
 }
 
 /** Seals events onto a stream that currently ends at `version` with `lastHash`. */
@@ -37,8 +58,12 @@ export const seal = (
     // Spreading one member of the unsealed union and adding the seal fields gives the matching
     // member of PetitionEvent, but TypeScript does not distribute a spread over a union.
     const withLink = { ...e, version: version + i + 1, prevHash, hash: "" } as PetitionEvent
-    const hash = hashOf(withLink)
-    out.push({ ...withLink, hash })
+    const { hash, rest } = sealOf(withLink)
+    const sealed = { ...withLink, hash }
+    // The encoding made for the hash is the stored form too: the append need not make it again.
+    // (As above, a spread of a union member is not distributed over the union by TypeScript.)
+    rememberEncoding(sealed, { ...rest, hash } as PetitionEventJson)
+    out.push(sealed)
     prevHash = hash
   })
   return out

@@ -43,8 +43,37 @@ export const decodeEvent: (input: unknown) => Result.Result<PetitionEvent, Inval
 
 const encode = Schema.encodeSync(PetitionEvent)
 
+/** Encodes an event without keeping the result (an event not yet sealed is never stored). */
+export const encodeUnsealed = (event: PetitionEvent): PetitionEventJson => encode(event)
+
+/**
+ * Encodings already made, by event: sealing an event encodes it to hash it, and the append that
+ * stores it needs the same JSON — an event is immutable, so its encoding is made once. The JSON is
+ * frozen, as the event is: whoever receives it shares it.
+ */
+const encodings = new WeakMap<PetitionEvent, PetitionEventJson>()
+
+const deepFreeze = <A>(value: A): A => {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/** Keeps `json` as the encoding of `event` (sealing made it: the event's encoded form with its hash). */
+export const rememberEncoding = (event: PetitionEvent, json: PetitionEventJson): void => {
+  encodings.set(event, deepFreeze(json))
+}
+
 /** Encodes an event for storage as JSON: instants as ISO strings, identity fields in plain text. */
-export const encodeEvent = (event: PetitionEvent): PetitionEventJson => encode(event)
+export const encodeEvent = (event: PetitionEvent): PetitionEventJson => {
+  const known = encodings.get(event)
+  if (known !== undefined) return known
+  const json = deepFreeze(encode(event))
+  encodings.set(event, json)
+  return json
+}
 
 /** Encodes a command as JSON (the inverse of {@link decodeCommand}). */
 export const encodeCommand: (command: PetitionCommand) => typeof PetitionCommand.Encoded = Schema.encodeSync(PetitionCommand)

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { Redacted, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { hashOf } from "../../src/petition/chain.js"
+import { canonicalJson, hashOf } from "../../src/petition/chain.js"
 import { sha256Hex } from "../../src/shared/sha256.js"
 import type { PetitionEvent } from "../../src/petition/index.js"
 import { anchorOf, decodeEvent, encodeEvent, GENESIS_HASH, GENESIS_HEAD, replay, verifyAnchor, verifyAnchoredChain, verifyChain, verifyContinuation } from "../../src/petition/index.js"
@@ -21,6 +21,44 @@ describe("sha256Hex", () => {
       fc.property(fc.string({ unit: "grapheme", maxLength: 300 }), (text) => {
         expect(sha256Hex(text)).toBe(createHash("sha256").update(text, "utf8").digest("hex"))
       }),
+      { numRuns: 500 }
+    ))
+})
+
+// The text every stored hash was computed over, as first written: the faster canonicalJson must
+// give exactly this for every JSON value, or histories already stored would stop verifying.
+const canonicalJsonAsFirstWritten = (value: unknown): string => {
+  if (Array.isArray(value)) return "[" + value.map(canonicalJsonAsFirstWritten).join(",") + "]"
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return "{" + entries.map(([k, v]) => JSON.stringify(k) + ":" + canonicalJsonAsFirstWritten(v)).join(",") + "}"
+  }
+  return JSON.stringify(value)
+}
+
+describe("canonicalJson", () => {
+  it("sorts keys by UTF-16 code units at every depth and leaves out undefined members", () => {
+    expect(canonicalJson({ b: 1, a: [{ z: "诉", "é": null, A: undefined }], "中": true, Z: -0.5 })).toBe(
+      '{"Z":-0.5,"a":[{"z":"诉","é":null}],"b":1,"中":true}'
+    )
+  })
+  it("gives the text the stored hashes were computed over, for any JSON value", () =>
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalJsonAsFirstWritten(value))
+      }),
+      { numRuns: 1000 }
+    ))
+  it("and for objects with members left undefined and keys outside the Basic Multilingual Plane", () =>
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: "binary", maxLength: 6 }), fc.option(fc.oneof(fc.string(), fc.integer(), fc.array(fc.integer())), { nil: undefined })),
+        (value) => {
+          expect(canonicalJson(value)).toBe(canonicalJsonAsFirstWritten(value))
+        }
+      ),
       { numRuns: 500 }
     ))
 })
