@@ -284,15 +284,17 @@ export const step = (
       // Records of what rules did (and who read what) are bookkeeping: rules do not run on them,
       // or a rule without a trigger condition would feed on its own notices.
       if (bookkeeping.has(event._tag)) continue
-      const evaluation = evaluate(event.at)
-      if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
-      const facts: RuleFacts = {
-        petition: petitionFacts(state, directory, event.at),
-        clocks: clockFacts(evaluation.success),
-        trigger: triggerFromEvent(event),
-        now: event.at
-      }
+      // The clocks are evaluated only if a rule or template reads them: most rules test the
+      // trigger first and stop there. Consequences run synchronously, before the state moves on.
+      let clockFailure: ClockError | undefined
+      const facts = lazyFacts(state, event, directory, () => {
+        const evaluation = evaluate(event.at)
+        if (Result.isSuccess(evaluation)) return clockFacts(evaluation.success)
+        clockFailure = evaluation.failure
+        return {}
+      })
       const next = consequences(event, facts, context, notifications, { title: state.title })
+      if (clockFailure !== undefined) return Result.fail(clockFailure)
       followUps += next.length
       if (followUps > limit) {
         return Result.fail(
@@ -315,6 +317,27 @@ export const step = (
     undefined
   )
   return Result.succeed({ events: produced, state, actions, notifications, clocks: evaluation, nextWakeAt, clockFold: clockFoldAfter })
+}
+
+/** The facts rules see after `event`, each part computed when first read and then kept. */
+const lazyFacts = (
+  state: PetitionState,
+  event: PetitionEvent,
+  directory: StepContext["directory"],
+  clocks: () => RuleFacts["clocks"]
+): RuleFacts => {
+  let petition: RuleFacts["petition"] | undefined
+  let clockValues: RuleFacts["clocks"] | undefined
+  return {
+    get petition() {
+      return (petition ??= petitionFacts(state, directory, event.at))
+    },
+    get clocks() {
+      return (clockValues ??= clocks())
+    },
+    trigger: triggerFromEvent(event),
+    now: event.at
+  }
 }
 
 // A pack never changes once loaded: its policy is resolved once, not on every step.
