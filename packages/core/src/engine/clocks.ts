@@ -35,6 +35,11 @@ export const evaluateAt = (
     now
   })
 
+/** Whether `fold` was folded for this petition's subject under this pack and these calendars. */
+export const foldUsable = (fold: ClockFold, state: PetitionState, context: StepContext): boolean =>
+  fold.policies === context.pack.document.clocks && fold.calendars === context.calendars &&
+  sameSubject(fold.subject, clockSubject(state, context.directory))
+
 /**
  * The fold over all of `history` for the petition as `state` has it: `fold` carried forward when
  * it was built for the same subject and pack over a prefix of `history`, else built anew.
@@ -45,12 +50,10 @@ export const foldFor = (
   history: ReadonlyArray<PetitionEvent>,
   context: StepContext
 ): Result.Result<ClockFold, ClockError> => {
-  const subject = clockSubject(state, context.directory)
-  const usable = fold !== undefined && fold.count <= history.length && fold.policies === context.pack.document.clocks &&
-    fold.calendars === context.calendars && sameSubject(fold.subject, subject)
+  const usable = fold !== undefined && fold.count <= history.length && foldUsable(fold, state, context)
   const base = usable
     ? Result.succeed(fold)
-    : startClockFold({ subject, policies: context.pack.document.clocks, calendars: context.calendars })
+    : startClockFold({ subject: clockSubject(state, context.directory), policies: context.pack.document.clocks, calendars: context.calendars })
   return Result.flatMap(base, (b) => foldClockEvents(b, b.count === 0 ? history : history.slice(b.count)))
 }
 

@@ -19,7 +19,7 @@ import type { Instant } from "../shared/instant.js"
 import { formatInstant } from "../shared/instant.js"
 import type { EngineOptions } from "./api.js"
 import { HistoryTampered, NoRulePack } from "./api.js"
-import type { StepContext } from "./step.js"
+import type { ClocksQuiet, StepContext } from "./step.js"
 import { defaultIdentityRoles } from "./viewer.js"
 
 /** Several releases as one: a year a later release covers replaces the earlier one's. */
@@ -38,6 +38,8 @@ export interface LoadedPetition {
   readonly state: PetitionState
   /** The clocks folded over `events` (or a prefix), for the pack they were folded for. */
   readonly clockFold: ClockFold | undefined
+  /** Until when the clocks need no records, as the last step over `clockFold` found (see `ClocksQuiet`). */
+  readonly quiet?: ClocksQuiet | undefined
   /** The read model's facts folded over `events` (or a prefix): an append computes its counter changes from here. */
   readonly metricFold: MetricFold | undefined
   /** The stored head `events` were last checked against (or written with): the same head is not checked again. */

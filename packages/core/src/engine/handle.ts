@@ -120,30 +120,32 @@ export const makeHandle = (ctx: EngineContext) => {
     let all: ReadonlyArray<PetitionEvent> = history
     let current = state
     let clockFold = loaded.clockFold
+    let quiet = loaded.quiet
     const events: Array<PetitionEvent> = []
     const actions: Array<FiredAction> = []
     const notifications: StepOutcome["notifications"][number][] = []
     let last: StepOutcome | undefined
     for (const cause of causes) {
-      const outcome = yield* Effect.fromResult(step(all, current, cause, context, clockFold))
+      const outcome = yield* Effect.fromResult(step(all, current, cause, context, clockFold, quiet))
       all = all.concat(outcome.events)
       events.push(...outcome.events)
       actions.push(...outcome.actions)
       notifications.push(...outcome.notifications)
       current = outcome.state
       clockFold = outcome.clockFold
+      quiet = outcome.quiet
       last = outcome
     }
     if (last === undefined || events.length === 0) {
       // Nothing to write, but the clocks folded on the way are worth keeping for the next command.
-      if (state.version > 0) ctx.remember(petitionId, { events: history, state, clockFold, metricFold: loaded.metricFold, anchor: loaded.anchor })
+      if (state.version > 0) ctx.remember(petitionId, { events: history, state, clockFold, quiet, metricFold: loaded.metricFold, anchor: loaded.anchor })
       return { petitionId, version: state.version, events: [], actions, notifications: 0, replayed: false, outcome: last, pack } satisfies Attempted
     }
     const merged: StepOutcome = { ...last, events, actions, notifications }
     const metrics = metricStep(loaded.metricFold, history, events, { directory })
     const batch = batchOf(petitionId, state.version, merged, pack, now, idempotencyKey, metrics.deltas)
     const result = yield* store.append(batch)
-    if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold, metricFold: metrics.fold, anchor: batch.head })
+    if (!result.replayed && result.version === current.version) ctx.remember(petitionId, { events: all, state: current, clockFold, quiet, metricFold: metrics.fold, anchor: batch.head })
     return {
       petitionId: result.streamId,
       version: result.version,

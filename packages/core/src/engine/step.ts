@@ -19,7 +19,7 @@ import type { RuleFacts } from "../rules/index.js"
 import { triggerFromEvent } from "../rules/index.js"
 import type { Instant } from "../shared/instant.js"
 import { clockFacts, petitionFacts } from "../rules/facts.js"
-import { clocksAt } from "./clocks.js"
+import { clocksAt, foldUsable } from "./clocks.js"
 import { consequences } from "./consequences.js"
 
 export type { FiredAction, StepContext } from "./step-context.js"
@@ -57,6 +57,18 @@ export interface StepOutcome {
   readonly nextWakeAt: Instant | undefined
   /** The clocks folded over the history and the new events: the next step starts from here. */
   readonly clockFold: ClockFold
+  /** Until when no clock record falls due on the petition as this step leaves it (see {@link ClocksQuiet}). */
+  readonly quiet: ClocksQuiet | undefined
+}
+
+/**
+ * No warning or breach is due, and none is left unrecorded, on the petition as `fold` has it, before
+ * `before`: a command before then needs no clock records, so the step does not evaluate the clocks
+ * ahead of it. Valid only with that very fold, over a history no longer than when it was made.
+ */
+export interface ClocksQuiet {
+  readonly fold: ClockFold
+  readonly before: Instant
 }
 
 /** Rules fed each other more follow-ups than allowed in one step; the pack needs fixing. */
@@ -199,7 +211,9 @@ export const step = (
   cause: StepCause,
   context: StepContext,
   /** The clocks folded over `history` (or a prefix of it), when the caller kept them. */
-  clockFold?: ClockFold
+  clockFold?: ClockFold,
+  /** What the step that left the petition as it is found knew of its clocks. */
+  quiet?: ClocksQuiet
 ): Result.Result<StepOutcome, StepError> => {
   const { directory, pack } = context
   const now = cause._tag === "Command" ? cause.command.at : cause.now
@@ -232,7 +246,9 @@ export const step = (
 
   // Whatever warned or breached before this instant and is not recorded yet is recorded first —
   // a command that arrives after a deadline, before any timer fired, must not hide the breach.
-  if (state.version > 0) {
+  const known = cause._tag === "Command" && quiet !== undefined && clockFold !== undefined && quiet.fold === clockFold &&
+    clockFold.count === history.length && clockFold.latestAt <= now && now < quiet.before && foldUsable(clockFold, state, context)
+  if (state.version > 0 && !known) {
     const evaluation = evaluate(now)
     if (Result.isFailure(evaluation)) return Result.fail(evaluation.failure)
     const recounted = cause._tag === "Recount"
@@ -316,7 +332,11 @@ export const step = (
     (min, w) => (min === undefined || w.at < min ? w.at : min),
     undefined
   )
-  return Result.succeed({ events: produced, state, actions, notifications, clocks: evaluation, nextWakeAt, clockFold: clockFoldAfter })
+  // Until the next wake-up nothing more falls due; a record due now but not made is left to the next step.
+  const quietAfter = clockRecords(state, all, evaluation, now).length === 0
+    ? { fold: clockFoldAfter, before: nextWakeAt ?? Number.POSITIVE_INFINITY }
+    : undefined
+  return Result.succeed({ events: produced, state, actions, notifications, clocks: evaluation, nextWakeAt, clockFold: clockFoldAfter, quiet: quietAfter })
 }
 
 /** The facts rules see after `event`, each part computed when first read and then kept. */
