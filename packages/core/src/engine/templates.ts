@@ -96,7 +96,7 @@ const clockVariables = (pack: RulePack, facts: RuleFacts, lang: Lang): Record<st
  * the directory in the template's language. Personal data is never among them: notifications
  * travel outside the system and the petitioner's identity must not go with them.
  */
-const variables = (pack: RulePack, facts: RuleFacts, directory: Directory, petition: TemplatePetition, lang: Lang): Record<string, string> => {
+const petitionVariables = (facts: RuleFacts, directory: Directory, petition: TemplatePetition, lang: Lang): Record<string, string> => {
   const p = facts.petition
   const name = (x: { readonly name: string; readonly nameEn: string } | undefined, fallback: string) =>
     x === undefined ? fallback : lang === "en" ? x.nameEn : x.name
@@ -119,13 +119,28 @@ const variables = (pack: RulePack, facts: RuleFacts, directory: Directory, petit
     status: p.status,
     priority: p.priority,
     trigger: trigger.type,
-    unit: typeof trigger["unit"] === "string" ? unit(trigger["unit"]) : "—",
-    ...clockVariables(pack, facts, lang)
+    unit: typeof trigger["unit"] === "string" ? unit(trigger["unit"]) : "—"
   }
 }
 
-const fill = (text: string, values: Record<string, string>): string =>
-  text.replace(/\{([A-Za-z]+)\}/g, (whole, key: string) => values[key] ?? whole)
+const clockKeys: ReadonlySet<string> = new Set(["clock", "clockId", "limit", "dueAt", "remaining"])
+
+/**
+ * The value of a placeholder in one language. Each group of values is computed the first time a
+ * template names one of it: the clock values read the petition's clocks, which the step then
+ * evaluates only for templates that quote them.
+ */
+const valuesFor = (pack: RulePack, facts: RuleFacts, directory: Directory, petition: TemplatePetition, lang: Lang) => {
+  let ofPetition: Record<string, string> | undefined
+  let ofClock: Record<string, string> | undefined
+  return (key: string): string | undefined =>
+    clockKeys.has(key)
+      ? (ofClock ??= clockVariables(pack, facts, lang))[key]
+      : (ofPetition ??= petitionVariables(facts, directory, petition, lang))[key]
+}
+
+const fill = (text: string, value: (key: string) => string | undefined): string =>
+  text.replace(/\{([A-Za-z]+)\}/g, (whole, key: string) => value(key) ?? whole)
 
 /**
  * Renders a pack template for a petition; an unknown template id renders as the id itself.
@@ -140,11 +155,11 @@ export const renderTemplate = (
   petition: TemplatePetition = {}
 ): RenderedMessage => {
   const template = pack.document.templates[templateId]
-  const zh = variables(pack, facts, directory, petition, "zh-CN")
-  const en = variables(pack, facts, directory, petition, "en")
   if (template === undefined) {
     return { "zh-CN": { subject: templateId, body: templateId }, en: { subject: templateId, body: templateId } }
   }
+  const zh = valuesFor(pack, facts, directory, petition, "zh-CN")
+  const en = valuesFor(pack, facts, directory, petition, "en")
   return {
     "zh-CN": { subject: fill(template["zh-CN"].subject, zh), body: fill(template["zh-CN"].body, zh) },
     en: { subject: fill(template.en.subject, en), body: fill(template.en.body, en) }
