@@ -1,4 +1,4 @@
-import { DateTime } from "luxon"
+import { DateTime, Info } from "luxon"
 import { calendarPresets, defaultTimeZone } from "../calendar/index.js"
 import type { CalendarSpec, Duration } from "../calendar/index.js"
 import { effectiveLimit } from "../clocks/index.js"
@@ -50,10 +50,19 @@ export const formatLimit = (limit: Duration, working: boolean, lang: Lang): stri
   return [days, rest].filter((x) => x !== "").join(lang === "en" ? " " : "") || formatSpan(0, lang)
 }
 
-/** An instant as a local date and time in the clock's zone: 3月2日 09:10 / 2 Mar 09:10. */
+// The short month names luxon's "LLL" gives in en-GB ("Sept", not "Sep"), looked up once.
+const monthsEn = Info.months("short", { locale: "en-GB" })
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n))
+
+/**
+ * An instant as a local date and time in the clock's zone: 3月2日 09:10 / 2 Mar 09:10 — luxon's
+ * "M月d日 HH:mm" and en-GB "d LLL HH:mm", put together from the local fields (formatting through
+ * luxon took most of a notification's rendering).
+ */
 export const formatInstant = (at: Instant, timeZone: string, lang: Lang): string => {
   const local = DateTime.fromMillis(at, { zone: timeZone })
-  return lang === "en" ? local.setLocale("en-GB").toFormat("d LLL HH:mm") : local.toFormat("M月d日 HH:mm")
+  const time = `${twoDigits(local.hour)}:${twoDigits(local.minute)}`
+  return lang === "en" ? `${local.day} ${monthsEn[local.month - 1]} ${time}` : `${local.month}月${local.day}日 ${time}`
 }
 
 const calendarOf = (pack: RulePack, name: string): CalendarSpec | undefined =>
@@ -63,31 +72,50 @@ const calendarOf = (pack: RulePack, name: string): CalendarSpec | undefined =>
 const policyOf = (pack: RulePack, clock: string): ClockPolicy | undefined =>
   pack.document.clocks.find((c) => c.name === clock) ?? pack.document.clocks.find((c) => clock.startsWith(`${c.name}:`))
 
-/** The clock the template speaks of: the trigger's, named in the template's language, with its limit and due time. */
-const clockVariables = (pack: RulePack, facts: RuleFacts, lang: Lang): Record<string, string> => {
+/**
+ * The clock the template speaks of: the trigger's, named in the template's language, with its limit
+ * and due time — each value computed when a template names it (only `remaining`, and `dueAt` for a
+ * trigger without one, read the petition's clocks).
+ */
+const clockValues = (pack: RulePack, facts: RuleFacts, lang: Lang): ((key: string) => string | undefined) => {
   const clock = typeof facts.trigger["clock"] === "string" ? facts.trigger["clock"] : undefined
   const policy = clock === undefined ? undefined : policyOf(pack, clock)
   if (clock === undefined || policy === undefined) {
-    return { clock: clock ?? "—", clockId: clock ?? "—", limit: "—", dueAt: "—", remaining: "—" }
+    const none: Record<string, string> = { clock: clock ?? "—", clockId: clock ?? "—", limit: "—", dueAt: "—", remaining: "—" }
+    return (key) => none[key]
   }
   const calendar = calendarOf(pack, policy.calendar)
-  const p = facts.petition
-  const limit = effectiveLimit(policy, {
-    channel: p.channel,
-    channelKind: p.channelKind,
-    categoryPath: p.categoryPath,
-    flags: p.flags,
-    persons: p.persons,
-    priority: p.priority
-  })
-  const state = facts.clocks[clock] ?? facts.clocks[policy.name]
-  const dueAt = typeof facts.trigger["dueAt"] === "number" ? facts.trigger["dueAt"] : state?.dueAt
-  return {
-    clock: policy.label?.[lang] ?? policy.name,
-    clockId: policy.name,
-    limit: formatLimit(limit, calendar?.kind === "working", lang),
-    dueAt: dueAt === undefined ? "—" : formatInstant(dueAt, calendar?.timeZone ?? defaultTimeZone, lang),
-    remaining: state === undefined ? "—" : formatSpan(state.remaining, lang)
+  const state = () => facts.clocks[clock] ?? facts.clocks[policy.name]
+  const limit = () => {
+    const p = facts.petition
+    return effectiveLimit(policy, {
+      channel: p.channel,
+      channelKind: p.channelKind,
+      categoryPath: p.categoryPath,
+      flags: p.flags,
+      persons: p.persons,
+      priority: p.priority
+    })
+  }
+  return (key) => {
+    switch (key) {
+      case "clock":
+        return policy.label?.[lang] ?? policy.name
+      case "clockId":
+        return policy.name
+      case "limit":
+        return formatLimit(limit(), calendar?.kind === "working", lang)
+      case "dueAt": {
+        const dueAt = typeof facts.trigger["dueAt"] === "number" ? facts.trigger["dueAt"] : state()?.dueAt
+        return dueAt === undefined ? "—" : formatInstant(dueAt, calendar?.timeZone ?? defaultTimeZone, lang)
+      }
+      case "remaining": {
+        const now = state()
+        return now === undefined ? "—" : formatSpan(now.remaining, lang)
+      }
+      default:
+        return undefined
+    }
   }
 }
 
@@ -126,16 +154,15 @@ const petitionVariables = (facts: RuleFacts, directory: Directory, petition: Tem
 const clockKeys: ReadonlySet<string> = new Set(["clock", "clockId", "limit", "dueAt", "remaining"])
 
 /**
- * The value of a placeholder in one language. Each group of values is computed the first time a
- * template names one of it: the clock values read the petition's clocks, which the step then
- * evaluates only for templates that quote them.
+ * The value of a placeholder in one language, computed when a template names it: the clock values
+ * read the petition's clocks, which the step then evaluates only for templates that quote them.
  */
 const valuesFor = (pack: RulePack, facts: RuleFacts, directory: Directory, petition: TemplatePetition, lang: Lang) => {
   let ofPetition: Record<string, string> | undefined
-  let ofClock: Record<string, string> | undefined
+  let ofClock: ((key: string) => string | undefined) | undefined
   return (key: string): string | undefined =>
     clockKeys.has(key)
-      ? (ofClock ??= clockVariables(pack, facts, lang))[key]
+      ? (ofClock ??= clockValues(pack, facts, lang))(key)
       : (ofPetition ??= petitionVariables(facts, directory, petition, lang))[key]
 }
 

@@ -1,4 +1,6 @@
 import { Effect, Result } from "effect"
+import fc from "fast-check"
+import { DateTime } from "luxon"
 import { describe, expect, it } from "vitest"
 import { Engine, rulePackPresets, SentNotifications } from "../../src/index.js"
 import { notificationPayload } from "../../src/ports/index.js"
@@ -58,4 +60,25 @@ describe("notification templates", () => {
     expect(formatInstant(Date.parse("2026-03-02T01:10:00Z"), "Asia/Shanghai", "zh-CN")).toBe("3月2日 09:10")
     expect(formatInstant(Date.parse("2026-03-02T01:10:00Z"), "Asia/Shanghai", "en")).toBe("2 Mar 09:10")
   })
+
+  it("formats instants exactly as luxon's M月d日 HH:mm and en-GB d LLL HH:mm, in any zone, any month", () => {
+    // September is "Sept" in en-GB: the month names come from the same locale data.
+    expect(formatInstant(Date.parse("2026-09-30T16:05:00Z"), "Asia/Shanghai", "en")).toBe("1 Oct 00:05")
+    expect(formatInstant(Date.parse("2026-09-03T01:05:00Z"), "Asia/Shanghai", "en")).toBe(
+      DateTime.fromMillis(Date.parse("2026-09-03T01:05:00Z"), { zone: "Asia/Shanghai" }).setLocale("en-GB").toFormat("d LLL HH:mm")
+    )
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse("2000-01-01T00:00:00Z"), max: Date.parse("2100-01-01T00:00:00Z") }),
+        fc.constantFrom("Asia/Shanghai", "Asia/Urumqi", "Europe/London", "America/New_York", "UTC"),
+        (at, zone) => {
+          const local = DateTime.fromMillis(at, { zone })
+          expect(formatInstant(at, zone, "zh-CN")).toBe(local.toFormat("M月d日 HH:mm"))
+          expect(formatInstant(at, zone, "en")).toBe(local.setLocale("en-GB").toFormat("d LLL HH:mm"))
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
 })
+
