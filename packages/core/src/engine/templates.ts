@@ -54,13 +54,23 @@ export const formatLimit = (limit: Duration, working: boolean, lang: Lang): stri
 const monthsEn = Info.months("short", { locale: "en-GB" })
 const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n))
 
+// A message quotes the same instant in both languages, in subject and body: the zone's offset
+// (which luxon asks Intl for) is looked up once for it.
+let lastLocal: { readonly at: Instant; readonly timeZone: string; readonly local: DateTime } | undefined
+const localTime = (at: Instant, timeZone: string): DateTime => {
+  if (lastLocal?.at === at && lastLocal.timeZone === timeZone) return lastLocal.local
+  const local = DateTime.fromMillis(at, { zone: timeZone })
+  lastLocal = { at, timeZone, local }
+  return local
+}
+
 /**
  * An instant as a local date and time in the clock's zone: 3月2日 09:10 / 2 Mar 09:10 — luxon's
  * "M月d日 HH:mm" and en-GB "d LLL HH:mm", put together from the local fields (formatting through
  * luxon took most of a notification's rendering).
  */
 export const formatInstant = (at: Instant, timeZone: string, lang: Lang): string => {
-  const local = DateTime.fromMillis(at, { zone: timeZone })
+  const local = localTime(at, timeZone)
   const time = `${twoDigits(local.hour)}:${twoDigits(local.minute)}`
   return lang === "en" ? `${local.day} ${monthsEn[local.month - 1]} ${time}` : `${local.month}月${local.day}日 ${time}`
 }
