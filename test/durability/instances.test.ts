@@ -32,8 +32,8 @@ describePg("4 engine workers on one PostgreSQL database", (url) => {
     await dropSchema(url, schema)
   })
 
-  // 900 s: this wave's engine (kept petitions, incremental chain checks, report counters in every
-  // append) fires many due timers more slowly than before; see docs/performance.md. Not a speed test.
+  // Not a speed test: the limit is generous for a shared 2-core machine (the run takes 1.5–7 min
+  // there; see docs/performance.md, Durability).
   it("10k petitions breach: each breach recorded, escalated and notified exactly once; no event lost, no version gap", { timeout: 900_000 }, async () => {
     const ids = Array.from({ length: PETITIONS }, (_, i) => petitionId(i))
     const notifyLog = join(dir, "notify.log")
