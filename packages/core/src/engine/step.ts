@@ -328,10 +328,20 @@ export const step = (
   const clocks = clocksNow(now)
   if (Result.isFailure(clocks)) return Result.fail(clocks.failure)
   const { evaluation, fold: clockFoldAfter } = clocks.success
-  const nextWakeAt = evaluation.nextWakeups.reduce<Instant | undefined>(
-    (min, w) => (min === undefined || w.at < min ? w.at : min),
-    undefined
-  )
+  const earliest = (e: ClockEvaluation) =>
+    e.nextWakeups.reduce<Instant | undefined>((min, w) => (min === undefined || w.at < min ? w.at : min), undefined)
+  // A step earlier than the petition's newest event (a timer claimed before another instance
+  // appended a later command) sees the clocks without that event: its wake-up is taken from the
+  // whole history instead, at once if something is already due there, or the timer it schedules
+  // would replace the one the later append set. Such a step also knows nothing of quiet.
+  if (now < clockFoldAfter.latestAt) {
+    const whole = clocksNow(clockFoldAfter.latestAt)
+    if (Result.isFailure(whole)) return Result.fail(whole.failure)
+    const due = clockRecords(state, all, whole.success.evaluation, clockFoldAfter.latestAt).length > 0
+    const nextWakeAt = due ? clockFoldAfter.latestAt : earliest(whole.success.evaluation)
+    return Result.succeed({ events: produced, state, actions, notifications, clocks: evaluation, nextWakeAt, clockFold: whole.success.fold, quiet: undefined })
+  }
+  const nextWakeAt = earliest(evaluation)
   // Until the next wake-up nothing more falls due; a record due now but not made is left to the next step.
   const quietAfter = clockRecords(state, all, evaluation, now).length === 0
     ? { fold: clockFoldAfter, before: nextWakeAt ?? Number.POSITIVE_INFINITY }
