@@ -173,6 +173,12 @@ const leaseSql = (claim: {
 
 const summaryMatches = (column: string) => `${column} @> ARRAY[$1::text]`
 
+/** The rows of the `index`-th statement of a multi-statement query (pg answers with one result per statement). */
+const rowsOfStatement = (results: unknown, index: number): unknown => {
+  const result: unknown = Array.isArray(results) ? results[index] : undefined
+  return typeof result === "object" && result !== null && "rows" in result ? result.rows : undefined
+}
+
 /**
  * Opens the store: a pool, the schema (created if missing) and its migrations. The pool is
  * closed when the scope closes. A bad configuration fails with InvalidInput naming each field
@@ -264,23 +270,36 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
      * same rows, again and again) then keep every old version, their updates stop being HOT and
      * the primary key fills with dead entries — 4 instances appended 8× slower than one. LOCK TABLE
      * needs no snapshot, so a group waiting there holds nothing back, and the function's own
-     * FOR UPDATE finds the lock already held.
+     * FOR UPDATE finds the lock already held. The four statements go as one message: the lock is
+     * never held while the server waits for this process.
      */
-    const appendGroup = async (group: ReadonlyArray<string>) => {
+    const appendGroup = async (group: ReadonlyArray<string>): Promise<unknown> => {
       const client = await pool.connect()
+      // A checked-out client has none of the pool's listeners: a connection dropped in the middle
+      // of the message would otherwise be an uncaught error that ends the process.
+      let lost = false
+      const onError = () => {
+        lost = true
+      }
+      client.on("error", onError)
       try {
-        await client.query("BEGIN; LOCK TABLE minyi_position IN EXCLUSIVE MODE")
-        const result = await client.query("SELECT * FROM minyi_append_many($1::jsonb)", [`[${group.join(",")}]`])
-        await client.query("COMMIT")
+        const batches = client.escapeLiteral(`[${group.join(",")}]`)
+        const results: unknown = await client.query(
+          `BEGIN; LOCK TABLE minyi_position IN EXCLUSIVE MODE; SELECT * FROM minyi_append_many(${batches}::jsonb); COMMIT`
+        )
+        client.off("error", onError)
         client.release()
-        return result
+        return rowsOfStatement(results, 2)
       } catch (cause) {
-        // The connection may be broken, or its transaction half done: it is not given back.
-        client.release(true)
+        // A failed statement leaves the transaction aborted: roll it back and give the connection
+        // back; a connection that cannot do even that is dropped.
+        const rolledBack = !lost && (await client.query("ROLLBACK").then(() => true, () => false))
+        client.off("error", onError)
+        client.release(rolledBack ? undefined : true)
         throw cause
       }
     }
-    // Two groups in flight let the next group's round trips overlap the previous one's flush while
+    // Two groups in flight let the next group's round trip overlap the previous one's flush while
     // it waits for the position lock.
     const committer = makeGroupCommit<string, typeof AppendRow.Type, unknown>({
       maxInFlight: 2,
@@ -290,8 +309,8 @@ export const make = (config: PgStoreConfig): Effect.Effect<PgStore, OpenError | 
           try: () => appendGroup(group),
           catch: (cause) => cause
         }).pipe(
-          Effect.flatMap((r) => {
-            const decoded = decodeAppendRows(r.rows)
+          Effect.flatMap((rows) => {
+            const decoded = decodeAppendRows(rows)
             if (Result.isFailure(decoded)) return Effect.fail(storeCorrupt(location, decoded.failure.message))
             const byIdx = new Map(decoded.success.map((row) => [row.idx, row]))
             return Effect.succeed(

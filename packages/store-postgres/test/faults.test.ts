@@ -1,5 +1,7 @@
 import { batch, newEvent, outboxMessage, summary, timerSpec } from "@minyi/testkit"
 import { Effect, Exit, Option } from "effect"
+import { createServer, connect } from "node:net"
+import type { Socket } from "node:net"
 import { expect, it, onTestFinished } from "vitest"
 import { isTransient, make, schemaVersion } from "../src/index.js"
 import type { PgStoreConfig } from "../src/index.js"
@@ -181,4 +183,49 @@ describePg("PostgreSQL faults", (url) => {
     expect(await failure(Effect.scoped(make({ connectionString: "" })))).toMatchObject({ problems: [{ path: "/connectionString" }] })
   })
 
+  it("a connection dropped in the middle of an append is StoreUnavailable, the process goes on, and the next append works", async () => {
+    // A loopback proxy in front of the server that, once armed, cuts both ends of the connection
+    // on which an append's message arrives — a server restart or a network reset at that moment.
+    const target = new URL(url)
+    let armed = false
+    let cut = 0
+    const sockets = new Set<Socket>()
+    const proxy = createServer((client) => {
+      const server = connect(Number(target.port || 5432), target.hostname)
+      sockets.add(client).add(server)
+      client.on("data", (chunk) => {
+        if (armed && chunk.includes("minyi_append_many(")) {
+          armed = false
+          cut++
+          client.resetAndDestroy()
+          server.destroy()
+          return
+        }
+        server.write(chunk)
+      })
+      server.on("data", (chunk) => client.write(chunk))
+      for (const s of [client, server]) s.on("error", () => undefined).on("close", () => (client.destroy(), server.destroy()))
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))
+    onTestFinished(() => {
+      for (const s of sockets) s.destroy()
+      proxy.close()
+    })
+    const address = proxy.address()
+    if (typeof address !== "object" || address === null) throw new Error("the proxy has no port")
+    const through = new URL(url)
+    through.hostname = "127.0.0.1"
+    through.port = String(address.port)
+    const { store, close } = await openStore(through.toString(), { poolSize: 2 })
+    onTestFinished(close)
+
+    armed = true
+    const error = await failure(store.eventStore.append(batch("cut-1", 0, [newEvent("cut-1@1")])))
+    expect(cut).toBe(1)
+    expect(error).toMatchObject({ _tag: "StoreUnavailable" })
+    // Nothing of the cut append was committed, and the pool carries on with a fresh connection.
+    expect(await run(store.eventStore.readStream("cut-1"))).toEqual([])
+    await run(store.eventStore.append(batch("cut-1", 0, [newEvent("cut-1@1")])))
+    expect((await run(store.eventStore.readStream("cut-1"))).map((e) => e.eventId)).toEqual(["cut-1@1"])
+  })
 })
