@@ -48,31 +48,23 @@ export const encodeUnsealed = (event: PetitionEvent): PetitionEventJson => encod
 
 /**
  * Encodings already made, by event: sealing an event encodes it to hash it, and the append that
- * stores it needs the same JSON — an event is immutable, so its encoding is made once. The JSON is
- * frozen, as the event is: whoever receives it shares it.
+ * stores it needs the same JSON. The first `encodeEvent` of a sealed event takes that encoding
+ * (and owns it); any later one encodes afresh, so no plaintext copy of the petitioner's details
+ * stays beside a kept petition.
  */
-const encodings = new WeakMap<PetitionEvent, PetitionEventJson>()
-
-const deepFreeze = <A>(value: A): A => {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const member of Object.values(value)) deepFreeze(member)
-    Object.freeze(value)
-  }
-  return value
-}
+const sealedEncodings = new WeakMap<PetitionEvent, PetitionEventJson>()
 
 /** Keeps `json` as the encoding of `event` (sealing made it: the event's encoded form with its hash). */
 export const rememberEncoding = (event: PetitionEvent, json: PetitionEventJson): void => {
-  encodings.set(event, deepFreeze(json))
+  sealedEncodings.set(event, json)
 }
 
 /** Encodes an event for storage as JSON: instants as ISO strings, identity fields in plain text. */
 export const encodeEvent = (event: PetitionEvent): PetitionEventJson => {
-  const known = encodings.get(event)
-  if (known !== undefined) return known
-  const json = deepFreeze(encode(event))
-  encodings.set(event, json)
-  return json
+  const sealed = sealedEncodings.get(event)
+  if (sealed === undefined) return encode(event)
+  sealedEncodings.delete(event)
+  return sealed
 }
 
 /** Encodes a command as JSON (the inverse of {@link decodeCommand}). */

@@ -119,6 +119,20 @@ describe("the hash chain", () => {
   })
 })
 
+describe("the encoding sealing made", () => {
+  it("is what encoding the event afresh gives, handed out once; later encodings are made anew", () => {
+    const { events } = decideAll(stages.closed())
+    for (const event of events) {
+      const first = encodeEvent(event)
+      const second = encodeEvent(event)
+      expect(first).toEqual(second)
+      expect(first).not.toBe(second)
+      expect(hashOf(event)).toBe(event.hash)
+      expect(Result.getOrThrow(decodeEvent(first))).toEqual(event)
+    }
+  })
+})
+
 describe("events as stored JSON", () => {
   const { events, state } = decideAll(stages.closed())
   const stored = JSON.parse(JSON.stringify(events.map(encodeEvent))) as Array<unknown>
