@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { pathToFileURL } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { build } from "esbuild"
 
 const trees = process.argv.slice(2).map((arg) => {
@@ -39,19 +39,17 @@ const bundle = async (name, path) => {
   return import(pathToFileURL(outfile).href)
 }
 
-// The sample Submit, as plain data every tree takes (testkit's `sampleSubmit`).
-const submit = (petitionId, at) => ({
-  _tag: "Submit",
-  petitionId,
-  at,
-  actor: { kind: "petitioner" },
-  petitioner: { anonymous: true },
-  channel: "channel.hotline",
-  category: "city-management.sanitation.refuse-odour",
-  jurisdiction: "community.yuanling.hongli",
-  title: "垃圾站异味",
-  content: "异味"
+// The sample Submit of this checkout's testkit (plain data, which every tree takes).
+const fixtures = join(work, "fixtures.mjs")
+await build({
+  entryPoints: [fileURLToPath(new URL("../packages/testkit/src/fixtures.ts", import.meta.url))],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  outfile: fixtures,
+  logLevel: "error"
 })
+const { sampleSubmit: submit } = await import(pathToFileURL(fixtures).href)
 const T0 = Date.parse("2026-03-02T09:00:00+08:00")
 const UNIT = "dept.urban-management"
 const byUnit = (tag, petitionId, at, extra = {}) => ({ _tag: tag, petitionId, at, actor: { kind: "unit", id: UNIT }, unit: UNIT, ...extra })
