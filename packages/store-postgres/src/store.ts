@@ -83,13 +83,17 @@ const describeLocation = (connectionString: string, schema: string): string => {
 
 const closePool = (pool: pg.Pool) => Effect.promise(() => pool.end().catch(() => undefined))
 
+const ignoreDropped = (): void => undefined
+
 /**
  * Brings the schema to the latest version under an advisory lock, so that instances starting
  * together migrate once. Refuses a schema with foreign tables, or one migrated by a newer minyi.
  */
 const migrate = (pool: pg.Pool, schema: string, location: string) =>
   Effect.acquireUseRelease(
-    Effect.tryPromise({ try: () => pool.connect(), catch: (cause) => unavailable("opening the store", cause) }),
+    // A checked-out client has none of the pool's listeners: without one of its own, a connection
+    // dropped while migrating would be an uncaught error; the query's rejection is the answer.
+    Effect.tryPromise({ try: () => pool.connect().then((c) => c.on("error", ignoreDropped)), catch: (cause) => unavailable("opening the store", cause) }),
     (client) => {
       const run = (text: string, values: ReadonlyArray<unknown> = []) =>
         Effect.tryPromise({
@@ -142,7 +146,11 @@ const migrate = (pool: pg.Pool, schema: string, location: string) =>
       }).pipe(Effect.onError(() => Effect.promise(() => client.query("ROLLBACK").catch(() => undefined))))
     },
     // A client whose transaction failed half-way is destroyed rather than reused.
-    (client, exit) => Effect.sync(() => client.release(exit._tag === "Failure"))
+    (client, exit) =>
+      Effect.sync(() => {
+        client.off("error", ignoreDropped)
+        client.release(exit._tag === "Failure")
+      })
   )
 
 /**

@@ -183,20 +183,21 @@ describePg("PostgreSQL faults", (url) => {
     expect(await failure(Effect.scoped(make({ connectionString: "" })))).toMatchObject({ problems: [{ path: "/connectionString" }] })
   })
 
-  it("a connection dropped in the middle of an append is StoreUnavailable, the process goes on, and the next append works", async () => {
-    // A loopback proxy in front of the server that, once armed, cuts both ends of the connection
-    // on which an append's message arrives — a server restart or a network reset at that moment.
+  /**
+   * A loopback proxy in front of the server that, once armed, cuts both ends of the connection on
+   * which a message containing `marker` arrives — a server restart or a network reset at that moment.
+   */
+  const cuttingProxy = async (marker: string) => {
     const target = new URL(url)
-    let armed = false
-    let cut = 0
+    const state = { armed: false, cut: 0 }
     const sockets = new Set<Socket>()
     const proxy = createServer((client) => {
       const server = connect(Number(target.port || 5432), target.hostname)
       sockets.add(client).add(server)
       client.on("data", (chunk) => {
-        if (armed && chunk.includes("minyi_append_many(")) {
-          armed = false
-          cut++
+        if (state.armed && chunk.includes(marker)) {
+          state.armed = false
+          state.cut++
           client.resetAndDestroy()
           server.destroy()
           return
@@ -216,16 +217,35 @@ describePg("PostgreSQL faults", (url) => {
     const through = new URL(url)
     through.hostname = "127.0.0.1"
     through.port = String(address.port)
-    const { store, close } = await openStore(through.toString(), { poolSize: 2 })
+    return { url: through.toString(), state }
+  }
+
+  it("a connection dropped in the middle of an append is StoreUnavailable, the process goes on, and the next append works", async () => {
+    const proxy = await cuttingProxy("minyi_append_many(")
+    const { store, close } = await openStore(proxy.url, { poolSize: 2 })
     onTestFinished(close)
 
-    armed = true
+    proxy.state.armed = true
     const error = await failure(store.eventStore.append(batch("cut-1", 0, [newEvent("cut-1@1")])))
-    expect(cut).toBe(1)
+    expect(proxy.state.cut).toBe(1)
     expect(error).toMatchObject({ _tag: "StoreUnavailable" })
     // Nothing of the cut append was committed, and the pool carries on with a fresh connection.
     expect(await run(store.eventStore.readStream("cut-1"))).toEqual([])
     await run(store.eventStore.append(batch("cut-1", 0, [newEvent("cut-1@1")])))
     expect((await run(store.eventStore.readStream("cut-1"))).map((e) => e.eventId)).toEqual(["cut-1@1"])
+  })
+
+  it("a connection dropped while migrating is StoreUnavailable, and opening again migrates", async () => {
+    const proxy = await cuttingProxy("pg_advisory_xact_lock")
+    const schema = freshSchema()
+    onTestFinished(async () => {
+      await dropSchema(url, schema)
+    })
+    proxy.state.armed = true
+    const error = await errorOf({ connectionString: proxy.url, schema, poolSize: 2 })
+    expect(proxy.state.cut).toBe(1)
+    expect(error).toMatchObject({ _tag: "StoreUnavailable" })
+    const opened = await tryOpen({ connectionString: proxy.url, schema, poolSize: 2 })
+    expect(Exit.isSuccess(opened)).toBe(true)
   })
 })
