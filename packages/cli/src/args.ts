@@ -5,7 +5,7 @@
 import { Rules } from "@minyi/core"
 import { Result } from "effect"
 import type { CliIO } from "./io.js"
-import { say } from "./io.js"
+import { say, usage } from "./io.js"
 
 export interface ArgSpec {
   /** Options that take a value. */
@@ -27,6 +27,29 @@ export interface ParsedArgs {
 
 /** `--help` or `-h` anywhere on the line asks for help instead of running anything. */
 export const wantsHelp = (args: ReadonlyArray<string>): boolean => args.some((a) => a === "--help" || a === "-h")
+
+/**
+ * A command group's line: its sub-command and the rest, or — when the line asks for help — the
+ * exit code after printing the help: 2 with no sub-command (nothing was run), 0 for `help` or
+ * `--help`/`-h` anywhere.
+ */
+export const subCommandOf = (
+  io: CliIO,
+  args: ReadonlyArray<string>,
+  help: () => string
+): { readonly sub: string; readonly rest: ReadonlyArray<string> } | number => {
+  const [sub, ...rest] = args
+  if (sub !== undefined && sub !== "help" && !wantsHelp(args)) return { sub, rest }
+  io.out(help())
+  return sub === undefined ? 2 : 0
+}
+
+/** A sub-command the group does not have: a usage error naming it, the nearest known one and all of them. */
+export const unknownSubCommand = (io: CliIO, sub: string, known: ReadonlyArray<string>, help: string): number => {
+  const near = Rules.closest(sub, known)
+  const [zhHint, enHint] = near === undefined ? ["", ""] : [`，是不是 "${near}"？`, `; did you mean "${near}"?`]
+  return usage(io, `未知的子命令 "${sub}"${zhHint}（可用：${known.join("、")}）。\n${help}`, `Unknown sub-command "${sub}"${enHint} (it has: ${known.join(", ")}).\n${help}`)
+}
 
 /**
  * Reads the command line against what the command takes. A misspelt option is never ignored

@@ -62,7 +62,11 @@ describe("every command", () => {
   it("an unknown command, sub-command or option is a usage error (exit 2) naming it with the nearest known one", async () => {
     const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
       [["rulez"], 'Unknown command "rulez". Did you mean "rules"?'],
-      [["rules", "valdate", "x.json"], 'Unknown sub-command "valdate"; did you mean "validate"?'],
+      [["rules", "valdate", "x.json"], 'Unknown sub-command "valdate"; did you mean "validate"? (it has: validate, '],
+      [["audit", "verfy", "--db", "x.db"], 'Unknown sub-command "verfy"; did you mean "verify"? (it has: verify, seal).'],
+      [["report", "dialy"], 'Unknown sub-command "dialy"; did you mean "daily"? (it has: daily, kpi).'],
+      [["calendar", "chek"], 'Unknown sub-command "chek"; did you mean "check"? (it has: due, check).'],
+      [["scenario", "tset", "s.json"], 'Unknown sub-command "tset"; did you mean "test"? (it has: test).'],
       [["rules", "impact", "--befor", "a.json"], 'rules impact has no option "--befor"; did you mean "--before"?'],
       [["calendar", "due", "--calender", "china"], 'calendar due has no option "--calender"; did you mean "--calendar"?'],
       [["report", "kpi", "--dbb", "x.db"], 'report kpi has no option "--dbb"; did you mean "--db"?'],

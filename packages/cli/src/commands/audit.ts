@@ -14,7 +14,7 @@ import { auditHistories, sealHeads } from "@minyi/core/adapter"
 import * as PgStore from "@minyi/store-postgres"
 import * as SqliteStore from "@minyi/store-sqlite"
 import { Effect, Redacted, Result } from "effect"
-import { parseArgs, wantsHelp } from "../args.js"
+import { parseArgs, subCommandOf, unknownSubCommand } from "../args.js"
 import type { CliIO, Command } from "../io.js"
 import { errorText, say, usage } from "../io.js"
 
@@ -149,12 +149,10 @@ const seal = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => 
 }
 
 export const auditCommand: Command = async (args, io) => {
-  const [sub, ...rest] = args
-  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h" || wantsHelp(rest)) {
-    io.out(help(io))
-    return sub === undefined ? 2 : 0
-  }
+  const line = subCommandOf(io, args, () => help(io))
+  if (typeof line === "number") return line
+  const { sub, rest } = line
   if (sub === "verify") return verify(rest, io)
   if (sub === "seal") return seal(rest, io)
-  return usage(io, `未知的子命令 "${sub}"（可用：verify、seal）\n${help(io)}`, `Unknown sub-command "${sub}" (verify, seal)\n${help(io)}`)
+  return unknownSubCommand(io, sub, ["verify", "seal"], help(io))
 }

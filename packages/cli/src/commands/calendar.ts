@@ -4,7 +4,7 @@ import type { InvalidInput } from "@minyi/core"
 import { decodeInput, parseInstant, Calendar } from "@minyi/core"
 import type { CliIO, Command } from "../io.js"
 import type { ArgSpec } from "../args.js"
-import { parseArgs, wantsHelp } from "../args.js"
+import { parseArgs, subCommandOf, unknownSubCommand } from "../args.js"
 import { problemText, say, usage } from "../io.js"
 import { readJsonFile } from "../json.js"
 
@@ -200,15 +200,11 @@ const check = async (io: CliIO, flags: Record<string, string>): Promise<number> 
 
 /** `minyi calendar due|check`: what policy staff ask of a calendar. */
 export const calendarCommand: Command = async (args, io) => {
-  const [sub, ...rest] = args
-  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h" || wantsHelp(rest)) {
-    io.out(help(io))
-    return sub === undefined ? 2 : 0
-  }
+  const line = subCommandOf(io, args, () => help(io))
+  if (typeof line === "number") return line
+  const { sub, rest } = line
   const spec = Object.hasOwn(subCommands, sub) ? subCommands[sub] : undefined
-  if (spec === undefined) {
-    return usage(io, `未知的子命令 "${sub}"（可用：due、check）。\n${help(io)}`, `Unknown sub-command "${sub}" (it has: due, check).\n${help(io)}`)
-  }
+  if (spec === undefined) return unknownSubCommand(io, sub, Object.keys(subCommands), help(io))
   const parsed = parseArgs(io, `calendar ${sub}`, rest, spec)
   if (Result.isFailure(parsed)) return usage(io, `${parsed.failure}。\n${help(io)}`, `${parsed.failure}.\n${help(io)}`)
   const flags = { ...parsed.success.flags }

@@ -8,7 +8,7 @@ import { Effect, Option, Result } from "effect"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
 import { readJsonFile } from "../json.js"
-import { parseArgs, wantsHelp } from "../args.js"
+import { parseArgs, subCommandOf, unknownSubCommand } from "../args.js"
 
 /** A progress bar on stderr, drawn only on a terminal and only once the work has taken a moment. */
 export const progressBar = (label: string) => {
@@ -297,12 +297,10 @@ const kpi = async (args: ReadonlyArray<string>, io: CliIO): Promise<number> => {
 }
 
 export const reportCommand: Command = async (args, io) => {
-  const [sub, ...rest] = args
-  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h" || wantsHelp(rest)) {
-    io.out(dailyHelp(io))
-    return sub === undefined ? 2 : 0
-  }
+  const line = subCommandOf(io, args, () => dailyHelp(io))
+  if (typeof line === "number") return line
+  const { sub, rest } = line
   if (sub === "daily") return daily(rest, io)
   if (sub === "kpi") return kpi(rest, io)
-  return usage(io, `未知的子命令 "${sub}"（可用：daily、kpi）\n${dailyHelp(io)}`, `Unknown sub-command "${sub}" (daily, kpi)\n${dailyHelp(io)}`)
+  return unknownSubCommand(io, sub, ["daily", "kpi"], dailyHelp(io))
 }

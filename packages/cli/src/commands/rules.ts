@@ -4,7 +4,7 @@ import { Result } from "effect"
 import type { InputProblem, Plugin, RulePack } from "@minyi/core"
 import { decodeInput, Directory, emptyRegistry, formatInstantWithOffset, isRulePackPreset, loadDirectory, loadRulePack, publish, rulePackPresets, Messages, Reports, Rules, sampleDirectory } from "@minyi/core"
 import type { ArgSpec } from "../args.js"
-import { parseArgs, wantsHelp } from "../args.js"
+import { parseArgs, subCommandOf, unknownSubCommand } from "../args.js"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
 import { parseJson, readJsonFile } from "../json.js"
@@ -460,17 +460,11 @@ const specs: Readonly<Record<string, ArgSpec>> = {
 }
 
 export const rulesCommand: Command = async (args, io) => {
-  const [sub, ...rest] = args
-  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h" || wantsHelp(rest)) {
-    io.out(help(io))
-    return sub === undefined ? 2 : 0
-  }
+  const line = subCommandOf(io, args, () => help(io))
+  if (typeof line === "number") return line
+  const { sub, rest } = line
   const spec = specs[sub]
-  if (spec === undefined) {
-    const near = Rules.closest(sub, Object.keys(specs))
-    const [zhHint, enHint] = near === undefined ? ["", ""] : [`，是不是 "${near}"？`, `; did you mean "${near}"?`]
-    return usage(io, `未知的子命令 "${sub}"${zhHint}\n${help(io)}`, `Unknown sub-command "${sub}"${enHint}\n${help(io)}`)
-  }
+  if (spec === undefined) return unknownSubCommand(io, sub, Object.keys(specs), help(io))
   const parsed = parseArgs(io, `rules ${sub}`, rest, spec)
   if (Result.isFailure(parsed)) return usage(io, `${parsed.failure}。\n${help(io)}`, `${parsed.failure}.\n${help(io)}`)
   const { files, flags, lists } = parsed.success

@@ -2,7 +2,7 @@ import { Result } from "effect"
 import type { CliIO, Command } from "../io.js"
 import { say, usage } from "../io.js"
 import type { Plugin } from "@minyi/core"
-import { parseArgs, wantsHelp } from "../args.js"
+import { parseArgs, subCommandOf, unknownSubCommand } from "../args.js"
 import { importPlugins } from "../plugins.js"
 import { loadForCli, runForCli } from "../scenario/cli.js"
 import type { Mismatch } from "../scenario/expect.js"
@@ -65,12 +65,10 @@ const testOne = async (io: CliIO, file: string, plugins: ReadonlyArray<Plugin>):
 }
 
 export const scenarioCommand: Command = async (args, io) => {
-  const [sub, ...rest] = args
-  if (sub === undefined || sub === "help" || sub === "--help" || sub === "-h" || wantsHelp(rest)) {
-    io.out(help(io))
-    return sub === undefined ? 2 : 0
-  }
-  if (sub !== "test") return usage(io, `未知的子命令 "${sub}"（可用：test）。\n${help(io)}`, `Unknown sub-command "${sub}" (it has: test).\n${help(io)}`)
+  const line = subCommandOf(io, args, () => help(io))
+  if (typeof line === "number") return line
+  const { sub, rest } = line
+  if (sub !== "test") return unknownSubCommand(io, sub, ["test"], help(io))
   const parsed = parseArgs(io, "scenario test", rest, { options: ["plugin"], positional: "some", positionalName: ["情景文件", "scenario file"] })
   if (Result.isFailure(parsed)) return usage(io, `${parsed.failure}。\n${help(io)}`, `${parsed.failure}.\n${help(io)}`)
   const plugins = await importPlugins(io, parsed.success.lists["plugin"] ?? [])
